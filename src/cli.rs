@@ -1,0 +1,221 @@
+//! Command-line interface: parse once, hand plain values to the library, map results to
+//! exit codes (0 clean, 1 findings at or above --fail-on, 2 usage / rules / archive error).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::audit::audit;
+use crate::config::{self, Config};
+use crate::finding::Severity;
+use crate::report;
+
+#[derive(Parser, Debug)]
+#[command(name = "dangan", version, about = "发展党员档案审核：材料是否齐全、时间是否合规、简历是否断档")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 审核一个档案文件夹（支部/个人档案/文件，外加台账表格）
+    Audit(AuditArgs),
+    /// 列出生效的规则（id、级别、类型、依据）
+    Rules(RulesArgs),
+    /// 说明一条规则：做什么、参数、示例
+    Explain {
+        /// 规则 id，如 missing-document
+        rule: String,
+        #[command(flatten)]
+        rules: RulesArgs,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// 叠加在默认规则之上的规则文件（可多次给出）
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    /// 档案根目录
+    pub archive: PathBuf,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// 审核基准日（YYYY-MM-DD），默认今天；晚于它的日期视为无效
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub as_of: Option<Date>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// 写入文件而不是标准输出（不能在档案文件夹内）
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// 有此级别及以上的问题时退出码为 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+fn parse_as_of(s: &str) -> Result<Date, String> {
+    s.parse::<Date>().map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))
+}
+
+fn today() -> Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+fn load_rules(args: &RulesArgs) -> Result<Config, ExitCode> {
+    config::load(&args.rules).map_err(|e| {
+        eprintln!("{:?}", miette::Report::new(e));
+        ExitCode::from(2)
+    })
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Audit(args) => run_audit(args),
+        Command::Rules(args) => match load_rules(&args) {
+            Ok(c) => {
+                print!("{}", list_rules(&c));
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::Explain { rule, rules } => match load_rules(&rules) {
+            Ok(c) => match explain(&c, &rule) {
+                Some(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!(
+                        "错误：没有 id 为“{rule}”的规则。可用的规则：{}",
+                        c.rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join("、")
+                    );
+                    ExitCode::from(2)
+                }
+            },
+            Err(code) => code,
+        },
+    }
+}
+
+fn run_audit(args: AuditArgs) -> ExitCode {
+    let config = match load_rules(&args.rules) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if let Some(out) = &args.output
+        && inside(out, &args.archive)
+    {
+        eprintln!("错误：--output {} 位于被审核的档案文件夹内；dangan 不向档案写入任何内容", out.display());
+        return ExitCode::from(2);
+    }
+    let as_of = args.as_of.unwrap_or_else(today);
+    let result = match audit(&config, &args.archive, as_of) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = match args.format {
+        Format::Human => report::human::render(&result, color),
+        Format::Json => report::json::render(&result),
+    };
+    let written = match &args.output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("错误：无法写出报告：{e}");
+            return ExitCode::from(2);
+        }
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    match threshold {
+        Some(s) if result.summary.findings.at_least(s) > 0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Whether `path` would land inside `dir` (compared on canonical forms where they exist).
+fn inside(path: &Path, dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else { return false };
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match parent.canonicalize() {
+        Ok(p) => p.starts_with(&dir),
+        Err(_) => false,
+    }
+}
+
+/// Write to a temporary name beside the target, then rename: no half-written report.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".dangan-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+pub fn list_rules(c: &Config) -> String {
+    let mut out = format!("{}\n\n", c.ruleset_name);
+    let width = c.rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
+    for r in &c.rules {
+        let state = if r.enabled { r.severity.as_str() } else { "off" };
+        out.push_str(&format!("{:<width$}  {:<7}  {:<20}  {}\n", r.id, state, r.kind.name(), r.basis));
+    }
+    out
+}
+
+pub fn explain(c: &Config, id: &str) -> Option<String> {
+    let r = c.rule(id)?;
+    let mut out = format!(
+        "{}  ({}{})\n\n",
+        r.id,
+        if r.enabled { r.severity.as_str() } else { "off" },
+        if r.enabled { "" } else { "，已停用" }
+    );
+    if let Some(d) = &r.description {
+        out.push_str(&format!("{d}\n\n"));
+    }
+    out.push_str(&format!("依据：{}\n消息：{}\n", r.basis, r.message));
+    if let Some(e) = &r.example {
+        out.push_str(&format!("示例：{e}\n"));
+    }
+    out.push_str(&format!(
+        "定义于：{}\n\n{}\n代码：{}\n",
+        r.origin,
+        crate::rules::kind_doc(r.kind),
+        crate::rules::kind_module(r.kind)
+    ));
+    Some(out)
+}

@@ -1,0 +1,443 @@
+//! Dates as people write them in ledgers and resumes, with their precision kept.
+//!
+//! A ledger cell may be a real date cell, an Excel serial number, or text in a dozen forms
+//! (`2021-03-05`, `2021.3.5`, `2021年3月5日`, `20210305`, `２０２１．０３`, `1998.07`). A value
+//! written to the month stays a month: comparisons treat it as the whole month and report a
+//! violation only when it holds for every day the value could mean.
+
+use std::fmt;
+
+use jiff::Span;
+use jiff::civil::Date;
+
+use crate::text::normalize;
+
+/// How much of a date was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precision {
+    Year,
+    Month,
+    Day,
+}
+
+/// A date at the precision it was written; `first` is the first day it can mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateValue {
+    first: Date,
+    precision: Precision,
+}
+
+impl DateValue {
+    pub fn day(date: Date) -> Self {
+        DateValue {
+            first: date,
+            precision: Precision::Day,
+        }
+    }
+
+    fn new(y: i64, m: Option<i64>, d: Option<i64>) -> Result<Self, DateError> {
+        let (m, d, precision) = match (m, d) {
+            (Some(m), Some(d)) => (m, d, Precision::Day),
+            (Some(m), None) => (m, 1, Precision::Month),
+            (None, _) => (1, 1, Precision::Year),
+        };
+        if !(1800..=2200).contains(&y) {
+            return Err(DateError::NotADate);
+        }
+        let first = Date::new(y as i16, clamp_i8(m), clamp_i8(d)).map_err(|_| DateError::NotADate)?;
+        Ok(DateValue { first, precision })
+    }
+
+    /// The first day this value can mean.
+    pub fn earliest(&self) -> Date {
+        self.first
+    }
+
+    /// The last day this value can mean.
+    pub fn latest(&self) -> Date {
+        match self.precision {
+            Precision::Day => self.first,
+            Precision::Month => self.first.last_of_month(),
+            Precision::Year => Date::new(self.first.year(), 12, 31).unwrap_or(self.first),
+        }
+    }
+
+    pub fn precision(&self) -> Precision {
+        self.precision
+    }
+
+    /// Months since year 0, for resume arithmetic (resumes are written to the month).
+    pub fn month_index(&self) -> i64 {
+        i64::from(self.first.year()) * 12 + i64::from(self.first.month()) - 1
+    }
+
+    /// The same value seen at a coarser precision (a day seen as its month).
+    pub fn truncate(&self, precision: Precision) -> DateValue {
+        if precision >= self.precision {
+            return *self;
+        }
+        let first = match precision {
+            Precision::Month => self.first.first_of_month(),
+            _ => Date::new(self.first.year(), 1, 1).unwrap_or(self.first),
+        };
+        DateValue { first, precision }
+    }
+}
+
+fn clamp_i8(v: i64) -> i8 {
+    v.clamp(-1, 99) as i8
+}
+
+impl fmt::Display for DateValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.first;
+        match self.precision {
+            Precision::Day => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            Precision::Month => write!(f, "{:04}-{:02}", d.year(), d.month()),
+            Precision::Year => write!(f, "{:04}", d.year()),
+        }
+    }
+}
+
+/// Why a text is not a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    /// Looks like a date, but the day does not exist (2023年2月30日) or a part is out of range.
+    NotADate,
+    /// Does not look like a date at all.
+    Unrecognised,
+}
+
+/// One end of a range: a date or "to the present" (至今).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    Date(DateValue),
+    Present,
+}
+
+/// Read a date written as text.
+pub fn parse_date(raw: &str) -> Result<DateValue, DateError> {
+    let s = normalize(raw);
+    let s = strip_time(&s);
+    let nums = split_numbers(s).ok_or(DateError::Unrecognised)?;
+    match nums.as_slice() {
+        [(y, 4), (m, 1..=2), (d, 1..=2)] => DateValue::new(*y, Some(*m), Some(*d)),
+        [(y, 4), (m, 1..=2)] => DateValue::new(*y, Some(*m), None),
+        [(y, 4)] => DateValue::new(*y, None, None),
+        [(n, 8)] => DateValue::new(n / 10000, Some(n / 100 % 100), Some(n % 100)),
+        [(n, 6)] => DateValue::new(n / 100, Some(n % 100), None),
+        _ => Err(DateError::Unrecognised),
+    }
+}
+
+/// Drop a trailing time of day (`2021-03-05 00:00:00`, `2021-03-05T00:00:00`).
+fn strip_time(s: &str) -> &str {
+    if let Some(i) = s.find('T').filter(|&i| i >= 8) {
+        return &s[..i];
+    }
+    if s.len() > 10 && s.contains(':') {
+        // NFKC removed the space, so "2021-03-0500:00:00": cut before the hour.
+        if let Some(colon) = s.find(':') {
+            let head = &s[..colon.saturating_sub(2)];
+            return head;
+        }
+    }
+    s
+}
+
+/// Split `2021年3月5日` / `2021.03.05` / `2021-3-5` into numbers with their digit counts.
+/// Returns None when anything but digits and date separators appears.
+fn split_numbers(s: &str) -> Option<Vec<(i64, usize)>> {
+    let mut out: Vec<(i64, usize)> = Vec::with_capacity(3);
+    let mut cur: Option<(i64, usize)> = None;
+    let mut seps = 0;
+    for c in s.chars() {
+        if let Some(d) = c.to_digit(10) {
+            let (v, n) = cur.unwrap_or((0, 0));
+            if n >= 8 {
+                return None;
+            }
+            cur = Some((v * 10 + i64::from(d), n + 1));
+        } else if matches!(c, '.' | '-' | '/' | '年' | '月' | '日' | '号' | '_' | '、') {
+            if let Some(x) = cur.take() {
+                out.push(x);
+            } else if !matches!(c, '日' | '号') || out.is_empty() {
+                return None;
+            }
+            seps += 1;
+            if seps > 4 {
+                return None;
+            }
+        } else {
+            return None;
+        }
+    }
+    if let Some(x) = cur {
+        out.push(x);
+    }
+    if out.is_empty() || out.len() > 3 {
+        return None;
+    }
+    Some(out)
+}
+
+/// Read a range (`2022.05.10-2022.05.12`, `2005.09—2008.07`, `2012.07-至今`, `2022.5.10至12`).
+/// A single date is a range of one value.
+pub fn parse_range(raw: &str) -> Result<(DateValue, RangeEnd), DateError> {
+    let s = normalize(raw);
+    if let Ok(d) = parse_date(&s) {
+        return Ok((d, RangeEnd::Date(d)));
+    }
+    let mut best = Err(DateError::Unrecognised);
+    for (i, c) in s.char_indices() {
+        if !matches!(c, '-' | '—' | '–' | '―' | '~' | '至' | '到' | '－' | '〜') {
+            continue;
+        }
+        let left = &s[..i];
+        let mut right = &s[i + c.len_utf8()..];
+        while let Some(r) = right.strip_prefix(['—', '-', '–', '―']) {
+            right = r;
+        }
+        let Ok(start) = parse_date(left) else {
+            continue;
+        };
+        if matches!(right, "至今" | "今" | "现在" | "今天") {
+            return Ok((start, RangeEnd::Present));
+        }
+        match parse_date(right) {
+            Ok(end) => return Ok((start, RangeEnd::Date(end))),
+            Err(DateError::NotADate) => best = Err(DateError::NotADate),
+            Err(DateError::Unrecognised) => {
+                // The end may leave out what it shares with the start: 2022.05.10-12, 2022.05.10-05.12.
+                if let Some(end) = complete_from(start, right) {
+                    return end.map(|e| (start, RangeEnd::Date(e)));
+                }
+            }
+        }
+    }
+    best
+}
+
+fn complete_from(start: DateValue, right: &str) -> Option<Result<DateValue, DateError>> {
+    let nums = split_numbers(right)?;
+    let y = i64::from(start.first.year());
+    let m = i64::from(start.first.month());
+    Some(match (start.precision, nums.as_slice()) {
+        (Precision::Day, [(d, 1..=2)]) => DateValue::new(y, Some(m), Some(*d)),
+        (Precision::Day, [(m2, 1..=2), (d, 1..=2)]) => DateValue::new(y, Some(*m2), Some(*d)),
+        (Precision::Month, [(m2, 1..=2)]) => DateValue::new(y, Some(*m2), None),
+        _ => return None,
+    })
+}
+
+/// An Excel serial day number (1900 date system) as a date. Serials ≥ 61 count from
+/// 1899-12-30; 60 is Excel's fictitious 1900-02-29 and is refused.
+pub fn from_excel_serial(serial: f64) -> Option<Date> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let (base, offset) = match days {
+        60 => return None,
+        1..=59 => (Date::new(1899, 12, 31).ok()?, days),
+        _ => (Date::new(1899, 12, 30).ok()?, days),
+    };
+    base.checked_add(Span::new().days(offset)).ok()
+}
+
+/// A number in a general-format cell: an Excel serial (20000–80000: 1954–2119), a typed
+/// `20210305`, or a typed `2021.03` / `1998.1` (Excel keeps 1998.10 as 1998.1: read as October).
+pub fn from_number(n: f64) -> Result<DateValue, DateError> {
+    if !n.is_finite() {
+        return Err(DateError::Unrecognised);
+    }
+    if n.fract() == 0.0 {
+        let i = n as i64;
+        if (20_000..=80_000).contains(&i) {
+            return from_excel_serial(n)
+                .map(DateValue::day)
+                .ok_or(DateError::NotADate);
+        }
+        if (1800_01_01..=2200_12_31).contains(&i) {
+            return DateValue::new(i / 10000, Some(i / 100 % 100), Some(i % 100));
+        }
+        if (180_001..=220_012).contains(&i) {
+            return DateValue::new(i / 100, Some(i % 100), None);
+        }
+        if (1800..=2200).contains(&i) {
+            return DateValue::new(i, None, None);
+        }
+        return Err(DateError::Unrecognised);
+    }
+    let y = n.trunc() as i64;
+    if (1800..=2200).contains(&y) {
+        let m = ((n - n.trunc()) * 100.0).round() as i64;
+        return DateValue::new(y, Some(m), None);
+    }
+    if (20_000.0..=80_000.0).contains(&n) {
+        return from_excel_serial(n)
+            .map(DateValue::day)
+            .ok_or(DateError::NotADate);
+    }
+    Err(DateError::Unrecognised)
+}
+
+/// A length of time in a rule: `1 year`, `3 months`, `18 years`, `5 days`, `1年`, `3个月`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Duration {
+    pub years: i64,
+    pub months: i64,
+    pub days: i64,
+}
+
+impl Duration {
+    pub fn parse(s: &str) -> Option<Duration> {
+        let s = normalize(s).to_lowercase();
+        let mut out = Duration::default();
+        let mut rest = s.as_str();
+        let mut any = false;
+        while !rest.is_empty() {
+            let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            let n: i64 = rest[..digits].parse().ok()?;
+            rest = &rest[digits..];
+            let unit_len = rest
+                .char_indices()
+                .find(|(_, c)| c.is_ascii_digit())
+                .map_or(rest.len(), |(i, _)| i);
+            let unit = rest[..unit_len].trim_end_matches([',', '、']);
+            rest = &rest[unit_len..];
+            match unit {
+                "year" | "years" | "y" | "年" | "周年" => out.years += n,
+                "month" | "months" | "m" | "个月" | "月" => out.months += n,
+                "day" | "days" | "d" | "天" | "日" => out.days += n,
+                _ => return None,
+            }
+            any = true;
+        }
+        any.then_some(out)
+    }
+
+    pub fn span(&self) -> Span {
+        Span::new()
+            .years(self.years)
+            .months(self.months)
+            .days(self.days)
+    }
+
+    /// `date + self`, saturating at the calendar's ends.
+    pub fn after(&self, date: Date) -> Date {
+        date.checked_add(self.span()).unwrap_or(Date::MAX)
+    }
+
+    /// Whole months, for resume gaps (days are ignored).
+    pub fn total_months(&self) -> i64 {
+        self.years * 12 + self.months
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if self.years != 0 {
+            parts.push(format!("{}年", self.years));
+        }
+        if self.months != 0 {
+            parts.push(format!("{}个月", self.months));
+        }
+        if self.days != 0 {
+            parts.push(format!("{}天", self.days));
+        }
+        if parts.is_empty() {
+            parts.push("0天".into());
+        }
+        f.write_str(&parts.concat())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> String {
+        match parse_date(s) {
+            Ok(v) => v.to_string(),
+            Err(e) => format!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn text_forms() {
+        assert_eq!(d("2021-03-05"), "2021-03-05");
+        assert_eq!(d("2021/3/5"), "2021-03-05");
+        assert_eq!(d("2021.03.05"), "2021-03-05");
+        assert_eq!(d("2021年3月5日"), "2021-03-05");
+        assert_eq!(d("20210305"), "2021-03-05");
+        assert_eq!(d("２０２１．０３．０５"), "2021-03-05");
+        assert_eq!(d("2021.03"), "2021-03");
+        assert_eq!(d("2021年3月"), "2021-03");
+        assert_eq!(d("1998"), "1998");
+        assert_eq!(d(" 2021-03-05 00:00:00"), "2021-03-05");
+        assert_eq!(d("2021-03-05T00:00:00"), "2021-03-05");
+    }
+
+    #[test]
+    fn impossible_and_garbage() {
+        assert_eq!(d("2022.13.40"), "NotADate");
+        assert_eq!(d("2023年2月30日"), "NotADate");
+        assert_eq!(d("不详"), "Unrecognised");
+        assert_eq!(d(""), "Unrecognised");
+        assert_eq!(d("2021..03"), "Unrecognised");
+    }
+
+    #[test]
+    fn ranges() {
+        let (a, b) = parse_range("2022.05.10-2022.05.12").unwrap();
+        assert_eq!((a.to_string(), b), ("2022-05-10".into(), RangeEnd::Date(parse_date("2022-05-12").unwrap())));
+        let (_, b) = parse_range("2005.09—2008.07").unwrap();
+        assert_eq!(b, RangeEnd::Date(parse_date("2008.07").unwrap()));
+        let (_, b) = parse_range("2012.07-至今").unwrap();
+        assert_eq!(b, RangeEnd::Present);
+        let (_, b) = parse_range("2022-05-10-2022-05-12").unwrap();
+        assert_eq!(b, RangeEnd::Date(parse_date("2022-05-12").unwrap()));
+        let (_, b) = parse_range("2022.05.10-12").unwrap();
+        assert_eq!(b, RangeEnd::Date(parse_date("2022-05-12").unwrap()));
+        let (a, b) = parse_range("2022.05.10").unwrap();
+        assert_eq!(RangeEnd::Date(a), b);
+        assert!(parse_range("2022.05.10-2022.13.12").is_err());
+    }
+
+    #[test]
+    fn numbers_and_serials() {
+        assert_eq!(from_number(44260.0).unwrap().to_string(), "2021-03-05");
+        assert_eq!(from_number(20210305.0).unwrap().to_string(), "2021-03-05");
+        assert_eq!(from_number(1998.07).unwrap().to_string(), "1998-07");
+        assert_eq!(from_number(1998.1).unwrap().to_string(), "1998-10");
+        assert_eq!(from_number(1998.12).unwrap().to_string(), "1998-12");
+        assert!(from_excel_serial(60.0).is_none());
+        assert_eq!(from_excel_serial(61.0).unwrap().to_string(), "1900-03-01");
+        assert_eq!(from_excel_serial(1.0).unwrap().to_string(), "1900-01-01");
+    }
+
+    #[test]
+    fn month_precision_bounds() {
+        let m = parse_date("2024.02").unwrap();
+        assert_eq!(m.earliest().to_string(), "2024-02-01");
+        assert_eq!(m.latest().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(Duration::parse("1 year"), Some(Duration { years: 1, ..Default::default() }));
+        assert_eq!(Duration::parse("3 months").unwrap().total_months(), 3);
+        assert_eq!(Duration::parse("3个月").unwrap().total_months(), 3);
+        assert_eq!(Duration::parse("1年6个月").unwrap().total_months(), 18);
+        assert_eq!(Duration::parse("5 days").unwrap().days, 5);
+        assert_eq!(Duration::parse("soon"), None);
+        assert_eq!(Duration::parse("3 fortnights"), None);
+        let jan31 = Date::new(2021, 1, 31).unwrap();
+        assert_eq!(Duration::parse("1 month").unwrap().after(jan31).to_string(), "2021-02-28");
+    }
+}

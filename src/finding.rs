@@ -1,0 +1,80 @@
+//! A finding is plain data: what rule, about whom, where, and why. Printers render it;
+//! nothing downstream of the rules decides what is a defect.
+
+use serde::Serialize;
+
+/// How much a finding matters; `--fail-on` compares against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Where in a spreadsheet (or which file) a finding points.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Self {
+        Location {
+            file: file.into(),
+            sheet: None,
+            cell: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, " {sheet}")?;
+            if let Some(cell) = &self.cell {
+                write!(f, "!{cell}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One defect. Field order is the JSON order documented in the README.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub branch: Option<String>,
+    pub dossier: Option<String>,
+    pub name: Option<String>,
+    pub subject: Option<String>,
+    pub file: Option<String>,
+    pub message: String,
+    pub basis: String,
+    pub location: Option<Location>,
+    /// Position of the rule in the rule set, for a stable order; not printed.
+    #[serde(skip)]
+    pub rule_order: usize,
+}

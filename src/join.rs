@@ -1,0 +1,219 @@
+//! Join each dossier folder to its ledger row, and place each person at a stage.
+//!
+//! A folder whose name carries an ID number (`张三（110101199001011234）`) joins the row with
+//! that number. Otherwise it joins by (branch, name), names normalised (NFKC, no spaces; the
+//! middle dot of minority names kept); when the branch column spells the branch differently
+//! from the folder, a name that is unique in the whole ledger still joins.
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::idnum;
+use crate::ledger::{LedgerRow, ResumeEntry};
+use crate::text::normalize;
+use crate::walk::DossierDir;
+
+/// A person: a dossier folder, a ledger row, or both.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub branch: String,
+    pub name: String,
+    pub dossier: Option<usize>,
+    pub row: Option<usize>,
+    /// Index into `Config::stages`; None without a ledger row or without any milestone.
+    pub stage: Option<usize>,
+    /// The ID number written in the folder name, as written.
+    pub folder_id: Option<String>,
+    /// Why a folder found no row (empty when it did, or when it simply is not in the ledger).
+    pub unmatched_detail: String,
+    /// Indices into the resume entries.
+    pub resume: Vec<usize>,
+}
+
+/// The person's name in a folder name: `03-张三`, `张三（110101…）`, `张三_档案` → 张三.
+pub fn name_from_folder(folder: &str) -> String {
+    let s = normalize(folder);
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' => depth += 1,
+            ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            _ if depth > 0 => {}
+            _ => out.push(c),
+        }
+    }
+    let trimmed = out.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '、' | '—'));
+    let mut name: String = trimmed
+        .chars()
+        .take_while(|c| !c.is_ascii_digit() && !matches!(c, '-' | '_' | '—'))
+        .collect();
+    for suffix in ["档案", "材料"] {
+        if let Some(n) = name.strip_suffix(suffix)
+            && !n.is_empty()
+        {
+            name = n.to_string();
+        }
+    }
+    name
+}
+
+fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
+    row.text(config.branch_field).or(row.folder_branch.as_deref())
+}
+
+/// Join folders and rows; the result lists matched pairs and unmatched folders in folder
+/// order, then unmatched rows in ledger order.
+pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
+    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_branch_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(id) = r.text(config.id_field) {
+            by_id.entry(idnum::normalize(id)).or_default().push(i);
+        }
+        let name = normalize(r.text(Some(config.name_field)).unwrap_or_default());
+        let branch = normalize(row_branch(r, config).unwrap_or_default());
+        by_branch_name.entry((branch, name.clone())).or_default().push(i);
+        by_name.entry(name).or_default().push(i);
+    }
+    let mut taken = vec![false; rows.len()];
+    let mut people = Vec::with_capacity(dossiers.len().max(rows.len()));
+    for (di, d) in dossiers.iter().enumerate() {
+        let folder_id = idnum::find_in(&d.folder);
+        let name = name_from_folder(&d.folder);
+        let mut detail = String::new();
+        let free = |v: Option<&Vec<usize>>, taken: &[bool]| -> Vec<usize> {
+            v.map(|v| v.iter().copied().filter(|&i| !taken[i]).collect()).unwrap_or_default()
+        };
+        let row = if let Some(id) = &folder_id {
+            let c = free(by_id.get(&idnum::normalize(id)), &taken);
+            if c.is_empty() {
+                detail = format!("（文件夹名中的身份证号 {} 不在台账中）", idnum::mask(id));
+            }
+            c.first().copied()
+        } else {
+            let key = (normalize(&d.branch), name.clone());
+            let mut c = free(by_branch_name.get(&key), &taken);
+            if c.is_empty() {
+                let all = by_name.get(&name).map_or(0, Vec::len);
+                let c2 = free(by_name.get(&name), &taken);
+                if all == 1 && c2.len() == 1 {
+                    c = c2;
+                }
+            }
+            match c.len() {
+                1 => Some(c[0]),
+                0 => None,
+                n => {
+                    detail = format!("（台账中有 {n} 行同名“{name}”，无法确定是哪一行；请在文件夹名中加上身份证号）");
+                    None
+                }
+            }
+        };
+        if let Some(r) = row {
+            taken[r] = true;
+        }
+        people.push(Person {
+            branch: d.branch.clone(),
+            name: row
+                .and_then(|r| rows[r].text(Some(config.name_field)).map(str::to_string))
+                .unwrap_or(name),
+            dossier: Some(di),
+            row,
+            stage: row.and_then(|r| stage_of(config, &rows[r])),
+            folder_id,
+            unmatched_detail: detail,
+            resume: Vec::new(),
+        });
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if taken[i] {
+            continue;
+        }
+        people.push(Person {
+            branch: row_branch(r, config).unwrap_or_default().to_string(),
+            name: r.text(Some(config.name_field)).unwrap_or_default().to_string(),
+            dossier: None,
+            row: Some(i),
+            stage: stage_of(config, r),
+            folder_id: None,
+            unmatched_detail: String::new(),
+            resume: Vec::new(),
+        });
+    }
+    people
+}
+
+/// The last stage whose milestone is filled in (an unreadable date still counts as filled).
+pub fn stage_of(config: &Config, row: &LedgerRow) -> Option<usize> {
+    config
+        .stages
+        .iter()
+        .rposition(|s| row.value(s.milestone).is_some_and(|v| !v.is_empty()))
+}
+
+/// Attach resume entries: those from a dossier's own spreadsheets to that dossier; those from
+/// loose sheets by ID number, else by a name that is unique among the people.
+/// Returns the entries that found nobody.
+pub fn attach_resumes(
+    config: &Config,
+    people: &mut [Person],
+    rows: &[LedgerRow],
+    entries: &[ResumeEntry],
+    owner_dossier: &[Option<usize>],
+) -> Vec<usize> {
+    let mut by_dossier: HashMap<usize, usize> = HashMap::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (p, person) in people.iter().enumerate() {
+        if let Some(d) = person.dossier {
+            by_dossier.insert(d, p);
+        }
+        if let Some(id) = person.row.and_then(|r| rows[r].text(config.id_field)) {
+            by_id.insert(idnum::normalize(id), p);
+        }
+        if let Some(id) = &person.folder_id {
+            by_id.entry(idnum::normalize(id)).or_insert(p);
+        }
+        by_name.entry(normalize(&person.name)).or_default().push(p);
+    }
+    let mut orphans = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let owner = match owner_dossier[i] {
+            Some(d) => by_dossier.get(&d).copied(),
+            None => e
+                .id_number
+                .as_deref()
+                .and_then(|id| by_id.get(&idnum::normalize(id)).copied())
+                .or_else(|| {
+                    let n = normalize(e.name.as_deref()?);
+                    match by_name.get(&n).map(Vec::as_slice) {
+                        Some([p]) => Some(*p),
+                        _ => None,
+                    }
+                }),
+        };
+        match owner {
+            Some(p) => people[p].resume.push(i),
+            None => orphans.push(i),
+        }
+    }
+    orphans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names() {
+        assert_eq!(name_from_folder("张三"), "张三");
+        assert_eq!(name_from_folder("03-张三"), "张三");
+        assert_eq!(name_from_folder("张三（110101199001011234）"), "张三");
+        assert_eq!(name_from_folder("张三(110101199001011234)"), "张三");
+        assert_eq!(name_from_folder("12、阿依古丽・买买提"), "阿依古丽·买买提");
+        assert_eq!(name_from_folder("张三档案"), "张三");
+        assert_eq!(name_from_folder("张三_110101199001011234"), "张三");
+    }
+}

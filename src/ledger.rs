@@ -1,0 +1,522 @@
+//! Read spreadsheets: ledger rows (发展党员工作台账) and resume rows (简历).
+//!
+//! A sheet is recognised by its header row, not by file or sheet name: the first row (among
+//! the first 30) whose cells name the `name` field and at least two date fields is a ledger
+//! header; one that names a span (or start and end) and a description column is a resume
+//! header. Title rows above the header, extra columns and blank rows are passed over. Every
+//! value keeps its cell so that a finding can say `台账.xlsx 2021年!J7`.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use jiff::civil::Date;
+
+use crate::config::{Config, FieldType};
+use crate::date::{DateError, DateValue, RangeEnd, from_number, parse_date, parse_range};
+use crate::finding::Location;
+use crate::text::{cell_name, normalize, normalize_header};
+use crate::walk::FileEntry;
+
+const HEADER_SCAN_ROWS: usize = 30;
+
+/// Why a date cell is not usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    /// Not a date at all.
+    Unreadable,
+    /// Looks like a date but does not exist (2023年2月30日).
+    NoSuchDate,
+    /// Later than the audit's as-of date.
+    AfterAsOf,
+    /// Earlier than `dates.earliest` (1921-07-01).
+    TooEarly,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Empty,
+    Text(String),
+    Date(DateValue),
+    Range(DateValue, DateValue),
+    Invalid { raw: String, why: Invalid },
+}
+
+impl FieldValue {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, FieldValue::Empty)
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A cell of a row: its column and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellValue {
+    pub col: u32,
+    pub value: FieldValue,
+}
+
+/// Where a sheet is: the file (relative to the archive) and the sheet's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRef {
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
+}
+
+impl SheetRef {
+    pub fn at(&self, row: u32, col: u32) -> Location {
+        Location {
+            file: self.file.to_string(),
+            sheet: Some(self.sheet.to_string()),
+            cell: Some(cell_name(row, col)),
+        }
+    }
+}
+
+/// One person's row in a ledger.
+#[derive(Debug, Clone)]
+pub struct LedgerRow {
+    pub sheet: SheetRef,
+    /// Zero-based row in the sheet.
+    pub row: u32,
+    /// Indexed by field; None when the sheet has no such column.
+    pub values: Vec<Option<CellValue>>,
+    /// The branch folder the ledger sits in, when it sits in one (used when there is no
+    /// branch column).
+    pub folder_branch: Option<String>,
+}
+
+impl LedgerRow {
+    pub fn value(&self, field: usize) -> Option<&FieldValue> {
+        self.values.get(field).and_then(|v| v.as_ref()).map(|c| &c.value)
+    }
+
+    pub fn has_column(&self, field: usize) -> bool {
+        self.values.get(field).is_some_and(Option::is_some)
+    }
+
+    pub fn text(&self, field: Option<usize>) -> Option<&str> {
+        field.and_then(|f| self.value(f)).and_then(FieldValue::as_text)
+    }
+
+    /// The cell of a field, or of the row's first cell when the column is absent.
+    pub fn location(&self, field: Option<usize>) -> Location {
+        let col = field
+            .and_then(|f| self.values.get(f))
+            .and_then(|c| c.as_ref())
+            .map_or(0, |c| c.col);
+        self.sheet.at(self.row, col)
+    }
+}
+
+/// One line of a resume.
+#[derive(Debug, Clone)]
+pub struct ResumeEntry {
+    pub location: Location,
+    pub start: Result<DateValue, (String, Invalid)>,
+    pub end: Result<RangeEnd, (String, Invalid)>,
+    pub text: String,
+    /// The person it belongs to, for resume sheets outside a dossier.
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+}
+
+/// What one spreadsheet file held.
+#[derive(Debug, Default)]
+pub struct Workbook {
+    pub ledger_rows: Vec<LedgerRow>,
+    pub resume_entries: Vec<ResumeEntry>,
+    /// Why the file could not be read, if it could not.
+    pub problem: Option<String>,
+    /// Whether any sheet had a recognised header.
+    pub recognised: bool,
+    /// Whether any sheet had a ledger header (even with no rows under it).
+    pub has_ledger: bool,
+}
+
+/// The bounds a date must fall within.
+#[derive(Debug, Clone, Copy)]
+pub struct DateBounds {
+    pub earliest: Date,
+    pub as_of: Date,
+}
+
+/// What a header cell is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Field(usize),
+    ResumeStart,
+    ResumeEnd,
+    ResumeSpan,
+    ResumeDescription,
+}
+
+/// Header aliases, normalised, looked up once per cell.
+pub struct HeaderIndex {
+    ledger: HashMap<String, usize>,
+    resume: HashMap<String, Column>,
+}
+
+impl HeaderIndex {
+    pub fn new(config: &Config) -> HeaderIndex {
+        let mut ledger = HashMap::new();
+        for (i, f) in config.fields.iter().enumerate() {
+            for a in &f.aliases {
+                ledger.entry(a.clone()).or_insert(i);
+            }
+        }
+        let mut resume = HashMap::new();
+        let r = &config.resume;
+        for (list, col) in [
+            (&r.span, Column::ResumeSpan),
+            (&r.start, Column::ResumeStart),
+            (&r.end, Column::ResumeEnd),
+            (&r.description, Column::ResumeDescription),
+        ] {
+            for a in list {
+                resume.entry(a.clone()).or_insert(col);
+            }
+        }
+        HeaderIndex { ledger, resume }
+    }
+}
+
+/// Read a spreadsheet. Never panics: a panic inside the reader becomes a problem.
+pub fn read_workbook(
+    file: &FileEntry,
+    folder_branch: Option<&str>,
+    config: &Config,
+    headers: &HeaderIndex,
+    bounds: DateBounds,
+) -> Workbook {
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        read_inner(file, folder_branch, config, headers, bounds)
+    }));
+    match result {
+        Ok(wb) => wb,
+        Err(_) => Workbook {
+            problem: Some("表格文件已损坏，读取时出错".into()),
+            ..Workbook::default()
+        },
+    }
+}
+
+fn read_inner(
+    file: &FileEntry,
+    folder_branch: Option<&str>,
+    config: &Config,
+    headers: &HeaderIndex,
+    bounds: DateBounds,
+) -> Workbook {
+    let mut wb = Workbook::default();
+    if file.size == 0 {
+        wb.problem = Some("空文件（0 字节）".into());
+        return wb;
+    }
+    let mut book = match open_workbook_auto(&file.path) {
+        Ok(b) => b,
+        Err(e) => {
+            wb.problem = Some(format!("无法打开表格：{e}"));
+            return wb;
+        }
+    };
+    let file_rel: Arc<str> = Arc::from(file.rel.as_str());
+    for sheet_name in book.sheet_names() {
+        let range = match book.worksheet_range(&sheet_name) {
+            Ok(r) => r,
+            Err(e) => {
+                wb.problem = Some(format!("工作表“{sheet_name}”无法读取：{e}"));
+                continue;
+            }
+        };
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        let sheet = SheetRef {
+            file: file_rel.clone(),
+            sheet: Arc::from(sheet_name.as_str()),
+        };
+        let rows: Vec<&[Data]> = range.rows().collect();
+        let Some((h, kind)) = find_header(&rows, headers, config) else {
+            continue;
+        };
+        wb.recognised = true;
+        let data_rows = rows.iter().enumerate().skip(h + 1);
+        match kind {
+            HeaderKind::Ledger(cols) => {
+                wb.has_ledger = true;
+                for (r, cells) in data_rows {
+                    let row = row0 + r as u32;
+                    if let Some(lr) = ledger_row(cells, &cols, config, &sheet, row, col0, bounds) {
+                        wb.ledger_rows.push(LedgerRow {
+                            folder_branch: folder_branch.map(str::to_string),
+                            ..lr
+                        });
+                    }
+                }
+            }
+            HeaderKind::Resume(cols) => {
+                for (r, cells) in data_rows {
+                    let row = row0 + r as u32;
+                    if let Some(e) = resume_entry(cells, &cols, config, &sheet, row, col0, bounds) {
+                        wb.resume_entries.push(e);
+                    }
+                }
+            }
+        }
+    }
+    wb
+}
+
+enum HeaderKind {
+    /// (column in range, field)
+    Ledger(Vec<(usize, usize)>),
+    Resume(Vec<(usize, Column)>),
+}
+
+fn find_header(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Option<(usize, HeaderKind)> {
+    for (r, cells) in rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
+        let mut ledger: Vec<(usize, usize)> = Vec::new();
+        let mut resume: Vec<(usize, Column)> = Vec::new();
+        for (c, cell) in cells.iter().enumerate() {
+            let Data::String(s) = cell else { continue };
+            let h = normalize_header(s);
+            if h.is_empty() {
+                continue;
+            }
+            if let Some(&f) = idx.ledger.get(&h)
+                && !ledger.iter().any(|&(_, g)| g == f)
+            {
+                ledger.push((c, f));
+            }
+            if let Some(&col) = idx.resume.get(&h)
+                && !resume.iter().any(|&(_, k)| k == col)
+            {
+                resume.push((c, col));
+            }
+        }
+        let has_name = ledger.iter().any(|&(_, f)| f == config.name_field);
+        let dates = ledger
+            .iter()
+            .filter(|&&(_, f)| config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field)
+            .count();
+        if has_name && dates >= 2 {
+            return Some((r, HeaderKind::Ledger(ledger)));
+        }
+        let has = |k: Column| resume.iter().any(|&(_, c)| c == k);
+        let dated = has(Column::ResumeSpan) || (has(Column::ResumeStart) && has(Column::ResumeEnd));
+        if dated && has(Column::ResumeDescription) {
+            // A resume sheet outside a dossier carries name (and ID) columns too.
+            for (c, f) in ledger {
+                if f == config.name_field || Some(f) == config.id_field {
+                    resume.push((c, Column::Field(f)));
+                }
+            }
+            return Some((r, HeaderKind::Resume(resume)));
+        }
+    }
+    None
+}
+
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.trim().to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(x) => {
+            let (y, m, d, ..) = x.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+        Data::Empty => String::new(),
+    }
+}
+
+fn date_cell(d: &Data) -> Result<Option<DateValue>, Invalid> {
+    let r = match d {
+        Data::Empty => return Ok(None),
+        Data::String(s) if s.trim().is_empty() => return Ok(None),
+        Data::String(s) => parse_date(s),
+        Data::DateTimeIso(s) => parse_date(s),
+        Data::DateTime(x) if x.is_datetime() => {
+            let (y, m, d, ..) = x.to_ymd_hms_milli();
+            Date::new(y as i16, m as i8, d as i8)
+                .map(DateValue::day)
+                .map_err(|_| DateError::NotADate)
+        }
+        Data::Float(f) => from_number(*f),
+        Data::Int(i) => from_number(*i as f64),
+        _ => Err(DateError::Unrecognised),
+    };
+    r.map(Some).map_err(|e| match e {
+        DateError::NotADate => Invalid::NoSuchDate,
+        DateError::Unrecognised => Invalid::Unreadable,
+    })
+}
+
+fn check_bounds(d: DateValue, b: DateBounds) -> Result<DateValue, Invalid> {
+    if d.earliest() > b.as_of {
+        Err(Invalid::AfterAsOf)
+    } else if d.latest() < b.earliest {
+        Err(Invalid::TooEarly)
+    } else {
+        Ok(d)
+    }
+}
+
+fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
+    let invalid = |why| FieldValue::Invalid {
+        raw: cell_text(d),
+        why,
+    };
+    match kind {
+        FieldType::Text => {
+            let t = cell_text(d);
+            if t.is_empty() {
+                FieldValue::Empty
+            } else {
+                FieldValue::Text(t)
+            }
+        }
+        FieldType::Date => match date_cell(d) {
+            Ok(None) => FieldValue::Empty,
+            Ok(Some(v)) => check_bounds(v, bounds).map_or_else(invalid, FieldValue::Date),
+            Err(why) => invalid(why),
+        },
+        FieldType::Range => match d {
+            Data::String(s) if !s.trim().is_empty() => match parse_range(s) {
+                Ok((a, RangeEnd::Date(b))) => {
+                    match (check_bounds(a, bounds), check_bounds(b, bounds)) {
+                        (Ok(a), Ok(b)) => FieldValue::Range(a, b),
+                        (Err(w), _) | (_, Err(w)) => invalid(w),
+                    }
+                }
+                Ok((_, RangeEnd::Present)) => invalid(Invalid::Unreadable),
+                Err(DateError::NotADate) => invalid(Invalid::NoSuchDate),
+                Err(DateError::Unrecognised) => invalid(Invalid::Unreadable),
+            },
+            _ => match date_cell(d) {
+                Ok(None) => FieldValue::Empty,
+                Ok(Some(v)) => check_bounds(v, bounds).map_or_else(invalid, |v| FieldValue::Range(v, v)),
+                Err(why) => invalid(why),
+            },
+        },
+    }
+}
+
+fn ledger_row(
+    cells: &[Data],
+    cols: &[(usize, usize)],
+    config: &Config,
+    sheet: &SheetRef,
+    row: u32,
+    col0: u32,
+    bounds: DateBounds,
+) -> Option<LedgerRow> {
+    let mut values: Vec<Option<CellValue>> = vec![None; config.fields.len()];
+    for &(c, f) in cols {
+        let d = cells.get(c).unwrap_or(&Data::Empty);
+        values[f] = Some(CellValue {
+            col: col0 + c as u32,
+            value: field_value(d, config.fields[f].kind, bounds),
+        });
+    }
+    // A row without a name is a blank, a footnote or a total line.
+    let name = values[config.name_field].as_ref().and_then(|c| c.value.as_text())?;
+    if normalize(name).is_empty() {
+        return None;
+    }
+    Some(LedgerRow {
+        sheet: sheet.clone(),
+        row,
+        values,
+        folder_branch: None,
+    })
+}
+
+fn resume_entry(
+    cells: &[Data],
+    cols: &[(usize, Column)],
+    config: &Config,
+    sheet: &SheetRef,
+    row: u32,
+    col0: u32,
+    bounds: DateBounds,
+) -> Option<ResumeEntry> {
+    let get = |k: Column| cols.iter().find(|&&(_, c)| c == k).map(|&(i, _)| i);
+    let text_of = |k: Column| get(k).map(|i| cell_text(cells.get(i).unwrap_or(&Data::Empty)));
+    let text = text_of(Column::ResumeDescription).unwrap_or_default();
+    let name = text_of(Column::Field(config.name_field)).filter(|s| !s.is_empty());
+    let id_number = config
+        .id_field
+        .and_then(|f| text_of(Column::Field(f)))
+        .filter(|s| !s.is_empty());
+    let bounded = |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| (raw.to_string(), w));
+    let (start, end, at) = if let Some(i) = get(Column::ResumeSpan) {
+        let d = cells.get(i).unwrap_or(&Data::Empty);
+        let raw = cell_text(d);
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = match d {
+            Data::String(s) => parse_range(s),
+            _ => date_cell(d)
+                .map_err(|_| DateError::Unrecognised)
+                .and_then(|v| v.ok_or(DateError::Unrecognised))
+                .map(|v| (v, RangeEnd::Date(v))),
+        };
+        match parsed {
+            Ok((a, b)) => {
+                let end = match b {
+                    RangeEnd::Present => Ok(RangeEnd::Present),
+                    RangeEnd::Date(b) => bounded(b, &raw).map(RangeEnd::Date),
+                };
+                (bounded(a, &raw), end, i)
+            }
+            Err(e) => {
+                let why = if e == DateError::NotADate { Invalid::NoSuchDate } else { Invalid::Unreadable };
+                (Err((raw.clone(), why)), Err((raw, why)), i)
+            }
+        }
+    } else {
+        let si = get(Column::ResumeStart)?;
+        let ei = get(Column::ResumeEnd)?;
+        let sd = cells.get(si).unwrap_or(&Data::Empty);
+        let ed = cells.get(ei).unwrap_or(&Data::Empty);
+        let (sraw, eraw) = (cell_text(sd), cell_text(ed));
+        if sraw.is_empty() && eraw.is_empty() {
+            return None;
+        }
+        let start = match date_cell(sd) {
+            Ok(Some(v)) => bounded(v, &sraw),
+            Ok(None) => Err((sraw, Invalid::Unreadable)),
+            Err(w) => Err((sraw, w)),
+        };
+        let end = if matches!(normalize(&eraw).as_str(), "至今" | "今" | "现在") {
+            Ok(RangeEnd::Present)
+        } else {
+            match date_cell(ed) {
+                Ok(Some(v)) => bounded(v, &eraw).map(RangeEnd::Date),
+                Ok(None) => Err((eraw, Invalid::Unreadable)),
+                Err(w) => Err((eraw, w)),
+            }
+        };
+        (start, end, si)
+    };
+    Some(ResumeEntry {
+        location: sheet.at(row, col0 + at as u32),
+        start,
+        end,
+        text,
+        name,
+        id_number,
+    })
+}

@@ -1,0 +1,87 @@
+//! The report for a person at a terminal: grouped by branch, then dossier, in Chinese.
+
+use std::fmt::Write;
+
+use crate::audit::AuditResult;
+use crate::finding::{Finding, Severity};
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "36",
+        };
+        self.paint(code, s.label_zh())
+    }
+}
+
+/// The heading of a group of findings about one person or one place.
+fn who(f: &Finding) -> String {
+    match (&f.dossier, &f.name) {
+        (Some(d), _) => format!("档案 {d}"),
+        (None, Some(n)) => match &f.location {
+            Some(l) => format!("台账 {}（{n}，无档案文件夹）", l),
+            None => format!("{n}（无档案文件夹）"),
+        },
+        (None, None) => "档案整体".to_string(),
+    }
+}
+
+pub fn render(result: &AuditResult, color: bool) -> String {
+    let st = Style { color };
+    let mut out = String::new();
+    let mut branch: Option<Option<&str>> = None;
+    let mut group: Option<String> = None;
+    for f in &result.findings {
+        let b = f.branch.as_deref();
+        if branch != Some(b) {
+            branch = Some(b);
+            group = None;
+            let title = b.unwrap_or("（未归属支部）");
+            let _ = writeln!(out, "\n{}", st.paint("1", &format!("■ {title}")));
+        }
+        let g = who(f);
+        if group.as_deref() != Some(g.as_str()) {
+            let _ = writeln!(out, "  {}", st.paint("1", &g));
+            group = Some(g);
+        }
+        let _ = writeln!(out, "    {} {}  {}", st.severity(f.severity), st.paint("2", &format!("[{}]", f.rule)), f.message);
+        if let Some(l) = &f.location {
+            let _ = writeln!(out, "         位置：{l}");
+        }
+        let _ = writeln!(out, "         依据：{}", f.basis);
+    }
+    let s = &result.summary;
+    let c = s.findings;
+    let _ = writeln!(
+        out,
+        "\n审核基准日 {}：共 {} 份档案、台账 {} 行、文件 {} 个；{} {}，{} {}，{} {}。",
+        result.as_of,
+        s.dossiers,
+        s.ledger_rows,
+        s.files,
+        st.severity(Severity::Error),
+        c.error,
+        st.severity(Severity::Warning),
+        c.warning,
+        st.severity(Severity::Info),
+        c.info
+    );
+    if result.findings.is_empty() {
+        let _ = writeln!(out, "未发现问题。");
+    }
+    out
+}

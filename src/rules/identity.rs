@@ -1,0 +1,178 @@
+//! Who is who: the join between folders and ledger rows, and ID numbers.
+
+use std::collections::HashMap;
+
+use crate::config::Rule;
+use crate::finding::{Finding, Location};
+use crate::idnum::{self, IdError};
+use crate::ledger::FieldValue;
+use crate::rules::Context;
+
+pub const UNMATCHED_DOSSIER_DOC: &str = "\
+kind: unmatched-dossier — 档案文件夹在台账中找不到对应的行。
+
+文件夹名含身份证号时按号码对应，否则按（支部，姓名）对应；支部名写法不同时，全台账唯一的
+姓名也可对应。每个文件夹只报告一次，其中的文件仍照常检查。找不到台账时不报告（见 ledger-not-found）。
+参数：无。消息变量：{dossier}、{name}、{detail}（同名多行等原因）。";
+
+pub const UNMATCHED_ROW_DOC: &str = "\
+kind: unmatched-ledger-row — 台账中的一行没有对应的档案文件夹。只报告这一条，不再逐项报告缺少的材料；
+该行的日期、身份证号仍照常检查。参数：无。消息变量：{name}、{branch}。";
+
+pub const DUPLICATE_DOC: &str = "\
+kind: duplicate-person — 同一身份证号出现在台账的两行，或两个档案文件夹名中。第二次及以后的出现各报告一次。
+参数：无。消息变量：{id}（已脱敏）、{other}（第一次出现的位置）。subject：id_number。";
+
+pub const ID_NUMBER_DOC: &str = "\
+kind: id-number — 身份证号不符合 GB 11643-1999：长度不是 18 位（或 15 位旧号码）、含非法字符、
+校验码不符（权重 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2，模 11 对应 10X98765432），
+或出生日期码不存在、晚于审核基准日。检查台账中的号码和档案文件夹名中的号码。
+参数：无。消息变量：{id}（已脱敏）、{detail}。subject：id_number。";
+
+pub const BIRTH_DATE_DOC: &str = "\
+kind: birth-date-match — 台账出生年月与身份证号中的出生日期不一致。按台账填写的精度比较：
+填到月（1990.03）时只比年月。参数：无。消息变量：{ledger}、{id_birth}。subject：birth。";
+
+pub fn unmatched_dossier(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    if !ctx.ledger_found {
+        return;
+    }
+    for p in ctx.people.iter().filter(|p| p.dossier.is_some() && p.row.is_none()) {
+        let Some(d) = p.dossier else { continue };
+        let rel = &ctx.archive.dossiers[d].rel;
+        out.push(ctx.finding(
+            rule,
+            Some(p),
+            None,
+            Some(rel.clone()),
+            Some(Location::file(rel.clone())),
+            &[("detail", &p.unmatched_detail)],
+        ));
+    }
+}
+
+pub fn unmatched_row(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for p in ctx.people.iter().filter(|p| p.dossier.is_none()) {
+        let Some(row) = ctx.row(p) else { continue };
+        out.push(ctx.finding(rule, Some(p), None, None, Some(row.location(Some(ctx.config.name_field))), &[]));
+    }
+}
+
+pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let subject = Some("id_number".to_string());
+    let mut seen_rows: HashMap<String, usize> = HashMap::new();
+    for (r, row) in ctx.ledger.iter().enumerate() {
+        let Some(id) = row.text(ctx.config.id_field) else { continue };
+        let key = idnum::normalize(id);
+        match seen_rows.get(&key) {
+            None => {
+                seen_rows.insert(key, r);
+            }
+            Some(&first) => {
+                let first_row = &ctx.ledger[first];
+                let first_name = first_row.text(Some(ctx.config.name_field)).unwrap_or_default();
+                let other = format!(
+                    "与{}（{}）相同",
+                    first_row.location(ctx.config.id_field),
+                    first_name
+                );
+                let p = ctx.person_of_row[r].map(|p| &ctx.people[p]);
+                out.push(ctx.finding(
+                    rule,
+                    p,
+                    subject.clone(),
+                    None,
+                    Some(row.location(ctx.config.id_field)),
+                    &[("id", &idnum::mask(&key)), ("other", &other)],
+                ));
+            }
+        }
+    }
+    let mut seen_dirs: HashMap<String, usize> = HashMap::new();
+    for (pi, p) in ctx.people.iter().enumerate() {
+        let (Some(d), Some(id)) = (p.dossier, &p.folder_id) else { continue };
+        let key = idnum::normalize(id);
+        match seen_dirs.get(&key) {
+            None => {
+                seen_dirs.insert(key, pi);
+            }
+            Some(&first) => {
+                let first_rel = ctx.people[first]
+                    .dossier
+                    .map(|fd| ctx.archive.dossiers[fd].rel.as_str())
+                    .unwrap_or_default();
+                let rel = &ctx.archive.dossiers[d].rel;
+                out.push(ctx.finding(
+                    rule,
+                    Some(p),
+                    subject.clone(),
+                    Some(rel.clone()),
+                    Some(Location::file(rel.clone())),
+                    &[("id", &idnum::mask(&key)), ("other", &format!("与档案文件夹“{first_rel}”相同"))],
+                ));
+            }
+        }
+    }
+}
+
+fn describe(e: &IdError) -> String {
+    match e {
+        IdError::Malformed => "应为 18 位（末位可为 X），或 15 位旧号码".into(),
+        IdError::CheckDigit(c) => format!("校验码不符，按前 17 位计算应为 {c}"),
+        IdError::BirthDate => "其中的出生日期不存在或晚于审核基准日".into(),
+    }
+}
+
+pub fn id_number(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let subject = Some("id_number".to_string());
+    for p in ctx.people {
+        let row = ctx.row(p);
+        let row_id = row.and_then(|r| r.text(ctx.config.id_field));
+        if let (Some(row), Some(id)) = (row, row_id)
+            && let Err(e) = idnum::check(id, ctx.as_of)
+        {
+            out.push(ctx.finding(
+                rule,
+                Some(p),
+                subject.clone(),
+                None,
+                Some(row.location(ctx.config.id_field)),
+                &[("id", &idnum::mask(&idnum::normalize(id))), ("detail", &describe(&e))],
+            ));
+        }
+        // The folder's number, unless it is the very number already checked in the ledger.
+        if let (Some(d), Some(id)) = (p.dossier, &p.folder_id) {
+            let same = row_id.is_some_and(|r| idnum::normalize(r) == idnum::normalize(id));
+            if !same && let Err(e) = idnum::check(id, ctx.as_of) {
+                let rel = &ctx.archive.dossiers[d].rel;
+                out.push(ctx.finding(
+                    rule,
+                    Some(p),
+                    subject.clone(),
+                    Some(rel.clone()),
+                    Some(Location::file(rel.clone())),
+                    &[("id", &idnum::mask(&idnum::normalize(id))), ("detail", &describe(&e))],
+                ));
+            }
+        }
+    }
+}
+
+pub fn birth_date(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let Some(bf) = ctx.config.birth_field else { return };
+    for p in ctx.people {
+        let Some(row) = ctx.row(p) else { continue };
+        let Some(FieldValue::Date(ledger)) = row.value(bf) else { continue };
+        let Some(id_birth) = ctx.id_birth(row) else { continue };
+        if id_birth < ledger.earliest() || id_birth > ledger.latest() {
+            out.push(ctx.finding(
+                rule,
+                Some(p),
+                Some(ctx.config.fields[bf].key.clone()),
+                None,
+                Some(row.location(Some(bf))),
+                &[("ledger", &ledger.to_string()), ("id_birth", &id_birth.to_string())],
+            ));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The time between two milestones.
+
+use jiff::Unit;
+use jiff::civil::Date;
+
+use crate::config::{Params, Rule};
+use crate::finding::Finding;
+use crate::rules::Context;
+
+pub const INTERVAL_DOC: &str = "\
+kind: interval — 两个环节之间的时长：to 至少在 from 之后 min，或至多在 from 之后 max。
+
+参数：
+  from: 字段键   较早的环节（birth 优先取身份证号中的出生日期，其次取台账出生年月）
+  to:   字段键   较晚的环节；区间字段可写 trained.start / trained.end
+  min:  时长     至少间隔（1 year、18 years、6 months、5 days，或 1年、3个月）
+  max:  时长     至多间隔（min 与 max 二选一）
+按月加减时月末对齐（1 月 31 日加 1 个月为 2 月末）。只到月的日期取最有利的解释，确定违反时才报告。
+两个环节顺序颠倒时不报告（由 milestone-order 报告）。任一环节为空或无效时不检查。
+消息变量：{from_field}、{to_field}、{from_value}、{to_value}、{limit}（规定时长）、{actual}（实际间隔）。
+subject：to 字段。";
+
+/// `1年2个月3天` between two dates.
+fn describe(a: Date, b: Date) -> String {
+    match a.until((Unit::Year, b)) {
+        Ok(span) => {
+            let mut s = String::new();
+            if span.get_years() != 0 {
+                s.push_str(&format!("{}年", span.get_years()));
+            }
+            if span.get_months() != 0 {
+                s.push_str(&format!("{}个月", span.get_months()));
+            }
+            if span.get_days() != 0 || s.is_empty() {
+                s.push_str(&format!("{}天", span.get_days()));
+            }
+            s
+        }
+        Err(_) => String::new(),
+    }
+}
+
+pub fn interval(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let Params::Interval { from, to, min, max } = &rule.params else { return };
+    for p in ctx.people {
+        let Some(row) = ctx.row(p) else { continue };
+        let (Some(a), Some(b)) = (ctx.milestone(row, *from), ctx.milestone(row, *to)) else {
+            continue;
+        };
+        if a.earliest() > b.latest() {
+            continue;
+        }
+        let (violated, limit) = match (min, max) {
+            (Some(min), _) => (b.latest() < min.after(a.earliest()), min),
+            (None, Some(max)) => (b.earliest() > max.after(a.latest()), max),
+            (None, None) => continue,
+        };
+        if !violated {
+            continue;
+        }
+        out.push(ctx.finding(
+            rule,
+            Some(p),
+            Some(ctx.config.milestone_key(*to)),
+            None,
+            Some(row.location(Some(to.field))),
+            &[
+                ("from_field", &ctx.config.milestone_title(*from)),
+                ("to_field", &ctx.config.milestone_title(*to)),
+                ("from_value", &a.to_string()),
+                ("to_value", &b.to_string()),
+                ("limit", &limit.to_string()),
+                ("actual", &describe(a.earliest(), b.earliest())),
+            ],
+        ));
+    }
+}

@@ -1,0 +1,221 @@
+//! Rule kinds: generic checks that the YAML rule set instantiates. Never touches the
+//! filesystem; reads the joined model and returns findings.
+//!
+//! One module per family of kinds; each kind documents its YAML keys and message variables in
+//! [`kind_doc`], which `dangan explain ID` prints.
+//!
+//! | kind | module |
+//! |---|---|
+//! | required-documents, unrecognized-file | [`documents`] |
+//! | unreadable-file, ledger-not-found | [`files`] |
+//! | unmatched-dossier, unmatched-ledger-row, duplicate-person, id-number, birth-date-match | [`identity`] |
+//! | invalid-date | [`dates`] |
+//! | missing-milestone, milestone-order | [`order`] |
+//! | interval | [`interval`] |
+//! | resume-gap, resume-overlap, resume-reversed | [`resume`] |
+
+pub mod dates;
+pub mod documents;
+pub mod files;
+pub mod identity;
+pub mod interval;
+pub mod order;
+pub mod resume;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::{Config, End, Kind, MilestoneRef, Rule};
+use crate::date::DateValue;
+use crate::finding::{Finding, Location};
+use crate::idnum;
+use crate::join::Person;
+use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
+use crate::text::render;
+use crate::walk::Archive;
+
+/// Something that could not be read: a walk error or a spreadsheet that would not open.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub rel: String,
+    pub detail: String,
+    pub dossier: Option<usize>,
+}
+
+/// Everything the rules look at.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub as_of: Date,
+    pub archive: &'a Archive,
+    /// For each dossier, for each of its files: the document it is.
+    pub classes: &'a [Vec<Option<usize>>],
+    pub ledger: &'a [LedgerRow],
+    pub ledger_found: bool,
+    pub resumes: &'a [ResumeEntry],
+    pub people: &'a [Person],
+    /// For each dossier, the person it belongs to.
+    pub person_of_dossier: &'a [Option<usize>],
+    /// For each ledger row, the person it belongs to.
+    pub person_of_row: &'a [Option<usize>],
+    /// For each loose file (root or branch folder): whether it is a ledger or resume sheet.
+    pub loose_recognised: &'a [bool],
+    pub unreadable: &'a [Unreadable],
+}
+
+impl Context<'_> {
+    pub fn row(&self, p: &Person) -> Option<&LedgerRow> {
+        p.row.map(|r| &self.ledger[r])
+    }
+
+    /// The value of a milestone for a person: a date, or None when empty or unusable.
+    /// `birth` comes from the ID number when it is valid, else from the ledger.
+    pub fn milestone(&self, row: &LedgerRow, m: MilestoneRef) -> Option<DateValue> {
+        if Some(m.field) == self.config.birth_field
+            && let Some(b) = self.id_birth(row)
+        {
+            return Some(DateValue::day(b));
+        }
+        match row.value(m.field)? {
+            FieldValue::Date(d) => Some(*d),
+            FieldValue::Range(a, b) => Some(if m.end == End::Start { *a } else { *b }),
+            _ => None,
+        }
+    }
+
+    pub fn id_birth(&self, row: &LedgerRow) -> Option<Date> {
+        let id = row.text(self.config.id_field)?;
+        idnum::check(id, self.as_of).ok().map(|i| i.birth)
+    }
+
+    /// A finding about a person, with the rule's message rendered from `vars`
+    /// (`name`, `branch` and `dossier` are always available).
+    pub fn finding(
+        &self,
+        rule: &Rule,
+        person: Option<&Person>,
+        subject: Option<String>,
+        file: Option<String>,
+        location: Option<Location>,
+        vars: &[(&str, &str)],
+    ) -> Finding {
+        let dossier = person.and_then(|p| p.dossier).map(|d| self.archive.dossiers[d].rel.clone());
+        let name = person.map(|p| p.name.clone()).filter(|n| !n.is_empty());
+        let branch = person.map(|p| p.branch.clone()).filter(|b| !b.is_empty());
+        let mut all: Vec<(&str, &str)> = Vec::with_capacity(vars.len() + 3);
+        all.push(("name", name.as_deref().unwrap_or("")));
+        all.push(("branch", branch.as_deref().unwrap_or("")));
+        all.push(("dossier", dossier.as_deref().unwrap_or("")));
+        all.extend_from_slice(vars);
+        let message = render(&rule.message, &all);
+        Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            branch,
+            dossier,
+            name,
+            subject,
+            file: file.or_else(|| location.as_ref().map(|l| l.file.clone())),
+            message,
+            basis: rule.basis.clone(),
+            location,
+            rule_order: 0,
+        }
+    }
+}
+
+/// Run every enabled rule. Rules run in parallel; the result is sorted.
+pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = ctx
+        .config
+        .rules
+        .par_iter()
+        .enumerate()
+        .filter(|(_, r)| r.enabled)
+        .flat_map_iter(|(order, rule)| {
+            let mut out = Vec::new();
+            check(ctx, rule, &mut out);
+            for f in &mut out {
+                f.rule_order = order;
+            }
+            out
+        })
+        .collect();
+    sort(&mut findings);
+    findings
+}
+
+fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    match rule.kind {
+        Kind::RequiredDocuments => documents::required(ctx, rule, out),
+        Kind::UnrecognizedFile => documents::unrecognized(ctx, rule, out),
+        Kind::UnreadableFile => files::unreadable(ctx, rule, out),
+        Kind::LedgerNotFound => files::ledger_not_found(ctx, rule, out),
+        Kind::UnmatchedDossier => identity::unmatched_dossier(ctx, rule, out),
+        Kind::UnmatchedLedgerRow => identity::unmatched_row(ctx, rule, out),
+        Kind::DuplicatePerson => identity::duplicate_person(ctx, rule, out),
+        Kind::IdNumber => identity::id_number(ctx, rule, out),
+        Kind::BirthDateMatch => identity::birth_date(ctx, rule, out),
+        Kind::InvalidDate => dates::invalid(ctx, rule, out),
+        Kind::MissingMilestone => order::missing(ctx, rule, out),
+        Kind::MilestoneOrder => order::order(ctx, rule, out),
+        Kind::Interval => interval::interval(ctx, rule, out),
+        Kind::ResumeGap => resume::gap(ctx, rule, out),
+        Kind::ResumeOverlap => resume::overlap(ctx, rule, out),
+        Kind::ResumeReversed => resume::reversed(ctx, rule, out),
+    }
+}
+
+/// Branch, dossier (ledger-only rows last), rule order, then place.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.branch, a.dossier.is_none(), &a.dossier, &a.name, a.rule_order, &a.location, &a.file, &a.subject).cmp(&(
+            &b.branch,
+            b.dossier.is_none(),
+            &b.dossier,
+            &b.name,
+            b.rule_order,
+            &b.location,
+            &b.file,
+            &b.subject,
+        ))
+    });
+}
+
+/// What each kind does and which YAML keys it takes; printed by `dangan explain`.
+pub fn kind_doc(kind: Kind) -> &'static str {
+    match kind {
+        Kind::RequiredDocuments => documents::REQUIRED_DOC,
+        Kind::UnrecognizedFile => documents::UNRECOGNIZED_DOC,
+        Kind::UnreadableFile => files::UNREADABLE_DOC,
+        Kind::LedgerNotFound => files::LEDGER_NOT_FOUND_DOC,
+        Kind::UnmatchedDossier => identity::UNMATCHED_DOSSIER_DOC,
+        Kind::UnmatchedLedgerRow => identity::UNMATCHED_ROW_DOC,
+        Kind::DuplicatePerson => identity::DUPLICATE_DOC,
+        Kind::IdNumber => identity::ID_NUMBER_DOC,
+        Kind::BirthDateMatch => identity::BIRTH_DATE_DOC,
+        Kind::InvalidDate => dates::INVALID_DOC,
+        Kind::MissingMilestone => order::MISSING_DOC,
+        Kind::MilestoneOrder => order::ORDER_DOC,
+        Kind::Interval => interval::INTERVAL_DOC,
+        Kind::ResumeGap => resume::GAP_DOC,
+        Kind::ResumeOverlap => resume::OVERLAP_DOC,
+        Kind::ResumeReversed => resume::REVERSED_DOC,
+    }
+}
+
+/// The source file a kind lives in, so a reader can go from a rule id to its code.
+pub fn kind_module(kind: Kind) -> &'static str {
+    match kind {
+        Kind::RequiredDocuments | Kind::UnrecognizedFile => "src/rules/documents.rs",
+        Kind::UnreadableFile | Kind::LedgerNotFound => "src/rules/files.rs",
+        Kind::UnmatchedDossier
+        | Kind::UnmatchedLedgerRow
+        | Kind::DuplicatePerson
+        | Kind::IdNumber
+        | Kind::BirthDateMatch => "src/rules/identity.rs",
+        Kind::InvalidDate => "src/rules/dates.rs",
+        Kind::MissingMilestone | Kind::MilestoneOrder => "src/rules/order.rs",
+        Kind::Interval => "src/rules/interval.rs",
+        Kind::ResumeGap | Kind::ResumeOverlap | Kind::ResumeReversed => "src/rules/resume.rs",
+    }
+}

@@ -1,0 +1,158 @@
+//! Text normalisation shared by the classifier, the header matcher and the joiner.
+//!
+//! Everything a person types (folder names, header cells, names in the ledger) passes through
+//! [`normalize`] before it is compared, so that full-width characters, stray spaces and the
+//! 时间/日期 variants of a header do not decide whether two things are the same.
+
+use std::borrow::Cow;
+use std::ffi::OsStr;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC (full-width → half-width), with all white space removed.
+///
+/// The middle dot of minority names (阿依古丽·买买提) is kept; the variants people type for it
+/// (・ ･ • ‧) are folded into `·` so that the same name typed twice compares equal.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfkc() {
+        match c {
+            c if c.is_whitespace() => {}
+            '\u{200b}' | '\u{feff}' => {}
+            '・' | '･' | '•' | '‧' | '∙' | '⋅' => out.push('·'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Normalise a column header: [`normalize`], lower-case, `日期` read as `时间`, and any
+/// parenthesised hint (`出生年月（年.月）`) or required-marker (`*`) dropped.
+pub fn normalize_header(s: &str) -> String {
+    let n = normalize(s).to_lowercase();
+    let mut out = String::with_capacity(n.len());
+    let mut depth = 0usize;
+    for c in n.chars() {
+        match c {
+            '(' | '[' | '【' | '〔' => depth += 1,
+            ')' | ']' | '】' | '〕' => depth = depth.saturating_sub(1),
+            '*' | ':' => {}
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("日期", "时间")
+}
+
+/// A file or folder name as text, whichever encoding it arrived in.
+///
+/// Archives zipped on Windows carry GBK bytes; those are decoded without replacement. A name
+/// that is neither UTF-8 nor GBK is shown lossily (the second value is then `false`).
+pub fn decode_name(name: &OsStr) -> (Cow<'_, str>, bool) {
+    if let Some(s) = name.to_str() {
+        return (Cow::Borrowed(s), true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = name.as_bytes();
+        if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(bytes)
+        {
+            return (Cow::Owned(s.into_owned()), true);
+        }
+    }
+    (name.to_string_lossy(), false)
+}
+
+/// Replace `{key}` in a message template with its value; unknown keys are left as they are.
+pub fn render(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let key = &after[..close];
+                match vars.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('{');
+                        out.push_str(key);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The A1 name of a zero-based (row, column) cell.
+pub fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut c = col as u64 + 1;
+    while c > 0 {
+        let rem = ((c - 1) % 26) as u8;
+        letters.push(b'A' + rem);
+        c = (c - 1) / 26;
+    }
+    letters.reverse();
+    let mut s = String::from_utf8(letters).unwrap_or_default();
+    s.push_str(&(row as u64 + 1).to_string());
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_full_width_and_spaces() {
+        assert_eq!(normalize(" 张　三 "), "张三");
+        assert_eq!(normalize("２０２１．０３"), "2021.03");
+        assert_eq!(normalize("阿依古丽・买买提"), "阿依古丽·买买提");
+    }
+
+    #[test]
+    fn header_variants() {
+        assert_eq!(normalize_header("申请入党日期"), "申请入党时间");
+        assert_eq!(normalize_header("出生年月（年.月）"), "出生年月");
+        assert_eq!(normalize_header("* 姓 名"), "姓名");
+    }
+
+    #[test]
+    fn decodes_gbk() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let (bytes, _, _) = encoding_rs::GBK.encode("入党申请书.pdf");
+            let (s, ok) = decode_name(OsStr::from_bytes(&bytes));
+            assert!(ok);
+            assert_eq!(s, "入党申请书.pdf");
+            let (_, ok) = decode_name(OsStr::from_bytes(&[0xff, 0xff, 0x41]));
+            assert!(!ok);
+        }
+    }
+
+    #[test]
+    fn renders_templates() {
+        assert_eq!(
+            render("缺少{doc}（{stage}）{x}", &[("doc", "自传"), ("stage", "发展对象")]),
+            "缺少自传（发展对象）{x}"
+        );
+    }
+
+    #[test]
+    fn cell_names() {
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(4, 25), "Z5");
+        assert_eq!(cell_name(9, 26), "AA10");
+    }
+}

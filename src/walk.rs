@@ -1,0 +1,200 @@
+//! Walk an archive: branches, dossiers and the files in them. Knows nothing of documents.
+//!
+//! Layout: `ARCHIVE/<branch>/<dossier>/…`. Files anywhere below a dossier folder belong to
+//! that dossier; files at the root or directly in a branch folder are "loose" (ledgers and
+//! summary spreadsheets live there). Nothing is opened here but directories.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::text::decode_name;
+
+/// One file, with its path relative to the archive root (`/` separators, decoded name).
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    pub rel: String,
+    /// The decoded file name.
+    pub name: String,
+    /// Lower-case extension without the dot ("" if none).
+    pub ext: String,
+    pub size: u64,
+}
+
+impl FileEntry {
+    pub fn is_spreadsheet(&self) -> bool {
+        matches!(self.ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+    }
+
+    /// The file name without its extension.
+    pub fn stem(&self) -> &str {
+        if self.ext.is_empty() {
+            &self.name
+        } else {
+            &self.name[..self.name.len() - self.ext.len() - 1]
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DossierDir {
+    pub branch: String,
+    /// Folder path relative to the archive (`第一党支部/03-张三`).
+    pub rel: String,
+    /// The folder's own name (`03-张三`).
+    pub folder: String,
+    pub files: Vec<FileEntry>,
+}
+
+/// Something the walk could not read; reported by the `unreadable-file` kind.
+#[derive(Debug, Clone)]
+pub struct WalkProblem {
+    pub rel: String,
+    pub detail: String,
+    /// The dossier it lies in, if any.
+    pub dossier: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Archive {
+    pub root: PathBuf,
+    pub dossiers: Vec<DossierDir>,
+    pub loose: Vec<FileEntry>,
+    pub problems: Vec<WalkProblem>,
+    /// Files skipped as system files (Thumbs.db …), counted for the summary.
+    pub ignored: usize,
+}
+
+impl Archive {
+    pub fn file_count(&self) -> usize {
+        self.loose.len() + self.dossiers.iter().map(|d| d.files.len()).sum::<usize>()
+    }
+}
+
+/// Which names are system files.
+pub struct Ignore<'a> {
+    pub names: &'a [String],
+    pub prefixes: &'a [String],
+}
+
+impl Ignore<'_> {
+    fn skips(&self, name: &str) -> bool {
+        let lower = name.to_lowercase();
+        self.names.iter().any(|n| *n == lower) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
+    }
+}
+
+/// The archive root must be a readable directory: anything else is a usage error.
+pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
+    let meta = std::fs::metadata(root)?;
+    if !meta.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "不是文件夹"));
+    }
+    std::fs::read_dir(root)?;
+    let mut archive = Archive {
+        root: root.to_path_buf(),
+        ..Archive::default()
+    };
+    let mut branch = String::new();
+    let mut current: Option<usize> = None;
+    let mut walker = WalkDir::new(root)
+        .min_depth(1)
+        .follow_links(true)
+        .sort_by(|a, b| a.file_name().cmp(b.file_name()))
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let depth = err.depth();
+                let rel = err
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| "（未知路径）".to_string());
+                let detail = if err.loop_ancestor().is_some() {
+                    "符号链接成环".to_string()
+                } else if let Some(io) = err.io_error() {
+                    describe_io(io)
+                } else {
+                    err.to_string()
+                };
+                let dossier = if depth >= 3 { current } else { None };
+                archive.problems.push(WalkProblem { rel, detail, dossier });
+                continue;
+            }
+        };
+        let depth = entry.depth();
+        let (name, _) = decode_name(entry.file_name());
+        if ignore.skips(&name) {
+            archive.ignored += 1;
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        let rel = rel_path(root, entry.path());
+        if entry.file_type().is_dir() {
+            match depth {
+                1 => {
+                    branch = name.into_owned();
+                    current = None;
+                }
+                2 => {
+                    archive.dossiers.push(DossierDir {
+                        branch: branch.clone(),
+                        rel,
+                        folder: name.into_owned(),
+                        files: Vec::new(),
+                    });
+                    current = Some(archive.dossiers.len() - 1);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let name = name.into_owned();
+        let ext = match name.rfind('.') {
+            Some(i) if i > 0 => name[i + 1..].to_lowercase(),
+            _ => String::new(),
+        };
+        let file = FileEntry {
+            path: entry.path().to_path_buf(),
+            rel,
+            name,
+            ext,
+            size,
+        };
+        match (depth, current) {
+            (d, Some(i)) if d >= 3 => archive.dossiers[i].files.push(file),
+            _ => {
+                if depth == 1 {
+                    current = None;
+                }
+                archive.loose.push(file);
+            }
+        }
+    }
+    Ok(archive)
+}
+
+fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    let mut out = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&decode_name(c.as_os_str()).0);
+    }
+    out
+}
+
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::NotFound => "文件不存在（可能是失效的符号链接）".to_string(),
+        _ => e.to_string(),
+    }
+}
