@@ -88,7 +88,12 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
     let mut classes: Vec<Vec<Option<usize>>> = archive
         .dossiers
         .par_iter()
-        .map(|d| d.files.iter().map(|f| classifier.classify(f.stem())).collect())
+        .map(|d| {
+            d.files
+                .iter()
+                .map(|f| classifier.classify(f.stem()))
+                .collect()
+        })
         .collect();
 
     // Spreadsheets: loose ones may be ledgers or resume sheets; a dossier's own spreadsheet
@@ -120,7 +125,13 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
                 let branch = f.rel.split_once('/').map(|(b, _)| b);
                 read_workbook(f, branch, config, &headers, bounds)
             }
-            Sheet::Dossier(d, i) => read_workbook(&archive.dossiers[d].files[i], None, config, &headers, bounds),
+            Sheet::Dossier(d, i) => read_workbook(
+                &archive.dossiers[d].files[i],
+                None,
+                config,
+                &headers,
+                bounds,
+            ),
         })
         .collect();
 

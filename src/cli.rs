@@ -14,7 +14,11 @@ use crate::finding::Severity;
 use crate::report;
 
 #[derive(Parser, Debug)]
-#[command(name = "dangan", version, about = "发展党员档案审核：材料是否齐全、时间是否合规、简历是否断档")]
+#[command(
+    name = "dangan",
+    version,
+    about = "发展党员档案审核：材料是否齐全、时间是否合规、简历是否断档"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -76,7 +80,8 @@ pub enum FailOn {
 }
 
 fn parse_as_of(s: &str) -> Result<Date, String> {
-    s.parse::<Date>().map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))
+    s.parse::<Date>()
+        .map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))
 }
 
 fn today() -> Date {
@@ -110,7 +115,11 @@ pub fn run() -> ExitCode {
                 None => {
                     eprintln!(
                         "错误：没有 id 为“{rule}”的规则。可用的规则：{}",
-                        c.rules.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join("、")
+                        c.rules
+                            .iter()
+                            .map(|r| r.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
                     );
                     ExitCode::from(2)
                 }
@@ -128,7 +137,10 @@ fn run_audit(args: AuditArgs) -> ExitCode {
     if let Some(out) = &args.output
         && inside(out, &args.archive)
     {
-        eprintln!("错误：--output {} 位于被审核的档案文件夹内；dangan 不向档案写入任何内容", out.display());
+        eprintln!(
+            "错误：--output {} 位于被审核的档案文件夹内；dangan 不向档案写入任何内容",
+            out.display()
+        );
         return ExitCode::from(2);
     }
     let as_of = args.as_of.unwrap_or_else(today);
@@ -150,11 +162,11 @@ fn run_audit(args: AuditArgs) -> ExitCode {
         Some(path) => write_atomic(path, text.as_bytes()),
         None => std::io::stdout().lock().write_all(text.as_bytes()),
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("错误：无法写出报告：{e}");
-            return ExitCode::from(2);
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("错误：无法写出报告：{e}");
+        return ExitCode::from(2);
     }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -169,8 +181,13 @@ fn run_audit(args: AuditArgs) -> ExitCode {
 
 /// Whether `path` would land inside `dir` (compared on canonical forms where they exist).
 fn inside(path: &Path, dir: &Path) -> bool {
-    let Ok(dir) = dir.canonicalize() else { return false };
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(dir) = dir.canonicalize() else {
+        return false;
+    };
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     match parent.canonicalize() {
         Ok(p) => p.starts_with(&dir),
         Err(_) => false,
@@ -190,8 +207,18 @@ pub fn list_rules(c: &Config) -> String {
     let mut out = format!("{}\n\n", c.ruleset_name);
     let width = c.rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
     for r in &c.rules {
-        let state = if r.enabled { r.severity.as_str() } else { "off" };
-        out.push_str(&format!("{:<width$}  {:<7}  {:<20}  {}\n", r.id, state, r.kind.name(), r.basis));
+        let state = if r.enabled {
+            r.severity.as_str()
+        } else {
+            "off"
+        };
+        out.push_str(&format!(
+            "{:<width$}  {:<7}  {:<20}  {}\n",
+            r.id,
+            state,
+            r.kind.name(),
+            r.basis
+        ));
     }
     out
 }
@@ -201,7 +228,11 @@ pub fn explain(c: &Config, id: &str) -> Option<String> {
     let mut out = format!(
         "{}  ({}{})\n\n",
         r.id,
-        if r.enabled { r.severity.as_str() } else { "off" },
+        if r.enabled {
+            r.severity.as_str()
+        } else {
+            "off"
+        },
         if r.enabled { "" } else { "，已停用" }
     );
     if let Some(d) = &r.description {

@@ -448,13 +448,19 @@ struct Source {
 }
 
 impl Source {
-    fn error(&self, offset: usize, message: String, label: &str, help: Option<String>) -> ConfigError {
+    fn error(
+        &self,
+        offset: usize,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> ConfigError {
         let offset = offset.min(self.text.len());
         let len = self.text[offset..]
             .find('\n')
             .unwrap_or(self.text.len() - offset)
             .clamp(1, 80);
-        let len = len.min(self.text.len().saturating_sub(offset)).max(0);
+        let len = len.min(self.text.len().saturating_sub(offset));
         ConfigError {
             message,
             src: NamedSource::new(self.name.clone(), self.text.clone()),
@@ -475,13 +481,15 @@ impl Source {
             return a;
         };
         let line_start = text[..a].rfind('\n').map_or(0, |i| i + 1);
-        let indent = indent_of(&text[line_start..]);
+        let base = leading_spaces(&text[line_start..]);
         let mut end = text.len();
         let mut pos = text[a..].find('\n').map_or(text.len(), |i| a + i + 1);
         while pos < text.len() {
             let line = &text[pos..];
             let trimmed = line.trim_start_matches(' ');
-            if !(trimmed.starts_with('\n') || trimmed.starts_with('#')) && indent_of(line) <= indent {
+            let blank =
+                trimmed.starts_with('\n') || trimmed.starts_with('\r') || trimmed.starts_with('#');
+            if !blank && leading_spaces(line) <= base {
                 end = pos;
                 break;
             }
@@ -491,13 +499,8 @@ impl Source {
     }
 }
 
-fn indent_of(line: &str) -> usize {
-    let t = line.trim_start_matches(' ');
-    let mut n = line.len() - t.len();
-    if let Some(rest) = t.strip_prefix("- ") {
-        n += 2 + (rest.len() - rest.trim_start_matches(' ').len());
-    }
-    n
+fn leading_spaces(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 /// `id: X` or `X:` (as a map key), at a word boundary.
@@ -508,7 +511,8 @@ fn find_anchor(text: &str, anchor: &str) -> Option<usize> {
         let before = text[..at].chars().next_back();
         let after = text[at + anchor.len()..].chars().next();
         let ok_before = before.is_none_or(|c| c == ' ' || c == '\n' || c == '"' || c == '\'');
-        let ok_after = after.is_none_or(|c| matches!(c, ' ' | '\n' | '\r' | '"' | '\'' | ',' | '}' | '#'));
+        let ok_after =
+            after.is_none_or(|c| matches!(c, ' ' | '\n' | '\r' | '"' | '\'' | ',' | '}' | '#'));
         if ok_before && ok_after {
             return Some(at);
         }
@@ -524,12 +528,21 @@ fn yaml_error(src: &Source, e: &serde_yaml::Error) -> ConfigError {
     let help = if msg.contains("unknown variant") {
         Some(format!(
             "可用的规则类型：{}",
-            Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join("、")
+            Kind::ALL
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join("、")
         ))
     } else {
         None
     };
-    src.error(offset, format!("{}：YAML 有误：{msg}", src.name), "这里", help)
+    src.error(
+        offset,
+        format!("{}：YAML 有误：{msg}", src.name),
+        "这里",
+        help,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -732,7 +745,13 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
     let branch_field = field_of("branch");
     let id_field = field_of("id_number");
     let birth_field = field_of("birth");
-    let field_names = || fields.iter().map(|f| f.key.as_str()).collect::<Vec<_>>().join("、");
+    let field_names = || {
+        fields
+            .iter()
+            .map(|f| f.key.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     let date_field_names = || {
         fields
             .iter()
@@ -757,12 +776,26 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         }
         documents.push(Document {
             title: d.title.unwrap_or_else(|| d.patterns[0].clone()),
-            patterns: d.patterns.iter().map(|p| crate::text::normalize(p).to_lowercase()).collect(),
-            exclude: d.exclude.iter().map(|p| crate::text::normalize(p).to_lowercase()).collect(),
+            patterns: d
+                .patterns
+                .iter()
+                .map(|p| crate::text::normalize(p).to_lowercase())
+                .collect(),
+            exclude: d
+                .exclude
+                .iter()
+                .map(|p| crate::text::normalize(p).to_lowercase())
+                .collect(),
             key,
         });
     }
-    let doc_names = || documents.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join("、");
+    let doc_names = || {
+        documents
+            .iter()
+            .map(|d| d.key.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
     let doc_of = |key: &str| documents.iter().position(|d| d.key == key);
 
     // Stages.
@@ -771,7 +804,12 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         let src = &sources[s.origin];
         let anchor = format!("key: {}", s.key);
         let Some(m) = s.milestone.as_deref() else {
-            errors.push(src.error(src.locate(&anchor, None), format!("阶段 {} 缺少 milestone", s.key), "", None));
+            errors.push(src.error(
+                src.locate(&anchor, None),
+                format!("阶段 {} 缺少 milestone", s.key),
+                "",
+                None,
+            ));
             continue;
         };
         let Some(milestone) = field_of(m).filter(|&i| fields[i].kind != FieldType::Text) else {
@@ -802,7 +840,13 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
             requires,
         });
     }
-    let stage_names = || stages.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join("、");
+    let stage_names = || {
+        stages
+            .iter()
+            .map(|s| s.key.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
 
     // Rules.
     let mut rules = Vec::new();
@@ -827,7 +871,11 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
                 let takes = if kind.params().is_empty() {
                     "该类型没有参数".to_string()
                 } else {
-                    format!("{} 类型可用的参数：{}", kind.name(), kind.params().join("、"))
+                    format!(
+                        "{} 类型可用的参数：{}",
+                        kind.name(),
+                        kind.params().join("、")
+                    )
                 };
                 errors.push(src.error(
                     at(Some(&format!("{p}:"))),
@@ -838,35 +886,45 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
             }
         }
         let (Some(message), Some(basis)) = (r.message.clone(), r.basis.clone()) else {
-            errors.push(src.error(at(None), format!("规则 {} 需要 message 和 basis", r.id), "", None));
+            errors.push(src.error(
+                at(None),
+                format!("规则 {} 需要 message 和 basis", r.id),
+                "",
+                None,
+            ));
             continue;
         };
         let mut bad = false;
-        let milestone = |name: &str, bad: &mut bool, errors: &mut Vec<ConfigError>| -> Option<MilestoneRef> {
-            let (base, end) = match name.split_once('.') {
-                Some((b, "start")) => (b, End::Start),
-                Some((b, "end")) => (b, End::End),
-                Some(_) => (name, End::Start),
-                None => (name, End::Start),
-            };
-            match field_of(base).filter(|&i| fields[i].kind != FieldType::Text) {
-                Some(field) => Some(MilestoneRef { field, end }),
-                None => {
-                    *bad = true;
-                    errors.push(src.error(
-                        at(Some(name)),
-                        format!("规则 {} 引用的时间字段「{name}」不存在", r.id),
-                        "未知字段",
-                        Some(format!(
-                            "可用的日期字段：{}（区间字段可写 .start / .end）",
-                            date_field_names()
-                        )),
-                    ));
-                    None
+        let milestone =
+            |name: &str, bad: &mut bool, errors: &mut Vec<ConfigError>| -> Option<MilestoneRef> {
+                let (base, end) = match name.split_once('.') {
+                    Some((b, "start")) => (b, End::Start),
+                    Some((b, "end")) => (b, End::End),
+                    Some(_) => (name, End::Start),
+                    None => (name, End::Start),
+                };
+                match field_of(base).filter(|&i| fields[i].kind != FieldType::Text) {
+                    Some(field) => Some(MilestoneRef { field, end }),
+                    None => {
+                        *bad = true;
+                        errors.push(src.error(
+                            at(Some(name)),
+                            format!("规则 {} 引用的时间字段「{name}」不存在", r.id),
+                            "未知字段",
+                            Some(format!(
+                                "可用的日期字段：{}（区间字段可写 .start / .end）",
+                                date_field_names()
+                            )),
+                        ));
+                        None
+                    }
                 }
-            }
-        };
-        let duration = |key: &str, text: &Option<String>, bad: &mut bool, errors: &mut Vec<ConfigError>| -> Option<Duration> {
+            };
+        let duration = |key: &str,
+                        text: &Option<String>,
+                        bad: &mut bool,
+                        errors: &mut Vec<ConfigError>|
+         -> Option<Duration> {
             let t = text.as_deref()?;
             match Duration::parse(t) {
                 Some(d) => Some(d),
@@ -917,7 +975,10 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
                         }
                     },
                 };
-                Params::RequiredDocuments { documents, from_stage }
+                Params::RequiredDocuments {
+                    documents,
+                    from_stage,
+                }
             }
             Kind::MissingMilestone => {
                 let sequence = r
@@ -928,7 +989,12 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
                     .collect::<Vec<_>>();
                 if sequence.len() < 2 && !bad {
                     bad = true;
-                    errors.push(src.error(at(None), format!("规则 {} 需要 sequence（至少两个时间字段）", r.id), "", None));
+                    errors.push(src.error(
+                        at(None),
+                        format!("规则 {} 需要 sequence（至少两个时间字段）", r.id),
+                        "",
+                        None,
+                    ));
                 }
                 Params::MissingMilestone { sequence }
             }
@@ -937,16 +1003,28 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
                     .chains
                     .iter()
                     .flatten()
-                    .map(|c| c.iter().filter_map(|m| milestone(m, &mut bad, errors)).collect::<Vec<_>>())
+                    .map(|c| {
+                        c.iter()
+                            .filter_map(|m| milestone(m, &mut bad, errors))
+                            .collect::<Vec<_>>()
+                    })
                     .collect::<Vec<_>>();
                 if chains.is_empty() && !bad {
                     bad = true;
-                    errors.push(src.error(at(None), format!("规则 {} 需要 chains", r.id), "", None));
+                    errors.push(src.error(
+                        at(None),
+                        format!("规则 {} 需要 chains", r.id),
+                        "",
+                        None,
+                    ));
                 }
                 Params::MilestoneOrder { chains }
             }
             Kind::Interval => {
-                let from = r.from.as_deref().and_then(|m| milestone(m, &mut bad, errors));
+                let from = r
+                    .from
+                    .as_deref()
+                    .and_then(|m| milestone(m, &mut bad, errors));
                 let to = r.to.as_deref().and_then(|m| milestone(m, &mut bad, errors));
                 let min = duration("min", &r.min, &mut bad, errors);
                 let max = duration("max", &r.max, &mut bad, errors);
@@ -970,10 +1048,18 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
             }
             Kind::ResumeGap => {
                 let max_gap = match r.max_gap {
-                    Some(_) => duration("max_gap", &r.max_gap, &mut bad, errors).unwrap_or_default(),
-                    None => Duration { months: 3, ..Default::default() },
+                    Some(_) => {
+                        duration("max_gap", &r.max_gap, &mut bad, errors).unwrap_or_default()
+                    }
+                    None => Duration {
+                        months: 3,
+                        ..Default::default()
+                    },
                 };
-                Params::ResumeGap { max_gap, allow_summer: r.allow_summer.unwrap_or(true) }
+                Params::ResumeGap {
+                    max_gap,
+                    allow_summer: r.allow_summer.unwrap_or(true),
+                }
             }
             _ => Params::None,
         };

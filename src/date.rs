@@ -44,7 +44,8 @@ impl DateValue {
         if !(1800..=2200).contains(&y) {
             return Err(DateError::NotADate);
         }
-        let first = Date::new(y as i16, clamp_i8(m), clamp_i8(d)).map_err(|_| DateError::NotADate)?;
+        let first =
+            Date::new(y as i16, clamp_i8(m), clamp_i8(d)).map_err(|_| DateError::NotADate)?;
         Ok(DateValue { first, precision })
     }
 
@@ -258,7 +259,7 @@ pub fn from_number(n: f64) -> Result<DateValue, DateError> {
                 .map(DateValue::day)
                 .ok_or(DateError::NotADate);
         }
-        if (1800_01_01..=2200_12_31).contains(&i) {
+        if (18_000_101..=22_001_231).contains(&i) {
             return DateValue::new(i / 10000, Some(i / 100 % 100), Some(i % 100));
         }
         if (180_001..=220_012).contains(&i) {
@@ -395,7 +396,13 @@ mod tests {
     #[test]
     fn ranges() {
         let (a, b) = parse_range("2022.05.10-2022.05.12").unwrap();
-        assert_eq!((a.to_string(), b), ("2022-05-10".into(), RangeEnd::Date(parse_date("2022-05-12").unwrap())));
+        assert_eq!(
+            (a.to_string(), b),
+            (
+                "2022-05-10".into(),
+                RangeEnd::Date(parse_date("2022-05-12").unwrap())
+            )
+        );
         let (_, b) = parse_range("2005.09—2008.07").unwrap();
         assert_eq!(b, RangeEnd::Date(parse_date("2008.07").unwrap()));
         let (_, b) = parse_range("2012.07-至今").unwrap();
@@ -430,7 +437,13 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(Duration::parse("1 year"), Some(Duration { years: 1, ..Default::default() }));
+        assert_eq!(
+            Duration::parse("1 year"),
+            Some(Duration {
+                years: 1,
+                ..Default::default()
+            })
+        );
         assert_eq!(Duration::parse("3 months").unwrap().total_months(), 3);
         assert_eq!(Duration::parse("3个月").unwrap().total_months(), 3);
         assert_eq!(Duration::parse("1年6个月").unwrap().total_months(), 18);
@@ -438,6 +451,9 @@ mod tests {
         assert_eq!(Duration::parse("soon"), None);
         assert_eq!(Duration::parse("3 fortnights"), None);
         let jan31 = Date::new(2021, 1, 31).unwrap();
-        assert_eq!(Duration::parse("1 month").unwrap().after(jan31).to_string(), "2021-02-28");
+        assert_eq!(
+            Duration::parse("1 month").unwrap().after(jan31).to_string(),
+            "2021-02-28"
+        );
     }
 }

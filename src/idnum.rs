@@ -122,24 +122,40 @@ mod tests {
         let id = check("11010519491231002X", today()).unwrap();
         assert_eq!(id.birth.to_string(), "1949-12-31");
         assert!(check("11010519491231002x", today()).is_ok());
-        assert_eq!(check("110105491231002", today()).unwrap().birth.to_string(), "1949-12-31");
+        assert_eq!(
+            check("110105491231002", today()).unwrap().birth.to_string(),
+            "1949-12-31"
+        );
     }
 
     #[test]
     fn invalid_numbers() {
-        assert_eq!(check("110105194912310021", today()), Err(IdError::CheckDigit('X')));
+        assert_eq!(
+            check("110105194912310021", today()),
+            Err(IdError::CheckDigit('X'))
+        );
         assert_eq!(check("1101051949123100", today()), Err(IdError::Malformed));
-        assert_eq!(check("11010519491231002A", today()), Err(IdError::Malformed));
+        assert_eq!(
+            check("11010519491231002A", today()),
+            Err(IdError::Malformed)
+        );
         // 1990-02-30 does not exist; the check digit is right for these 17 digits.
         let body = "11010119900230123";
-        let sum: u32 = body.bytes().zip(WEIGHTS).map(|(c, w)| u32::from(c - b'0') * w).sum();
+        let sum: u32 = body
+            .bytes()
+            .zip(WEIGHTS)
+            .map(|(c, w)| u32::from(c - b'0') * w)
+            .sum();
         let full = format!("{body}{}", CHECK[(sum % 11) as usize] as char);
         assert_eq!(check(&full, today()), Err(IdError::BirthDate));
     }
 
     #[test]
     fn finds_and_masks() {
-        assert_eq!(find_in("张三（11010519491231002X）").as_deref(), Some("11010519491231002X"));
+        assert_eq!(
+            find_in("张三（11010519491231002X）").as_deref(),
+            Some("11010519491231002X")
+        );
         assert_eq!(find_in("03-张三"), None);
         assert_eq!(mask("11010519491231002X"), "110105********002X");
     }

@@ -43,7 +43,9 @@ pub fn name_from_folder(folder: &str) -> String {
             _ => out.push(c),
         }
     }
-    let trimmed = out.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '、' | '—'));
+    let trimmed = out.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | '、' | '—')
+    });
     let mut name: String = trimmed
         .chars()
         .take_while(|c| !c.is_ascii_digit() && !matches!(c, '-' | '_' | '—'))
@@ -59,7 +61,8 @@ pub fn name_from_folder(folder: &str) -> String {
 }
 
 fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
-    row.text(config.branch_field).or(row.folder_branch.as_deref())
+    row.text(config.branch_field)
+        .or(row.folder_branch.as_deref())
 }
 
 /// Join folders and rows; the result lists matched pairs and unmatched folders in folder
@@ -74,7 +77,10 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         }
         let name = normalize(r.text(Some(config.name_field)).unwrap_or_default());
         let branch = normalize(row_branch(r, config).unwrap_or_default());
-        by_branch_name.entry((branch, name.clone())).or_default().push(i);
+        by_branch_name
+            .entry((branch, name.clone()))
+            .or_default()
+            .push(i);
         by_name.entry(name).or_default().push(i);
     }
     let mut taken = vec![false; rows.len()];
@@ -84,7 +90,8 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         let name = name_from_folder(&d.folder);
         let mut detail = String::new();
         let free = |v: Option<&Vec<usize>>, taken: &[bool]| -> Vec<usize> {
-            v.map(|v| v.iter().copied().filter(|&i| !taken[i]).collect()).unwrap_or_default()
+            v.map(|v| v.iter().copied().filter(|&i| !taken[i]).collect())
+                .unwrap_or_default()
         };
         let row = if let Some(id) = &folder_id {
             let c = free(by_id.get(&idnum::normalize(id)), &taken);
@@ -106,7 +113,9 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
                 1 => Some(c[0]),
                 0 => None,
                 n => {
-                    detail = format!("（台账中有 {n} 行同名“{name}”，无法确定是哪一行；请在文件夹名中加上身份证号）");
+                    detail = format!(
+                        "（台账中有 {n} 行同名“{name}”，无法确定是哪一行；请在文件夹名中加上身份证号）"
+                    );
                     None
                 }
             }
@@ -133,7 +142,10 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         }
         people.push(Person {
             branch: row_branch(r, config).unwrap_or_default().to_string(),
-            name: r.text(Some(config.name_field)).unwrap_or_default().to_string(),
+            name: r
+                .text(Some(config.name_field))
+                .unwrap_or_default()
+                .to_string(),
             dossier: None,
             row: Some(i),
             stage: stage_of(config, r),

@@ -95,7 +95,10 @@ pub struct LedgerRow {
 
 impl LedgerRow {
     pub fn value(&self, field: usize) -> Option<&FieldValue> {
-        self.values.get(field).and_then(|v| v.as_ref()).map(|c| &c.value)
+        self.values
+            .get(field)
+            .and_then(|v| v.as_ref())
+            .map(|c| &c.value)
     }
 
     pub fn has_column(&self, field: usize) -> bool {
@@ -103,7 +106,9 @@ impl LedgerRow {
     }
 
     pub fn text(&self, field: Option<usize>) -> Option<&str> {
-        field.and_then(|f| self.value(f)).and_then(FieldValue::as_text)
+        field
+            .and_then(|f| self.value(f))
+            .and_then(FieldValue::as_text)
     }
 
     /// The cell of a field, or of the row's first cell when the column is absent.
@@ -223,7 +228,7 @@ fn read_inner(
     let mut book = match open_workbook_auto(&file.path) {
         Ok(b) => b,
         Err(e) => {
-            wb.problem = Some(format!("无法打开表格：{e}"));
+            wb.problem = Some(describe_open_error(&e));
             return wb;
         }
     };
@@ -273,13 +278,31 @@ fn read_inner(
     wb
 }
 
+/// A reason a person can act on, with the reader's own words after it.
+fn describe_open_error(e: &calamine::Error) -> String {
+    let tech = e.to_string();
+    let lower = tech.to_lowercase();
+    let what = if lower.contains("zip") || lower.contains("cfb") || lower.contains("invalid") {
+        "文件已损坏、下载不完整，或扩展名与内容不符"
+    } else if lower.contains("password") || lower.contains("encrypt") {
+        "文件设有密码，无法读取"
+    } else {
+        "无法打开表格"
+    };
+    format!("{what}；{tech}")
+}
+
 enum HeaderKind {
     /// (column in range, field)
     Ledger(Vec<(usize, usize)>),
     Resume(Vec<(usize, Column)>),
 }
 
-fn find_header(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Option<(usize, HeaderKind)> {
+fn find_header(
+    rows: &[&[Data]],
+    idx: &HeaderIndex,
+    config: &Config,
+) -> Option<(usize, HeaderKind)> {
     for (r, cells) in rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
         let mut ledger: Vec<(usize, usize)> = Vec::new();
         let mut resume: Vec<(usize, Column)> = Vec::new();
@@ -303,7 +326,9 @@ fn find_header(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Option<(
         let has_name = ledger.iter().any(|&(_, f)| f == config.name_field);
         let dates = ledger
             .iter()
-            .filter(|&&(_, f)| config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field)
+            .filter(|&&(_, f)| {
+                config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field
+            })
             .count();
         if has_name && dates >= 2 {
             return Some((r, HeaderKind::Ledger(ledger)));
@@ -405,7 +430,9 @@ fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
             },
             _ => match date_cell(d) {
                 Ok(None) => FieldValue::Empty,
-                Ok(Some(v)) => check_bounds(v, bounds).map_or_else(invalid, |v| FieldValue::Range(v, v)),
+                Ok(Some(v)) => {
+                    check_bounds(v, bounds).map_or_else(invalid, |v| FieldValue::Range(v, v))
+                }
                 Err(why) => invalid(why),
             },
         },
@@ -430,7 +457,9 @@ fn ledger_row(
         });
     }
     // A row without a name is a blank, a footnote or a total line.
-    let name = values[config.name_field].as_ref().and_then(|c| c.value.as_text())?;
+    let name = values[config.name_field]
+        .as_ref()
+        .and_then(|c| c.value.as_text())?;
     if normalize(name).is_empty() {
         return None;
     }
@@ -459,7 +488,8 @@ fn resume_entry(
         .id_field
         .and_then(|f| text_of(Column::Field(f)))
         .filter(|s| !s.is_empty());
-    let bounded = |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| (raw.to_string(), w));
+    let bounded =
+        |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| (raw.to_string(), w));
     let (start, end, at) = if let Some(i) = get(Column::ResumeSpan) {
         let d = cells.get(i).unwrap_or(&Data::Empty);
         let raw = cell_text(d);
@@ -482,7 +512,11 @@ fn resume_entry(
                 (bounded(a, &raw), end, i)
             }
             Err(e) => {
-                let why = if e == DateError::NotADate { Invalid::NoSuchDate } else { Invalid::Unreadable };
+                let why = if e == DateError::NotADate {
+                    Invalid::NoSuchDate
+                } else {
+                    Invalid::Unreadable
+                };
                 (Err((raw.clone(), why)), Err((raw, why)), i)
             }
         }

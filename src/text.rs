@@ -144,7 +144,10 @@ mod tests {
     #[test]
     fn renders_templates() {
         assert_eq!(
-            render("缺少{doc}（{stage}）{x}", &[("doc", "自传"), ("stage", "发展对象")]),
+            render(
+                "缺少{doc}（{stage}）{x}",
+                &[("doc", "自传"), ("stage", "发展对象")]
+            ),
             "缺少自传（发展对象）{x}"
         );
     }

@@ -81,7 +81,7 @@ pub struct Ignore<'a> {
 impl Ignore<'_> {
     fn skips(&self, name: &str) -> bool {
         let lower = name.to_lowercase();
-        self.names.iter().any(|n| *n == lower) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
+        self.names.contains(&lower) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
     }
 }
 
@@ -89,7 +89,10 @@ impl Ignore<'_> {
 pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
     let meta = std::fs::metadata(root)?;
     if !meta.is_dir() {
-        return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "不是文件夹"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "不是文件夹",
+        ));
     }
     std::fs::read_dir(root)?;
     let mut archive = Archive {
@@ -120,7 +123,11 @@ pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
                     err.to_string()
                 };
                 let dossier = if depth >= 3 { current } else { None };
-                archive.problems.push(WalkProblem { rel, detail, dossier });
+                archive.problems.push(WalkProblem {
+                    rel,
+                    detail,
+                    dossier,
+                });
                 continue;
             }
         };

@@ -32,11 +32,9 @@ impl Style {
 fn who(f: &Finding) -> String {
     match (&f.dossier, &f.name) {
         (Some(d), _) => format!("档案 {d}"),
-        (None, Some(n)) => match &f.location {
-            Some(l) => format!("台账 {}（{n}，无档案文件夹）", l),
-            None => format!("{n}（无档案文件夹）"),
-        },
-        (None, None) => "档案整体".to_string(),
+        (None, Some(n)) => format!("{n}（台账中有此人，无档案文件夹）"),
+        (None, None) if f.branch.is_some() => "支部文件夹".to_string(),
+        (None, None) => "档案根目录".to_string(),
     }
 }
 
@@ -58,7 +56,13 @@ pub fn render(result: &AuditResult, color: bool) -> String {
             let _ = writeln!(out, "  {}", st.paint("1", &g));
             group = Some(g);
         }
-        let _ = writeln!(out, "    {} {}  {}", st.severity(f.severity), st.paint("2", &format!("[{}]", f.rule)), f.message);
+        let _ = writeln!(
+            out,
+            "    {} {}  {}",
+            st.severity(f.severity),
+            st.paint("2", &format!("[{}]", f.rule)),
+            f.message
+        );
         if let Some(l) = &f.location {
             let _ = writeln!(out, "         位置：{l}");
         }

@@ -38,7 +38,11 @@ pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     Some(field.key.clone()),
                     None,
                     Some(row.sheet.at(row.row, cell.col)),
-                    &[("field", &field.title), ("value", raw), ("detail", &reason(ctx, *why))],
+                    &[
+                        ("field", &field.title),
+                        ("value", raw),
+                        ("detail", &reason(ctx, *why)),
+                    ],
                 ));
             }
         }
@@ -54,14 +58,22 @@ pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 bad.push(x);
             }
             for (raw, why) in bad {
-                let detail = if raw.is_empty() { "未填写".to_string() } else { reason(ctx, *why) };
+                let detail = if raw.is_empty() {
+                    "未填写".to_string()
+                } else {
+                    reason(ctx, *why)
+                };
                 out.push(ctx.finding(
                     rule,
                     Some(p),
                     Some("resume".into()),
                     None,
                     Some(entry.location.clone()),
-                    &[("field", "简历起止时间"), ("value", raw), ("detail", &detail)],
+                    &[
+                        ("field", "简历起止时间"),
+                        ("value", raw),
+                        ("detail", &detail),
+                    ],
                 ));
             }
         }

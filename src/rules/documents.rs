@@ -82,7 +82,14 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         let Some(d) = p.dossier else { continue };
         for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
             if class.is_none() && !ctx.unreadable.iter().any(|u| u.rel == f.rel) {
-                out.push(ctx.finding(rule, Some(p), None, Some(f.rel.clone()), None, &[("file", &f.rel)]));
+                out.push(ctx.finding(
+                    rule,
+                    Some(p),
+                    None,
+                    Some(f.rel.clone()),
+                    None,
+                    &[("file", &f.rel)],
+                ));
             }
         }
     }
@@ -90,7 +97,14 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if *recognised || ctx.unreadable.iter().any(|u| u.rel == f.rel) {
             continue;
         }
-        let mut finding = ctx.finding(rule, None, None, Some(f.rel.clone()), None, &[("file", &f.rel)]);
+        let mut finding = ctx.finding(
+            rule,
+            None,
+            None,
+            Some(f.rel.clone()),
+            None,
+            &[("file", &f.rel)],
+        );
         finding.branch = f.rel.split_once('/').map(|(b, _)| b.to_string());
         out.push(finding);
     }

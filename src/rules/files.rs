@@ -17,7 +17,10 @@ kind: ledger-not-found — 档案根目录和支部文件夹中的表格都没�
 
 pub fn unreadable(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for u in ctx.unreadable {
-        let person = u.dossier.and_then(|d| ctx.person_of_dossier[d]).map(|p| &ctx.people[p]);
+        let person = u
+            .dossier
+            .and_then(|d| ctx.person_of_dossier[d])
+            .map(|p| &ctx.people[p]);
         let mut f = ctx.finding(
             rule,
             person,

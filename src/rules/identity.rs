@@ -1,8 +1,8 @@
 //! Who is who: the join between folders and ledger rows, and ID numbers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::config::Rule;
+use crate::config::{Kind, Rule};
 use crate::finding::{Finding, Location};
 use crate::idnum::{self, IdError};
 use crate::ledger::FieldValue;
@@ -12,12 +12,13 @@ pub const UNMATCHED_DOSSIER_DOC: &str = "\
 kind: unmatched-dossier — 档案文件夹在台账中找不到对应的行。
 
 文件夹名含身份证号时按号码对应，否则按（支部，姓名）对应；支部名写法不同时，全台账唯一的
-姓名也可对应。每个文件夹只报告一次，其中的文件仍照常检查。找不到台账时不报告（见 ledger-not-found）。
+姓名也可对应。每个文件夹只报告一次，其中的文件仍照常检查。文件夹名中的身份证号与前面某个文件夹
+重复时由 duplicate-person 报告，这里不再报告。找不到台账时不报告（见 ledger-not-found）。
 参数：无。消息变量：{dossier}、{name}、{detail}（同名多行等原因）。";
 
 pub const UNMATCHED_ROW_DOC: &str = "\
 kind: unmatched-ledger-row — 台账中的一行没有对应的档案文件夹。只报告这一条，不再逐项报告缺少的材料；
-该行的日期、身份证号仍照常检查。参数：无。消息变量：{name}、{branch}。";
+该行的日期、身份证号仍照常检查。身份证号与前面某行重复的行由 duplicate-person 报告，这里不再报告。参数：无。消息变量：{name}、{branch}。";
 
 pub const DUPLICATE_DOC: &str = "\
 kind: duplicate-person — 同一身份证号出现在台账的两行，或两个档案文件夹名中。第二次及以后的出现各报告一次。
@@ -33,11 +34,54 @@ pub const BIRTH_DATE_DOC: &str = "\
 kind: birth-date-match — 台账出生年月与身份证号中的出生日期不一致。按台账填写的精度比较：
 填到月（1990.03）时只比年月。参数：无。消息变量：{ledger}、{id_birth}。subject：birth。";
 
+/// Whether duplicate-person is reporting repeated ID numbers: then the repeat of a number is
+/// that rule's one finding, and is not reported again as a folder or row without a partner.
+fn duplicates_reported(ctx: &Context<'_>) -> bool {
+    ctx.config
+        .rules
+        .iter()
+        .any(|r| r.enabled && r.kind == Kind::DuplicatePerson)
+}
+
+/// Ledger rows whose ID number already appeared on an earlier row.
+fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
+    let mut seen = HashSet::new();
+    ctx.ledger
+        .iter()
+        .map(|r| {
+            r.text(ctx.config.id_field)
+                .is_some_and(|id| !seen.insert(idnum::normalize(id)))
+        })
+        .collect()
+}
+
+/// Folders whose ID number already appeared in an earlier folder's name.
+fn repeated_folders(ctx: &Context<'_>) -> Vec<bool> {
+    let mut seen = HashSet::new();
+    ctx.people
+        .iter()
+        .map(|p| {
+            p.dossier.is_some()
+                && p.folder_id
+                    .as_ref()
+                    .is_some_and(|id| !seen.insert(idnum::normalize(id)))
+        })
+        .collect()
+}
+
 pub fn unmatched_dossier(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     if !ctx.ledger_found {
         return;
     }
-    for p in ctx.people.iter().filter(|p| p.dossier.is_some() && p.row.is_none()) {
+    let repeated = if duplicates_reported(ctx) {
+        repeated_folders(ctx)
+    } else {
+        vec![false; ctx.people.len()]
+    };
+    for (i, p) in ctx.people.iter().enumerate() {
+        if p.row.is_some() || repeated[i] {
+            continue;
+        }
         let Some(d) = p.dossier else { continue };
         let rel = &ctx.archive.dossiers[d].rel;
         out.push(ctx.finding(
@@ -52,9 +96,25 @@ pub fn unmatched_dossier(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>)
 }
 
 pub fn unmatched_row(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let repeated = if duplicates_reported(ctx) {
+        repeated_rows(ctx)
+    } else {
+        vec![false; ctx.ledger.len()]
+    };
     for p in ctx.people.iter().filter(|p| p.dossier.is_none()) {
-        let Some(row) = ctx.row(p) else { continue };
-        out.push(ctx.finding(rule, Some(p), None, None, Some(row.location(Some(ctx.config.name_field))), &[]));
+        let Some(r) = p.row else { continue };
+        if repeated[r] {
+            continue;
+        }
+        let row = &ctx.ledger[r];
+        out.push(ctx.finding(
+            rule,
+            Some(p),
+            None,
+            None,
+            Some(row.location(Some(ctx.config.name_field))),
+            &[],
+        ));
     }
 }
 
@@ -62,7 +122,9 @@ pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
     let subject = Some("id_number".to_string());
     let mut seen_rows: HashMap<String, usize> = HashMap::new();
     for (r, row) in ctx.ledger.iter().enumerate() {
-        let Some(id) = row.text(ctx.config.id_field) else { continue };
+        let Some(id) = row.text(ctx.config.id_field) else {
+            continue;
+        };
         let key = idnum::normalize(id);
         match seen_rows.get(&key) {
             None => {
@@ -70,7 +132,9 @@ pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
             }
             Some(&first) => {
                 let first_row = &ctx.ledger[first];
-                let first_name = first_row.text(Some(ctx.config.name_field)).unwrap_or_default();
+                let first_name = first_row
+                    .text(Some(ctx.config.name_field))
+                    .unwrap_or_default();
                 let other = format!(
                     "与{}（{}）相同",
                     first_row.location(ctx.config.id_field),
@@ -90,7 +154,9 @@ pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
     }
     let mut seen_dirs: HashMap<String, usize> = HashMap::new();
     for (pi, p) in ctx.people.iter().enumerate() {
-        let (Some(d), Some(id)) = (p.dossier, &p.folder_id) else { continue };
+        let (Some(d), Some(id)) = (p.dossier, &p.folder_id) else {
+            continue;
+        };
         let key = idnum::normalize(id);
         match seen_dirs.get(&key) {
             None => {
@@ -108,7 +174,10 @@ pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
                     subject.clone(),
                     Some(rel.clone()),
                     Some(Location::file(rel.clone())),
-                    &[("id", &idnum::mask(&key)), ("other", &format!("与档案文件夹“{first_rel}”相同"))],
+                    &[
+                        ("id", &idnum::mask(&key)),
+                        ("other", &format!("与档案文件夹“{first_rel}”相同")),
+                    ],
                 ));
             }
         }
@@ -137,7 +206,10 @@ pub fn id_number(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 subject.clone(),
                 None,
                 Some(row.location(ctx.config.id_field)),
-                &[("id", &idnum::mask(&idnum::normalize(id))), ("detail", &describe(&e))],
+                &[
+                    ("id", &idnum::mask(&idnum::normalize(id))),
+                    ("detail", &describe(&e)),
+                ],
             ));
         }
         // The folder's number, unless it is the very number already checked in the ledger.
@@ -151,7 +223,10 @@ pub fn id_number(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     subject.clone(),
                     Some(rel.clone()),
                     Some(Location::file(rel.clone())),
-                    &[("id", &idnum::mask(&idnum::normalize(id))), ("detail", &describe(&e))],
+                    &[
+                        ("id", &idnum::mask(&idnum::normalize(id))),
+                        ("detail", &describe(&e)),
+                    ],
                 ));
             }
         }
@@ -159,11 +234,17 @@ pub fn id_number(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 }
 
 pub fn birth_date(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Some(bf) = ctx.config.birth_field else { return };
+    let Some(bf) = ctx.config.birth_field else {
+        return;
+    };
     for p in ctx.people {
         let Some(row) = ctx.row(p) else { continue };
-        let Some(FieldValue::Date(ledger)) = row.value(bf) else { continue };
-        let Some(id_birth) = ctx.id_birth(row) else { continue };
+        let Some(FieldValue::Date(ledger)) = row.value(bf) else {
+            continue;
+        };
+        let Some(id_birth) = ctx.id_birth(row) else {
+            continue;
+        };
         if id_birth < ledger.earliest() || id_birth > ledger.latest() {
             out.push(ctx.finding(
                 rule,
@@ -171,7 +252,10 @@ pub fn birth_date(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 Some(ctx.config.fields[bf].key.clone()),
                 None,
                 Some(row.location(Some(bf))),
-                &[("ledger", &ledger.to_string()), ("id_birth", &id_birth.to_string())],
+                &[
+                    ("ledger", &ledger.to_string()),
+                    ("id_birth", &id_birth.to_string()),
+                ],
             ));
         }
     }

@@ -41,7 +41,9 @@ fn describe(a: Date, b: Date) -> String {
 }
 
 pub fn interval(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::Interval { from, to, min, max } = &rule.params else { return };
+    let Params::Interval { from, to, min, max } = &rule.params else {
+        return;
+    };
     for p in ctx.people {
         let Some(row) = ctx.row(p) else { continue };
         let (Some(a), Some(b)) = (ctx.milestone(row, *from), ctx.milestone(row, *to)) else {

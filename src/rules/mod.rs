@@ -98,7 +98,9 @@ impl Context<'_> {
         location: Option<Location>,
         vars: &[(&str, &str)],
     ) -> Finding {
-        let dossier = person.and_then(|p| p.dossier).map(|d| self.archive.dossiers[d].rel.clone());
+        let dossier = person
+            .and_then(|p| p.dossier)
+            .map(|d| self.archive.dossiers[d].rel.clone());
         let name = person.map(|p| p.name.clone()).filter(|n| !n.is_empty());
         let branch = person.map(|p| p.branch.clone()).filter(|b| !b.is_empty());
         let mut all: Vec<(&str, &str)> = Vec::with_capacity(vars.len() + 3);
@@ -168,16 +170,26 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 /// Branch, dossier (ledger-only rows last), rule order, then place.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.branch, a.dossier.is_none(), &a.dossier, &a.name, a.rule_order, &a.location, &a.file, &a.subject).cmp(&(
-            &b.branch,
-            b.dossier.is_none(),
-            &b.dossier,
-            &b.name,
-            b.rule_order,
-            &b.location,
-            &b.file,
-            &b.subject,
-        ))
+        (
+            &a.branch,
+            a.dossier.is_none(),
+            &a.dossier,
+            &a.name,
+            a.rule_order,
+            &a.location,
+            &a.file,
+            &a.subject,
+        )
+            .cmp(&(
+                &b.branch,
+                b.dossier.is_none(),
+                &b.dossier,
+                &b.name,
+                b.rule_order,
+                &b.location,
+                &b.file,
+                &b.subject,
+            ))
     });
 }
 

@@ -22,7 +22,9 @@ kind: milestone-order — 一个环节的时间早于它之前应完成的环节
 subject：应在后的环节（区间写 trained.start 等）。";
 
 pub fn missing(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::MissingMilestone { sequence } = &rule.params else { return };
+    let Params::MissingMilestone { sequence } = &rule.params else {
+        return;
+    };
     for p in ctx.people {
         let Some(row) = ctx.row(p) else { continue };
         for (i, &f) in sequence.iter().enumerate() {
@@ -41,20 +43,27 @@ pub fn missing(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 Some(field.key.clone()),
                 None,
                 Some(row.location(Some(f))),
-                &[("field", &field.title), ("later", &ctx.config.fields[later].title)],
+                &[
+                    ("field", &field.title),
+                    ("later", &ctx.config.fields[later].title),
+                ],
             ));
         }
     }
 }
 
 pub fn order(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::MilestoneOrder { chains } = &rule.params else { return };
+    let Params::MilestoneOrder { chains } = &rule.params else {
+        return;
+    };
     for p in ctx.people {
         let Some(row) = ctx.row(p) else { continue };
         for chain in chains {
             let mut prev: Option<(MilestoneRef, DateValue)> = None;
             for &m in chain {
-                let Some(v) = ctx.milestone(row, m) else { continue };
+                let Some(v) = ctx.milestone(row, m) else {
+                    continue;
+                };
                 if let Some((pm, pv)) = prev
                     && pv.earliest() > v.latest()
                 {

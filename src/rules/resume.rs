@@ -76,7 +76,13 @@ fn walk(ctx: &Context<'_>, p: &Person, mut visit: impl FnMut(&Span, i64)) {
 }
 
 pub fn gap(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::ResumeGap { max_gap, allow_summer } = &rule.params else { return };
+    let Params::ResumeGap {
+        max_gap,
+        allow_summer,
+    } = &rule.params
+    else {
+        return;
+    };
     let limit = max_gap.total_months();
     for p in ctx.people {
         walk(ctx, p, |s, latest| {
@@ -113,7 +119,11 @@ pub fn overlap(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     Some("resume".into()),
                     None,
                     Some(entry.location.clone()),
-                    &[("text", &entry.text), ("start", &s.start_text), ("prev_end", &month_text(latest))],
+                    &[
+                        ("text", &entry.text),
+                        ("start", &s.start_text),
+                        ("prev_end", &month_text(latest)),
+                    ],
                 ));
             }
         });
@@ -130,7 +140,11 @@ pub fn reversed(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 Some("resume".into()),
                 None,
                 Some(entry.location.clone()),
-                &[("text", &entry.text), ("start", &s.start_text), ("end", &s.end_text)],
+                &[
+                    ("text", &entry.text),
+                    ("start", &s.start_text),
+                    ("end", &s.end_text),
+                ],
             ));
         }
     }

@@ -1,0 +1,810 @@
+//! Writes the sample archives under `fixtures/`: `clean` (no findings; near misses at every
+//! threshold), `defects` (each default rule triggered), `no-ledger`, and `demo` (both together).
+//!
+//!     cargo run --example gen_fixtures -- fixtures
+//!
+//! The scans are tiny but well-formed (a one-page PDF, an 8×8 JPEG at 300 dpi), each unique.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+
+/// A cell as a person might have typed it.
+#[derive(Clone, Default)]
+enum V {
+    #[default]
+    E,
+    /// Text.
+    S(&'static str),
+    /// A real date cell.
+    D(u16, u8, u8),
+    /// A number in a general-format cell (an Excel serial, or 20200601).
+    N(f64),
+    /// A number to be written as text (ID numbers are text in real ledgers).
+    T(String),
+}
+use V::*;
+
+struct Person {
+    branch: &'static str,
+    /// None: no folder (a ledger row without a dossier).
+    folder: Option<String>,
+    /// False: a folder without a ledger row.
+    in_ledger: bool,
+    name: &'static str,
+    sex: &'static str,
+    nation: &'static str,
+    id: V,
+    birth: V,
+    /// applied, talked, activist, candidate, vetted, trained, admitted, approved, converted,
+    /// conversion_approved
+    dates: [V; 10],
+    files: Vec<&'static str>,
+    /// (header row, rows) of a resume workbook in the folder.
+    resume: Option<(Vec<&'static str>, Vec<Vec<V>>)>,
+}
+
+/// An 18-digit ID number with its GB 11643 check digit.
+fn id(region: &str, birth: &str, seq: &str) -> String {
+    let body = format!("{region}{birth}{seq}");
+    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(w)
+        .map(|(c, w)| u32::from(c - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// The same with a wrong check digit.
+fn bad_id(region: &str, birth: &str, seq: &str) -> String {
+    let good = id(region, birth, seq);
+    let last = good.chars().last().unwrap_or('0');
+    let wrong = if last == '1' { '2' } else { '1' };
+    format!("{}{wrong}", &good[..17])
+}
+
+/// Excel serial number of a date (1900 system).
+fn serial(y: i32, m: u32, d: u32) -> f64 {
+    // Days from 1899-12-30, by a civil-from-days inverse.
+    fn days(y: i32, m: u32, d: u32) -> i64 {
+        let y = if m <= 2 { y - 1 } else { y } as i64;
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = m as i64;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146097 + doe - 719468
+    }
+    (days(y, m, d) - days(1899, 12, 30)) as f64
+}
+
+const ALL_DOCS: [&str; 8] = [
+    "入党申请书.pdf",
+    "入党积极分子考察登记表.pdf",
+    "自传.pdf",
+    "政审材料.pdf",
+    "集中培训表.pdf",
+    "入党志愿书.pdf",
+    "预备党员考察表.pdf",
+    "转正申请书.pdf",
+];
+
+fn docs(n: usize) -> Vec<&'static str> {
+    ALL_DOCS[..n].to_vec()
+}
+
+fn resume_span() -> Vec<&'static str> {
+    vec!["序号", "起止时间", "在何单位任何职"]
+}
+
+fn clean_people() -> Vec<Person> {
+    let b1 = "第一党支部";
+    let b2 = "第二党支部";
+    let mut zhang_files = ALL_DOCS.to_vec();
+    zhang_files.retain(|f| *f != "入党志愿书.pdf");
+    zhang_files.extend([
+        "入党志愿书（1）.jpg",
+        "入党志愿书（2）.jpg",
+        "思想汇报/思想汇报2020年第1季度.pdf",
+        "Thumbs.db",
+    ]);
+    vec![
+        // Full member; every interval exactly at its limit.
+        Person {
+            branch: b1,
+            folder: Some("01-张三".into()),
+            in_ledger: true,
+            name: "张三",
+            sex: "男",
+            nation: "汉族",
+            id: T(id("110101", "20010305", "213")),
+            birth: S("2001.03"),
+            dates: [
+                S("2019.03.05"),
+                S("2019年4月5日"),
+                D(2019, 6, 1),
+                N(20200601.0),
+                S("2020-08-01"),
+                S("2020.08.10-2020.08.12"),
+                S("2020/9/15"),
+                S("２０２０．１２．１５"),
+                D(2021, 9, 15),
+                S("2021.12.15"),
+            ],
+            files: zhang_files,
+            resume: None,
+        },
+        // Probationary; month-precision dates, an Excel serial, a resume with a summer break
+        // and a gap of exactly three months.
+        Person {
+            branch: b1,
+            folder: Some("李四".into()),
+            in_ledger: true,
+            name: "李四",
+            sex: "女",
+            nation: "汉族",
+            id: T(id("320102", "19980712", "024")),
+            birth: S("1998.07"),
+            dates: [
+                S("2021.03"),
+                S("2021.03"),
+                S("2021.05.10"),
+                S("2022.05.10"),
+                S("2022.06.01"),
+                S("2022.06.10-12"),
+                N(serial(2022, 7, 1)),
+                S("2022.09.20"),
+                E,
+                E,
+            ],
+            files: {
+                let mut f = docs(7);
+                f.push("简历.xlsx");
+                f
+            },
+            resume: Some((
+                resume_span(),
+                vec![
+                    vec![N(1.0), S("2004.09—2010.07"), S("某小学学生")],
+                    vec![N(2.0), S("2010.09—2013.07"), S("某中学学生")],
+                    vec![N(3.0), S("2013.09-2016.07"), S("某高中学生")],
+                    vec![N(4.0), S("2016.09—2020.07"), S("某大学学生")],
+                    vec![N(5.0), S("2020.11—至今"), S("某局科员")],
+                ],
+            )),
+        },
+        // Activist; a minority name typed with a different middle dot in the folder.
+        Person {
+            branch: b2,
+            folder: Some("阿依古丽・买买提".into()),
+            in_ledger: true,
+            name: "阿依古丽·买买提",
+            sex: "女",
+            nation: "维吾尔族",
+            id: T(id("650102", "19990920", "046")),
+            birth: D(1999, 9, 20),
+            dates: [
+                S("2023.03.01"),
+                S("2023.03.20"),
+                S("2023.09.01"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            files: vec![
+                "入党申请书.pdf",
+                "入党积极分子考察登记表.pdf",
+                "思想汇报2024年第1季度.pdf",
+                ".DS_Store",
+            ],
+            resume: None,
+        },
+        // Applicant; the folder carries the ID number.
+        Person {
+            branch: b2,
+            folder: Some(format!("王芳（{}）", id("440103", "20000101", "028"))),
+            in_ledger: true,
+            name: "王芳",
+            sex: "女",
+            nation: "汉族",
+            id: T(id("440103", "20000101", "028")),
+            birth: S("2000年1月"),
+            dates: [S("2025.10.08"), S("2025.10.30"), E, E, E, E, E, E, E, E],
+            files: vec!["王芳入党申请书.jpg"],
+            resume: None,
+        },
+        // Candidate; the resume is in the root sheet 人员简历.xlsx.
+        Person {
+            branch: b2,
+            folder: Some("05-陈明".into()),
+            in_ledger: true,
+            name: "陈明",
+            sex: "男",
+            nation: "回族",
+            id: T(id("110105", "19950611", "017")),
+            birth: S("1995-06-11"),
+            dates: [
+                S("2022.01.05"),
+                S("2022.01.20"),
+                S("2022.04.01"),
+                S("2023.05.01"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            files: vec![
+                "入党申请书.pdf",
+                "积极分子考察表.pdf",
+                "个人自传.pdf",
+                "政审材料.pdf",
+            ],
+            resume: None,
+        },
+    ]
+}
+
+fn defect_people() -> Vec<Person> {
+    let a = "机关第一党支部";
+    let b = "机关第二党支部";
+    let ok_dates = || {
+        [
+            S("2019.01.05"),
+            S("2019.01.20"),
+            S("2019.03.01"),
+            S("2020.04.01"),
+            S("2020.05.01"),
+            S("2020.05.10-2020.05.12"),
+            S("2020.06.01"),
+            S("2020.08.01"),
+            S("2021.06.01"),
+            S("2021.07.01"),
+        ]
+    };
+    let person = |branch,
+                  folder: &str,
+                  name,
+                  id_v: V,
+                  birth: V,
+                  dates: [V; 10],
+                  files: Vec<&'static str>| Person {
+        branch,
+        folder: Some(folder.to_string()),
+        in_ledger: true,
+        name,
+        sex: "男",
+        nation: "汉族",
+        id: id_v,
+        birth,
+        dates,
+        files,
+        resume: None,
+    };
+    vec![
+        // missing-document (autobiography) and unrecognized-file.
+        person(
+            a,
+            "刘强",
+            "刘强",
+            T(id("110101", "19920101", "011")),
+            S("1992.01"),
+            [
+                S("2021.03.01"),
+                S("2021.03.15"),
+                S("2021.06.01"),
+                S("2022.07.01"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            vec![
+                "入党申请书.pdf",
+                "入党积极分子考察登记表.pdf",
+                "扫描0001.jpg",
+            ],
+        ),
+        // missing-milestone (candidate empty, admitted filled).
+        person(
+            a,
+            "周敏",
+            "周敏",
+            T(id("110101", "19930202", "022")),
+            S("1993.02"),
+            [
+                S("2020.09.01"),
+                S("2020.09.10"),
+                S("2021.01.05"),
+                E,
+                S("2022.03.01"),
+                S("2022.03.10-2022.03.12"),
+                S("2022.04.01"),
+                S("2022.05.01"),
+                E,
+                E,
+            ],
+            docs(7),
+        ),
+        // milestone-order (candidate before activist); activist-period-too-short must not also fire.
+        person(
+            a,
+            "吴刚",
+            "吴刚",
+            T(id("110101", "19940303", "033")),
+            S("1994.03"),
+            [
+                S("2020.01.05"),
+                S("2020.01.20"),
+                S("2021.06.01"),
+                S("2021.03.01"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            docs(3),
+        ),
+        // activist-period-too-short.
+        person(
+            a,
+            "杨帆",
+            "杨帆",
+            T(id("110101", "19930606", "013")),
+            S("1993.06"),
+            [
+                S("2021.01.05"),
+                S("2021.01.20"),
+                S("2021.06.01"),
+                S("2022.03.01"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            docs(3),
+        ),
+        // approval-overdue and conversion-approval-overdue.
+        person(
+            a,
+            "郑洁",
+            "郑洁",
+            T(id("110101", "19950404", "044")),
+            S("1995.04"),
+            [
+                S("2019.01.05"),
+                S("2019.01.20"),
+                S("2019.03.01"),
+                S("2020.04.01"),
+                S("2020.05.01"),
+                S("2020.05.10-2020.05.12"),
+                S("2020.06.01"),
+                S("2020.10.15"),
+                S("2021.06.01"),
+                S("2021.10.01"),
+            ],
+            docs(8),
+        ),
+        // probation-too-short.
+        person(
+            a,
+            "孙丽",
+            "孙丽",
+            T(id("110101", "19960505", "055")),
+            S("1996.05"),
+            [
+                S("2020.06.01"),
+                S("2020.06.15"),
+                S("2020.09.01"),
+                S("2021.10.01"),
+                S("2021.11.01"),
+                S("2021.11.10-2021.11.12"),
+                S("2022.01.10"),
+                S("2022.02.10"),
+                S("2022.12.20"),
+                S("2023.01.10"),
+            ],
+            docs(8),
+        ),
+        // applicant-under-18 and talk-overdue.
+        person(
+            a,
+            "何伟",
+            "何伟",
+            T(id("110101", "20050601", "066")),
+            S("2005.06"),
+            [S("2023.03.01"), S("2023.05.15"), E, E, E, E, E, E, E, E],
+            vec!["入党申请书.pdf"],
+        ),
+        // birth-date-mismatch.
+        person(
+            b,
+            "冯雪",
+            "冯雪",
+            T(id("110102", "19900315", "088")),
+            S("1990.02"),
+            [S("2022.03.01"), S("2022.03.10"), E, E, E, E, E, E, E, E],
+            vec!["入党申请书.pdf"],
+        ),
+        // invalid-id-number.
+        person(
+            b,
+            "钱进",
+            "钱进",
+            T(bad_id("110102", "19910606", "077")),
+            S("1991.06"),
+            [S("2022.03.01"), S("2022.03.10"), E, E, E, E, E, E, E, E],
+            vec!["入党申请书.pdf"],
+        ),
+        // duplicate-person: the folder names the ID; a second row (a typo of the name) repeats it.
+        person(
+            b,
+            &format!("陈晨（{}）", id("110102", "19970707", "099")),
+            "陈晨",
+            T(id("110102", "19970707", "099")),
+            S("1997.07"),
+            [S("2022.04.01"), S("2022.04.10"), E, E, E, E, E, E, E, E],
+            vec!["入党申请书.pdf"],
+        ),
+        // invalid-date: unreadable, impossible and future dates; none of them also reported
+        // as a missing milestone or an order problem.
+        person(
+            b,
+            "林峰",
+            "林峰",
+            T(id("110102", "19920808", "019")),
+            S("1992.08"),
+            [
+                S("2020.03.01"),
+                S("2020.03.10"),
+                S("2020.06.01"),
+                S("2022.13.40"),
+                S("2023年2月30日"),
+                S("2022.09.10-2022.09.12"),
+                S("2027.01.01"),
+                E,
+                E,
+                E,
+            ],
+            docs(7),
+        ),
+        // resume-gap, resume-overlap, resume-reversed, and an unreadable resume date.
+        Person {
+            resume: Some((
+                vec!["起始年月", "终止年月", "单位及职务"],
+                vec![
+                    vec![S("2000.09"), S("2006.07"), S("某小学学生")],
+                    vec![S("2006.09"), S("2009.07"), S("某初中学生")],
+                    vec![S("2010.03"), S("2013.07"), S("某高中学生")],
+                    vec![S("2013.05"), S("2017.07"), S("某大学学生")],
+                    vec![S("2019.07"), S("2017.09"), S("某公司职员")],
+                    vec![S("2018.14"), S("2018.12"), S("某培训班")],
+                    vec![S("2017.08"), S("至今"), S("某局科员")],
+                ],
+            )),
+            ..person(
+                b,
+                "高洁",
+                "高洁",
+                T(id("110102", "19940909", "020")),
+                S("1994.09"),
+                ok_dates(),
+                {
+                    let mut f = docs(8);
+                    f.push("简历.xlsx");
+                    f
+                },
+            )
+        },
+        // dossier-without-ledger-row.
+        Person {
+            in_ledger: false,
+            ..person(
+                a,
+                "王五",
+                "王五",
+                E,
+                E,
+                Default::default(),
+                vec!["入党申请书.pdf"],
+            )
+        },
+        // ledger-row-without-dossier.
+        Person {
+            folder: None,
+            ..person(
+                a,
+                "",
+                "赵六",
+                T(id("110101", "19980101", "031")),
+                S("1998.01"),
+                [S("2024.03.01"), S("2024.03.10"), E, E, E, E, E, E, E, E],
+                vec![],
+            )
+        },
+        // The duplicate row of 陈晨: reported as duplicate-person only.
+        Person {
+            folder: None,
+            ..person(
+                b,
+                "",
+                "陈辰",
+                T(id("110102", "19970707", "099")),
+                S("1997.07"),
+                [S("2022.04.01"), S("2022.04.10"), E, E, E, E, E, E, E, E],
+                vec![],
+            )
+        },
+    ]
+}
+
+fn write_cell(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    c: u16,
+    v: &V,
+    date_fmt: &Format,
+) -> Result<(), XlsxError> {
+    match v {
+        E => {}
+        S(s) => {
+            ws.write_string(r, c, *s)?;
+        }
+        T(s) => {
+            ws.write_string(r, c, s.as_str())?;
+        }
+        N(n) => {
+            ws.write_number(r, c, *n)?;
+        }
+        D(y, m, d) => {
+            ws.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d)?, date_fmt)?;
+        }
+    }
+    Ok(())
+}
+
+const HEADER: [&str; 18] = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "身份证号码",
+    "出生年月",
+    "所在党支部",
+    "申请入党时间",
+    "谈话时间",
+    "确定为入党积极分子时间",
+    "确定为发展对象时间",
+    "政审时间",
+    "集中培训时间",
+    "接收为预备党员时间",
+    "上级党委审批时间",
+    "转为正式党员时间",
+    "转正审批时间",
+    "备注",
+];
+
+fn write_ledger(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
+    let title = Format::new().set_bold().set_align(FormatAlign::Center);
+    let ws = wb.add_worksheet();
+    ws.set_name("2021年以来")?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        HEADER.len() as u16 - 1,
+        "某局机关发展党员工作台账（2021年以来）",
+        &title,
+    )?;
+    ws.write_string(1, 0, "填报单位：机关党委")?;
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(2, c as u16, *h)?;
+    }
+    let mut r = 3u32;
+    for p in people.iter().filter(|p| p.in_ledger) {
+        ws.write_number(r, 0, f64::from(r - 2))?;
+        ws.write_string(r, 1, p.name)?;
+        ws.write_string(r, 2, p.sex)?;
+        ws.write_string(r, 3, p.nation)?;
+        write_cell(ws, r, 4, &p.id, &date_fmt)?;
+        write_cell(ws, r, 5, &p.birth, &date_fmt)?;
+        ws.write_string(r, 6, p.branch)?;
+        for (i, v) in p.dates.iter().enumerate() {
+            write_cell(ws, r, 7 + i as u16, v, &date_fmt)?;
+        }
+        r += 1;
+        if r == 6 {
+            r += 1; // a blank row inside the table
+        }
+    }
+    ws.write_string(r + 1, 0, "注：本表由各支部组织委员填报。")?;
+    let notes = wb.add_worksheet();
+    notes.set_name("填表说明")?;
+    notes.write_string(0, 0, "时间一律填写到日。")?;
+    wb.save(path)
+}
+
+fn write_resume(
+    path: &Path,
+    header: &[&str],
+    rows: &[Vec<V>],
+    with_name: Option<&str>,
+) -> Result<(), XlsxError> {
+    let mut wb = Workbook::new();
+    let date_fmt = Format::new().set_num_format("yyyy-mm");
+    let ws = wb.add_worksheet();
+    ws.set_name("简历")?;
+    ws.write_string(0, 0, "个人简历")?;
+    let off = u16::from(with_name.is_some());
+    if with_name.is_some() {
+        ws.write_string(1, 0, "姓名")?;
+    }
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(1, off + c as u16, *h)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        if let Some(n) = with_name {
+            ws.write_string(2 + r as u32, 0, n)?;
+        }
+        for (c, v) in row.iter().enumerate() {
+            write_cell(ws, 2 + r as u32, off + c as u16, v, &date_fmt)?;
+        }
+    }
+    wb.save(path)
+}
+
+/// A one-page PDF with a valid xref; `tag` makes each file unique.
+fn pdf(tag: &str) -> Vec<u8> {
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_string(),
+        format!(
+            "<< /Title ({}) >>",
+            tag.bytes()
+                .map(|b| format!("\\{b:03o}"))
+                .collect::<String>()
+        ),
+    ];
+    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 4 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// An 8×8 grey JPEG, JFIF density 300 dpi, with `tag` in a COM segment.
+fn jpeg(tag: &str) -> Vec<u8> {
+    const BASE: &str = "ffd8ffe000104a46494600010101012c012c0000ffdb004300100b0c0e0c0a100e0d0e1211101318281a181616183123251d283a333d3c3933383740485c4e404457453738506d51575f626768673e4d71797064785c656763ffc0000b080008000801011100ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00f40affd9";
+    let bytes: Vec<u8> = (0..BASE.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&BASE[i..i + 2], 16).unwrap_or(0))
+        .collect();
+    let com = tag.as_bytes();
+    let len = (com.len() + 2) as u16;
+    let mut out = bytes[..20].to_vec();
+    out.extend_from_slice(&[0xff, 0xfe]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(com);
+    out.extend_from_slice(&bytes[20..]);
+    out
+}
+
+fn write_file(path: &Path, rel: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let bytes = if name == "Thumbs.db" || name == ".DS_Store" {
+        b"system file".to_vec()
+    } else if name.ends_with(".jpg") {
+        jpeg(rel)
+    } else {
+        pdf(rel)
+    };
+    fs::write(path, bytes)
+}
+
+fn write_archive(root: &Path, people: &[Person]) -> Result<(), Box<dyn std::error::Error>> {
+    if root.exists() {
+        fs::remove_dir_all(root)?;
+    }
+    fs::create_dir_all(root)?;
+    write_ledger(&root.join("发展党员工作台账.xlsx"), people)?;
+    for p in people {
+        let Some(folder) = &p.folder else { continue };
+        let dir = root.join(p.branch).join(folder);
+        fs::create_dir_all(&dir)?;
+        for f in &p.files {
+            if f.ends_with(".xlsx") {
+                continue;
+            }
+            let rel = format!("{}/{folder}/{f}", p.branch);
+            write_file(&dir.join(f), &rel)?;
+        }
+        if let Some((header, rows)) = &p.resume {
+            write_resume(&dir.join("简历.xlsx"), header, rows, None)?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fixtures".into()));
+
+    let clean = clean_people();
+    let root = out.join("clean");
+    write_archive(&root, &clean)?;
+    // 陈明's resume lives in a root sheet with a name column (start and end columns).
+    write_resume(
+        &root.join("人员简历.xlsx"),
+        &["起始年月", "终止年月", "单位及职务"],
+        &[
+            vec![S("2001.09"), S("2007.07"), S("某小学学生")],
+            vec![S("2007.09"), S("2013.07"), S("某中学学生")],
+            vec![S("2013.09"), S("2017.07"), S("某大学学生")],
+            vec![D(2017, 8, 1), S("至今"), S("某局科员")],
+        ],
+        Some("陈明"),
+    )?;
+    fs::write(root.join("~$发展党员工作台账.xlsx"), b"lock")?;
+
+    let defects = defect_people();
+    let root = out.join("defects");
+    write_archive(&root, &defects)?;
+    fs::write(
+        root.join("机关第二党支部/统计表.xlsx"),
+        b"this is not a spreadsheet",
+    )?;
+    fs::write(root.join("说明.txt"), "本档案为测试样例。\n")?;
+
+    let root = out.join("no-ledger");
+    if root.exists() {
+        fs::remove_dir_all(&root)?;
+    }
+    write_file(&root.join("一支部/张三/入党申请书.pdf"), "no-ledger/张三")?;
+
+    let mut demo = clean_people();
+    demo.extend(defect_people());
+    let root = out.join("demo");
+    write_archive(&root, &demo)?;
+    fs::write(
+        root.join("机关第二党支部/统计表.xlsx"),
+        b"this is not a spreadsheet",
+    )?;
+    println!("fixtures written under {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,557 @@
+//! Runs the `dangan` binary on the sample archives in `fixtures/` and checks its findings.
+//!
+//! The JSON of each archive is compared with `tests/expected/NAME.json`; after a deliberate
+//! change, regenerate them with `DANGAN_BLESS=1 cargo test` and review the diff.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-28";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn dangan() -> Command {
+    let mut c = Command::cargo_bin("dangan").expect("binary built");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Audit an archive with extra arguments; returns (exit code, parsed JSON).
+fn audit_json(archive: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = dangan()
+        .arg("audit")
+        .arg(archive)
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .args(extra)
+        .output()
+        .expect("dangan runs");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
+    let json: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}"));
+    (out.status.code().unwrap_or(-1), json)
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("fixtures").join(name)
+}
+
+fn findings(json: &Value) -> &Vec<Value> {
+    json["findings"].as_array().expect("findings array")
+}
+
+/// (rule, dossier or name, subject) of every finding.
+fn triples(json: &Value) -> BTreeSet<(String, String, String)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            let who = if f["dossier"].is_null() {
+                s("name")
+            } else {
+                s("dossier")
+            };
+            (s("rule"), who, s("subject"))
+        })
+        .collect()
+}
+
+fn check_snapshot(name: &str, json: &Value) {
+    let path = root().join("tests/expected").join(format!("{name}.json"));
+    let text = serde_json::to_string_pretty(json).expect("serialise") + "\n";
+    if std::env::var_os("DANGAN_BLESS").is_some() {
+        std::fs::write(&path, &text).expect("write snapshot");
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with DANGAN_BLESS=1", path.display()));
+    assert_eq!(
+        text, want,
+        "findings of fixtures/{name} differ from tests/expected/{name}.json"
+    );
+}
+
+fn default_rule_ids() -> BTreeSet<String> {
+    let out = dangan().arg("rules").output().expect("dangan rules");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn clean_archive_has_no_findings() {
+    let (code, json) = audit_json(&fixture("clean"), &[]);
+    assert_eq!(
+        findings(&json),
+        &Vec::<Value>::new(),
+        "clean archive must have no findings"
+    );
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["dossiers"], 5);
+    assert_eq!(json["summary"]["ledger_rows"], 5);
+    check_snapshot("clean", &json);
+}
+
+#[test]
+fn defects_archive_triggers_every_rule_exactly_where_planted() {
+    let (code, json) = audit_json(&fixture("defects"), &[]);
+    assert_eq!(code, 1);
+    let got = triples(&json);
+    let t = |r: &str, w: &str, s: &str| (r.to_string(), w.to_string(), s.to_string());
+    let chen = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "duplicate-person")
+        .and_then(|f| f["name"].as_str())
+        .unwrap_or("");
+    assert_eq!(chen, "陈辰");
+    let want: BTreeSet<_> = [
+        t("unrecognized-file", "", ""),
+        t("applicant-under-18", "机关第一党支部/何伟", "applied"),
+        t("talk-overdue", "机关第一党支部/何伟", "talked"),
+        t("missing-document", "机关第一党支部/刘强", "autobiography"),
+        t("unrecognized-file", "机关第一党支部/刘强", ""),
+        t("milestone-order", "机关第一党支部/吴刚", "candidate"),
+        t("missing-milestone", "机关第一党支部/周敏", "candidate"),
+        t("probation-too-short", "机关第一党支部/孙丽", "converted"),
+        t("dossier-without-ledger-row", "机关第一党支部/王五", ""),
+        t(
+            "activist-period-too-short",
+            "机关第一党支部/杨帆",
+            "candidate",
+        ),
+        t("approval-overdue", "机关第一党支部/郑洁", "approved"),
+        t(
+            "conversion-approval-overdue",
+            "机关第一党支部/郑洁",
+            "conversion_approved",
+        ),
+        t("ledger-row-without-dossier", "赵六", ""),
+        t("birth-date-mismatch", "机关第二党支部/冯雪", "birth"),
+        t("invalid-date", "机关第二党支部/林峰", "candidate"),
+        t("invalid-date", "机关第二党支部/林峰", "vetted"),
+        t("invalid-date", "机关第二党支部/林峰", "admitted"),
+        t("invalid-id-number", "机关第二党支部/钱进", "id_number"),
+        t("invalid-date", "机关第二党支部/高洁", "resume"),
+        t("resume-gap", "机关第二党支部/高洁", "resume"),
+        t("resume-overlap", "机关第二党支部/高洁", "resume"),
+        t("resume-reversed", "机关第二党支部/高洁", "resume"),
+        t("unreadable-file", "", ""),
+        t("duplicate-person", "陈辰", "id_number"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
+    // One defect, one finding: each triple above occurs once.
+    assert_eq!(findings(&json).len(), want.len());
+    check_snapshot("defects", &json);
+}
+
+#[test]
+fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
+    let ids = default_rule_ids();
+    assert!(ids.len() >= 21, "rules listed: {ids:?}");
+    let mut fired: BTreeSet<String> = BTreeSet::new();
+    for name in ["defects", "no-ledger"] {
+        let (_, json) = audit_json(&fixture(name), &[]);
+        fired.extend(
+            findings(&json)
+                .iter()
+                .filter_map(|f| f["rule"].as_str().map(str::to_string)),
+        );
+    }
+    let missing: Vec<_> = ids.difference(&fired).collect();
+    assert!(
+        missing.is_empty(),
+        "rules never triggered by a fixture: {missing:?}"
+    );
+    let (_, clean) = audit_json(&fixture("clean"), &[]);
+    assert!(findings(&clean).is_empty());
+}
+
+#[test]
+fn no_ledger_is_one_finding() {
+    let (code, json) = audit_json(&fixture("no-ledger"), &[]);
+    assert_eq!(code, 1);
+    let rules: Vec<_> = findings(&json)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(rules, vec!["ledger-not-found"]);
+    check_snapshot("no-ledger", &json);
+}
+
+#[test]
+fn finding_fields_locate_the_cell() {
+    let (_, json) = audit_json(&fixture("defects"), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "invalid-date" && f["subject"] == "candidate")
+        .expect("invalid candidate date");
+    assert_eq!(f["location"]["file"], "发展党员工作台账.xlsx");
+    assert_eq!(f["location"]["sheet"], "2021年以来");
+    assert_eq!(f["location"]["cell"], "K15");
+    assert_eq!(f["severity"], "error");
+    assert!(f["message"].as_str().unwrap_or("").contains("2022.13.40"));
+    assert!(f["basis"].as_str().unwrap_or("").contains("细则"));
+    // ID numbers in messages are masked.
+    let id = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "invalid-id-number")
+        .expect("id finding");
+    assert!(id["message"].as_str().unwrap_or("").contains("********"));
+}
+
+#[test]
+fn demo_archive_snapshot() {
+    let (code, json) = audit_json(&fixture("demo"), &[]);
+    assert_eq!(code, 1);
+    check_snapshot("demo", &json);
+}
+
+#[test]
+fn human_output_groups_by_branch_and_dossier() {
+    let out = dangan()
+        .args(["audit", "--as-of", AS_OF])
+        .arg(fixture("defects"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let b1 = text.find("■ 机关第一党支部").expect("branch 1 heading");
+    let b2 = text.find("■ 机关第二党支部").expect("branch 2 heading");
+    let liu = text
+        .find("档案 机关第一党支部/刘强")
+        .expect("dossier heading");
+    assert!(b1 < liu && liu < b2);
+    assert!(text.contains("位置：发展党员工作台账.xlsx 2021年以来!K15"));
+    assert!(text.contains("依据："));
+    assert!(!text.contains("\x1b["), "no colour when not a terminal");
+    assert!(text.contains("错误 19，警告 3，提示 2"));
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    let (code, _) = audit_json(&fixture("defects"), &["--fail-on", "never"]);
+    assert_eq!(code, 0);
+    let (code, _) = audit_json(&fixture("clean"), &["--fail-on", "warning"]);
+    assert_eq!(code, 0);
+    // Warnings only: disable every error rule of the defects archive but talk-overdue (warning).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("only-warnings.yaml");
+    let mut yaml = String::from("rules:\n");
+    for id in default_rule_ids() {
+        if id != "talk-overdue" {
+            yaml.push_str(&format!("  - id: {id}\n    enabled: false\n"));
+        }
+    }
+    std::fs::write(&rules, yaml).expect("write rules");
+    let r = rules.to_str().expect("utf-8 path");
+    let (code, json) = audit_json(&fixture("defects"), &["--rules", r]);
+    assert_eq!(json["summary"]["findings"]["warning"], 1);
+    assert_eq!(
+        code, 0,
+        "a warning does not fail under the default --fail-on error"
+    );
+    let (code, _) = audit_json(&fixture("defects"), &["--rules", r, "--fail-on", "warning"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn missing_archive_is_exit_2_with_the_path() {
+    let out = dangan()
+        .args(["audit", "/nonexistent/archive"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/archive"));
+}
+
+#[test]
+fn output_inside_the_archive_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("clean"), dir.path());
+    let out = dangan()
+        .arg("audit")
+        .arg(dir.path())
+        .arg("--output")
+        .arg(dir.path().join("report.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("report.json").exists());
+}
+
+#[test]
+fn output_file_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.json");
+    dangan()
+        .arg("audit")
+        .arg(fixture("defects"))
+        .args(["--as-of", AS_OF, "--format", "json", "--output"])
+        .arg(&report)
+        .assert()
+        .code(1);
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["as_of"], AS_OF);
+}
+
+#[test]
+fn the_archive_is_not_modified() {
+    let before = tree_digest(&fixture("demo"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    for format in ["human", "json"] {
+        dangan()
+            .arg("audit")
+            .arg(fixture("demo"))
+            .args(["--as-of", AS_OF, "--format", format, "--output"])
+            .arg(dir.path().join(format!("out.{format}")))
+            .assert()
+            .code(1);
+    }
+    assert_eq!(before, tree_digest(&fixture("demo")));
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = dangan().arg("rules").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("missing-document") && text.contains("required-documents"));
+    let out = dangan()
+        .args(["explain", "resume-gap"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("示例："), "{text}");
+    assert!(text.contains("max_gap"), "{text}");
+    assert!(text.contains("src/rules/resume.rs"), "{text}");
+    let out = dangan()
+        .args(["explain", "no-such-rule"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing-document"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules are YAML: a user changes them without code.
+
+fn with_rules(yaml: &str, archive: &str) -> (i32, Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("local.yaml");
+    std::fs::write(&path, yaml).expect("write");
+    audit_json(
+        &fixture(archive),
+        &["--rules", path.to_str().expect("utf-8")],
+    )
+}
+
+#[test]
+fn overlay_changes_severity_and_disables() {
+    let (_, json) = with_rules(
+        "rules:\n  - id: missing-document\n    severity: warning\n  - id: unrecognized-file\n    enabled: false\n",
+        "defects",
+    );
+    let md = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "missing-document")
+        .expect("still reported");
+    assert_eq!(md["severity"], "warning");
+    assert!(
+        !findings(&json)
+            .iter()
+            .any(|f| f["rule"] == "unrecognized-file")
+    );
+}
+
+#[test]
+fn overlay_adds_a_document_alias() {
+    // 扫描0001.jpg becomes the autobiography: both its findings disappear.
+    let (_, json) = with_rules(
+        "documents:\n  autobiography:\n    patterns: [扫描0001]\n",
+        "defects",
+    );
+    let who = triples(&json);
+    assert!(
+        !who.iter().any(|(_, w, _)| w == "机关第一党支部/刘强"),
+        "{who:?}"
+    );
+}
+
+#[test]
+fn overlay_adds_rules_of_existing_kinds() {
+    let yaml = r#"
+rules:
+  - id: thought-reports-missing
+    kind: required-documents
+    severity: warning
+    message: "缺少《{document}》（{stage}）"
+    basis: 本地要求：积极分子每季度提交思想汇报
+    documents: [thought_report]
+    from_stage: activist
+  - id: training-before-publicity
+    kind: interval
+    severity: warning
+    message: "{to_field} {to_value} 距 {from_field} {from_value} 超过半年"
+    basis: 本地要求
+    from: trained.end
+    to: admitted
+    max: 6 months
+"#;
+    let (_, json) = with_rules(yaml, "clean");
+    let got = triples(&json);
+    // 张三 and 阿依古丽 have thought reports; 李四 and 陈明 (past activist) do not.
+    assert!(got.contains(&(
+        "thought-reports-missing".into(),
+        "第一党支部/李四".into(),
+        "thought_report".into()
+    )));
+    assert!(got.contains(&(
+        "thought-reports-missing".into(),
+        "第二党支部/05-陈明".into(),
+        "thought_report".into()
+    )));
+    assert!(
+        !got.iter()
+            .any(|(_, w, _)| w.contains("张三") || w.contains("阿依古丽"))
+    );
+    // No trained→admitted gap over six months in the clean archive.
+    assert!(!got.iter().any(|(r, _, _)| r == "training-before-publicity"));
+}
+
+fn yaml_error(yaml: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, yaml).expect("write");
+    let out = dangan()
+        .arg("audit")
+        .arg(fixture("clean"))
+        .arg("--rules")
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "a rules error exits 2");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn yaml_mistakes_point_at_line_and_column() {
+    let e = yaml_error("rules:\n  - id: talk-overdue\n    severty: warning\n");
+    assert!(e.contains("bad.yaml:3:5"), "{e}");
+    assert!(e.contains("severty"), "{e}");
+
+    let e = yaml_error("rules:\n  - id: x\n    kind: intervall\n    message: m\n    basis: b\n");
+    assert!(e.contains("bad.yaml:3:11"), "{e}");
+    assert!(e.contains("interval"), "lists the kinds: {e}");
+
+    let e = yaml_error(
+        "rules:\n  - id: x\n    kind: interval\n    message: m\n    basis: b\n    from: applied\n    to: talkd\n    max: 1 month\n",
+    );
+    assert!(e.contains("talkd") && e.contains("bad.yaml:7:"), "{e}");
+    assert!(e.contains("talked"), "lists the fields: {e}");
+
+    let e = yaml_error("rules:\n  - id: talk-overdue\n    max: a fortnight\n");
+    assert!(
+        e.contains("a fortnight") && e.contains("bad.yaml:3:"),
+        "{e}"
+    );
+
+    let e = yaml_error("stages:\n  - key: activist\n    requires: [activist_asessment]\n");
+    assert!(
+        e.contains("activist_asessment") && e.contains("bad.yaml:3:"),
+        "{e}"
+    );
+
+    let e = yaml_error("rules:\n  - id: talk-overdue\n    chains: [[applied, talked]]\n");
+    assert!(e.contains("chains") && e.contains("bad.yaml:3:"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: the run goes on, and says what it could not read.
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_gbk_names_and_broken_links_are_handled() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("clean"), dir.path());
+    let dossier = dir.path().join("第一党支部/李四");
+    std::os::unix::fs::symlink(&dossier, dossier.join("loop")).expect("symlink loop");
+    std::os::unix::fs::symlink(
+        dir.path().join("nowhere.pdf"),
+        dossier.join("政审材料-链接.pdf"),
+    )
+    .expect("broken link");
+    let (gbk, _, _) = encoding_rs::GBK.encode("思想汇报2022年第1季度.pdf");
+    std::fs::write(
+        dossier.join(std::ffi::OsStr::from_bytes(&gbk)),
+        b"%PDF-1.4\n%%EOF\n",
+    )
+    .expect("gbk file");
+    let (_, json) = audit_json(dir.path(), &[]);
+    let unreadable: Vec<_> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "unreadable-file")
+        .map(|f| f["file"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        unreadable.iter().any(|f| f.ends_with("李四/loop")),
+        "{unreadable:?}"
+    );
+    assert!(
+        unreadable.iter().any(|f| f.ends_with("政审材料-链接.pdf")),
+        "{unreadable:?}"
+    );
+    // The GBK-named thought report is decoded and recognised: no unrecognized-file.
+    assert!(
+        !findings(&json)
+            .iter()
+            .any(|f| f["rule"] == "unrecognized-file"),
+        "{json}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).min_depth(1) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// Paths, sizes, modification times and contents of every file below `dir`.
+fn tree_digest(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime, Vec<u8>)> {
+    let mut v = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let meta = entry.metadata().expect("meta");
+        let bytes = if entry.file_type().is_file() {
+            std::fs::read(entry.path()).expect("read")
+        } else {
+            Vec::new()
+        };
+        v.push((
+            entry.path().to_path_buf(),
+            meta.len(),
+            meta.modified().expect("mtime"),
+            bytes,
+        ));
+    }
+    v
+}
