@@ -598,7 +598,7 @@ const HEADER: [&str; 18] = [
     "备注",
 ];
 
-fn write_ledger(path: &Path, people: &[Person]) -> Result<(), XlsxError> {
+fn write_ledger(path: &Path, people: &[&Person]) -> Result<(), XlsxError> {
     let mut wb = Workbook::new();
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
@@ -738,12 +738,101 @@ fn write_file(path: &Path, rel: &str) -> std::io::Result<()> {
     fs::write(path, bytes)
 }
 
-fn write_archive(root: &Path, people: &[Person]) -> Result<(), Box<dyn std::error::Error>> {
+/// An OpenDocument spreadsheet (.ods) ledger for one branch, without a branch column: its rows
+/// take the branch of the folder it sits in.
+fn write_ods(path: &Path, people: &[&Person]) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
+    fn cell(v: &V) -> String {
+        let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+        match v {
+            E => "<table:table-cell/>".into(),
+            S(s) => format!(
+                "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                esc(s)
+            ),
+            T(s) => format!(
+                "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                esc(s)
+            ),
+            N(n) => format!(
+                "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+            ),
+            D(y, m, d) => format!(
+                "<table:table-cell office:value-type=\"date\" office:date-value=\"{y:04}-{m:02}-{d:02}\"><text:p>{y}-{m}-{d}</text:p></table:table-cell>"
+            ),
+        }
+    }
+    let mut rows = String::new();
+    rows.push_str("<table:table-row>");
+    rows.push_str(&cell(&S("第二党支部发展党员台账")));
+    rows.push_str("</table:table-row>");
+    let header: Vec<&str> = HEADER
+        .iter()
+        .copied()
+        .filter(|h| *h != "所在党支部")
+        .collect();
+    rows.push_str("<table:table-row>");
+    for h in &header {
+        rows.push_str(&cell(&S(h)));
+    }
+    rows.push_str("</table:table-row>");
+    for p in people {
+        rows.push_str("<table:table-row>");
+        rows.push_str(&cell(&N(1.0)));
+        rows.push_str(&cell(&S(p.name)));
+        rows.push_str(&cell(&S(p.sex)));
+        rows.push_str(&cell(&S(p.nation)));
+        rows.push_str(&cell(&p.id));
+        rows.push_str(&cell(&p.birth));
+        for v in &p.dates {
+            rows.push_str(&cell(v));
+        }
+        rows.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+<office:body><office:spreadsheet><table:table table:name=\"台账\">{rows}</table:table>\
+</office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+</manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(fs::File::create(path)?);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored)?;
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")?;
+    let deflated = zip::write::SimpleFileOptions::default();
+    zip.start_file("META-INF/manifest.xml", deflated)?;
+    zip.write_all(manifest.as_bytes())?;
+    zip.start_file("content.xml", deflated)?;
+    zip.write_all(content.as_bytes())?;
+    zip.finish()?;
+    Ok(())
+}
+
+/// Write an archive; the people of `ods_branch` go into an .ods ledger in their branch folder.
+fn write_archive(
+    root: &Path,
+    people: &[Person],
+    ods_branch: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
     if root.exists() {
         fs::remove_dir_all(root)?;
     }
     fs::create_dir_all(root)?;
-    write_ledger(&root.join("发展党员工作台账.xlsx"), people)?;
+    let (ods, xlsx): (Vec<&Person>, Vec<&Person>) =
+        people.iter().partition(|p| Some(p.branch) == ods_branch);
+    write_ledger(&root.join("发展党员工作台账.xlsx"), &xlsx)?;
+    if let Some(b) = ods_branch {
+        fs::create_dir_all(root.join(b))?;
+        write_ods(&root.join(b).join(format!("{b}台账.ods")), &ods)?;
+    }
     for p in people {
         let Some(folder) = &p.folder else { continue };
         let dir = root.join(p.branch).join(folder);
@@ -767,7 +856,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let clean = clean_people();
     let root = out.join("clean");
-    write_archive(&root, &clean)?;
+    write_archive(&root, &clean, Some("第二党支部"))?;
     // 陈明's resume lives in a root sheet with a name column (start and end columns).
     write_resume(
         &root.join("人员简历.xlsx"),
@@ -784,7 +873,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let defects = defect_people();
     let root = out.join("defects");
-    write_archive(&root, &defects)?;
+    write_archive(&root, &defects, None)?;
     fs::write(
         root.join("机关第二党支部/统计表.xlsx"),
         b"this is not a spreadsheet",
@@ -800,7 +889,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut demo = clean_people();
     demo.extend(defect_people());
     let root = out.join("demo");
-    write_archive(&root, &demo)?;
+    write_archive(&root, &demo, None)?;
     fs::write(
         root.join("机关第二党支部/统计表.xlsx"),
         b"this is not a spreadsheet",

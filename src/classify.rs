@@ -15,6 +15,8 @@ pub struct Classifier {
     /// For each pattern: (document index, pattern length in chars).
     owners: Vec<(usize, usize)>,
     excludes: Vec<Vec<String>>,
+    /// (document index, expression) for documents that also match by regex.
+    regexes: Vec<(usize, regex::Regex)>,
 }
 
 impl Classifier {
@@ -36,6 +38,11 @@ impl Classifier {
             patterns,
             owners,
             excludes: documents.iter().map(|d| d.exclude.clone()).collect(),
+            regexes: documents
+                .iter()
+                .enumerate()
+                .flat_map(|(i, d)| d.regex.iter().map(move |r| (i, r.clone())))
+                .collect(),
         }
     }
 
@@ -50,6 +57,19 @@ impl Classifier {
             }
             if best.is_none_or(|(_, l)| len > l) {
                 best = Some((doc, len));
+            }
+        }
+        for (doc, re) in &self.regexes {
+            let Some(m) = re.find(&name) else { continue };
+            if self.excludes[*doc]
+                .iter()
+                .any(|x| name.contains(x.as_str()))
+            {
+                continue;
+            }
+            let len = m.as_str().chars().count();
+            if best.is_none_or(|(_, l)| len > l) {
+                best = Some((*doc, len));
             }
         }
         best.map(|(doc, _)| doc)

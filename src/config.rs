@@ -103,6 +103,8 @@ struct RawDocument {
     #[serde(default)]
     patterns: Vec<String>,
     #[serde(default)]
+    regex: Vec<String>,
+    #[serde(default)]
     exclude: Vec<String>,
     #[serde(skip)]
     origin: usize,
@@ -292,6 +294,8 @@ pub struct Document {
     pub key: String,
     pub title: String,
     pub patterns: Vec<String>,
+    /// Regular expressions over the normalised, lower-case file stem.
+    pub regex: Vec<regex::Regex>,
     pub exclude: Vec<String>,
 }
 
@@ -646,6 +650,7 @@ fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
                         e.title = d.title;
                     }
                     e.patterns.extend(d.patterns);
+                    e.regex.extend(d.regex);
                     e.exclude.extend(d.exclude);
                     e.origin = origin;
                 }
@@ -765,17 +770,33 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
     let mut documents = Vec::new();
     for (key, d) in raw.documents.unwrap_or_default() {
         let src = &sources[d.origin];
-        if d.patterns.is_empty() {
+        if d.patterns.is_empty() && d.regex.is_empty() {
             errors.push(src.error(
                 src.locate(&format!("{key}:"), None),
-                format!("文书 {key} 没有 patterns（文件名关键词）"),
+                format!("文书 {key} 没有 patterns（文件名关键词）或 regex"),
                 "至少一个关键词",
                 None,
             ));
             continue;
         }
+        let mut regex = Vec::new();
+        for r in &d.regex {
+            match regex::Regex::new(r) {
+                Ok(re) => regex.push(re),
+                Err(e) => errors.push(src.error(
+                    src.locate(&format!("{key}:"), Some(r)),
+                    format!("文书 {key} 的正则表达式有误：{e}"),
+                    "无法编译",
+                    Some("按文件名（去掉扩展名、全角转半角、小写）匹配，如 ^\\d{4}-自传$".into()),
+                )),
+            }
+        }
         documents.push(Document {
-            title: d.title.unwrap_or_else(|| d.patterns[0].clone()),
+            title: d
+                .title
+                .or_else(|| d.patterns.first().cloned())
+                .unwrap_or_else(|| key.clone()),
+            regex,
             patterns: d
                 .patterns
                 .iter()

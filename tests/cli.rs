@@ -373,6 +373,43 @@ fn overlay_changes_severity_and_disables() {
 }
 
 #[test]
+fn overlay_changes_a_threshold_and_reads_ods_ledgers() {
+    // The clean archive talks within 15–31 days; a one-day limit flags all four people with a talk date.
+    let (_, json) = with_rules("rules:\n  - id: talk-overdue\n    max: 1 day\n", "clean");
+    let talks: Vec<_> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "talk-overdue")
+        .collect();
+    assert_eq!(talks.len(), 4, "{json}");
+    let ods = talks
+        .iter()
+        .find(|f| f["name"] == "阿依古丽·买买提")
+        .expect("the .ods ledger row is read and joined to the folder with another middle dot");
+    assert_eq!(ods["location"]["file"], "第二党支部/第二党支部台账.ods");
+    assert_eq!(ods["location"]["cell"], "H3");
+    assert_eq!(ods["dossier"], "第二党支部/阿依古丽・买买提");
+    assert!(
+        ods["message"].as_str().unwrap_or("").contains("超过1天"),
+        "{ods}"
+    );
+}
+
+#[test]
+fn overlay_adds_a_document_regex() {
+    let (_, json) = with_rules(
+        "documents:\n  autobiography:\n    regex: ['^扫描\\d{4}$']\n",
+        "defects",
+    );
+    assert!(
+        !triples(&json)
+            .iter()
+            .any(|(_, w, _)| w == "机关第一党支部/刘强")
+    );
+    let e = yaml_error("documents:\n  autobiography:\n    regex: ['扫描(']\n");
+    assert!(e.contains("bad.yaml:3:") && e.contains("正则"), "{e}");
+}
+
+#[test]
 fn overlay_adds_a_document_alias() {
     // 扫描0001.jpg becomes the autobiography: both its findings disappear.
     let (_, json) = with_rules(
