@@ -879,6 +879,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b"this is not a spreadsheet",
     )?;
     fs::write(root.join("说明.txt"), "本档案为测试样例。\n")?;
+    // A root resume sheet for 周伟, who is in neither the ledger nor the folders.
+    write_resume(
+        &root.join("人员简历.xlsx"),
+        &["起止时间", "单位及职务"],
+        &[
+            vec![S("2012.09—2016.07"), S("某大学学生")],
+            vec![S("2016.08—至今"), S("某局科员")],
+        ],
+        Some("周伟"),
+    )?;
 
     let root = out.join("no-ledger");
     if root.exists() {

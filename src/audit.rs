@@ -178,8 +178,7 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
     }
 
     let mut people = join(config, &archive.dossiers, &ledger);
-    // Resume entries that match no person are not lost: they stay unattached and are counted.
-    let _unattached = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
+    let orphan_resumes = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
     let mut person_of_dossier = vec![None; archive.dossiers.len()];
     let mut person_of_row = vec![None; ledger.len()];
     for (i, p) in people.iter().enumerate() {
@@ -204,6 +203,7 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
         person_of_row: &person_of_row,
         loose_recognised: &loose_recognised,
         unreadable: &unreadable,
+        orphan_resumes: &orphan_resumes,
     };
     let findings = rules::run(&ctx);
     Ok(AuditResult {

@@ -132,6 +132,7 @@ pub enum Kind {
     LedgerNotFound,
     UnmatchedDossier,
     UnmatchedLedgerRow,
+    UnmatchedResume,
     DuplicatePerson,
     InvalidDate,
     MissingMilestone,
@@ -145,13 +146,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
         Kind::LedgerNotFound,
         Kind::UnmatchedDossier,
         Kind::UnmatchedLedgerRow,
+        Kind::UnmatchedResume,
         Kind::DuplicatePerson,
         Kind::InvalidDate,
         Kind::MissingMilestone,
@@ -172,6 +174,7 @@ impl Kind {
             Kind::LedgerNotFound => "ledger-not-found",
             Kind::UnmatchedDossier => "unmatched-dossier",
             Kind::UnmatchedLedgerRow => "unmatched-ledger-row",
+            Kind::UnmatchedResume => "unmatched-resume",
             Kind::DuplicatePerson => "duplicate-person",
             Kind::InvalidDate => "invalid-date",
             Kind::MissingMilestone => "missing-milestone",

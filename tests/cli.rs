@@ -142,6 +142,7 @@ fn defects_archive_triggers_every_rule_exactly_where_planted() {
         t("resume-overlap", "机关第二党支部/高洁", "resume"),
         t("resume-reversed", "机关第二党支部/高洁", "resume"),
         t("unreadable-file", "", ""),
+        t("resume-without-person", "", ""),
         t("duplicate-person", "陈辰", "id_number"),
     ]
     .into_iter()
@@ -231,7 +232,7 @@ fn human_output_groups_by_branch_and_dossier() {
     assert!(text.contains("位置：发展党员工作台账.xlsx 2021年以来!K15"));
     assert!(text.contains("依据："));
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
-    assert!(text.contains("错误 19，警告 3，提示 2"));
+    assert!(text.contains("错误 19，警告 4，提示 2"));
 }
 
 #[test]

@@ -20,6 +20,11 @@ pub const UNMATCHED_ROW_DOC: &str = "\
 kind: unmatched-ledger-row — 台账中的一行没有对应的档案文件夹。只报告这一条，不再逐项报告缺少的材料；
 该行的日期、身份证号仍照常检查。身份证号与前面某行重复的行由 duplicate-person 报告，这里不再报告。参数：无。消息变量：{name}、{branch}。";
 
+pub const UNMATCHED_RESUME_DOC: &str = "\
+kind: unmatched-resume — 档案文件夹以外的简历表中，某人的简历按身份证号、姓名都对不上任何人
+（台账行或档案文件夹），这些简历无法检查。每个表格中的每个姓名报告一次。
+参数：无。消息变量：{file}、{resume_name}、{rows}（行数）。";
+
 pub const DUPLICATE_DOC: &str = "\
 kind: duplicate-person — 同一身份证号出现在台账的两行，或两个档案文件夹名中。第二次及以后的出现各报告一次。
 参数：无。消息变量：{id}（已脱敏）、{other}（第一次出现的位置）。subject：id_number。";
@@ -115,6 +120,41 @@ pub fn unmatched_row(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             Some(row.location(Some(ctx.config.name_field))),
             &[],
         ));
+    }
+}
+
+pub fn unmatched_resume(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    // One finding per (sheet, name), at the first row.
+    let mut groups: Vec<(&Location, String, usize)> = Vec::new();
+    for &e in ctx.orphan_resumes {
+        let entry = &ctx.resumes[e];
+        let name = entry.name.clone().unwrap_or_default();
+        let same = |l: &Location| l.file == entry.location.file && l.sheet == entry.location.sheet;
+        match groups.iter_mut().find(|(l, n, _)| same(l) && *n == name) {
+            Some(g) => g.2 += 1,
+            None => groups.push((&entry.location, name, 1)),
+        }
+    }
+    for (loc, name, rows) in groups {
+        let shown = if name.is_empty() {
+            "（未填姓名）".to_string()
+        } else {
+            name
+        };
+        let mut f = ctx.finding(
+            rule,
+            None,
+            None,
+            Some(loc.file.clone()),
+            Some(loc.clone()),
+            &[
+                ("file", &loc.file),
+                ("resume_name", &shown),
+                ("rows", &rows.to_string()),
+            ],
+        );
+        f.branch = loc.file.split_once('/').map(|(b, _)| b.to_string());
+        out.push(f);
     }
 }
 

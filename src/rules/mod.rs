@@ -8,7 +8,7 @@
 //! |---|---|
 //! | required-documents, unrecognized-file | [`documents`] |
 //! | unreadable-file, ledger-not-found | [`files`] |
-//! | unmatched-dossier, unmatched-ledger-row, duplicate-person, id-number, birth-date-match | [`identity`] |
+//! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match | [`identity`] |
 //! | invalid-date | [`dates`] |
 //! | missing-milestone, milestone-order | [`order`] |
 //! | interval | [`interval`] |
@@ -60,6 +60,8 @@ pub struct Context<'a> {
     /// For each loose file (root or branch folder): whether it is a ledger or resume sheet.
     pub loose_recognised: &'a [bool],
     pub unreadable: &'a [Unreadable],
+    /// Resume entries (from sheets outside any dossier) that matched nobody.
+    pub orphan_resumes: &'a [usize],
 }
 
 impl Context<'_> {
@@ -154,6 +156,7 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::LedgerNotFound => files::ledger_not_found(ctx, rule, out),
         Kind::UnmatchedDossier => identity::unmatched_dossier(ctx, rule, out),
         Kind::UnmatchedLedgerRow => identity::unmatched_row(ctx, rule, out),
+        Kind::UnmatchedResume => identity::unmatched_resume(ctx, rule, out),
         Kind::DuplicatePerson => identity::duplicate_person(ctx, rule, out),
         Kind::IdNumber => identity::id_number(ctx, rule, out),
         Kind::BirthDateMatch => identity::birth_date(ctx, rule, out),
@@ -202,6 +205,7 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::LedgerNotFound => files::LEDGER_NOT_FOUND_DOC,
         Kind::UnmatchedDossier => identity::UNMATCHED_DOSSIER_DOC,
         Kind::UnmatchedLedgerRow => identity::UNMATCHED_ROW_DOC,
+        Kind::UnmatchedResume => identity::UNMATCHED_RESUME_DOC,
         Kind::DuplicatePerson => identity::DUPLICATE_DOC,
         Kind::IdNumber => identity::ID_NUMBER_DOC,
         Kind::BirthDateMatch => identity::BIRTH_DATE_DOC,
@@ -222,6 +226,7 @@ pub fn kind_module(kind: Kind) -> &'static str {
         Kind::UnreadableFile | Kind::LedgerNotFound => "src/rules/files.rs",
         Kind::UnmatchedDossier
         | Kind::UnmatchedLedgerRow
+        | Kind::UnmatchedResume
         | Kind::DuplicatePerson
         | Kind::IdNumber
         | Kind::BirthDateMatch => "src/rules/identity.rs",
