@@ -552,6 +552,152 @@ fn defect_people() -> Vec<Person> {
     ]
 }
 
+/// Four activists whose files exercise the scan inspection rules.
+fn scan_people() -> Vec<Person> {
+    let dates = || {
+        [
+            S("2023.03.01"),
+            S("2023.03.10"),
+            S("2023.09.01"),
+            E,
+            E,
+            E,
+            E,
+            E,
+            E,
+            E,
+        ]
+    };
+    let person = |folder: &'static str, seq: &str| Person {
+        branch: "档案室抽查支部",
+        folder: Some(folder.to_string()),
+        in_ledger: true,
+        name: folder,
+        sex: "女",
+        nation: "汉族",
+        id: T(id("310101", "19960101", seq)),
+        birth: S("1996.01"),
+        dates: dates(),
+        files: vec![],
+        resume: None,
+    };
+    vec![
+        person("赵一", "012"),
+        person("钱二", "024"),
+        person("孙三", "036"),
+        person("李丁", "048"),
+    ]
+}
+
+/// The scans of `scan_people`: near misses for 赵一, broken files for 钱二, wrong formats,
+/// low resolutions, an empty file and duplicates for 孙三, and a copy of 赵一's file for 李丁.
+fn scan_files() -> Vec<(String, Vec<u8>)> {
+    let b = "档案室抽查支部";
+    let f = |who: &str, name: &str| format!("{b}/{who}/{name}");
+    let shared = jpeg_with("shared-attachment", 300, false, false);
+    vec![
+        // 赵一: nothing wrong.
+        (
+            f("赵一", "入党申请书.pdf"),
+            Pdf {
+                tag: "zhao-app",
+                pages: 2,
+                image: Some((1700, 2200)),
+                media: Some((612, 792)),
+                incremental: true,
+                ..Pdf::default()
+            }
+            .build(),
+        ),
+        (
+            f("赵一", "入党积极分子考察登记表.tif"),
+            tiff("zhao-tif", 3, 300, false),
+        ),
+        (
+            f("赵一", "思想汇报2023年第4季度.jpg"),
+            jpeg_with("zhao-200dpi", 200, true, false),
+        ),
+        (
+            f("赵一", "思想汇报2024年第1季度.png"),
+            png("zhao-png", Some(300.0), false, false),
+        ),
+        (f("赵一", "入党申请书附件.jpg"), shared.clone()),
+        // 钱二: broken content.
+        (
+            f("钱二", "入党申请书.pdf"),
+            Pdf {
+                tag: "qian-cut",
+                truncate: true,
+                ..Pdf::default()
+            }
+            .build(),
+        ),
+        (
+            f("钱二", "入党积极分子考察登记表.jpg"),
+            jpeg_with("qian-no-eoi", 300, false, true),
+        ),
+        (
+            f("钱二", "思想汇报2023年第4季度.png"),
+            png("qian-crc", Some(300.0), true, false),
+        ),
+        (
+            f("钱二", "思想汇报2024年第1季度.png"),
+            png("qian-iend", Some(300.0), false, true),
+        ),
+        (
+            f("钱二", "思想汇报2024年第2季度.tif"),
+            tiff("qian-strip", 2, 300, true),
+        ),
+        (
+            f("钱二", "思想汇报2024年第3季度.pdf"),
+            "这不是 PDF，只是一段文字。\n".as_bytes().to_vec(),
+        ),
+        // 孙三: wrong formats, low resolution, an empty file, a duplicate inside the dossier.
+        (
+            f("孙三", "入党申请书.pdf"),
+            png("sun-png-as-pdf", Some(300.0), false, false),
+        ),
+        (
+            f("孙三", "入党积极分子考察登记表.tif"),
+            jpeg_with("sun-jpeg-as-tif", 300, false, false),
+        ),
+        (
+            f("孙三", "思想汇报2023年第4季度.jpg"),
+            jpeg_with("sun-72", 72, false, false),
+        ),
+        (
+            f("孙三", "思想汇报2024年第1季度.png"),
+            png("sun-150", Some(150.0), false, false),
+        ),
+        (
+            f("孙三", "思想汇报2024年第2季度.tif"),
+            tiff("sun-100", 1, 100, false),
+        ),
+        (
+            f("孙三", "思想汇报2024年第3季度.pdf"),
+            Pdf {
+                tag: "sun-pdf-100",
+                image: Some((850, 1100)),
+                media: Some((612, 792)),
+                ..Pdf::default()
+            }
+            .build(),
+        ),
+        (f("孙三", "自传.pdf"), Vec::new()),
+        (
+            f("孙三", "思想汇报2024年第4季度.jpg"),
+            jpeg_with("sun-dup", 300, false, false),
+        ),
+        (
+            f("孙三", "思想汇报2024年第4季度（副本）.jpg"),
+            jpeg_with("sun-dup", 300, false, false),
+        ),
+        // 李丁: the same file as one of 赵一's.
+        (f("李丁", "入党申请书.jpg"), shared),
+        (f("李丁", "入党积极分子考察登记表.pdf"), pdf("li-ding")),
+    ]
+}
+
 fn write_cell(
     ws: &mut rust_xlsxwriter::Worksheet,
     r: u32,
@@ -671,40 +817,138 @@ fn write_resume(
 
 /// A one-page PDF with a valid xref; `tag` makes each file unique.
 fn pdf(tag: &str) -> Vec<u8> {
-    let objs = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_string(),
-        format!(
-            "<< /Title ({}) >>",
-            tag.bytes()
-                .map(|b| format!("\\{b:03o}"))
-                .collect::<String>()
-        ),
-    ];
-    let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    Pdf {
+        tag,
+        ..Pdf::default()
     }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    .build()
+}
+
+/// A PDF to order: pages, a page image of some pixel size on an A4/Letter MediaBox, an
+/// incremental update appended, or the file cut short.
+#[derive(Default)]
+struct Pdf<'a> {
+    tag: &'a str,
+    pages: usize,
+    /// Pixel size of a grey image drawn over each page.
+    image: Option<(u32, u32)>,
+    /// MediaBox size in points (default A4).
+    media: Option<(u32, u32)>,
+    incremental: bool,
+    truncate: bool,
+}
+
+impl Pdf<'_> {
+    fn build(&self) -> Vec<u8> {
+        let pages = self.pages.max(1);
+        let (mw, mh) = self.media.unwrap_or((595, 842));
+        // Objects: 1 catalog, 2 pages, 3 info, then per page: page, content, [image].
+        let per = if self.image.is_some() { 3 } else { 2 };
+        let page_num = |k: usize| 4 + k * per;
+        let mut objs: Vec<Vec<u8>> = Vec::new();
+        objs.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
+        let kids: Vec<String> = (0..pages).map(|k| format!("{} 0 R", page_num(k))).collect();
+        objs.push(
+            format!(
+                "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+                kids.join(" ")
+            )
+            .into_bytes(),
+        );
+        objs.push(format!("<< /Title ({}) >>", octal(self.tag)).into_bytes());
+        for k in 0..pages {
+            let n = page_num(k);
+            let res = if self.image.is_some() {
+                format!("/Resources << /XObject << /Im0 {} 0 R >> >> ", n + 2)
+            } else {
+                String::new()
+            };
+            objs.push(
+                format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {mw} {mh}] {res}/Contents {} 0 R >>", n + 1)
+                    .into_bytes(),
+            );
+            let content = format!("q {mw} 0 0 {mh} 0 0 cm /Im0 Do Q % {k}");
+            objs.push(
+                format!(
+                    "<< /Length {} >>\nstream\n{content}\nendstream",
+                    content.len()
+                )
+                .into_bytes(),
+            );
+            if let Some((w, h)) = self.image {
+                let raw = vec![0xEEu8; (w * h) as usize];
+                let z = miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6);
+                let mut o = format!(
+                    "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceGray \
+                     /BitsPerComponent 8 /Filter /FlateDecode /Length {} >>\nstream\n",
+                    z.len()
+                )
+                .into_bytes();
+                o.extend_from_slice(&z);
+                o.extend_from_slice(b"\nendstream");
+                objs.push(o);
+            }
+        }
+        let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            out.extend_from_slice(o);
+            out.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes(),
+        );
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R /Info 3 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .as_bytes(),
+        );
+        if self.incremental {
+            // An incremental update: a new Info object, a new xref section pointing back.
+            let at = out.len();
+            out.extend_from_slice(
+                format!(
+                    "3 0 obj\n<< /Title ({}) /Producer (update) >>\nendobj\n",
+                    octal(self.tag)
+                )
+                .as_bytes(),
+            );
+            let xref2 = out.len();
+            out.extend_from_slice(format!("xref\n3 1\n{at:010} 00000 n \n").as_bytes());
+            out.extend_from_slice(
+                format!(
+                    "trailer\n<< /Size {} /Root 1 0 R /Info 3 0 R /Prev {xref} >>\nstartxref\n{xref2}\n%%EOF\n",
+                    objs.len() + 1
+                )
+                .as_bytes(),
+            );
+        }
+        if self.truncate {
+            out.truncate(out.len() * 2 / 3);
+        }
+        out
     }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 4 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+}
+
+fn octal(s: &str) -> String {
+    s.bytes().map(|b| format!("\\{b:03o}")).collect()
 }
 
 /// An 8×8 grey JPEG, JFIF density 300 dpi, with `tag` in a COM segment.
 fn jpeg(tag: &str) -> Vec<u8> {
+    jpeg_with(tag, 300, false, false)
+}
+
+/// A JPEG at `dpi` (JFIF units: inches), with bytes after the end marker, or without it.
+fn jpeg_with(tag: &str, dpi: u16, trailing: bool, no_eoi: bool) -> Vec<u8> {
     const BASE: &str = "ffd8ffe000104a46494600010101012c012c0000ffdb004300100b0c0e0c0a100e0d0e1211101318281a181616183123251d283a333d3c3933383740485c4e404457453738506d51575f626768673e4d71797064785c656763ffc0000b080008000801011100ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00f40affd9";
     let bytes: Vec<u8> = (0..BASE.len())
         .step_by(2)
@@ -713,10 +957,115 @@ fn jpeg(tag: &str) -> Vec<u8> {
     let com = tag.as_bytes();
     let len = (com.len() + 2) as u16;
     let mut out = bytes[..20].to_vec();
+    out[14..16].copy_from_slice(&dpi.to_be_bytes());
+    out[16..18].copy_from_slice(&dpi.to_be_bytes());
     out.extend_from_slice(&[0xff, 0xfe]);
     out.extend_from_slice(&len.to_be_bytes());
     out.extend_from_slice(com);
     out.extend_from_slice(&bytes[20..]);
+    if no_eoi {
+        out.truncate(out.len() - 2);
+    }
+    if trailing {
+        out.extend_from_slice(&[0u8; 300]);
+    }
+    out
+}
+
+/// An 8×8 grey PNG with `tag` in a tEXt chunk; optional pHYs density, a bad IDAT CRC, or no IEND.
+fn png(tag: &str, dpi: Option<f64>, bad_crc: bool, no_iend: bool) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8], corrupt: bool) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut h = crc32fast::Hasher::new();
+        h.update(kind);
+        h.update(data);
+        let crc = h.finalize() ^ u32::from(corrupt);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&8u32.to_be_bytes());
+    ihdr.extend_from_slice(&8u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr, false);
+    if let Some(dpi) = dpi {
+        let ppm = (dpi / 0.0254).round() as u32;
+        let mut phys = Vec::new();
+        phys.extend_from_slice(&ppm.to_be_bytes());
+        phys.extend_from_slice(&ppm.to_be_bytes());
+        phys.push(1);
+        chunk(&mut out, b"pHYs", &phys, false);
+    }
+    let mut text = b"Comment\0".to_vec();
+    text.extend_from_slice(tag.as_bytes());
+    chunk(&mut out, b"tEXt", &text, false);
+    let raw: Vec<u8> = (0..8)
+        .flat_map(|_| std::iter::once(0u8).chain([0xEE; 8]))
+        .collect();
+    chunk(
+        &mut out,
+        b"IDAT",
+        &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
+        bad_crc,
+    );
+    if !no_iend {
+        chunk(&mut out, b"IEND", &[], false);
+    }
+    out
+}
+
+/// A little-endian TIFF of `pages` 8×8 grey pages at `dpi`; `bad_strip` points the last
+/// page's strip past the end of the file.
+fn tiff(tag: &str, pages: usize, dpi: u32, bad_strip: bool) -> Vec<u8> {
+    let mut out = b"II*\0\0\0\0\0".to_vec();
+    let mut text = tag.as_bytes().to_vec();
+    text.push(0);
+    let text_at = out.len() as u32;
+    out.extend_from_slice(&text);
+    let mut prev_next_at = 4usize;
+    for p in 0..pages {
+        let pixels_at = out.len() as u32;
+        out.extend_from_slice(&[0xEE; 64]);
+        let res_at = out.len() as u32;
+        out.extend_from_slice(&dpi.to_le_bytes());
+        out.extend_from_slice(&1u32.to_le_bytes());
+        if out.len() % 2 == 1 {
+            out.push(0);
+        }
+        let ifd_at = out.len() as u32;
+        out[prev_next_at..prev_next_at + 4].copy_from_slice(&ifd_at.to_le_bytes());
+        let strip = if bad_strip && p + 1 == pages {
+            pixels_at + 100_000
+        } else {
+            pixels_at
+        };
+        // (tag, type, count, value)
+        let entries: [(u16, u16, u32, u32); 12] = [
+            (256, 3, 1, 8),
+            (257, 3, 1, 8),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (270, 2, text.len() as u32, text_at),
+            (273, 4, 1, strip),
+            (278, 3, 1, 8),
+            (279, 4, 1, 64),
+            (282, 5, 1, res_at),
+            (283, 5, 1, res_at),
+            (296, 3, 1, 2),
+        ];
+        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (t, k, n, v) in entries {
+            out.extend_from_slice(&t.to_le_bytes());
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&n.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        prev_next_at = out.len();
+        out.extend_from_slice(&0u32.to_le_bytes());
+    }
     out
 }
 
@@ -896,10 +1245,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     write_file(&root.join("一支部/张三/入党申请书.pdf"), "no-ledger/张三")?;
 
+    let root = out.join("scans");
+    write_archive(&root, &scan_people(), None)?;
+    for (rel, bytes) in scan_files() {
+        let path = root.join(&rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, bytes)?;
+    }
+
     let mut demo = clean_people();
     demo.extend(defect_people());
     let root = out.join("demo");
+    demo.extend(scan_people());
     write_archive(&root, &demo, None)?;
+    for (rel, bytes) in scan_files() {
+        fs::write(root.join(&rel), bytes)?;
+    }
     fs::write(
         root.join("机关第二党支部/统计表.xlsx"),
         b"this is not a spreadsheet",

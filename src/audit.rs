@@ -5,9 +5,12 @@ use std::path::Path;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use std::collections::HashMap;
+
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
+use crate::inspect::{FileFormat, Inspection, content_hash, inspect};
 use crate::join::{attach_resumes, join};
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook, read_workbook};
 use crate::rules::{self, Context, Unreadable};
@@ -19,6 +22,10 @@ pub struct Summary {
     pub dossiers: usize,
     pub ledger_rows: usize,
     pub files: usize,
+    /// Pages counted in PDF and TIFF files (and 1 for each other image).
+    pub pages: u64,
+    /// Scans whose resolution the file does not state.
+    pub unknown_resolution: usize,
     pub findings: Counts,
 }
 
@@ -57,6 +64,29 @@ pub struct AuditResult {
     pub as_of: Date,
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    pub dossiers: Vec<DossierReport>,
+}
+
+/// A dossier as found: who, what stage, and each file with what was seen inside it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DossierReport {
+    pub dossier: String,
+    pub branch: String,
+    pub name: String,
+    /// The stage key, when the dossier has a ledger row with a milestone.
+    pub stage: Option<String>,
+    pub files: Vec<FileReport>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    /// The document key the file was classified as.
+    pub document: Option<String>,
+    pub format: FileFormat,
+    pub size: u64,
+    pub pages: Option<u32>,
+    pub dpi: Option<f64>,
 }
 
 /// The archive itself cannot be audited.
@@ -96,18 +126,44 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
         })
         .collect();
 
+    // Look inside every file (signature, integrity, resolution, pages), in parallel.
+    let look = |f: &crate::walk::FileEntry| {
+        if f.size == 0 {
+            Inspection {
+                format: FileFormat::Unknown,
+                problem: None,
+                dpi: None,
+                pages: None,
+            }
+        } else {
+            inspect(&f.path, f.size)
+        }
+    };
+    let inspections: Vec<Vec<Inspection>> = archive
+        .dossiers
+        .par_iter()
+        .map(|d| d.files.iter().map(look).collect())
+        .collect();
+    let loose_inspections: Vec<Inspection> = archive.loose.par_iter().map(look).collect();
+    let duplicate_groups = duplicates(&archive);
+
     // Spreadsheets: loose ones may be ledgers or resume sheets; a dossier's own spreadsheet
     // that names no other document may be that person's resume.
     let resume_doc = config.documents.iter().position(|d| d.key == "resume");
     let mut jobs: Vec<Sheet> = Vec::new();
+    // An empty or already broken file is reported once, by the inspection.
+    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
     for (i, f) in archive.loose.iter().enumerate() {
-        if f.is_spreadsheet() {
+        if f.is_spreadsheet() && readable(f, &loose_inspections[i]) {
             jobs.push(Sheet::Loose(i));
         }
     }
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (i, f) in dossier.files.iter().enumerate() {
-            if f.is_spreadsheet() && (classes[d][i].is_none() || classes[d][i] == resume_doc) {
+            if f.is_spreadsheet()
+                && readable(f, &inspections[d][i])
+                && (classes[d][i].is_none() || classes[d][i] == resume_doc)
+            {
                 jobs.push(Sheet::Dossier(d, i));
             }
         }
@@ -149,6 +205,31 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
             dossier: p.dossier,
         })
         .collect();
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (f, i) in dossier.files.iter().zip(&inspections[d]) {
+            let problem = match (&i.problem, i.format) {
+                (Some(p), _) => p.clone(),
+                (None, FileFormat::Unknown) if f.size > 0 => {
+                    "无法识别的文件格式（不是 PDF、JPEG、TIFF、PNG、OFD 等扫描件格式）".to_string()
+                }
+                _ => continue,
+            };
+            unreadable.push(Unreadable {
+                rel: f.rel.clone(),
+                detail: problem,
+                dossier: Some(d),
+            });
+        }
+    }
+    for (f, i) in archive.loose.iter().zip(&loose_inspections) {
+        if let Some(p) = &i.problem {
+            unreadable.push(Unreadable {
+                rel: f.rel.clone(),
+                detail: p.clone(),
+                dossier: None,
+            });
+        }
+    }
     for (job, book) in jobs.iter().zip(books) {
         let (rel, dossier) = match *job {
             Sheet::Loose(i) => (&archive.loose[i].rel, None),
@@ -204,16 +285,98 @@ pub fn audit(config: &Config, root: &Path, as_of: Date) -> Result<AuditResult, A
         loose_recognised: &loose_recognised,
         unreadable: &unreadable,
         orphan_resumes: &orphan_resumes,
+        inspections: &inspections,
+        loose_inspections: &loose_inspections,
+        duplicate_groups: &duplicate_groups,
     };
     let findings = rules::run(&ctx);
+    let dossiers = people
+        .iter()
+        .filter_map(|p| {
+            let d = p.dossier?;
+            let dir = &archive.dossiers[d];
+            Some(DossierReport {
+                dossier: dir.rel.clone(),
+                branch: p.branch.clone(),
+                name: p.name.clone(),
+                stage: p.stage.map(|s| config.stages[s].key.clone()),
+                files: dir
+                    .files
+                    .iter()
+                    .zip(&classes[d])
+                    .zip(&inspections[d])
+                    .map(|((f, c), i)| FileReport {
+                        file: f.rel.clone(),
+                        document: c.map(|c| config.documents[c].key.clone()),
+                        format: i.format,
+                        size: f.size,
+                        pages: i.pages,
+                        dpi: i.dpi.map(|d| d.round()),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
     Ok(AuditResult {
         as_of,
         summary: Summary {
             dossiers: archive.dossiers.len(),
             ledger_rows: ledger.len(),
             files: archive.file_count(),
+            pages: inspections
+                .iter()
+                .flatten()
+                .filter_map(|i| i.pages)
+                .map(u64::from)
+                .sum(),
+            unknown_resolution: inspections
+                .iter()
+                .flatten()
+                .filter(|i| i.problem.is_none() && i.dpi.is_none() && i.format.is_scan())
+                .count(),
             findings: Counts::of(&findings),
         },
         findings,
+        dossiers,
     })
+}
+
+/// Groups of byte-identical dossier files, each group in archive order as
+/// (dossier, file) pairs. Only files whose size another file shares are read and hashed;
+/// a file that cannot be read for hashing is left out (its inspection reports it).
+fn duplicates(archive: &crate::walk::Archive) -> Vec<Vec<(usize, usize)>> {
+    let mut by_size: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (i, f) in dossier.files.iter().enumerate() {
+            if f.size > 0 {
+                by_size.entry(f.size).or_default().push((d, i));
+            }
+        }
+    }
+    let candidates: Vec<(usize, usize)> = by_size
+        .into_values()
+        .filter(|v| v.len() > 1)
+        .flatten()
+        .collect();
+    let hashed: Vec<((usize, usize), u64, u128)> = candidates
+        .par_iter()
+        .filter_map(|&(d, i)| {
+            let f = &archive.dossiers[d].files[i];
+            content_hash(&f.path).ok().map(|h| ((d, i), f.size, h))
+        })
+        .collect();
+    let mut groups: HashMap<(u64, u128), Vec<(usize, usize)>> = HashMap::new();
+    for (at, size, h) in hashed {
+        groups.entry((size, h)).or_default().push(at);
+    }
+    let mut out: Vec<Vec<(usize, usize)>> = groups
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|mut g| {
+            g.sort_unstable();
+            g
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }

@@ -129,6 +129,10 @@ pub enum Kind {
     RequiredDocuments,
     UnrecognizedFile,
     UnreadableFile,
+    EmptyFile,
+    FormatMismatch,
+    LowResolution,
+    DuplicateFile,
     LedgerNotFound,
     UnmatchedDossier,
     UnmatchedLedgerRow,
@@ -146,10 +150,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 21] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
+        Kind::EmptyFile,
+        Kind::FormatMismatch,
+        Kind::LowResolution,
+        Kind::DuplicateFile,
         Kind::LedgerNotFound,
         Kind::UnmatchedDossier,
         Kind::UnmatchedLedgerRow,
@@ -171,6 +179,10 @@ impl Kind {
             Kind::RequiredDocuments => "required-documents",
             Kind::UnrecognizedFile => "unrecognized-file",
             Kind::UnreadableFile => "unreadable-file",
+            Kind::EmptyFile => "empty-file",
+            Kind::FormatMismatch => "format-mismatch",
+            Kind::LowResolution => "low-resolution",
+            Kind::DuplicateFile => "duplicate-file",
             Kind::LedgerNotFound => "ledger-not-found",
             Kind::UnmatchedDossier => "unmatched-dossier",
             Kind::UnmatchedLedgerRow => "unmatched-ledger-row",
@@ -197,6 +209,8 @@ impl Kind {
             Kind::MilestoneOrder => &["chains"],
             Kind::Interval => &["from", "to", "min", "max"],
             Kind::ResumeGap => &["max_gap", "allow_summer"],
+            Kind::LowResolution => &["min_dpi"],
+            Kind::DuplicateFile => &["same_dossier"],
             _ => &[],
         }
     }
@@ -223,15 +237,27 @@ struct RawRule {
     max: Option<String>,
     max_gap: Option<String>,
     allow_summer: Option<bool>,
+    min_dpi: Option<f64>,
+    same_dossier: Option<SameDossier>,
     #[serde(skip)]
     origin: usize,
+}
+
+/// What to do with byte-identical files inside one dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SameDossier {
+    Error,
+    Warning,
+    Info,
+    Off,
 }
 
 impl RawRule {
     /// The parameter keys this rule sets.
     fn params_set(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
-        let pairs: [(&'static str, bool); 10] = [
+        let pairs: [(&'static str, bool); 12] = [
             ("documents", self.documents.is_some()),
             ("from_stage", self.from_stage.is_some()),
             ("sequence", self.sequence.is_some()),
@@ -242,6 +268,8 @@ impl RawRule {
             ("max", self.max.is_some()),
             ("max_gap", self.max_gap.is_some()),
             ("allow_summer", self.allow_summer.is_some()),
+            ("min_dpi", self.min_dpi.is_some()),
+            ("same_dossier", self.same_dossier.is_some()),
         ];
         for (k, set) in pairs {
             if set {
@@ -272,7 +300,9 @@ impl RawRule {
             min,
             max,
             max_gap,
-            allow_summer
+            allow_summer,
+            min_dpi,
+            same_dossier
         );
         self.origin = o.origin;
     }
@@ -349,6 +379,13 @@ pub enum Params {
     ResumeGap {
         max_gap: Duration,
         allow_summer: bool,
+    },
+    LowResolution {
+        min_dpi: f64,
+    },
+    DuplicateFile {
+        /// Severity inside one dossier; None: not reported.
+        same_dossier: Option<Severity>,
     },
 }
 
@@ -1085,6 +1122,27 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
                     allow_summer: r.allow_summer.unwrap_or(true),
                 }
             }
+            Kind::LowResolution => {
+                let min_dpi = r.min_dpi.unwrap_or(200.0);
+                if !(min_dpi.is_finite() && min_dpi > 0.0) {
+                    bad = true;
+                    errors.push(src.error(
+                        at(Some("min_dpi:")),
+                        format!("规则 {} 的 min_dpi 应为正数", r.id),
+                        "无效的分辨率",
+                        None,
+                    ));
+                }
+                Params::LowResolution { min_dpi }
+            }
+            Kind::DuplicateFile => Params::DuplicateFile {
+                same_dossier: match r.same_dossier.unwrap_or(SameDossier::Warning) {
+                    SameDossier::Error => Some(Severity::Error),
+                    SameDossier::Warning => Some(Severity::Warning),
+                    SameDossier::Info => Some(Severity::Info),
+                    SameDossier::Off => None,
+                },
+            },
             _ => Params::None,
         };
         if bad {

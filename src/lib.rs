@@ -1,7 +1,8 @@
 //! dangan (档案): audits member-development dossier archives (发展党员档案) for completeness
 //! and consistency against rules written in YAML.
 //!
-//! Data flows one way: [`walk`] → [`classify`] / [`ledger`] → [`join`] → [`rules`] → [`report`].
+//! Data flows one way: [`walk`] → [`classify`] / [`inspect`] / [`ledger`] → [`join`] → [`rules`]
+//! → [`report`].
 //! [`config`] loads the rule set; [`audit`] runs the pipeline; [`cli`] is the thin front.
 
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod date;
 pub mod finding;
 pub mod idnum;
+pub mod inspect;
 pub mod join;
 pub mod ledger;
 pub mod report;

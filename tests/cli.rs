@@ -158,7 +158,7 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
     let ids = default_rule_ids();
     assert!(ids.len() >= 21, "rules listed: {ids:?}");
     let mut fired: BTreeSet<String> = BTreeSet::new();
-    for name in ["defects", "no-ledger"] {
+    for name in ["defects", "no-ledger", "scans"] {
         let (_, json) = audit_json(&fixture(name), &[]);
         fired.extend(
             findings(&json)
@@ -173,6 +173,106 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
     );
     let (_, clean) = audit_json(&fixture("clean"), &[]);
     assert!(findings(&clean).is_empty());
+}
+
+#[test]
+fn scans_are_inspected() {
+    let (code, json) = audit_json(&fixture("scans"), &[]);
+    assert_eq!(code, 1);
+    let b = "档案室抽查支部";
+    let t = |r: &str, w: &str, s: &str| (r.to_string(), format!("{b}/{w}"), s.to_string());
+    let got: BTreeSet<_> = findings(&json)
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap_or("");
+            let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                dir.to_string(),
+                name.to_string(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<_> = [
+        t("empty-file", "孙三", "自传.pdf"),
+        t("format-mismatch", "孙三", "入党申请书.pdf"),
+        t("format-mismatch", "孙三", "入党积极分子考察登记表.tif"),
+        t("low-resolution", "孙三", "思想汇报2023年第4季度.jpg"),
+        t("low-resolution", "孙三", "思想汇报2024年第1季度.png"),
+        t("low-resolution", "孙三", "思想汇报2024年第2季度.tif"),
+        t("low-resolution", "孙三", "思想汇报2024年第3季度.pdf"),
+        t(
+            "duplicate-file",
+            "孙三",
+            "思想汇报2024年第4季度（副本）.jpg",
+        ),
+        t("duplicate-file", "赵一", "入党申请书附件.jpg"),
+        t("unreadable-file", "钱二", "入党申请书.pdf"),
+        t("unreadable-file", "钱二", "入党积极分子考察登记表.jpg"),
+        t("unreadable-file", "钱二", "思想汇报2023年第4季度.png"),
+        t("unreadable-file", "钱二", "思想汇报2024年第1季度.png"),
+        t("unreadable-file", "钱二", "思想汇报2024年第2季度.tif"),
+        t("unreadable-file", "钱二", "思想汇报2024年第3季度.pdf"),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
+    assert_eq!(findings(&json).len(), want.len(), "one defect, one finding");
+    // Duplicates: across dossiers an error, inside one a warning.
+    for f in findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-file")
+    {
+        let across = f["dossier"] == format!("{b}/赵一");
+        assert_eq!(
+            f["severity"],
+            if across { "error" } else { "warning" },
+            "{f}"
+        );
+    }
+    // The subject of a file finding is the document it was classified as.
+    let empty = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "empty-file")
+        .expect("empty-file");
+    assert_eq!(empty["subject"], "autobiography");
+    // Pages and resolution per file, near misses included.
+    let files: Vec<&Value> = json["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .flat_map(|d| d["files"].as_array().into_iter().flatten())
+        .collect();
+    let file = |name: &str| {
+        *files
+            .iter()
+            .find(|f| f["file"].as_str().is_some_and(|p| p.ends_with(name)))
+            .expect(name)
+    };
+    let pdf = file("赵一/入党申请书.pdf");
+    assert_eq!(
+        (pdf["pages"].as_u64(), pdf["dpi"].as_f64()),
+        (Some(2), Some(200.0)),
+        "incremental update, 1700×2200 on Letter"
+    );
+    let tif = file("赵一/入党积极分子考察登记表.tif");
+    assert_eq!(
+        (tif["pages"].as_u64(), tif["dpi"].as_f64()),
+        (Some(3), Some(300.0))
+    );
+    let jpg = file("赵一/思想汇报2023年第4季度.jpg");
+    assert_eq!(
+        jpg["dpi"].as_f64(),
+        Some(200.0),
+        "200 dpi with trailing bytes is fine"
+    );
+    assert_eq!(
+        file("李丁/入党积极分子考察登记表.pdf")["dpi"],
+        Value::Null,
+        "no image: unknown, not a defect"
+    );
+    assert_eq!(json["summary"]["unknown_resolution"], 1);
+    check_snapshot("scans", &json);
 }
 
 #[test]

@@ -84,6 +84,11 @@ pub fn render(result: &AuditResult, color: bool) -> String {
         st.severity(Severity::Info),
         c.info
     );
+    let _ = writeln!(
+        out,
+        "扫描件共 {} 页；{} 个扫描件未标注分辨率（无法核对 200 dpi 要求）。",
+        s.pages, s.unknown_resolution
+    );
     if result.findings.is_empty() {
         let _ = writeln!(out, "未发现问题。");
     }

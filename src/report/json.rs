@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::audit::{AuditResult, Summary};
+use crate::audit::{AuditResult, DossierReport, Summary};
 use crate::finding::Finding;
 
 #[derive(Serialize)]
@@ -11,6 +11,7 @@ struct Report<'a> {
     as_of: String,
     summary: &'a Summary,
     findings: &'a [Finding],
+    dossiers: &'a [DossierReport],
 }
 
 pub fn render(result: &AuditResult) -> String {
@@ -19,6 +20,7 @@ pub fn render(result: &AuditResult) -> String {
         as_of: result.as_of.to_string(),
         summary: &result.summary,
         findings: &result.findings,
+        dossiers: &result.dossiers,
     };
     let mut s =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

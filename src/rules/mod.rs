@@ -7,7 +7,7 @@
 //! | kind | module |
 //! |---|---|
 //! | required-documents, unrecognized-file | [`documents`] |
-//! | unreadable-file, ledger-not-found | [`files`] |
+//! | unreadable-file, empty-file, format-mismatch, low-resolution, duplicate-file, ledger-not-found | [`files`] |
 //! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match | [`identity`] |
 //! | invalid-date | [`dates`] |
 //! | missing-milestone, milestone-order | [`order`] |
@@ -29,6 +29,7 @@ use crate::config::{Config, End, Kind, MilestoneRef, Rule};
 use crate::date::DateValue;
 use crate::finding::{Finding, Location};
 use crate::idnum;
+use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
 use crate::text::render;
@@ -62,9 +63,52 @@ pub struct Context<'a> {
     pub unreadable: &'a [Unreadable],
     /// Resume entries (from sheets outside any dossier) that matched nobody.
     pub orphan_resumes: &'a [usize],
+    /// For each dossier, for each of its files: what was found inside.
+    pub inspections: &'a [Vec<Inspection>],
+    /// For each loose file: what was found inside.
+    pub loose_inspections: &'a [Inspection],
+    /// Groups of byte-identical dossier files, as (dossier, file) pairs in archive order.
+    pub duplicate_groups: &'a [Vec<(usize, usize)>],
 }
 
 impl Context<'_> {
+    /// The person a dossier belongs to.
+    pub fn dossier_person(&self, d: usize) -> Option<&Person> {
+        self.person_of_dossier[d].map(|p| &self.people[p])
+    }
+
+    /// Every file in the archive with its dossier (None for loose files) and inspection.
+    pub fn all_files(
+        &self,
+    ) -> impl Iterator<
+        Item = (
+            Option<usize>,
+            &crate::walk::FileEntry,
+            &Inspection,
+            Option<usize>,
+        ),
+    > {
+        let dossier_files = self
+            .archive
+            .dossiers
+            .iter()
+            .enumerate()
+            .flat_map(move |(d, dir)| {
+                dir.files
+                    .iter()
+                    .zip(&self.inspections[d])
+                    .zip(&self.classes[d])
+                    .map(move |((f, i), c)| (Some(d), f, i, *c))
+            });
+        let loose = self
+            .archive
+            .loose
+            .iter()
+            .zip(self.loose_inspections)
+            .map(|(f, i)| (None, f, i, None));
+        dossier_files.chain(loose)
+    }
+
     pub fn row(&self, p: &Person) -> Option<&LedgerRow> {
         p.row.map(|r| &self.ledger[r])
     }
@@ -153,6 +197,10 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::RequiredDocuments => documents::required(ctx, rule, out),
         Kind::UnrecognizedFile => documents::unrecognized(ctx, rule, out),
         Kind::UnreadableFile => files::unreadable(ctx, rule, out),
+        Kind::EmptyFile => files::empty(ctx, rule, out),
+        Kind::FormatMismatch => files::format_mismatch(ctx, rule, out),
+        Kind::LowResolution => files::low_resolution(ctx, rule, out),
+        Kind::DuplicateFile => files::duplicate(ctx, rule, out),
         Kind::LedgerNotFound => files::ledger_not_found(ctx, rule, out),
         Kind::UnmatchedDossier => identity::unmatched_dossier(ctx, rule, out),
         Kind::UnmatchedLedgerRow => identity::unmatched_row(ctx, rule, out),
@@ -202,6 +250,10 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::RequiredDocuments => documents::REQUIRED_DOC,
         Kind::UnrecognizedFile => documents::UNRECOGNIZED_DOC,
         Kind::UnreadableFile => files::UNREADABLE_DOC,
+        Kind::EmptyFile => files::EMPTY_DOC,
+        Kind::FormatMismatch => files::FORMAT_MISMATCH_DOC,
+        Kind::LowResolution => files::LOW_RESOLUTION_DOC,
+        Kind::DuplicateFile => files::DUPLICATE_DOC,
         Kind::LedgerNotFound => files::LEDGER_NOT_FOUND_DOC,
         Kind::UnmatchedDossier => identity::UNMATCHED_DOSSIER_DOC,
         Kind::UnmatchedLedgerRow => identity::UNMATCHED_ROW_DOC,
@@ -223,7 +275,12 @@ pub fn kind_doc(kind: Kind) -> &'static str {
 pub fn kind_module(kind: Kind) -> &'static str {
     match kind {
         Kind::RequiredDocuments | Kind::UnrecognizedFile => "src/rules/documents.rs",
-        Kind::UnreadableFile | Kind::LedgerNotFound => "src/rules/files.rs",
+        Kind::UnreadableFile
+        | Kind::LedgerNotFound
+        | Kind::EmptyFile
+        | Kind::FormatMismatch
+        | Kind::LowResolution
+        | Kind::DuplicateFile => "src/rules/files.rs",
         Kind::UnmatchedDossier
         | Kind::UnmatchedLedgerRow
         | Kind::UnmatchedResume

@@ -1,0 +1,94 @@
+//! JPEG: segment structure up to the start of scan, JFIF/EXIF density, and the end marker.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+
+use super::{Meta, read_at, tiff};
+
+/// How far from the end the EOI marker is looked for: scanners append padding or trailers.
+const TAIL: u64 = 64 * 1024;
+
+pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
+    file.seek(SeekFrom::Start(2)).map_err(|e| e.to_string())?;
+    let mut r = BufReader::with_capacity(8192, &mut *file);
+    let mut pos: u64 = 2;
+    let mut jfif: Option<f64> = None;
+    let mut jfif_stated = false;
+    let mut exif: Option<f64> = None;
+    let mut scan = false;
+    let mut byte = [0u8; 1];
+    for _ in 0..10_000 {
+        // A marker: 0xFF (fill bytes allowed), then the code.
+        r.read_exact(&mut byte)
+            .map_err(|_| "JPEG 在图像数据之前就结束了（文件不完整）".to_string())?;
+        pos += 1;
+        if byte[0] != 0xFF {
+            return Err(format!("JPEG 段结构损坏（偏移 {}）", pos - 1));
+        }
+        let mut code = 0xFF;
+        while code == 0xFF {
+            r.read_exact(&mut byte)
+                .map_err(|_| "JPEG 段结构不完整".to_string())?;
+            pos += 1;
+            code = byte[0];
+        }
+        match code {
+            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
+            0xD9 => return Err("JPEG 在图像数据之前出现结束标记".into()),
+            _ => {}
+        }
+        let mut len = [0u8; 2];
+        r.read_exact(&mut len)
+            .map_err(|_| "JPEG 段长度不完整".to_string())?;
+        let len = u64::from(u16::from_be_bytes(len));
+        if len < 2 || pos + len > size {
+            return Err(format!("JPEG 段长度越界（偏移 {pos}）"));
+        }
+        let body = len - 2;
+        let wanted = matches!(code, 0xE0 | 0xE1);
+        if wanted && body <= 65_533 {
+            let mut data = vec![0u8; body as usize];
+            r.read_exact(&mut data)
+                .map_err(|_| "JPEG 段数据不完整".to_string())?;
+            if code == 0xE0 && data.starts_with(b"JFIF\0") && data.len() >= 12 {
+                let units = data[7];
+                let x = f64::from(u16::from_be_bytes([data[8], data[9]]));
+                let y = f64::from(u16::from_be_bytes([data[10], data[11]]));
+                let d = x.min(y);
+                jfif_stated = units != 0;
+                jfif = match units {
+                    1 => Some(d),
+                    2 => Some(d * 2.54),
+                    _ => None,
+                };
+            } else if code == 0xE1 && data.starts_with(b"Exif\0\0") {
+                let mut tiff_bytes: &[u8] = &data[6..];
+                // A broken EXIF block does not make the image unreadable; its density is unknown.
+                exif = tiff::walk(&mut tiff_bytes, false, true)
+                    .ok()
+                    .and_then(|d| d.dpi);
+            }
+        } else {
+            r.seek_relative(body as i64).map_err(|e| e.to_string())?;
+        }
+        pos += len;
+        if code == 0xDA {
+            scan = true;
+            break;
+        }
+    }
+    if !scan {
+        return Err("JPEG 没有图像数据（缺少 SOS 段）".into());
+    }
+    drop(r);
+    let start = size.saturating_sub(TAIL).max(pos);
+    let tail = read_at(file, start, (size - start) as usize).map_err(|e| e.to_string())?;
+    if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+        return Err("JPEG 缺少结束标记（文件不完整或被截断）".into());
+    }
+    let dpi = if jfif_stated { jfif } else { exif.or(jfif) };
+    Ok(Meta {
+        dpi,
+        pages: Some(1),
+    })
+}

@@ -1,0 +1,925 @@
+//! PDF: is it whole (header, `startxref`, `%%EOF`, a cross-reference section that parses,
+//! following incremental updates), how many pages, and at what resolution its page images were
+//! scanned. Reads the tail, the cross-reference sections and the page-tree dictionaries; page
+//! content and image data are never read.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+
+use super::{Meta, read_at};
+
+/// Windows read when an object does not fit in the first one.
+const WINDOWS: [usize; 4] = [4 * 1024, 64 * 1024, 1024 * 1024, 8 * 1024 * 1024];
+/// Largest stream (cross-reference or object stream) decoded, before and after inflating.
+const MAX_STREAM: u64 = 64 * 1024 * 1024;
+const MAX_PAGES: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Obj {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Real(f64),
+    Name(Vec<u8>),
+    Str,
+    Array(Vec<Obj>),
+    Dict(Dict),
+    Ref(u32, u16),
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Dict(Vec<(Vec<u8>, Obj)>);
+
+impl Dict {
+    fn get(&self, key: &[u8]) -> Option<&Obj> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl Obj {
+    fn as_int(&self) -> Option<i64> {
+        match self {
+            Obj::Int(i) => Some(*i),
+            Obj::Real(f) => Some(*f as i64),
+            _ => None,
+        }
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Obj::Int(i) => Some(*i as f64),
+            Obj::Real(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    fn as_dict(&self) -> Option<&Dict> {
+        match self {
+            Obj::Dict(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn is_name(&self, n: &[u8]) -> bool {
+        matches!(self, Obj::Name(x) if x == n)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small tokenizer over a byte window. `Eof` means: read a larger window and try again.
+
+#[derive(Debug, PartialEq)]
+enum Error {
+    Eof,
+    Bad(&'static str),
+}
+
+struct Lexer<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
+}
+
+fn is_delim(c: u8) -> bool {
+    is_ws(c)
+        || matches!(
+            c,
+            b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+        )
+}
+
+impl<'a> Lexer<'a> {
+    fn new(b: &'a [u8], pos: usize) -> Self {
+        Lexer { b, pos }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if is_ws(c) {
+                self.pos += 1;
+            } else if c == b'%' {
+                while let Some(c) = self.peek() {
+                    if c == b'\r' || c == b'\n' {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn word(&mut self) -> Result<&'a [u8], Error> {
+        self.skip_ws();
+        let start = self.pos;
+        while let Some(c) = self.peek() {
+            if is_delim(c) {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.pos == self.b.len() {
+            return Err(Error::Eof);
+        }
+        Ok(&self.b[start..self.pos])
+    }
+
+    fn keyword(&mut self, k: &[u8]) -> Result<(), Error> {
+        if self.word()? == k {
+            Ok(())
+        } else {
+            Err(Error::Bad("缺少关键字"))
+        }
+    }
+
+    fn int(&mut self) -> Result<i64, Error> {
+        let w = self.word()?;
+        std::str::from_utf8(w)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or(Error::Bad("应为整数"))
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Obj, Error> {
+        if depth > 64 {
+            return Err(Error::Bad("嵌套过深"));
+        }
+        self.skip_ws();
+        let c = self.peek().ok_or(Error::Eof)?;
+        match c {
+            b'<' if self.b.get(self.pos + 1) == Some(&b'<') => {
+                self.pos += 2;
+                let mut d = Vec::new();
+                loop {
+                    self.skip_ws();
+                    match self.peek().ok_or(Error::Eof)? {
+                        b'>' => {
+                            if self.b.get(self.pos + 1).is_none() {
+                                return Err(Error::Eof);
+                            }
+                            self.pos += 2;
+                            return Ok(Obj::Dict(Dict(d)));
+                        }
+                        b'/' => {
+                            let Obj::Name(k) = self.value(depth + 1)? else {
+                                return Err(Error::Bad("字典键"));
+                            };
+                            let v = self.value(depth + 1)?;
+                            d.push((k, v));
+                        }
+                        _ => return Err(Error::Bad("字典键应为名称")),
+                    }
+                }
+            }
+            b'<' => {
+                while self.peek().ok_or(Error::Eof)? != b'>' {
+                    self.pos += 1;
+                }
+                self.pos += 1;
+                Ok(Obj::Str)
+            }
+            b'(' => {
+                let mut level = 0usize;
+                loop {
+                    let c = self.peek().ok_or(Error::Eof)?;
+                    self.pos += 1;
+                    match c {
+                        b'\\' => self.pos += 1,
+                        b'(' => level += 1,
+                        b')' => {
+                            level -= 1;
+                            if level == 0 {
+                                return Ok(Obj::Str);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                let mut v = Vec::new();
+                loop {
+                    self.skip_ws();
+                    if self.peek().ok_or(Error::Eof)? == b']' {
+                        self.pos += 1;
+                        return Ok(Obj::Array(v));
+                    }
+                    v.push(self.value(depth + 1)?);
+                }
+            }
+            b'/' => {
+                self.pos += 1;
+                let start = self.pos;
+                while let Some(c) = self.peek() {
+                    if is_delim(c) {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.pos == self.b.len() {
+                    return Err(Error::Eof);
+                }
+                Ok(Obj::Name(self.b[start..self.pos].to_vec()))
+            }
+            b'0'..=b'9' | b'-' | b'+' | b'.' => {
+                let w = self.word()?;
+                let s = std::str::from_utf8(w).map_err(|_| Error::Bad("数字"))?;
+                if let Ok(i) = s.parse::<i64>() {
+                    // An indirect reference: "12 0 R".
+                    let save = self.pos;
+                    if i >= 0
+                        && let Ok(g) = self.int()
+                        && let Ok(r) = self.word()
+                        && r == b"R"
+                    {
+                        return Ok(Obj::Ref(i as u32, g as u16));
+                    }
+                    self.pos = save;
+                    return Ok(Obj::Int(i));
+                }
+                s.parse::<f64>()
+                    .map(Obj::Real)
+                    .map_err(|_| Error::Bad("数字"))
+            }
+            _ => {
+                let w = self.word()?;
+                match w {
+                    b"true" => Ok(Obj::Bool(true)),
+                    b"false" => Ok(Obj::Bool(false)),
+                    b"null" => Ok(Obj::Null),
+                    _ => Err(Error::Bad("无法识别的对象")),
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy)]
+enum Loc {
+    Free,
+    At(u64),
+    InStream(u32, u32),
+}
+
+struct Pdf<'f> {
+    file: &'f mut File,
+    size: u64,
+    xref: HashMap<u32, Loc>,
+    trailer: Dict,
+    cache: HashMap<u32, Obj>,
+    objstms: HashMap<u32, ObjStream>,
+}
+
+/// A decoded object stream: its bytes (padded with white space so the last object does not
+/// end at the buffer's end) and where each object starts.
+struct ObjStream {
+    data: Vec<u8>,
+    offsets: Vec<(u32, usize)>,
+}
+
+/// An object as read from the file, and where its stream data starts (if it has one).
+struct Indirect {
+    value: Obj,
+    stream_at: Option<u64>,
+}
+
+impl<'f> Pdf<'f> {
+    fn open(file: &'f mut File, size: u64) -> Result<Self, String> {
+        let tail_len = size.min(2048);
+        let tail = read_at(file, size - tail_len, tail_len as usize).map_err(|e| e.to_string())?;
+        let eof = rfind(&tail, b"%%EOF").ok_or("PDF 缺少 %%EOF 结束标记（文件不完整或被截断）")?;
+        let sx =
+            rfind(&tail[..eof], b"startxref").ok_or("PDF 缺少 startxref（文件不完整或被截断）")?;
+        let mut lx = Lexer::new(&tail[..eof], sx + 9);
+        let start = lx
+            .int()
+            .map_err(|_| "PDF 的 startxref 后没有有效位置".to_string())?;
+        let start = u64::try_from(start)
+            .ok()
+            .filter(|&s| s < size)
+            .ok_or("PDF 的交叉引用表位置超出文件")?;
+        let mut pdf = Pdf {
+            file,
+            size,
+            xref: HashMap::new(),
+            trailer: Dict::default(),
+            cache: HashMap::new(),
+            objstms: HashMap::new(),
+        };
+        let mut next = Some(start);
+        let mut seen = HashSet::new();
+        let mut first = true;
+        while let Some(at) = next {
+            if !seen.insert(at) || seen.len() > 10_000 {
+                return Err("PDF 交叉引用表链成环".into());
+            }
+            let trailer = pdf
+                .read_section(at)
+                .map_err(|e| format!("PDF 交叉引用表损坏（偏移 {at}）：{e}"))?;
+            if let Some(Obj::Int(x)) = trailer.get(b"XRefStm") {
+                let _ = pdf.read_section(*x as u64);
+            }
+            next = trailer
+                .get(b"Prev")
+                .and_then(Obj::as_int)
+                .and_then(|p| u64::try_from(p).ok());
+            if first {
+                pdf.trailer = trailer;
+                first = false;
+            }
+        }
+        if pdf.trailer.get(b"Root").is_none() {
+            return Err("PDF 的 trailer 中没有 /Root".into());
+        }
+        Ok(pdf)
+    }
+
+    fn window(&mut self, at: u64, len: usize) -> Result<Vec<u8>, String> {
+        read_at(self.file, at, len).map_err(|e| e.to_string())
+    }
+
+    /// Parse with growing windows until the parser no longer runs out of bytes.
+    fn parse_at<T>(
+        &mut self,
+        at: u64,
+        mut f: impl FnMut(&mut Lexer<'_>) -> Result<T, Error>,
+    ) -> Result<(T, usize), String> {
+        for w in WINDOWS {
+            let buf = self.window(at, w)?;
+            let full = buf.len() < w;
+            let mut lx = Lexer::new(&buf, 0);
+            match f(&mut lx) {
+                Ok(v) => return Ok((v, lx.pos)),
+                Err(Error::Eof) if !full => continue,
+                Err(Error::Eof) => return Err("意外的文件结尾".into()),
+                Err(Error::Bad(m)) => return Err(m.into()),
+            }
+        }
+        Err("对象过大".into())
+    }
+
+    /// One cross-reference section (classic table or stream); returns its trailer dictionary.
+    fn read_section(&mut self, at: u64) -> Result<Dict, String> {
+        let head = self.window(at, 32)?;
+        let mut lx = Lexer::new(&head, 0);
+        lx.skip_ws();
+        if head[lx.pos..].starts_with(b"xref") {
+            self.read_table(at + lx.pos as u64 + 4)
+        } else {
+            self.read_xref_stream(at)
+        }
+    }
+
+    fn read_table(&mut self, mut at: u64) -> Result<Dict, String> {
+        loop {
+            let (sub, used) = self.parse_at(at, |lx| {
+                lx.skip_ws();
+                if lx.b[lx.pos..].starts_with(b"trailer") {
+                    lx.pos += 7;
+                    let d = lx.value(0)?;
+                    return Ok(Err(d));
+                }
+                let first = lx.int()?;
+                let count = lx.int()?;
+                Ok(Ok((first, count)))
+            })?;
+            at += used as u64;
+            let (first, count) = match sub {
+                Err(Obj::Dict(d)) => return Ok(d),
+                Err(_) => return Err("trailer 不是字典".into()),
+                Ok(x) => x,
+            };
+            if !(0..=10_000_000).contains(&count) || first < 0 {
+                return Err("子节数目异常".into());
+            }
+            // Entries are 20 bytes each after the header line's end of line.
+            let buf = self.window(at, 2)?;
+            let skip = buf.iter().take_while(|c| is_ws(**c)).count() as u64;
+            at += skip;
+            let bytes = self.window(at, count as usize * 20)?;
+            if bytes.len() < count as usize * 20 {
+                return Err("交叉引用表不完整".into());
+            }
+            for (i, e) in bytes.chunks_exact(20).enumerate() {
+                let off = std::str::from_utf8(&e[..10])
+                    .ok()
+                    .and_then(|s| s.parse::<u64>().ok());
+                let (Some(off), kind) = (off, e[17]) else {
+                    return Err("交叉引用条目格式错误".into());
+                };
+                let loc = match kind {
+                    b'n' => Loc::At(off),
+                    b'f' => Loc::Free,
+                    _ => return Err("交叉引用条目格式错误".into()),
+                };
+                self.xref.entry(first as u32 + i as u32).or_insert(loc);
+            }
+            at += count as u64 * 20;
+        }
+    }
+
+    fn read_object(&mut self, at: u64) -> Result<Indirect, String> {
+        let ((value, stream), used) = self.parse_at(at, |lx| {
+            lx.int()?;
+            lx.int()?;
+            lx.keyword(b"obj")?;
+            let v = lx.value(0)?;
+            let save = lx.pos;
+            let stream = match (&v, lx.word()) {
+                (Obj::Dict(_), Ok(b"stream")) => {
+                    if lx.peek() == Some(b'\r') {
+                        lx.pos += 1;
+                    }
+                    if lx.peek() == Some(b'\n') {
+                        lx.pos += 1;
+                    }
+                    true
+                }
+                _ => {
+                    lx.pos = save;
+                    false
+                }
+            };
+            Ok((v, stream))
+        })?;
+        Ok(Indirect {
+            value,
+            stream_at: stream.then_some(at + used as u64),
+        })
+    }
+
+    fn stream_data(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
+        let len = match dict.get(b"Length") {
+            Some(Obj::Ref(n, g)) => self.get(*n, *g)?.as_int(),
+            Some(o) => o.as_int(),
+            None => None,
+        }
+        .and_then(|l| u64::try_from(l).ok())
+        .ok_or("流缺少长度")?;
+        if len > MAX_STREAM || at + len > self.size {
+            return Err("流长度超出文件".into());
+        }
+        let raw = self.window(at, len as usize)?;
+        let filter = match dict.get(b"Filter") {
+            None => None,
+            Some(Obj::Name(n)) => Some(n.clone()),
+            Some(Obj::Array(a)) if a.len() == 1 => match &a[0] {
+                Obj::Name(n) => Some(n.clone()),
+                _ => return Err("不支持的压缩方式".into()),
+            },
+            _ => return Err("不支持的压缩方式".into()),
+        };
+        let data = match filter.as_deref() {
+            None => raw,
+            Some(b"FlateDecode") => {
+                miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&raw, MAX_STREAM as usize)
+                    .map_err(|_| "流解压失败".to_string())?
+            }
+            Some(_) => return Err("不支持的压缩方式".into()),
+        };
+        let parms = match dict.get(b"DecodeParms") {
+            Some(Obj::Dict(p)) => Some(p.clone()),
+            Some(Obj::Array(a)) => a.first().and_then(Obj::as_dict).cloned(),
+            _ => None,
+        };
+        let predictor = parms
+            .as_ref()
+            .and_then(|p| p.get(b"Predictor"))
+            .and_then(Obj::as_int)
+            .unwrap_or(1);
+        if predictor >= 10 {
+            let cols = parms
+                .as_ref()
+                .and_then(|p| p.get(b"Columns"))
+                .and_then(Obj::as_int)
+                .unwrap_or(1)
+                .max(1) as usize;
+            return unpredict_png(&data, cols);
+        }
+        if predictor != 1 {
+            return Err("不支持的预测器".into());
+        }
+        Ok(data)
+    }
+
+    fn read_xref_stream(&mut self, at: u64) -> Result<Dict, String> {
+        let obj = self.read_object(at)?;
+        let (Obj::Dict(dict), Some(data_at)) = (&obj.value, obj.stream_at) else {
+            return Err("既不是 xref 表也不是交叉引用流".into());
+        };
+        if !dict.get(b"Type").is_some_and(|t| t.is_name(b"XRef")) {
+            return Err("交叉引用流类型错误".into());
+        }
+        let data = self.stream_data(dict, data_at)?;
+        let w: Vec<usize> = match dict.get(b"W") {
+            Some(Obj::Array(a)) if a.len() == 3 => a
+                .iter()
+                .map(|x| x.as_int().unwrap_or(0).clamp(0, 8) as usize)
+                .collect(),
+            _ => return Err("交叉引用流缺少 /W".into()),
+        };
+        let size = dict.get(b"Size").and_then(Obj::as_int).unwrap_or(0);
+        let index: Vec<i64> = match dict.get(b"Index") {
+            Some(Obj::Array(a)) => a.iter().filter_map(Obj::as_int).collect(),
+            _ => vec![0, size],
+        };
+        let row = w[0] + w[1] + w[2];
+        if row == 0 {
+            return Err("交叉引用流 /W 无效".into());
+        }
+        let field = |b: &[u8]| b.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+        let mut rows = data.chunks_exact(row);
+        for pair in index.chunks(2) {
+            let [first, count] = pair else { break };
+            for i in 0..*count {
+                let Some(r) = rows.next() else {
+                    return Err("交叉引用流数据不完整".into());
+                };
+                let kind = if w[0] == 0 { 1 } else { field(&r[..w[0]]) };
+                let a = field(&r[w[0]..w[0] + w[1]]);
+                let b = field(&r[w[0] + w[1]..]);
+                let loc = match kind {
+                    0 => Loc::Free,
+                    1 => Loc::At(a),
+                    2 => Loc::InStream(a as u32, b as u32),
+                    _ => continue,
+                };
+                self.xref.entry((first + i) as u32).or_insert(loc);
+            }
+        }
+        Ok(dict.clone())
+    }
+
+    fn get(&mut self, num: u32, _gen: u16) -> Result<Obj, String> {
+        if let Some(o) = self.cache.get(&num) {
+            return Ok(o.clone());
+        }
+        let value = match self.xref.get(&num).copied() {
+            None | Some(Loc::Free) => Obj::Null,
+            Some(Loc::At(at)) => {
+                if at >= self.size {
+                    return Err(format!("对象 {num} 的位置超出文件"));
+                }
+                self.read_object(at)?.value
+            }
+            Some(Loc::InStream(stm, idx)) => self.in_objstm(stm, idx)?,
+        };
+        self.cache.insert(num, value.clone());
+        Ok(value)
+    }
+
+    fn in_objstm(&mut self, stm: u32, idx: u32) -> Result<Obj, String> {
+        if !self.objstms.contains_key(&stm) {
+            let Some(Loc::At(at)) = self.xref.get(&stm).copied() else {
+                return Err("对象流不存在".into());
+            };
+            let obj = self.read_object(at)?;
+            let (Obj::Dict(dict), Some(data_at)) = (&obj.value, obj.stream_at) else {
+                return Err("对象流损坏".into());
+            };
+            let mut data = self.stream_data(dict, data_at)?;
+            let n = dict.get(b"N").and_then(Obj::as_int).unwrap_or(0).max(0) as usize;
+            let first = dict.get(b"First").and_then(Obj::as_int).unwrap_or(0).max(0) as usize;
+            let mut lx = Lexer::new(&data, 0);
+            let mut offsets = Vec::with_capacity(n.min(100_000));
+            for _ in 0..n.min(100_000) {
+                let (Ok(num), Ok(off)) = (lx.int(), lx.int()) else {
+                    break;
+                };
+                offsets.push((num as u32, first + off.max(0) as usize));
+            }
+            data.extend_from_slice(b" \n");
+            self.objstms.insert(stm, ObjStream { data, offsets });
+        }
+        let Some(stream) = self.objstms.get(&stm) else {
+            return Err("对象流损坏".into());
+        };
+        let &(_, off) = stream.offsets.get(idx as usize).ok_or("对象流索引越界")?;
+        let mut lx = Lexer::new(&stream.data, off.min(stream.data.len()));
+        lx.value(0).map_err(|_| "对象流中的对象损坏".to_string())
+    }
+
+    fn resolve(&mut self, o: &Obj) -> Result<Obj, String> {
+        let mut o = o.clone();
+        for _ in 0..8 {
+            match o {
+                Obj::Ref(n, g) => o = self.get(n, g)?,
+                _ => return Ok(o),
+            }
+        }
+        Err("引用层级过深".into())
+    }
+
+    /// (pages, lowest page resolution) from the page tree.
+    fn pages(&mut self) -> Result<(u32, Option<f64>), String> {
+        let root = self.trailer.get(b"Root").cloned().ok_or("缺少 /Root")?;
+        let root = self.resolve(&root)?;
+        let pages = root
+            .as_dict()
+            .and_then(|d| d.get(b"Pages"))
+            .cloned()
+            .ok_or("缺少 /Pages")?;
+        let mut stack: Vec<(Obj, Option<Obj>, Option<Obj>)> = vec![(pages, None, None)];
+        let mut seen = HashSet::new();
+        let mut count = 0usize;
+        let mut lowest: Option<f64> = None;
+        while let Some((node, media, res)) = stack.pop() {
+            if let Obj::Ref(n, _) = node
+                && !seen.insert(n)
+            {
+                return Err("页面树成环".into());
+            }
+            if seen.len() > MAX_PAGES * 2 {
+                return Err("页面过多".into());
+            }
+            let node = self.resolve(&node)?;
+            let Some(d) = node.as_dict() else { continue };
+            let media = d.get(b"MediaBox").cloned().or(media);
+            let res = d.get(b"Resources").cloned().or(res);
+            match d.get(b"Kids") {
+                Some(kids) if !d.get(b"Type").is_some_and(|t| t.is_name(b"Page")) => {
+                    let kids = self.resolve(kids)?;
+                    if let Obj::Array(kids) = kids {
+                        for k in kids.into_iter().rev() {
+                            stack.push((k, media.clone(), res.clone()));
+                        }
+                    }
+                }
+                _ => {
+                    count += 1;
+                    if let Some(dpi) = self.page_dpi(media.as_ref(), res.as_ref()) {
+                        lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
+                    }
+                }
+            }
+        }
+        Ok((count as u32, lowest))
+    }
+
+    /// The resolution of a page's largest image against its MediaBox.
+    fn page_dpi(&mut self, media: Option<&Obj>, res: Option<&Obj>) -> Option<f64> {
+        let media = self.resolve(media?).ok()?;
+        let Obj::Array(b) = media else { return None };
+        let v: Vec<f64> = b.iter().filter_map(Obj::as_f64).collect();
+        let [x0, y0, x1, y1] = v.as_slice() else {
+            return None;
+        };
+        let (pw, ph) = ((x1 - x0).abs() / 72.0, (y1 - y0).abs() / 72.0);
+        if pw <= 0.0 || ph <= 0.0 {
+            return None;
+        }
+        let res = self.resolve(res?).ok()?;
+        let xobjects = res.as_dict()?.get(b"XObject")?.clone();
+        let xobjects = self.resolve(&xobjects).ok()?;
+        let mut best: Option<(u64, f64)> = None;
+        for (_, r) in &xobjects.as_dict()?.0 {
+            let Obj::Ref(n, _) = r else { continue };
+            let Some(Loc::At(at)) = self.xref.get(n).copied() else {
+                continue;
+            };
+            let Ok(obj) = self.read_object(at) else {
+                continue;
+            };
+            let Some(d) = obj.value.as_dict() else {
+                continue;
+            };
+            if !d.get(b"Subtype").is_some_and(|s| s.is_name(b"Image")) {
+                continue;
+            }
+            let (Some(w), Some(h)) = (
+                d.get(b"Width").and_then(Obj::as_f64),
+                d.get(b"Height").and_then(Obj::as_f64),
+            ) else {
+                continue;
+            };
+            let (pw, ph) = if (w > h) == (pw > ph) {
+                (pw, ph)
+            } else {
+                (ph, pw)
+            };
+            let dpi = (w / pw).min(h / ph);
+            let area = (w * h) as u64;
+            if best.is_none_or(|(a, _)| area > a) {
+                best = Some((area, dpi));
+            }
+        }
+        best.map(|(_, d)| d)
+    }
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Undo PNG row predictors (xref streams are usually /Predictor 12).
+fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, String> {
+    let stride = cols + 1;
+    let mut out = Vec::with_capacity(data.len() / stride * cols);
+    let mut prev = vec![0u8; cols];
+    for row in data.chunks(stride) {
+        if row.len() < stride {
+            break;
+        }
+        let (kind, bytes) = (row[0], &row[1..]);
+        let mut cur = vec![0u8; cols];
+        for i in 0..cols {
+            let left = if i > 0 { cur[i - 1] } else { 0 };
+            let up = prev[i];
+            let ul = if i > 0 { prev[i - 1] } else { 0 };
+            cur[i] = match kind {
+                0 => bytes[i],
+                1 => bytes[i].wrapping_add(left),
+                2 => bytes[i].wrapping_add(up),
+                3 => bytes[i].wrapping_add(((u16::from(left) + u16::from(up)) / 2) as u8),
+                4 => {
+                    let p = i16::from(left) + i16::from(up) - i16::from(ul);
+                    let (pa, pb, pc) = (
+                        (p - i16::from(left)).abs(),
+                        (p - i16::from(up)).abs(),
+                        (p - i16::from(ul)).abs(),
+                    );
+                    let pred = if pa <= pb && pa <= pc {
+                        left
+                    } else if pb <= pc {
+                        up
+                    } else {
+                        ul
+                    };
+                    bytes[i].wrapping_add(pred)
+                }
+                _ => return Err("预测器数据错误".into()),
+            };
+        }
+        out.extend_from_slice(&cur);
+        prev = cur;
+    }
+    Ok(out)
+}
+
+/// Integrity problems are errors; a page tree that cannot be followed leaves pages and
+/// resolution unknown (the file is still whole).
+pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
+    let mut pdf = Pdf::open(file, size)?;
+    match pdf.pages() {
+        Ok((pages, dpi)) => Ok(Meta {
+            dpi,
+            pages: Some(pages),
+        }),
+        Err(_) => Ok(Meta::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexer_values() {
+        let src = b"<< /Type /Page /MediaBox [0 0 595.3 842] /Kids [3 0 R 4 0 R] /S (a(b)c) /H <0aff> >> ";
+        let mut lx = Lexer::new(src, 0);
+        let Obj::Dict(d) = lx.value(0).unwrap() else {
+            panic!("dict")
+        };
+        assert!(d.get(b"Type").unwrap().is_name(b"Page"));
+        assert_eq!(
+            d.get(b"Kids"),
+            Some(&Obj::Array(vec![Obj::Ref(3, 0), Obj::Ref(4, 0)]))
+        );
+        assert_eq!(
+            d.get(b"MediaBox").and_then(|m| if let Obj::Array(a) = m {
+                a[2].as_f64()
+            } else {
+                None
+            }),
+            Some(595.3)
+        );
+        let mut lx = Lexer::new(b"<< /A 1", 0);
+        assert_eq!(lx.value(0), Err(Error::Eof));
+    }
+
+    /// A PDF 1.5 file whose objects sit in an object stream, indexed by a cross-reference
+    /// stream (optionally with the PNG Up predictor, as most writers use).
+    fn xref_stream_pdf(predictor: bool) -> Vec<u8> {
+        let objs = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /I 6 0 R >> >> >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /I 6 0 R >> >> >>",
+        ];
+        let mut body = String::new();
+        let mut header = String::new();
+        for (i, o) in objs.iter().enumerate() {
+            header.push_str(&format!("{} {} ", i + 1, body.len()));
+            body.push_str(o);
+            body.push(' ');
+        }
+        let stm = format!("{header}{body}");
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(stm.as_bytes(), 6);
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let objstm_at = out.len();
+        out.extend_from_slice(
+            format!("5 0 obj\n<< /Type /ObjStm /N 4 /First {} /Filter /FlateDecode /Length {} >>\nstream\n", header.len(), z.len())
+                .as_bytes(),
+        );
+        out.extend_from_slice(&z);
+        out.extend_from_slice(b"\nendstream\nendobj\n");
+        let image_at = out.len();
+        out.extend_from_slice(b"6 0 obj\n<< /Type /XObject /Subtype /Image /Width 2550 /Height 3300 /Length 0 >>\nstream\n\nendstream\nendobj\n");
+        let xref_at = out.len();
+        // Rows: type (1 byte), field 2 (4 bytes), field 3 (2 bytes).
+        let mut rows: Vec<[u8; 7]> = vec![[0, 0, 0, 0, 0, 0xFF, 0xFF]];
+        for i in 0..4u16 {
+            let mut r = [2, 0, 0, 0, 5, 0, 0];
+            r[5..7].copy_from_slice(&i.to_be_bytes());
+            rows.push(r);
+        }
+        for at in [objstm_at, image_at, xref_at] {
+            let mut r = [1, 0, 0, 0, 0, 0, 0];
+            r[1..5].copy_from_slice(&(at as u32).to_be_bytes());
+            rows.push(r);
+        }
+        let mut raw = Vec::new();
+        let mut prev = [0u8; 7];
+        for r in &rows {
+            if predictor {
+                raw.push(2);
+                raw.extend(r.iter().zip(prev).map(|(a, b)| a.wrapping_sub(b)));
+                prev = *r;
+            } else {
+                raw.extend_from_slice(r);
+            }
+        }
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6);
+        let parms = if predictor {
+            "/DecodeParms << /Predictor 12 /Columns 7 >> "
+        } else {
+            ""
+        };
+        out.extend_from_slice(
+            format!(
+                "7 0 obj\n<< /Type /XRef /Size 8 /W [1 4 2] /Root 1 0 R {parms}/Filter /FlateDecode /Length {} >>\nstream\n",
+                z.len()
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(&z);
+        out.extend_from_slice(
+            format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes(),
+        );
+        out
+    }
+
+    fn inspect_bytes(bytes: &[u8]) -> Result<Meta, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("x.pdf");
+        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+        let mut f = File::open(&path).map_err(|e| e.to_string())?;
+        inspect(&mut f, bytes.len() as u64)
+    }
+
+    #[test]
+    fn xref_streams_and_object_streams() {
+        for predictor in [false, true] {
+            let meta = inspect_bytes(&xref_stream_pdf(predictor)).unwrap();
+            assert_eq!(meta.pages, Some(2), "predictor {predictor}");
+            // 2550 × 3300 pixels on US Letter: 300 dpi.
+            assert_eq!(
+                meta.dpi.map(|d| d.round()),
+                Some(300.0),
+                "predictor {predictor}"
+            );
+        }
+    }
+
+    #[test]
+    fn truncated_and_garbled() {
+        let good = xref_stream_pdf(true);
+        assert!(inspect_bytes(&good[..good.len() - 30]).is_err(), "no %%EOF");
+        let mut bad = good.clone();
+        // Point startxref at the middle of nowhere.
+        let at = bad.windows(9).rposition(|w| w == b"startxref").unwrap() + 10;
+        bad[at] = if bad[at] == b'1' { b'2' } else { b'1' };
+        assert!(
+            inspect_bytes(&bad).is_err(),
+            "startxref pointing at garbage"
+        );
+    }
+
+    #[test]
+    fn png_predictor() {
+        // Two rows, Up filter on the second.
+        let data = [0, 1, 2, 2, 1, 1];
+        assert_eq!(unpredict_png(&data, 2).unwrap(), vec![1, 2, 2, 3]);
+    }
+}

@@ -1,0 +1,63 @@
+//! PNG: the chunk chain from IHDR to IEND, chunk CRCs, and the pHYs density.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+
+use super::Meta;
+
+/// Below this size every chunk's CRC is checked; above it, every chunk but IDAT (whose data
+/// is skipped with a seek, so a large scan costs a few reads).
+const CRC_ALL_BELOW: u64 = 16 * 1024 * 1024;
+
+pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
+    file.seek(SeekFrom::Start(8)).map_err(|e| e.to_string())?;
+    let mut r = BufReader::with_capacity(16 * 1024, &mut *file);
+    let mut pos = 8u64;
+    let mut dpi = None;
+    let mut first = true;
+    for _ in 0..1_000_000 {
+        let mut hdr = [0u8; 8];
+        r.read_exact(&mut hdr)
+            .map_err(|_| "PNG 缺少 IEND（文件不完整或被截断）".to_string())?;
+        let len = u64::from(u32::from_be_bytes([hdr[0], hdr[1], hdr[2], hdr[3]]));
+        let kind = [hdr[4], hdr[5], hdr[6], hdr[7]];
+        let name = String::from_utf8_lossy(&kind).to_string();
+        if first && &kind != b"IHDR" {
+            return Err("PNG 第一个数据块不是 IHDR".into());
+        }
+        first = false;
+        if pos + 12 + len > size {
+            return Err(format!("PNG 数据块 {name} 超出文件末尾（文件不完整）"));
+        }
+        let check = &kind != b"IDAT" || size < CRC_ALL_BELOW;
+        if check {
+            let mut data = vec![0u8; len as usize];
+            r.read_exact(&mut data)
+                .map_err(|_| format!("PNG 数据块 {name} 不完整"))?;
+            let mut crc = [0u8; 4];
+            r.read_exact(&mut crc)
+                .map_err(|_| format!("PNG 数据块 {name} 缺少 CRC"))?;
+            let mut h = crc32fast::Hasher::new();
+            h.update(&kind);
+            h.update(&data);
+            if h.finalize() != u32::from_be_bytes(crc) {
+                return Err(format!("PNG 数据块 {name} 的 CRC 校验错误（文件已损坏）"));
+            }
+            if &kind == b"pHYs" && data.len() == 9 && data[8] == 1 {
+                let x = f64::from(u32::from_be_bytes([data[0], data[1], data[2], data[3]]));
+                let y = f64::from(u32::from_be_bytes([data[4], data[5], data[6], data[7]]));
+                dpi = Some(x.min(y) * 0.0254);
+            }
+        } else {
+            r.seek_relative(len as i64 + 4).map_err(|e| e.to_string())?;
+        }
+        pos += 12 + len;
+        if &kind == b"IEND" {
+            return Ok(Meta {
+                dpi,
+                pages: Some(1),
+            });
+        }
+    }
+    Err("PNG 数据块过多".into())
+}

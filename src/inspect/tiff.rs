@@ -1,0 +1,301 @@
+//! TIFF directories (IFDs): page count, resolution, and strip/tile offsets that must lie inside
+//! the file. The same reader parses the EXIF block of a JPEG (a TIFF structure in APP1).
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+
+use super::Meta;
+
+const X_RESOLUTION: u16 = 0x011A;
+const Y_RESOLUTION: u16 = 0x011B;
+const RESOLUTION_UNIT: u16 = 0x0128;
+const STRIP_OFFSETS: u16 = 0x0111;
+const STRIP_BYTE_COUNTS: u16 = 0x0117;
+const TILE_OFFSETS: u16 = 0x0144;
+const TILE_BYTE_COUNTS: u16 = 0x0145;
+
+/// The most directories (pages) followed before the chain is called broken.
+const MAX_PAGES: u32 = 100_000;
+/// The most offsets read from one strip or tile table.
+const MAX_STRIPS: u64 = 1 << 20;
+
+/// Random access to the bytes of a TIFF structure.
+pub trait Source {
+    fn size(&self) -> u64;
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String>;
+}
+
+pub struct FileSource<'a> {
+    pub file: &'a mut File,
+    pub size: u64,
+}
+
+impl Source for FileSource<'_> {
+    fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        if offset
+            .checked_add(buf.len() as u64)
+            .is_none_or(|end| end > self.size)
+        {
+            return Err(format!("目录指向文件末尾之外（偏移 {offset}）"));
+        }
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| self.file.read_exact(buf))
+            .map_err(|e| format!("读取失败：{e}"))
+    }
+}
+
+impl Source for &[u8] {
+    fn size(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        let start = usize::try_from(offset).map_err(|_| "偏移过大".to_string())?;
+        let end = start
+            .checked_add(buf.len())
+            .filter(|&e| e <= <[u8]>::len(self));
+        match end {
+            Some(end) => {
+                buf.copy_from_slice(&self[start..end]);
+                Ok(())
+            }
+            None => Err(format!("目录指向数据末尾之外（偏移 {offset}）")),
+        }
+    }
+}
+
+struct Reader<'s, S: Source> {
+    src: &'s mut S,
+    little: bool,
+    big: bool,
+}
+
+impl<S: Source> Reader<'_, S> {
+    fn u16(&mut self, off: u64) -> Result<u16, String> {
+        let mut b = [0u8; 2];
+        self.src.read_at(off, &mut b)?;
+        Ok(if self.little {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
+    }
+
+    fn u32(&mut self, off: u64) -> Result<u32, String> {
+        let mut b = [0u8; 4];
+        self.src.read_at(off, &mut b)?;
+        Ok(if self.little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
+    }
+
+    fn u64(&mut self, off: u64) -> Result<u64, String> {
+        let mut b = [0u8; 8];
+        self.src.read_at(off, &mut b)?;
+        Ok(if self.little {
+            u64::from_le_bytes(b)
+        } else {
+            u64::from_be_bytes(b)
+        })
+    }
+
+    /// An offset-sized field (4 bytes, 8 in BigTIFF).
+    fn offset(&mut self, off: u64) -> Result<u64, String> {
+        if self.big {
+            self.u64(off)
+        } else {
+            self.u32(off).map(u64::from)
+        }
+    }
+}
+
+/// One directory entry.
+#[derive(Clone, Copy)]
+struct Entry {
+    tag: u16,
+    kind: u16,
+    count: u64,
+    /// Where the value is: inline in the entry, or at an offset.
+    value_at: u64,
+}
+
+fn type_size(kind: u16) -> u64 {
+    match kind {
+        1 | 2 | 6 | 7 => 1,
+        3 | 8 => 2,
+        4 | 9 | 11 | 13 => 4,
+        5 | 10 | 12 | 16 | 17 | 18 => 8,
+        _ => 0,
+    }
+}
+
+/// What one walk found.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Directories {
+    pub pages: u32,
+    pub dpi: Option<f64>,
+}
+
+/// Walk the directory chain. `check_data`: verify strip/tile offsets against the source size
+/// (TIFF files); `first_only`: stop after IFD0 (EXIF).
+pub fn walk<S: Source>(
+    src: &mut S,
+    check_data: bool,
+    first_only: bool,
+) -> Result<Directories, String> {
+    let mut hdr = [0u8; 4];
+    src.read_at(0, &mut hdr)
+        .map_err(|_| "TIFF 文件头不完整".to_string())?;
+    let little = match &hdr[..2] {
+        b"II" => true,
+        b"MM" => false,
+        _ => return Err("TIFF 字节序标记错误".into()),
+    };
+    let magic = if little {
+        u16::from_le_bytes([hdr[2], hdr[3]])
+    } else {
+        u16::from_be_bytes([hdr[2], hdr[3]])
+    };
+    let big = match magic {
+        42 => false,
+        43 => true,
+        _ => return Err("TIFF 标识错误".into()),
+    };
+    let mut r = Reader { src, little, big };
+    let mut next = if big { r.u64(8)? } else { u64::from(r.u32(4)?) };
+    let mut out = Directories::default();
+    let mut seen = std::collections::HashSet::new();
+    while next != 0 {
+        if !seen.insert(next) || out.pages >= MAX_PAGES {
+            return Err("TIFF 目录链成环".into());
+        }
+        let (count, first, esize) = if big {
+            (r.u64(next)?, next + 8, 20u64)
+        } else {
+            (u64::from(r.u16(next)?), next + 2, 12u64)
+        };
+        if count > 10_000 {
+            return Err("TIFF 目录项数目异常".into());
+        }
+        let mut entries = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let at = first + i * esize;
+            let tag = r.u16(at)?;
+            let kind = r.u16(at + 2)?;
+            let n = if big {
+                r.u64(at + 4)?
+            } else {
+                u64::from(r.u32(at + 4)?)
+            };
+            let inline = if big { 8 } else { 4 };
+            let field = at + if big { 12 } else { 8 };
+            let bytes = type_size(kind).saturating_mul(n);
+            let value_at = if bytes <= inline {
+                field
+            } else {
+                r.offset(field)?
+            };
+            entries.push(Entry {
+                tag,
+                kind,
+                count: n,
+                value_at,
+            });
+        }
+        out.pages += 1;
+        if out.pages == 1 {
+            out.dpi = resolution(&mut r, &entries)?;
+        }
+        if check_data {
+            check_pairs(&mut r, &entries, STRIP_OFFSETS, STRIP_BYTE_COUNTS)?;
+            check_pairs(&mut r, &entries, TILE_OFFSETS, TILE_BYTE_COUNTS)?;
+        }
+        if first_only {
+            break;
+        }
+        next = r.offset(first + count * esize)?;
+    }
+    if out.pages == 0 {
+        return Err("TIFF 没有图像目录".into());
+    }
+    Ok(out)
+}
+
+fn find(entries: &[Entry], tag: u16) -> Option<Entry> {
+    entries.iter().copied().find(|e| e.tag == tag)
+}
+
+fn number<S: Source>(r: &mut Reader<'_, S>, e: Entry, i: u64) -> Result<u64, String> {
+    let at = e.value_at + i * type_size(e.kind);
+    match e.kind {
+        3 => r.u16(at).map(u64::from),
+        4 | 13 => r.u32(at).map(u64::from),
+        16 => r.u64(at),
+        _ => Err("TIFF 字段类型错误".into()),
+    }
+}
+
+fn rational<S: Source>(r: &mut Reader<'_, S>, e: Option<Entry>) -> Result<Option<f64>, String> {
+    let Some(e) = e.filter(|e| e.kind == 5 && e.count >= 1) else {
+        return Ok(None);
+    };
+    let num = r.u32(e.value_at)?;
+    let den = r.u32(e.value_at + 4)?;
+    Ok((den != 0 && num != 0).then(|| f64::from(num) / f64::from(den)))
+}
+
+fn resolution<S: Source>(r: &mut Reader<'_, S>, entries: &[Entry]) -> Result<Option<f64>, String> {
+    let x = rational(r, find(entries, X_RESOLUTION))?;
+    let y = rational(r, find(entries, Y_RESOLUTION))?.or(x);
+    let unit = match find(entries, RESOLUTION_UNIT) {
+        Some(e) => number(r, e, 0)?,
+        None => 2,
+    };
+    let scale = match unit {
+        2 => 1.0,
+        3 => 2.54,
+        _ => return Ok(None),
+    };
+    Ok(x.zip(y).map(|(x, y)| x.min(y) * scale))
+}
+
+/// Every (offset, byte count) pair of a strip or tile table must lie inside the source.
+fn check_pairs<S: Source>(
+    r: &mut Reader<'_, S>,
+    entries: &[Entry],
+    offsets: u16,
+    counts: u16,
+) -> Result<(), String> {
+    let (Some(o), Some(c)) = (find(entries, offsets), find(entries, counts)) else {
+        return Ok(());
+    };
+    let n = o.count.min(c.count).min(MAX_STRIPS);
+    let size = r.src.size();
+    for i in 0..n {
+        let off = number(r, o, i)?;
+        let len = number(r, c, i)?;
+        if off.checked_add(len).is_none_or(|end| end > size) {
+            return Err(format!(
+                "图像数据指向文件末尾之外（第 {} 段，偏移 {off}，长度 {len}，文件 {size} 字节）",
+                i + 1
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, String> {
+    let mut src = FileSource { file, size };
+    let d = walk(&mut src, true, false)?;
+    Ok(Meta {
+        dpi: d.dpi,
+        pages: Some(d.pages),
+    })
+}
