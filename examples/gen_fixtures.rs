@@ -1200,8 +1200,102 @@ fn write_archive(
     Ok(())
 }
 
+/// A benchmark archive: `dossiers` people in branches of 40, each an activist with five
+/// small unique scans (PDF, JPEG, TIFF, PNG), and one ledger.
+fn write_bench(root: &Path, dossiers: usize) -> Result<(), Box<dyn std::error::Error>> {
+    const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
+    const GIVEN: &[&str] = &[
+        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+    ];
+    if root.exists() {
+        fs::remove_dir_all(root)?;
+    }
+    fs::create_dir_all(root)?;
+    let names: Vec<&'static str> = (0..dossiers)
+        .map(|i| {
+            // Unique inside each branch of 40; names carry no digits, as real names do not.
+            let n = format!(
+                "{}{}{}",
+                SURNAMES[i % 10],
+                GIVEN[(i / 10) % 12],
+                GIVEN[(i / 120) % 12]
+            );
+            &*Box::leak(n.into_boxed_str())
+        })
+        .collect();
+    let branches: Vec<&'static str> = (0..dossiers.div_ceil(40))
+        .map(|b| &*Box::leak(format!("第{:04}党支部", b + 1).into_boxed_str()))
+        .collect();
+    let people: Vec<Person> = (0..dossiers)
+        .map(|i| Person {
+            branch: branches[i / 40],
+            folder: Some(format!("{:02}-{}", i % 40 + 1, names[i])),
+            in_ledger: true,
+            name: names[i],
+            sex: if i % 2 == 0 { "男" } else { "女" },
+            nation: "汉族",
+            // Region code × sequence number: unique for a million people.
+            id: T(id(
+                &format!("11{:04}", i / 1000),
+                "19900101",
+                &format!("{:03}", i % 1000),
+            )),
+            birth: S("1990.01"),
+            dates: [
+                S("2023.03.01"),
+                S("2023.03.10"),
+                S("2023.09.01"),
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+                E,
+            ],
+            files: vec![],
+            resume: None,
+        })
+        .collect();
+    let refs: Vec<&Person> = people.iter().collect();
+    write_ledger(&root.join("发展党员工作台账.xlsx"), &refs)?;
+    for p in &people {
+        let dir = root
+            .join(p.branch)
+            .join(p.folder.as_deref().unwrap_or_default());
+        fs::create_dir_all(&dir)?;
+        let tag = |k: &str| format!("{}/{}/{}", p.branch, p.name, k);
+        fs::write(dir.join("入党申请书.pdf"), pdf(&tag("a")))?;
+        fs::write(dir.join("入党积极分子考察登记表.jpg"), jpeg(&tag("b")))?;
+        fs::write(
+            dir.join("思想汇报2024年第1季度.tif"),
+            tiff(&tag("c"), 2, 300, false),
+        )?;
+        fs::write(
+            dir.join("思想汇报2024年第2季度.png"),
+            png(&tag("d"), Some(300.0), false, false),
+        )?;
+        fs::write(dir.join("思想汇报2024年第3季度.jpg"), jpeg(&tag("e")))?;
+    }
+    println!(
+        "benchmark archive: {dossiers} dossiers, {} scans under {}",
+        dossiers * 5,
+        root.display()
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "fixtures".into()));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--bench") {
+        let out = PathBuf::from(
+            args.get(1)
+                .ok_or("usage: gen_fixtures --bench OUT DOSSIERS")?,
+        );
+        let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
+        return write_bench(&out, n);
+    }
+    let out = PathBuf::from(args.first().cloned().unwrap_or_else(|| "fixtures".into()));
 
     let clean = clean_people();
     let root = out.join("clean");
