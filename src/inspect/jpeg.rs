@@ -92,3 +92,61 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         pages: Some(1),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment(code: u8, body: &[u8]) -> Vec<u8> {
+        let mut v = vec![0xFF, code];
+        v.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        v.extend_from_slice(body);
+        v
+    }
+
+    /// SOI, JFIF without units, EXIF with XResolution 240/1 per inch, SOS, data, EOI.
+    fn exif_jpeg(eoi: bool) -> Vec<u8> {
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&1u16.to_le_bytes());
+        tiff.extend_from_slice(&0x011Au16.to_le_bytes());
+        tiff.extend_from_slice(&5u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&26u32.to_le_bytes()); // value after the IFD
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        tiff.extend_from_slice(&240u32.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut v = vec![0xFF, 0xD8];
+        v.extend(segment(0xE0, b"JFIF\0\x01\x01\x00\x00\x01\x00\x01\x00\x00"));
+        v.extend(segment(0xE1, &app1));
+        v.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        v.extend_from_slice(&[0x12, 0x34, 0x56]);
+        if eoi {
+            v.extend_from_slice(&[0xFF, 0xD9]);
+        }
+        v
+    }
+
+    fn run(bytes: &[u8]) -> Result<Meta, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("x.jpg");
+        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+        let mut f = File::open(&path).map_err(|e| e.to_string())?;
+        inspect(&mut f, bytes.len() as u64)
+    }
+
+    #[test]
+    fn exif_density_when_jfif_states_none() {
+        assert_eq!(run(&exif_jpeg(true)).unwrap().dpi, Some(240.0));
+    }
+
+    #[test]
+    fn missing_eoi_and_bad_segments() {
+        assert!(run(&exif_jpeg(false)).is_err());
+        let mut bad = exif_jpeg(true);
+        bad[4] = 0xFF; // APP0 length now runs past the end
+        bad[5] = 0xF0;
+        assert!(run(&bad).is_err());
+    }
+}

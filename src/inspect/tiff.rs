@@ -299,3 +299,47 @@ pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, String> {
         pages: Some(d.pages),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A big-endian BigTIFF with one directory: XResolution 600/2 per centimetre.
+    fn bigtiff() -> Vec<u8> {
+        let mut b = b"MM\0+\0\x08\0\0".to_vec();
+        b.extend_from_slice(&16u64.to_be_bytes()); // first IFD at 16
+        b.extend_from_slice(&2u64.to_be_bytes()); // two entries
+        // XResolution RATIONAL ×1 inline (8 bytes fit in BigTIFF's 8-byte field).
+        b.extend_from_slice(&0x011Au16.to_be_bytes());
+        b.extend_from_slice(&5u16.to_be_bytes());
+        b.extend_from_slice(&1u64.to_be_bytes());
+        b.extend_from_slice(&600u32.to_be_bytes());
+        b.extend_from_slice(&2u32.to_be_bytes());
+        // ResolutionUnit SHORT = 3 (cm).
+        b.extend_from_slice(&0x0128u16.to_be_bytes());
+        b.extend_from_slice(&3u16.to_be_bytes());
+        b.extend_from_slice(&1u64.to_be_bytes());
+        b.extend_from_slice(&[0, 3, 0, 0, 0, 0, 0, 0]);
+        b.extend_from_slice(&0u64.to_be_bytes()); // no next IFD
+        b
+    }
+
+    #[test]
+    fn bigtiff_big_endian_per_centimetre() {
+        let bytes = bigtiff();
+        let d = walk(&mut bytes.as_slice(), true, false).unwrap();
+        assert_eq!(d.pages, 1);
+        assert_eq!(d.dpi.map(|x| x.round()), Some(762.0)); // 300 per cm
+    }
+
+    #[test]
+    fn loops_and_bad_offsets() {
+        let mut bytes = bigtiff();
+        let n = bytes.len();
+        bytes[n - 8..].copy_from_slice(&16u64.to_be_bytes()); // next IFD = itself
+        assert!(walk(&mut bytes.as_slice(), true, false).is_err());
+        let mut bytes = bigtiff();
+        bytes[8..16].copy_from_slice(&9999u64.to_be_bytes());
+        assert!(walk(&mut bytes.as_slice(), true, false).is_err());
+    }
+}
