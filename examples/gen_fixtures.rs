@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
 /// A cell as a person might have typed it.
 #[derive(Clone, Default)]
@@ -744,8 +744,16 @@ const HEADER: [&str; 18] = [
     "备注",
 ];
 
-fn write_ledger(path: &Path, people: &[&Person]) -> Result<(), XlsxError> {
+/// A workbook whose bytes do not depend on the day it was written.
+fn workbook() -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
+    let when = ExcelDateTime::parse_from_str("2026-01-01T00:00:00Z")?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&when));
+    Ok(wb)
+}
+
+fn write_ledger(path: &Path, people: &[&Person]) -> Result<(), XlsxError> {
+    let mut wb = workbook()?;
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
     let ws = wb.add_worksheet();
@@ -792,7 +800,7 @@ fn write_resume(
     rows: &[Vec<V>],
     with_name: Option<&str>,
 ) -> Result<(), XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = workbook()?;
     let date_fmt = Format::new().set_num_format("yyyy-mm");
     let ws = wb.add_worksheet();
     ws.set_name("简历")?;
