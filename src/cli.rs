@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::audit::audit;
+use crate::audit::{AuditResult, audit};
 use crate::config::{self, Config};
 use crate::finding::Severity;
 use crate::report;
+use crate::triage::{self, Waivers};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -28,6 +29,19 @@ pub struct Cli {
 pub enum Command {
     /// 审核一个档案文件夹（支部/个人档案/文件，外加台账表格）
     Audit(AuditArgs),
+    /// 记录当前全部问题为基线：以后 audit --baseline 只报告新问题
+    Baseline {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// 基线文件（JSON）
+        #[arg(
+            long,
+            short,
+            value_name = "FILE",
+            default_value = "dangan-baseline.json"
+        )]
+        output: PathBuf,
+    },
     /// 列出生效的规则（id、级别、类型、依据）
     Rules(RulesArgs),
     /// 说明一条规则：做什么、参数、示例
@@ -46,8 +60,9 @@ pub struct RulesArgs {
     pub rules: Vec<PathBuf>,
 }
 
+/// What to audit: shared by `audit` and `baseline`.
 #[derive(clap::Args, Debug)]
-pub struct AuditArgs {
+pub struct ScopeArgs {
     /// 档案根目录
     pub archive: PathBuf,
     #[command(flatten)]
@@ -55,6 +70,21 @@ pub struct AuditArgs {
     /// 审核基准日（YYYY-MM-DD），默认今天；晚于它的日期视为无效
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub as_of: Option<Date>,
+    /// 只审核申请入党或接收为预备党员在此日期及以后的人（如 2021-01-01）
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub since: Option<Date>,
+    /// 豁免文件（YAML）：经批准、有期限的例外，显示但不计入
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// 基线文件：只报告不在基线中的问题
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -70,6 +100,9 @@ pub struct AuditArgs {
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Junit,
+    Github,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +132,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Audit(args) => run_audit(args),
+        Command::Baseline { scope, output } => run_baseline(scope, &output),
         Command::Rules(args) => match load_rules(&args) {
             Ok(c) => {
                 print!("{}", list_rules(&c));
@@ -129,34 +163,103 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn run_audit(args: AuditArgs) -> ExitCode {
-    let config = match load_rules(&args.rules) {
-        Ok(c) => c,
-        Err(code) => return code,
+/// Load the rules and waivers, audit, apply the waivers: what `audit` and `baseline` share.
+fn audited(scope: &ScopeArgs) -> Result<(Config, AuditResult), ExitCode> {
+    let config = load_rules(&scope.rules)?;
+    let waivers = match &scope.waivers {
+        Some(path) => match Waivers::load(path, &config) {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!("{:?}", miette::Report::new(e));
+                return Err(ExitCode::from(2));
+            }
+        },
+        None => None,
     };
-    if let Some(out) = &args.output
-        && inside(out, &args.archive)
-    {
+    let options = crate::audit::Options {
+        as_of: scope.as_of.unwrap_or_else(today),
+        since: scope.since,
+    };
+    let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
+        eprintln!("错误：{e}");
+        ExitCode::from(2)
+    })?;
+    if let Some(w) = &waivers {
+        triage::apply_waivers(&mut result, w, &config);
+    }
+    Ok((config, result))
+}
+
+fn refuse_inside(out: &Path, archive: &Path) -> Result<(), ExitCode> {
+    if inside(out, archive) {
         eprintln!(
-            "错误：--output {} 位于被审核的档案文件夹内；dangan 不向档案写入任何内容",
+            "错误：{} 位于被审核的档案文件夹内；dangan 不向档案写入任何内容",
             out.display()
         );
-        return ExitCode::from(2);
+        return Err(ExitCode::from(2));
     }
-    let as_of = args.as_of.unwrap_or_else(today);
-    let result = match audit(&config, &args.archive, as_of) {
+    Ok(())
+}
+
+fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
+    if let Err(code) = refuse_inside(output, &scope.archive) {
+        return code;
+    }
+    let (_, result) = match audited(&scope) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
+    let baseline = triage::Baseline::of(&result);
+    let text = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
+    match write_atomic(output, text.as_bytes()) {
+        Ok(()) => {
+            eprintln!(
+                "已记录 {} 个问题为基线：{}",
+                baseline.entries.len(),
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误：无法写出基线文件 {}：{e}", output.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_audit(args: AuditArgs) -> ExitCode {
+    if let Some(out) = &args.output
+        && let Err(code) = refuse_inside(out, &args.scope.archive)
+    {
+        return code;
+    }
+    let baseline = match &args.baseline {
+        Some(path) => match triage::Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("错误：{e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let (config, mut result) = match audited(&args.scope) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if let Some(b) = &baseline {
+        triage::apply_baseline(&mut result, b);
+    }
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
+    let archive = &args.scope.archive;
     let text = match args.format {
         Format::Human => report::human::render(&result, color),
         Format::Json => report::json::render(&result),
+        Format::Sarif => report::sarif::render(&result, &config, archive),
+        Format::Junit => report::junit::render(&result),
+        Format::Github => report::github::render(&result, archive),
     };
     let written = match &args.output {
         Some(path) => write_atomic(path, text.as_bytes()),

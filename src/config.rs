@@ -147,10 +147,12 @@ pub enum Kind {
     ResumeReversed,
     IdNumber,
     BirthDateMatch,
+    WaiverExpired,
+    WaiverUnused,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 23] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
@@ -172,6 +174,8 @@ impl Kind {
         Kind::ResumeReversed,
         Kind::IdNumber,
         Kind::BirthDateMatch,
+        Kind::WaiverExpired,
+        Kind::WaiverUnused,
     ];
 
     pub fn name(self) -> &'static str {
@@ -197,6 +201,8 @@ impl Kind {
             Kind::ResumeReversed => "resume-reversed",
             Kind::IdNumber => "id-number",
             Kind::BirthDateMatch => "birth-date-match",
+            Kind::WaiverExpired => "waiver-expired",
+            Kind::WaiverUnused => "waiver-unused",
         }
     }
 

@@ -76,7 +76,43 @@ pub struct Finding {
     pub message: String,
     pub basis: String,
     pub location: Option<Location>,
+    /// Set when an approved waiver covers this finding: shown, not counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived: Option<Waived>,
     /// Position of the rule in the rule set, for a stable order; not printed.
     #[serde(skip)]
     pub rule_order: usize,
+    /// The person the finding is about (index into the audit's people); not printed.
+    #[serde(skip)]
+    pub person: Option<usize>,
+}
+
+/// Why a finding is accepted for now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waived {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+}
+
+impl Finding {
+    /// The identity of a finding across runs: rule, dossier (or branch and name for a ledger
+    /// row without a folder), subject, and the file for a finding about a file. Never a cell,
+    /// a line or the message text, which move when unrelated things change.
+    pub fn key(&self) -> String {
+        let who = match (&self.dossier, &self.name) {
+            (Some(d), _) => d.clone(),
+            (None, Some(n)) => format!("{}:{n}", self.branch.as_deref().unwrap_or("")),
+            (None, None) => String::new(),
+        };
+        let file = match &self.location {
+            Some(l) if l.sheet.is_none() => l.file.as_str(),
+            _ => "",
+        };
+        format!(
+            "{}|{who}|{}|{file}",
+            self.rule,
+            self.subject.as_deref().unwrap_or("")
+        )
+    }
 }

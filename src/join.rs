@@ -16,6 +16,8 @@ use crate::walk::DossierDir;
 /// A person: a dossier folder, a ledger row, or both.
 #[derive(Debug, Clone)]
 pub struct Person {
+    /// Position in the list of people.
+    pub index: usize,
     pub branch: String,
     pub name: String,
     pub dossier: Option<usize>,
@@ -124,6 +126,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             taken[r] = true;
         }
         people.push(Person {
+            index: people.len(),
             branch: d.branch.clone(),
             name: row
                 .and_then(|r| rows[r].text(Some(config.name_field)).map(str::to_string))
@@ -141,6 +144,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             continue;
         }
         people.push(Person {
+            index: people.len(),
             branch: row_branch(r, config).unwrap_or_default().to_string(),
             name: r
                 .text(Some(config.name_field))

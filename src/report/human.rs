@@ -56,13 +56,23 @@ pub fn render(result: &AuditResult, color: bool) -> String {
             let _ = writeln!(out, "  {}", st.paint("1", &g));
             group = Some(g);
         }
+        let label = match &f.waived {
+            Some(_) => st.paint("2", "豁免"),
+            None => st.severity(f.severity),
+        };
         let _ = writeln!(
             out,
-            "    {} {}  {}",
-            st.severity(f.severity),
+            "    {label} {}  {}",
             st.paint("2", &format!("[{}]", f.rule)),
             f.message
         );
+        if let Some(w) = &f.waived {
+            let _ = writeln!(
+                out,
+                "         已豁免：{}（批准人：{}，有效期至 {}）",
+                w.reason, w.approved_by, w.expires
+            );
+        }
         if let Some(l) = &f.location {
             let _ = writeln!(out, "         位置：{l}");
         }
@@ -84,6 +94,23 @@ pub fn render(result: &AuditResult, color: bool) -> String {
         st.severity(Severity::Info),
         c.info
     );
+    if let Some(sc) = &s.scope {
+        let _ = writeln!(
+            out,
+            "审核范围：{} 及以后申请入党或接收为预备党员的 {} 人（另有 {} 人不在范围内，未列出）。",
+            sc.since, sc.people_in_scope, sc.people_out_of_scope
+        );
+    }
+    if let Some(b) = &s.baseline {
+        let _ = writeln!(
+            out,
+            "基线：{} 个已知问题未列出；基线中 {} 个问题已整改。",
+            b.known, b.fixed
+        );
+    }
+    if s.waived > 0 {
+        let _ = writeln!(out, "已豁免 {} 个问题（显示但不计入）。", s.waived);
+    }
     let _ = writeln!(
         out,
         "扫描件共 {} 页；{} 个扫描件未标注分辨率（无法核对 200 dpi 要求）。",

@@ -1,4 +1,7 @@
 //! Printers over `&[Finding]`. A printer never decides what is a defect.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;

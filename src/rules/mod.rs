@@ -166,7 +166,9 @@ impl Context<'_> {
             message,
             basis: rule.basis.clone(),
             location,
+            waived: None,
             rule_order: 0,
+            person: person.map(|p| p.index),
         }
     }
 }
@@ -215,6 +217,8 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::ResumeGap => resume::gap(ctx, rule, out),
         Kind::ResumeOverlap => resume::overlap(ctx, rule, out),
         Kind::ResumeReversed => resume::reversed(ctx, rule, out),
+        // Waivers are weighed after the audit, by `triage`.
+        Kind::WaiverExpired | Kind::WaiverUnused => {}
     }
 }
 
@@ -244,6 +248,14 @@ pub fn sort(findings: &mut [Finding]) {
     });
 }
 
+const WAIVER_EXPIRED_DOC: &str = "\
+kind: waiver-expired — --waivers 文件中的一条豁免已过期（expires 早于审核基准日）：它不再生效，
+被它豁免的问题重新计入。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
+
+const WAIVER_UNUSED_DOC: &str = "\
+kind: waiver-unused — --waivers 文件中的一条豁免没有对应任何问题（问题已整改，或写错了规则、档案）：
+应当删除。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
+
 /// What each kind does and which YAML keys it takes; printed by `dangan explain`.
 pub fn kind_doc(kind: Kind) -> &'static str {
     match kind {
@@ -268,6 +280,8 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::ResumeGap => resume::GAP_DOC,
         Kind::ResumeOverlap => resume::OVERLAP_DOC,
         Kind::ResumeReversed => resume::REVERSED_DOC,
+        Kind::WaiverExpired => WAIVER_EXPIRED_DOC,
+        Kind::WaiverUnused => WAIVER_UNUSED_DOC,
     }
 }
 
@@ -291,5 +305,6 @@ pub fn kind_module(kind: Kind) -> &'static str {
         Kind::MissingMilestone | Kind::MilestoneOrder => "src/rules/order.rs",
         Kind::Interval => "src/rules/interval.rs",
         Kind::ResumeGap | Kind::ResumeOverlap | Kind::ResumeReversed => "src/rules/resume.rs",
+        Kind::WaiverExpired | Kind::WaiverUnused => "src/triage.rs",
     }
 }

@@ -1,0 +1,124 @@
+//! JUnit XML (`--format junit`): one test suite per branch, one test case per dossier (or
+//! ledger row without a folder), a failure per error; warnings and notes go to system-out.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::audit::AuditResult;
+use crate::finding::{Finding, Severity};
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn case_name(f: &Finding) -> String {
+    match (&f.dossier, &f.name) {
+        (Some(d), _) => d.clone(),
+        (None, Some(n)) => format!("台账：{n}（无档案文件夹）"),
+        (None, None) => "（档案整体）".to_string(),
+    }
+}
+
+pub fn render(result: &AuditResult) -> String {
+    // branch → case → findings; every dossier is a case, clean ones pass.
+    let mut suites: BTreeMap<String, BTreeMap<String, Vec<&Finding>>> = BTreeMap::new();
+    for d in &result.dossiers {
+        suites
+            .entry(d.branch.clone())
+            .or_default()
+            .entry(d.dossier.clone())
+            .or_default();
+    }
+    for f in result.findings.iter().filter(|f| f.waived.is_none()) {
+        let branch = f
+            .branch
+            .clone()
+            .unwrap_or_else(|| "（档案整体）".to_string());
+        suites
+            .entry(branch)
+            .or_default()
+            .entry(case_name(f))
+            .or_default()
+            .push(f);
+    }
+    let tests: usize = suites.values().map(BTreeMap::len).sum();
+    let failures: usize = suites
+        .values()
+        .flat_map(|s| s.values())
+        .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"dangan\" tests=\"{tests}\" failures=\"{failures}\">"
+    );
+    for (branch, cases) in &suites {
+        let f = cases
+            .values()
+            .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+            .count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{f}\" errors=\"0\" skipped=\"0\">",
+            escape(branch),
+            cases.len()
+        );
+        for (case, findings) in cases {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(branch),
+                escape(case)
+            );
+            if findings.is_empty() {
+                out.push_str("/>\n");
+                continue;
+            }
+            out.push_str(">\n");
+            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                let place = f
+                    .location
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}\n位置：{}\n依据：{}</failure>",
+                    escape(&f.rule),
+                    escape(&f.message),
+                    escape(&f.message),
+                    escape(&place),
+                    escape(&f.basis)
+                );
+            }
+            let notes: Vec<String> = findings
+                .iter()
+                .filter(|f| f.severity != Severity::Error)
+                .map(|f| format!("{} [{}] {}", f.severity.label_zh(), f.rule, f.message))
+                .collect();
+            if !notes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape(&notes.join("\n"))
+                );
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
