@@ -99,6 +99,28 @@ pub struct AuditResult {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub dossiers: Vec<DossierReport>,
+    /// Everyone in scope, with the ledger facts the committee's statistics need. Personal
+    /// data: used by `--report-dir`, never printed in the JSON report.
+    pub people: Vec<PersonFacts>,
+}
+
+/// One person as the statistics see them.
+#[derive(Debug, Clone, Default)]
+pub struct PersonFacts {
+    pub index: usize,
+    pub branch: String,
+    pub name: String,
+    pub dossier: Option<String>,
+    pub stage: Option<String>,
+    pub stage_title: Option<String>,
+    pub id_number: Option<String>,
+    pub sex: Option<String>,
+    pub ethnicity: Option<String>,
+    pub education: Option<String>,
+    pub category: Option<String>,
+    pub birth: Option<Date>,
+    pub activist: Option<Date>,
+    pub admitted: Option<Date>,
 }
 
 /// A dossier as found: who, what stage, and each file with what was seen inside it.
@@ -377,7 +399,41 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             })
         })
         .collect();
+    let text = |r: Option<usize>, key: &str| {
+        let f = config.field(key)?;
+        ledger[r?].text(Some(f)).map(str::to_string)
+    };
+    let date =
+        |r: Option<usize>, key: &str| match config.field(key).and_then(|f| ledger[r?].value(f)) {
+            Some(crate::ledger::FieldValue::Date(d)) => Some(d.earliest()),
+            Some(crate::ledger::FieldValue::Range(d, _)) => Some(d.earliest()),
+            _ => None,
+        };
+    let facts: Vec<PersonFacts> = people
+        .iter()
+        .filter(|p| in_scope[p.index])
+        .map(|p| PersonFacts {
+            index: p.index,
+            branch: p.branch.clone(),
+            name: p.name.clone(),
+            dossier: p.dossier.map(|d| archive.dossiers[d].rel.clone()),
+            stage: p.stage.map(|s| config.stages[s].key.clone()),
+            stage_title: p.stage.map(|s| config.stages[s].title.clone()),
+            id_number: text(p.row, "id_number"),
+            sex: text(p.row, "sex"),
+            ethnicity: text(p.row, "ethnicity"),
+            education: text(p.row, "education"),
+            category: text(p.row, "category"),
+            birth: p
+                .row
+                .and_then(|r| ctx.id_birth(&ledger[r]))
+                .or_else(|| date(p.row, "birth")),
+            activist: date(p.row, "activist"),
+            admitted: date(p.row, "admitted"),
+        })
+        .collect();
     Ok(AuditResult {
+        people: facts,
         as_of,
         summary: Summary {
             dossiers: archive.dossiers.len(),

@@ -85,6 +85,12 @@ pub struct AuditArgs {
     /// 基线文件：只报告不在基线中的问题
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// 另外写出各支部的问题清单（xlsx、html）和汇总（index.html、summary.xlsx）
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// 报告中显示完整身份证号（默认脱敏：110101********1234）
+    #[arg(long)]
+    pub show_id_numbers: bool,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -249,6 +255,21 @@ fn run_audit(args: AuditArgs) -> ExitCode {
     };
     if let Some(b) = &baseline {
         triage::apply_baseline(&mut result, b);
+    }
+    if let Some(dir) = &args.report_dir {
+        if let Err(code) = refuse_inside(&dir.join("index.html"), &args.scope.archive) {
+            return code;
+        }
+        let privacy = report::dir::Privacy {
+            show_id_numbers: args.show_id_numbers,
+        };
+        match report::dir::write(dir, &config, &result, privacy) {
+            Ok(files) => eprintln!("已写出 {} 个报告文件到 {}", files.len(), dir.display()),
+            Err(e) => {
+                eprintln!("错误：无法写出报告到 {}：{e}", dir.display());
+                return ExitCode::from(2);
+            }
+        }
     }
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()

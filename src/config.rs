@@ -36,6 +36,74 @@ struct RawFile {
     documents: Option<IndexMap<String, RawDocument>>,
     stages: Option<Vec<RawStage>>,
     rules: Option<Vec<RawRule>>,
+    branch_rating: Option<Vec<Rating>>,
+}
+
+/// One colour of the 四色研判 branch rating: a branch gets the first colour any of whose
+/// conditions holds; the last colour (with no conditions) is the rest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    pub colour: String,
+    pub label: String,
+    #[serde(default = "default_hex")]
+    pub hex: String,
+    #[serde(default)]
+    pub any: Vec<RawCondition>,
+}
+
+fn default_hex() -> String {
+    "#607d8b".into()
+}
+
+/// One entry of `any:`, as written (`{ no_admission_years: 3 }`).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub no_admission_years: Option<u32>,
+    pub no_pipeline: Option<bool>,
+    pub pipeline_below: Option<u32>,
+    pub defect_rate_at_least: Option<f64>,
+    pub no_new_activist_this_year: Option<bool>,
+}
+
+/// A condition of the branch rating.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Condition {
+    /// No one admitted (接收为预备党员) within this many years before the as-of date.
+    NoAdmissionYears(u32),
+    /// No activist and no candidate in the pipeline.
+    NoPipeline,
+    /// Fewer than this many activists and candidates in the pipeline.
+    PipelineBelow(u32),
+    /// At least this share (0–1) of the branch's dossiers have an error.
+    DefectRateAtLeast(f64),
+    /// No one became an activist in the as-of date's year.
+    NoNewActivistThisYear,
+}
+
+impl Rating {
+    pub fn conditions(&self) -> Vec<Condition> {
+        let mut v = Vec::new();
+        for c in &self.any {
+            if let Some(n) = c.no_admission_years {
+                v.push(Condition::NoAdmissionYears(n));
+            }
+            if c.no_pipeline == Some(true) {
+                v.push(Condition::NoPipeline);
+            }
+            if let Some(n) = c.pipeline_below {
+                v.push(Condition::PipelineBelow(n));
+            }
+            if let Some(x) = c.defect_rate_at_least {
+                v.push(Condition::DefectRateAtLeast(x));
+            }
+            if c.no_new_activist_this_year == Some(true) {
+                v.push(Condition::NoNewActivistThisYear);
+            }
+        }
+        v
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -435,6 +503,7 @@ pub struct Config {
     pub documents: Vec<Document>,
     pub stages: Vec<Stage>,
     pub rules: Vec<Rule>,
+    pub ratings: Vec<Rating>,
 }
 
 impl Config {
@@ -726,6 +795,9 @@ fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
                 None => cur.push(s),
             }
         }
+    }
+    if o.branch_rating.is_some() {
+        into.branch_rating = o.branch_rating;
     }
     if let Some(rules) = o.rules {
         let cur = into.rules.get_or_insert_with(Vec::new);
@@ -1192,6 +1264,7 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         documents,
         stages,
         rules,
+        ratings: raw.branch_rating.unwrap_or_default(),
     })
 }
 

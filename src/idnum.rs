@@ -109,6 +109,30 @@ pub fn mask(id: &str) -> String {
     out
 }
 
+/// Mask every ID number inside a text (a folder name, a path).
+pub fn mask_all(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() == 18 || (run.len() == 15 && !run.contains(['X', 'x'])) {
+            out.push_str(&mask(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || (matches!(c, 'X' | 'x') && run.len() == 17) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +182,10 @@ mod tests {
         );
         assert_eq!(find_in("03-张三"), None);
         assert_eq!(mask("11010519491231002X"), "110105********002X");
+        assert_eq!(
+            mask_all("支部/王芳（11010519491231002X）/a.pdf"),
+            "支部/王芳（110105********002X）/a.pdf"
+        );
+        assert_eq!(mask_all("03-张三 2021"), "03-张三 2021");
     }
 }

@@ -15,6 +15,7 @@ pub mod idnum;
 pub mod inspect;
 pub mod join;
 pub mod ledger;
+pub mod rating;
 pub mod report;
 pub mod rules;
 pub mod text;

@@ -160,7 +160,11 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
     let mut fired: BTreeSet<String> = BTreeSet::new();
     let waivers = root().join("fixtures/waivers.yaml");
     let with_waivers = ["--waivers", waivers.to_str().expect("utf-8")];
-    for (name, extra) in [("defects", &with_waivers[..]), ("no-ledger", &[][..]), ("scans", &[][..])] {
+    for (name, extra) in [
+        ("defects", &with_waivers[..]),
+        ("no-ledger", &[][..]),
+        ("scans", &[][..]),
+    ] {
         let (_, json) = audit_json(&fixture(name), extra);
         fired.extend(
             findings(&json)

@@ -1,0 +1,79 @@
+//! Shared pieces of the HTML reports: escaping and one self-contained page shell (inline CSS,
+//! no scripts, no network), printable on A4.
+
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = r#"
+:root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; --red:#c62828; --amber:#b26a00; --blue:#0b5cad; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
+       color: var(--ink); margin: 24px auto; max-width: 1100px; padding: 0 16px; line-height: 1.5; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.meta { color: var(--muted); font-size: 13px; margin-bottom: 16px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 12px; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.sev-error { color: var(--red); font-weight: bold; } .sev-warning { color: var(--amber); font-weight: bold; }
+.sev-info { color: var(--blue); } .waived { color: var(--muted); text-decoration: line-through; }
+.ok { color: #2e7d32; font-weight: bold; } .bad { color: var(--red); font-weight: bold; }
+.chip { display: inline-block; min-width: 3.5em; padding: 1px 8px; border-radius: 10px; color: #fff; font-weight: bold; text-align: center; }
+details summary { cursor: pointer; color: var(--blue); } details ul { margin: 4px 0; padding-left: 18px; columns: 3; font-size: 12px; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; } .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; min-width: 130px; }
+.card b { display: block; font-size: 22px; }
+footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { margin: 0; max-width: none; }
+  section.dossier { break-before: page; }
+  section.dossier:first-of-type { break-before: auto; }
+  details { display: block; } details > ul { display: block; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// A complete page: `title` in the head and as the first heading, then `body`.
+pub fn page(title: &str, meta: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{t}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div class=\"meta\">{meta}</div>\n{body}\n\
+         <footer>由 dangan {v} 生成。本页不含外部资源，可直接打印或另存为 PDF。</footer>\n</body>\n</html>\n",
+        t = esc(title),
+        v = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// A file-system-safe name for a branch.
+pub fn file_stem(branch: &str) -> String {
+    let s: String = branch
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let s = s.trim_matches(['.', ' ']).to_string();
+    if s.is_empty() {
+        "未归属支部".into()
+    } else {
+        s
+    }
+}
