@@ -312,7 +312,11 @@ fn branch_html(b: &Branch<'_>, config: &Config, result: &AuditResult, privacy: P
         body.push_str("<p class=\"ok\">本支部未发现问题。</p>\n");
     }
     for (g, fs) in groups {
-        let name = fs.iter().find_map(|f| f.name.clone()).unwrap_or_default();
+        let name = if g.starts_with("台账：") {
+            String::new()
+        } else {
+            fs.iter().find_map(|f| f.name.clone()).unwrap_or_default()
+        };
         body.push_str(&format!(
             "<section class=\"dossier\">\n<h3>{} {}</h3>\n<table><tr><th style=\"width:6em\">级别</th><th>问题</th><th style=\"width:9em\">材料/字段</th><th style=\"width:16em\">位置</th><th style=\"width:18em\">依据</th></tr>\n",
             esc(&privacy.text(&g)),
