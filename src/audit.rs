@@ -60,6 +60,54 @@ pub struct Options {
     pub as_of: Date,
     /// Keep only people who applied or were admitted on or after this date.
     pub since: Option<Date>,
+    /// Show a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// A progress bar on stderr for long runs; a no-op unless asked for and stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(on: bool) -> Self {
+        use std::io::IsTerminal;
+        if !on || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(pb))
+    }
+
+    fn phase(&self, message: &'static str, total: Option<u64>) {
+        if let Some(pb) = &self.0 {
+            let style = match total {
+                Some(n) => {
+                    pb.set_length(n);
+                    pb.set_position(0);
+                    indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {human_pos}/{human_len} 剩余 {eta}")
+                }
+                None => indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}"),
+            };
+            if let Ok(style) = style {
+                pb.set_style(style.progress_chars("=> "));
+            }
+            pb.set_message(message);
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(pb) = &self.0 {
+            pb.inc(1);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(pb) = &self.0 {
+            pb.finish_and_clear();
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
@@ -161,6 +209,8 @@ enum Sheet {
 
 pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditResult, ArchiveError> {
     let as_of = options.as_of;
+    let progress = Progress::new(options.progress);
+    progress.phase("读取档案目录", None);
     let ignore = Ignore {
         names: &config.ignore_names,
         prefixes: &config.ignore_prefixes,
@@ -196,12 +246,28 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             inspect(&f.path, f.size)
         }
     };
+    progress.phase("检查文件", Some(archive.file_count() as u64));
     let inspections: Vec<Vec<Inspection>> = archive
         .dossiers
         .par_iter()
-        .map(|d| d.files.iter().map(look).collect())
+        .map(|d| {
+            d.files
+                .iter()
+                .map(|f| {
+                    progress.tick();
+                    look(f)
+                })
+                .collect()
+        })
         .collect();
-    let loose_inspections: Vec<Inspection> = archive.loose.par_iter().map(look).collect();
+    let loose_inspections: Vec<Inspection> = archive
+        .loose
+        .par_iter()
+        .map(|f| {
+            progress.tick();
+            look(f)
+        })
+        .collect();
     let duplicate_groups = duplicates(&archive);
 
     // Spreadsheets: loose ones may be ledgers or resume sheets; a dossier's own spreadsheet
@@ -230,6 +296,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         earliest: config.earliest,
         as_of,
     };
+    progress.phase("读取台账和简历", None);
     let books: Vec<Workbook> = jobs
         .par_iter()
         .map(|job| match *job {
@@ -346,6 +413,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         loose_inspections: &loose_inspections,
         duplicate_groups: &duplicate_groups,
     };
+    progress.phase("核对规则", None);
     let mut findings = rules::run(&ctx);
 
     // --since: the batch of people who applied or were admitted on or after the date.

@@ -185,6 +185,7 @@ fn audited(scope: &ScopeArgs) -> Result<(Config, AuditResult), ExitCode> {
     let options = crate::audit::Options {
         as_of: scope.as_of.unwrap_or_else(today),
         since: scope.since,
+        progress: std::env::var_os("CI").is_none(),
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         eprintln!("错误：{e}");
