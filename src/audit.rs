@@ -84,7 +84,9 @@ impl Progress {
                 Some(n) => {
                     pb.set_length(n);
                     pb.set_position(0);
-                    indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {human_pos}/{human_len} 剩余 {eta}")
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} 剩余 {eta}",
+                    )
                 }
                 None => indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}"),
             };

@@ -62,6 +62,52 @@ fn sarif_has_a_result_per_finding_and_the_rules() {
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap_or("")));
         assert!(!r["message"]["text"].as_str().unwrap_or("").is_empty());
     }
+    // Valid against the SARIF 2.1.0 schema (vendored in tests/schemas). rtm.5's `language`
+    // patterns carry a stray `]` that strict regex engines refuse: use the corrected pattern.
+    let schema_path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sarif-2.1.0.json");
+    let text = std::fs::read_to_string(schema_path)
+        .expect("schema")
+        .replace(
+            r"^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$",
+            r"^[a-zA-Z]{2}(-[a-zA-Z]{2})?$",
+        );
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    // The same with waived findings (suppressions).
+    let waivers = fixture("waivers.yaml");
+    let (_, out, _) = run(
+        &[
+            "audit",
+            "--format",
+            "sarif",
+            "--waivers",
+            waivers.to_str().expect("utf-8"),
+        ],
+        &fixture("defects"),
+    );
+    let waived: Value = serde_json::from_str(&out).expect("json");
+    let errors: Vec<String> = validator
+        .iter_errors(&waived)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        waived["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .any(|r| r["suppressions"][0]["kind"] == "external")
+    );
+    // A deliberately broken log is refused: the check can fail.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
     let cell = results
         .iter()
         .find(|r| r["ruleId"] == "invalid-id-number")
@@ -213,23 +259,20 @@ fn baseline_reports_only_new_findings_and_counts_fixed_ones() {
 
 #[test]
 fn waivers_apply_expire_and_go_unused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let w = dir.path().join("waivers.yaml");
-    std::fs::write(
-        &w,
-        "waivers:\n\
-         \x20 - rule: missing-document\n    dossier: \"机关第一党支部/刘*\"\n    subject: autobiography\n    reason: 原件调阅中\n    approved_by: 王书记\n    expires: 2027-06-30\n\
-         \x20 - rule: talk-overdue\n    dossier: 机关第一党支部/何伟\n    reason: 出差\n    approved_by: 机关党委\n    expires: 2026-06-30\n\
-         \x20 - rule: resume-gap\n    dossier: 机关第二党支部/无此人\n    reason: 测试\n    approved_by: 机关党委\n    expires: 2027-01-01\n",
-    )
-    .expect("write");
-    let ws = w.to_str().expect("utf-8");
-    let (_, json) = json_of(&["audit", "--waivers", ws], &fixture("defects"));
+    let fixture_waivers = fixture("waivers.yaml");
+    let (_, json) = json_of(
+        &[
+            "audit",
+            "--waivers",
+            fixture_waivers.to_str().expect("utf-8"),
+        ],
+        &fixture("defects"),
+    );
     let f = json["findings"].as_array().expect("findings");
     let waived: Vec<_> = f.iter().filter(|x| x.get("waived").is_some()).collect();
     assert_eq!(waived.len(), 1);
     assert_eq!(waived[0]["rule"], "missing-document");
-    assert_eq!(waived[0]["waived"]["approved_by"], "王书记");
+    assert_eq!(waived[0]["waived"]["approved_by"], "机关党委 王书记");
     assert_eq!(json["summary"]["waived"], 1);
     assert_eq!(
         json["summary"]["findings"]["error"], 18,
@@ -241,14 +284,17 @@ fn waivers_apply_expire_and_go_unused() {
         .iter()
         .find(|x| x["rule"] == "waiver-expired")
         .expect("expired");
-    assert_eq!(expired["location"]["cell"], "第8行");
+    assert_eq!(expired["location"]["cell"], "第9行");
     let unused = f
         .iter()
         .find(|x| x["rule"] == "waiver-unused")
         .expect("unused");
-    assert_eq!(unused["location"]["cell"], "第13行");
+    assert_eq!(unused["location"]["cell"], "第14行");
 
     // A mistake in the waivers file is an error with its line.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let w = dir.path().join("waivers.yaml");
+    let ws = w.to_str().expect("utf-8");
     std::fs::write(&w, "waivers:\n  - rule: no-such-rule\n    dossier: x\n    reason: r\n    approved_by: a\n    expires: 2027-01-01\n").expect("write");
     let (code, _, err) = run(&["audit", "--waivers", ws], &fixture("defects"));
     assert_eq!(code, 2);

@@ -91,7 +91,6 @@ pub fn render(result: &AuditResult, config: &Config, archive: &Path) -> String {
             "tool": { "driver": {
                 "name": "dangan",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/",
                 "rules": rules
             }},
             "originalUriBaseIds": { "ARCHIVE": { "uri": base_uri } },
