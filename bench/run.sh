@@ -15,7 +15,8 @@ bytes=$(du -sb "$dir" | cut -f1)
 echo "archive: $dir — $n dossiers, $files files, $bytes bytes"
 run() {
   local label=$1
-  /usr/bin/time -f "%e %U %S %M" -o /tmp/dangan-bench-time ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o /tmp/dangan-bench-time ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never "$@"
   read -r wall user sys rss < /tmp/dangan-bench-time
   awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v f="$files" \
     'BEGIN { printf "%-12s wall %6.2f s  cpu %6.2f s  %9.0f files/s  peak RSS %6.1f MB\n", l, w, u+s, (w>0?f/w:0), r/1024 }'
@@ -27,6 +28,9 @@ else
 fi
 run "warm 1"
 run "warm 2"
+rm -rf /tmp/dangan-bench-reports
+run "report-dir" --report-dir /tmp/dangan-bench-reports
+echo "report-dir: $(ls /tmp/dangan-bench-reports | wc -l) files, $(du -sh /tmp/dangan-bench-reports | cut -f1)"
 if [ -w /proc/sys/vm/drop_caches ] && sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
   floor_start=$(date +%s.%N)
   find "$dir" -type f -print0 | xargs -0 cat > /dev/null

@@ -34,6 +34,12 @@ struct Facts {
 }
 
 pub fn rate(config: &Config, result: &AuditResult) -> Vec<BranchRating> {
+    let with_errors: std::collections::HashSet<&str> = result
+        .findings
+        .iter()
+        .filter(|x| x.waived.is_none() && x.severity == Severity::Error)
+        .filter_map(|x| x.dossier.as_deref())
+        .collect();
     let mut by_branch: BTreeMap<String, Facts> = BTreeMap::new();
     for p in &result.people {
         let f = by_branch.entry(p.branch.clone()).or_default();
@@ -50,9 +56,7 @@ pub fn rate(config: &Config, result: &AuditResult) -> Vec<BranchRating> {
         }
         if let Some(d) = &p.dossier {
             f.dossiers += 1;
-            let bad = result.findings.iter().any(|x| {
-                x.waived.is_none() && x.severity == Severity::Error && x.dossier.as_ref() == Some(d)
-            });
+            let bad = with_errors.contains(d.as_str());
             if bad {
                 f.defective += 1;
             }

@@ -2,12 +2,13 @@
 //! committee's summary (`index.html`, `summary.xlsx`). A branch's files hold that branch's
 //! people and nothing else. Each file is written under a temporary name, then renamed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::audit::{AuditResult, PersonFacts};
+use crate::audit::{AuditResult, DossierReport, PersonFacts};
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::idnum;
@@ -188,7 +189,7 @@ fn status(p: &PersonFacts, findings: &[&Finding]) -> (&'static str, usize) {
 fn branch_xlsx(
     b: &Branch<'_>,
     config: &Config,
-    result: &AuditResult,
+    reports: &HashMap<&str, &DossierReport>,
     privacy: Privacy,
 ) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
@@ -249,7 +250,7 @@ fn branch_xlsx(
         let d = p
             .dossier
             .as_ref()
-            .and_then(|d| result.dossiers.iter().find(|x| &x.dossier == d));
+            .and_then(|d| reports.get(d.as_str()).copied());
         let (label, n) = status(p, &b.findings);
         ws.write_string(
             r,
@@ -842,16 +843,29 @@ pub fn write(
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     let mut links = Vec::new();
-    for b in branches(result) {
-        let stem = file_stem(&b.name);
-        let xlsx = dir.join(format!("{stem}.xlsx"));
-        let mut wb = branch_xlsx(&b, config, result, privacy).map_err(std::io::Error::other)?;
-        save(&mut wb, &xlsx)?;
-        written.push(xlsx);
-        let html = dir.join(format!("{stem}.html"));
-        write_atomic(&html, branch_html(&b, config, result, privacy).as_bytes())?;
-        written.push(html);
-        links.push((b.name.clone(), stem));
+    let reports: HashMap<&str, &DossierReport> = result
+        .dossiers
+        .iter()
+        .map(|d| (d.dossier.as_str(), d))
+        .collect();
+    // Branches are independent: build and write them in parallel.
+    let per_branch: Vec<std::io::Result<(String, String, [PathBuf; 2])>> = branches(result)
+        .par_iter()
+        .map(|b| {
+            let stem = file_stem(&b.name);
+            let xlsx = dir.join(format!("{stem}.xlsx"));
+            let mut wb =
+                branch_xlsx(b, config, &reports, privacy).map_err(std::io::Error::other)?;
+            save(&mut wb, &xlsx)?;
+            let html = dir.join(format!("{stem}.html"));
+            write_atomic(&html, branch_html(b, config, result, privacy).as_bytes())?;
+            Ok((b.name.clone(), stem, [xlsx, html]))
+        })
+        .collect();
+    for r in per_branch {
+        let (name, stem, files) = r?;
+        written.extend(files);
+        links.push((name, stem));
     }
     let ratings = rate(config, result);
     let index = dir.join("index.html");
