@@ -225,39 +225,32 @@ fn read_inner(
         wb.problem = Some("空文件（0 字节）".into());
         return wb;
     }
-    let mut book = match open_workbook_auto(&file.path) {
-        Ok(b) => b,
-        Err(e) => {
-            wb.problem = Some(describe_open_error(&e));
+    let sheets = match load_sheets(&file.path, &file.ext) {
+        Ok((sheets, problem)) => {
+            wb.problem = problem;
+            sheets
+        }
+        Err(problem) => {
+            wb.problem = Some(problem);
             return wb;
         }
     };
     let file_rel: Arc<str> = Arc::from(file.rel.as_str());
-    for sheet_name in book.sheet_names() {
-        let range = match book.worksheet_range(&sheet_name) {
-            Ok(r) => r,
-            Err(e) => {
-                wb.problem = Some(format!("工作表“{sheet_name}”无法读取：{e}"));
-                continue;
-            }
-        };
-        let (row0, col0) = range.start().unwrap_or((0, 0));
+    for SheetRows { name, rows } in &sheets {
         let sheet = SheetRef {
             file: file_rel.clone(),
-            sheet: Arc::from(sheet_name.as_str()),
+            sheet: Arc::from(name.as_str()),
         };
-        let rows: Vec<&[Data]> = range.rows().collect();
-        let Some((h, kind)) = find_header(&rows, headers, config) else {
+        let Some((h, kind)) = find_header(rows, headers, config) else {
             continue;
         };
         wb.recognised = true;
-        let data_rows = rows.iter().enumerate().skip(h + 1);
+        let data_rows = rows.iter().skip(h + 1);
         match kind {
             HeaderKind::Ledger(cols) => {
                 wb.has_ledger = true;
-                for (r, cells) in data_rows {
-                    let row = row0 + r as u32;
-                    if let Some(lr) = ledger_row(cells, &cols, config, &sheet, row, col0, bounds) {
+                for (row, cells) in data_rows {
+                    if let Some(lr) = ledger_row(cells, &cols, config, &sheet, *row, 0, bounds) {
                         wb.ledger_rows.push(LedgerRow {
                             folder_branch: folder_branch.map(str::to_string),
                             ..lr
@@ -266,9 +259,8 @@ fn read_inner(
                 }
             }
             HeaderKind::Resume(cols) => {
-                for (r, cells) in data_rows {
-                    let row = row0 + r as u32;
-                    if let Some(e) = resume_entry(cells, &cols, config, &sheet, row, col0, bounds) {
+                for (row, cells) in data_rows {
+                    if let Some(e) = resume_entry(cells, &cols, config, &sheet, *row, 0, bounds) {
                         wb.resume_entries.push(e);
                     }
                 }
@@ -276,6 +268,113 @@ fn read_inner(
         }
     }
     wb
+}
+
+/// Columns beyond this are not read: a ledger has a few dozen, and a stray value far to the
+/// right must not make the reader allocate a sheet-wide grid.
+const MAX_COLS: u32 = 1024;
+
+/// The non-empty rows of a sheet: (zero-based row, cells indexed by zero-based column).
+struct SheetRows {
+    name: String,
+    rows: Vec<(u32, Vec<Data>)>,
+}
+
+/// Read every sheet. An .xlsx is streamed cell by cell, so its memory follows the cells that
+/// hold something, never the sheet's used range; .xls (at most 65,536 × 256) and .ods go
+/// through calamine's ranges. Returns the sheets and a problem with one sheet, if any.
+fn load_sheets(
+    path: &std::path::Path,
+    ext: &str,
+) -> Result<(Vec<SheetRows>, Option<String>), String> {
+    let mut out = Vec::new();
+    let mut problem = None;
+    let mut head = [0u8; 8];
+    let ole = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    if ole && matches!(ext, "xlsx" | "xlsm") {
+        // An OLE container named .xlsx: an encrypted workbook, or an .xls renamed.
+        let opened: Result<calamine::Xls<_>, _> = calamine::open_workbook(path);
+        let mut book = match opened {
+            Ok(b) => b,
+            Err(_) => {
+                return Err("表格设有打开密码（加密），无法读取：请去掉密码后另存为 .xlsx".into());
+            }
+        };
+        for name in book.sheet_names() {
+            if let Ok(range) = book.worksheet_range(&name) {
+                out.push(range_rows(name, &range));
+            }
+        }
+        return Ok((out, problem));
+    }
+    if matches!(ext, "xlsx" | "xlsm") {
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
+            .map_err(|e: calamine::XlsxError| describe_open_error(&calamine::Error::Xlsx(e)))?;
+        for name in book.sheet_names() {
+            let mut grid: std::collections::BTreeMap<u32, Vec<Data>> =
+                std::collections::BTreeMap::new();
+            let read = (|| -> Result<(), calamine::XlsxError> {
+                let mut cells = book.worksheet_cells_reader(&name)?;
+                while let Some(cell) = cells.next_cell()? {
+                    let (r, c) = cell.get_position();
+                    let value: Data = cell.get_value().clone().into();
+                    if c >= MAX_COLS || matches!(value, Data::Empty) {
+                        continue;
+                    }
+                    let row = grid.entry(r).or_default();
+                    if row.len() <= c as usize {
+                        row.resize(c as usize + 1, Data::Empty);
+                    }
+                    row[c as usize] = value;
+                }
+                Ok(())
+            })();
+            if let Err(e) = read {
+                problem = Some(format!("工作表“{name}”无法读取：{e}"));
+                continue;
+            }
+            out.push(SheetRows {
+                name,
+                rows: grid.into_iter().collect(),
+            });
+        }
+        return Ok((out, problem));
+    }
+    let mut book = open_workbook_auto(path).map_err(|e| describe_open_error(&e))?;
+    for name in book.sheet_names() {
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                problem = Some(format!("工作表“{name}”无法读取：{e}"));
+                continue;
+            }
+        };
+        out.push(range_rows(name, &range));
+    }
+    Ok((out, problem))
+}
+
+fn range_rows(name: String, range: &calamine::Range<Data>) -> SheetRows {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let rows = range
+        .rows()
+        .enumerate()
+        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
+        .map(|(r, cells)| {
+            let mut v = vec![Data::Empty; col0.min(MAX_COLS) as usize];
+            v.extend(
+                cells
+                    .iter()
+                    .take(MAX_COLS.saturating_sub(col0) as usize)
+                    .cloned(),
+            );
+            (row0 + r as u32, v)
+        })
+        .collect();
+    SheetRows { name, rows }
 }
 
 /// A reason a person can act on, with the reader's own words after it.
@@ -299,11 +398,11 @@ enum HeaderKind {
 }
 
 fn find_header(
-    rows: &[&[Data]],
+    rows: &[(u32, Vec<Data>)],
     idx: &HeaderIndex,
     config: &Config,
 ) -> Option<(usize, HeaderKind)> {
-    for (r, cells) in rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
+    for (r, (_, cells)) in rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
         let mut ledger: Vec<(usize, usize)> = Vec::new();
         let mut resume: Vec<(usize, Column)> = Vec::new();
         for (c, cell) in cells.iter().enumerate() {

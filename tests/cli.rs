@@ -636,11 +636,9 @@ fn symlink_loops_gbk_names_and_broken_links_are_handled() {
     )
     .expect("broken link");
     let (gbk, _, _) = encoding_rs::GBK.encode("思想汇报2022年第1季度.pdf");
-    std::fs::write(
-        dossier.join(std::ffi::OsStr::from_bytes(&gbk)),
-        b"%PDF-1.4\n%%EOF\n",
-    )
-    .expect("gbk file");
+    let mut pdf = std::fs::read(dossier.join("入党申请书.pdf")).expect("a fixture pdf");
+    pdf.extend_from_slice(b"% gbk copy\n");
+    std::fs::write(dossier.join(std::ffi::OsStr::from_bytes(&gbk)), pdf).expect("gbk file");
     let (_, json) = audit_json(dir.path(), &[]);
     let unreadable: Vec<_> = findings(&json)
         .iter()

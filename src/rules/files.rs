@@ -103,7 +103,12 @@ pub fn empty(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 
 pub fn format_mismatch(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for (d, f, i, class) in ctx.all_files() {
-        if f.size == 0 || i.problem.is_some() || i.format == FileFormat::Unknown {
+        // A file already reported as unreadable is not reported again for its extension.
+        if f.size == 0
+            || i.problem.is_some()
+            || i.format == FileFormat::Unknown
+            || ctx.unreadable.iter().any(|u| u.rel == f.rel)
+        {
             continue;
         }
         let Some(expected) = FileFormat::expected_for(&f.ext) else {
