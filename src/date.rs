@@ -136,12 +136,15 @@ fn strip_time(s: &str) -> &str {
     if let Some(i) = s.find('T').filter(|&i| i >= 8) {
         return &s[..i];
     }
-    if s.len() > 10 && s.contains(':') {
-        // NFKC removed the space, so "2021-03-0500:00:00": cut before the hour.
-        if let Some(colon) = s.find(':') {
-            let head = &s[..colon.saturating_sub(2)];
-            return head;
-        }
+    // NFKC removed the space, so "2021-03-0500:00:00": cut before the two hour digits.
+    if s.len() > 10
+        && let Some(colon) = s.find(':')
+        && colon >= 2
+        && s.as_bytes()[colon - 2..colon]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        return &s[..colon - 2];
     }
     s
 }

@@ -256,7 +256,8 @@ fn unreadable_dossier_folder() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     // A copy of the binary where any user may run it (the checkout may be private to root).
     let bin_dir = tempfile::tempdir().expect("tempdir");
-    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
     let bin = bin_dir.path().join("dangan");
     std::fs::copy(assert_cmd::cargo::cargo_bin("dangan"), &bin).expect("copy binary");
     std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).expect("chmod");

@@ -299,6 +299,12 @@ impl<'f> Pdf<'f> {
         let tail_len = size.min(2048);
         let tail = read_at(file, size - tail_len, tail_len as usize).map_err(|e| e.to_string())?;
         let eof = rfind(&tail, b"%%EOF").ok_or("PDF 缺少 %%EOF 结束标记（文件不完整或被截断）")?;
+        // After the last %%EOF only white space (or a stray byte or two) may follow; the start
+        // of another revision there means an incremental update was cut off.
+        let after = &tail[eof + 5..];
+        if after.windows(3).any(|w| w == b"obj") || after.windows(4).any(|w| w == b"xref") {
+            return Err("PDF 末尾的增量更新不完整（文件被截断）".into());
+        }
         let sx =
             rfind(&tail[..eof], b"startxref").ok_or("PDF 缺少 startxref（文件不完整或被截断）")?;
         let mut lx = Lexer::new(&tail[..eof], sx + 9);
