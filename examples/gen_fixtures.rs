@@ -1208,100 +1208,287 @@ fn write_archive(
     Ok(())
 }
 
-/// A benchmark archive: `dossiers` people in branches of 40, each an activist with five
-/// small unique scans (PDF, JPEG, TIFF, PNG), and one ledger.
-fn write_bench(root: &Path, dossiers: usize) -> Result<(), Box<dyn std::error::Error>> {
+/// A small deterministic random number generator (xorshift64*), so an archive is the same for
+/// a seed on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+fn ymd(d: jiff::civil::Date) -> String {
+    format!("{:04}.{:02}.{:02}", d.year(), d.month(), d.day())
+}
+
+/// A synthetic archive in the contract's layout: `dossiers` people in branches of 40 with a
+/// realistic stage mix, the documents their stage requires as small unique scans (PDF, JPEG,
+/// TIFF, PNG), a ledger of every row, a root resume sheet, and — at `rate` — planted defects,
+/// listed in `expected-findings.json` beside the archive (rule, dossier, subject).
+fn write_synthetic(
+    root: &Path,
+    dossiers: usize,
+    seed: u64,
+    rate: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use jiff::ToSpan;
     const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
     const GIVEN: &[&str] = &[
         "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+    ];
+    // Stage documents, cumulative, with the file each is written as.
+    const DOCS: [&[&str]; 5] = [
+        &["入党申请书.pdf"],
+        &["入党积极分子考察登记表.jpg"],
+        &["自传.pdf"],
+        &[
+            "政审材料.pdf",
+            "集中培训表.png",
+            "入党志愿书.tif",
+            "预备党员考察表.pdf",
+        ],
+        &["转正申请书.jpg"],
+    ];
+    const DOC_KEYS: [&[&str]; 5] = [
+        &["application"],
+        &["activist_assessment"],
+        &["autobiography"],
+        &["vetting", "training", "volunteer", "probation_assessment"],
+        &["conversion"],
     ];
     if root.exists() {
         fs::remove_dir_all(root)?;
     }
     fs::create_dir_all(root)?;
-    let names: Vec<&'static str> = (0..dossiers)
-        .map(|i| {
-            // Unique inside each branch of 40; names carry no digits, as real names do not.
-            let n = format!(
-                "{}{}{}",
-                SURNAMES[i % 10],
-                GIVEN[(i / 10) % 12],
-                GIVEN[(i / 120) % 12]
-            );
-            &*Box::leak(n.into_boxed_str())
-        })
-        .collect();
-    let branches: Vec<&'static str> = (0..dossiers.div_ceil(40))
-        .map(|b| &*Box::leak(format!("第{:04}党支部", b + 1).into_boxed_str()))
-        .collect();
-    let people: Vec<Person> = (0..dossiers)
-        .map(|i| Person {
-            branch: branches[i / 40],
-            folder: Some(format!("{:02}-{}", i % 40 + 1, names[i])),
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut people = Vec::with_capacity(dossiers);
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut expected: Vec<serde_json::Value> = Vec::new();
+    let mut resumes: Vec<Vec<V>> = Vec::new();
+    let as_of = jiff::civil::date(2026, 11, 28);
+    for i in 0..dossiers {
+        let branch = leak(format!("第{:04}党支部", i / 40 + 1));
+        let name = leak(format!(
+            "{}{}{}",
+            SURNAMES[i % 10],
+            GIVEN[(i / 10) % 12],
+            GIVEN[(i / 120) % 12]
+        ));
+        let folder = format!("{:02}-{name}", i % 40 + 1);
+        let dossier = format!("{branch}/{folder}");
+        let stage = match rng.below(100) {
+            0..20 => 0,
+            20..50 => 1,
+            50..65 => 2,
+            65..80 => 3,
+            _ => 4,
+        };
+        let birth_year = 1975 + rng.below(25) as i16;
+        let birth = jiff::civil::date(birth_year, 1 + rng.below(12) as i8, 1 + rng.below(28) as i8);
+        let id_number = id(
+            &format!("11{:04}", i / 1000),
+            &format!("{:04}{:02}{:02}", birth.year(), birth.month(), birth.day()),
+            &format!("{:03}", i % 1000),
+        );
+        let applied = jiff::civil::date(
+            2018 + rng.below(6) as i16,
+            1 + rng.below(12) as i8,
+            1 + rng.below(28) as i8,
+        );
+        let mut talked = applied.checked_add(10.days())?;
+        let activist = applied.checked_add(3.months())?;
+        let candidate = activist.checked_add(13.months())?;
+        let vetted = candidate.checked_add(1.month())?;
+        let train = candidate.checked_add(40.days())?;
+        let admitted = candidate.checked_add(3.months())?;
+        let approved = admitted.checked_add(1.month())?;
+        let mut converted = admitted.checked_add(1.year())?;
+        let conv_ok = converted.checked_add(1.month())?;
+        // One planted defect, at `rate`.
+        let mut drop_doc: Option<(usize, usize)> = None;
+        let mut low_res = false;
+        let mut empty = false;
+        let mut gap = false;
+        if rng.chance(rate) {
+            let mut plant = |rule: &str, subject: &str| {
+                expected.push(
+                    serde_json::json!({"rule": rule, "dossier": dossier, "subject": subject}),
+                );
+            };
+            match rng.below(6) {
+                0 => {
+                    let s = rng.below(stage as u64 + 1) as usize;
+                    let d = rng.below(DOCS[s].len() as u64) as usize;
+                    drop_doc = Some((s, d));
+                    plant("missing-document", DOC_KEYS[s][d]);
+                }
+                1 => {
+                    talked = applied.checked_add(45.days())?;
+                    plant("talk-overdue", "talked");
+                }
+                2 if stage == 4 => {
+                    converted = admitted.checked_add(10.months())?;
+                    plant("probation-too-short", "converted");
+                }
+                3 => {
+                    low_res = true;
+                    plant("low-resolution", "application");
+                }
+                4 => {
+                    empty = true;
+                    plant("empty-file", "application");
+                }
+                _ => {
+                    gap = true;
+                    plant("resume-gap", "resume");
+                }
+            }
+        }
+        let t = |d: jiff::civil::Date| T(ymd(d));
+        let upto = |k: usize, v: V| if stage >= k { v } else { E };
+        let dates = [
+            t(applied),
+            t(talked),
+            upto(1, t(activist)),
+            upto(2, t(candidate)),
+            upto(3, t(vetted)),
+            upto(
+                3,
+                T(format!(
+                    "{}-{}",
+                    ymd(train),
+                    ymd(train.checked_add(2.days())?)
+                )),
+            ),
+            upto(3, t(admitted)),
+            upto(3, t(approved)),
+            upto(4, t(converted)),
+            upto(4, t(conv_ok.max(converted.checked_add(1.month())?))),
+        ];
+        debug_assert!(conv_ok <= as_of);
+        people.push(Person {
+            branch,
+            folder: Some(folder.clone()),
             in_ledger: true,
-            name: names[i],
-            sex: if i % 2 == 0 { "男" } else { "女" },
-            nation: "汉族",
-            // Region code × sequence number: unique for a million people.
-            id: T(id(
-                &format!("11{:04}", i / 1000),
-                "19900101",
-                &format!("{:03}", i % 1000),
-            )),
-            birth: S("1990.01"),
-            dates: [
-                S("2023.03.01"),
-                S("2023.03.10"),
-                S("2023.09.01"),
-                E,
-                E,
-                E,
-                E,
-                E,
-                E,
-                E,
-            ],
+            name,
+            sex: if rng.chance(0.45) { "女" } else { "男" },
+            nation: if rng.chance(0.08) { "回族" } else { "汉族" },
+            id: T(id_number.clone()),
+            birth: T(format!("{:04}.{:02}", birth.year(), birth.month())),
+            dates,
             files: vec![],
             resume: None,
-        })
-        .collect();
+        });
+        let dir = root.join(branch).join(&folder);
+        fs::create_dir_all(&dir)?;
+        for (s, docs) in DOCS.iter().enumerate().take(stage + 1) {
+            for (d, file) in docs.iter().enumerate() {
+                if drop_doc == Some((s, d)) {
+                    continue;
+                }
+                let tag = format!("{dossier}/{file}");
+                let bytes = if s == 0 && empty {
+                    Vec::new()
+                } else if s == 0 && low_res {
+                    jpeg_with(&tag, 72, false, false)
+                } else {
+                    match file.rsplit('.').next() {
+                        Some("jpg") => jpeg(&tag),
+                        Some("png") => png(&tag, Some(300.0), false, false),
+                        Some("tif") => tiff(&tag, 2, 300, false),
+                        _ => pdf(&tag),
+                    }
+                };
+                let name = if s == 0 && low_res {
+                    "入党申请书.jpg"
+                } else {
+                    file
+                };
+                files.push((dir.join(name), bytes));
+            }
+        }
+        // Resume: school, university, work to the present; a planted gap of a year.
+        let school_end = birth_year + 18;
+        let work_start = if gap { school_end + 5 } else { school_end + 4 };
+        for (span, what) in [
+            (
+                format!("{}.09—{}.07", birth_year + 12, school_end),
+                "某中学学生",
+            ),
+            (
+                format!("{}.09—{}.07", school_end, school_end + 4),
+                "某大学学生",
+            ),
+            (format!("{}.08—至今", work_start), "某单位职员"),
+        ] {
+            resumes.push(vec![
+                T(name.to_string()),
+                T(id_number.clone()),
+                T(span),
+                S(what),
+            ]);
+        }
+    }
     let refs: Vec<&Person> = people.iter().collect();
     write_ledger(&root.join("发展党员工作台账.xlsx"), &refs)?;
-    for p in &people {
-        let dir = root
-            .join(p.branch)
-            .join(p.folder.as_deref().unwrap_or_default());
-        fs::create_dir_all(&dir)?;
-        let tag = |k: &str| format!("{}/{}/{}", p.branch, p.name, k);
-        fs::write(dir.join("入党申请书.pdf"), pdf(&tag("a")))?;
-        fs::write(dir.join("入党积极分子考察登记表.jpg"), jpeg(&tag("b")))?;
-        fs::write(
-            dir.join("思想汇报2024年第1季度.tif"),
-            tiff(&tag("c"), 2, 300, false),
-        )?;
-        fs::write(
-            dir.join("思想汇报2024年第2季度.png"),
-            png(&tag("d"), Some(300.0), false, false),
-        )?;
-        fs::write(dir.join("思想汇报2024年第3季度.jpg"), jpeg(&tag("e")))?;
+    {
+        let mut wb = workbook()?;
+        let ws = wb.add_worksheet();
+        ws.set_name("简历")?;
+        for (c, h) in ["姓名", "身份证号码", "起止时间", "单位及职务"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string(0, c as u16, *h)?;
+        }
+        let fmt = Format::new();
+        for (r, row) in resumes.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                write_cell(ws, r as u32 + 1, c as u16, v, &fmt)?;
+            }
+        }
+        wb.save(root.join("人员简历.xlsx"))?;
     }
+    for (path, bytes) in files {
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::write(path, bytes)?;
+    }
+    expected.sort_by_key(|v| v.to_string());
+    let listing = root.with_extension("expected-findings.json");
+    fs::write(&listing, serde_json::to_string_pretty(&expected)? + "\n")?;
     println!(
-        "benchmark archive: {dossiers} dossiers, {} scans under {}",
-        dossiers * 5,
-        root.display()
+        "synthetic archive: {dossiers} dossiers under {}, seed {seed}, {} planted defects listed in {}",
+        root.display(),
+        expected.len(),
+        listing.display()
     );
     Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("--bench") {
-        let out = PathBuf::from(
-            args.get(1)
-                .ok_or("usage: gen_fixtures --bench OUT DOSSIERS")?,
-        );
+    if args.first().map(String::as_str) == Some("--archive") {
+        let usage = "usage: gen_fixtures --archive OUT DOSSIERS [SEED] [DEFECT_RATE]";
+        let out = PathBuf::from(args.get(1).ok_or(usage)?);
         let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
-        return write_bench(&out, n);
+        let seed: u64 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1);
+        let rate: f64 = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(0.0);
+        return write_synthetic(&out, n, seed, rate);
     }
     let out = PathBuf::from(args.first().cloned().unwrap_or_else(|| "fixtures".into()));
 

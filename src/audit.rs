@@ -65,21 +65,45 @@ pub struct Options {
 }
 
 /// A progress bar on stderr for long runs; a no-op unless asked for and stderr is a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
+/// With `DANGAN_TIMINGS` set in the environment, each phase's wall time goes to stderr (for
+/// profiling and the benchmark).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    timings: Option<std::sync::Mutex<(&'static str, std::time::Instant)>>,
+}
 
 impl Progress {
     fn new(on: bool) -> Self {
         use std::io::IsTerminal;
+        let timings = std::env::var_os("DANGAN_TIMINGS")
+            .map(|_| std::sync::Mutex::new(("开始", std::time::Instant::now())));
         if !on || !std::io::stderr().is_terminal() {
-            return Progress(None);
+            return Progress { bar: None, timings };
         }
         let pb = indicatif::ProgressBar::new_spinner();
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
-        Progress(Some(pb))
+        Progress {
+            bar: Some(pb),
+            timings,
+        }
+    }
+
+    fn lap(&self, next: &'static str) {
+        if let Some(t) = &self.timings
+            && let Ok(mut t) = t.lock()
+        {
+            eprintln!(
+                "timing: {:<12} {:>9.1} ms",
+                t.0,
+                t.1.elapsed().as_secs_f64() * 1000.0
+            );
+            *t = (next, std::time::Instant::now());
+        }
     }
 
     fn phase(&self, message: &'static str, total: Option<u64>) {
-        if let Some(pb) = &self.0 {
+        self.lap(message);
+        if let Some(pb) = &self.bar {
             let style = match total {
                 Some(n) => {
                     pb.set_length(n);
@@ -98,7 +122,7 @@ impl Progress {
     }
 
     fn tick(&self) {
-        if let Some(pb) = &self.0 {
+        if let Some(pb) = &self.bar {
             pb.inc(1);
         }
     }
@@ -106,7 +130,8 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(pb) = &self.0 {
+        self.lap("");
+        if let Some(pb) = &self.bar {
             pb.finish_and_clear();
         }
     }
@@ -384,6 +409,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         resumes.extend(book.resume_entries);
     }
 
+    progress.phase("连接台账与档案", None);
     let mut people = join(config, &archive.dossiers, &ledger);
     let orphan_resumes = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
     let mut person_of_dossier = vec![None; archive.dossiers.len()];

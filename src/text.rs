@@ -14,6 +14,10 @@ use unicode_normalization::UnicodeNormalization;
 /// The middle dot of minority names (阿依古丽·买买提) is kept; the variants people type for it
 /// (・ ･ • ‧) are folded into `·` so that the same name typed twice compares equal.
 pub fn normalize(s: &str) -> String {
+    // ASCII is already in NFKC: only the white space goes.
+    if s.is_ascii() {
+        return s.chars().filter(|c| !c.is_whitespace()).collect();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.nfkc() {
         match c {
