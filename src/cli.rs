@@ -276,16 +276,24 @@ fn run_audit(args: AuditArgs) -> ExitCode {
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let archive = &args.scope.archive;
-    let text = match args.format {
-        Format::Human => report::human::render(&result, color),
-        Format::Json => report::json::render(&result),
-        Format::Sarif => report::sarif::render(&result, &config, archive),
-        Format::Junit => report::junit::render(&result),
-        Format::Github => report::github::render(&result, archive),
+    // The report is written as it is produced (the JSON of a large archive is large).
+    let produce = |w: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Json => report::json::write(&result, w),
+            Format::Human => w.write_all(report::human::render(&result, color).as_bytes()),
+            Format::Sarif => {
+                w.write_all(report::sarif::render(&result, &config, archive).as_bytes())
+            }
+            Format::Junit => w.write_all(report::junit::render(&result).as_bytes()),
+            Format::Github => w.write_all(report::github::render(&result, archive).as_bytes()),
+        }
     };
     let written = match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
+        Some(path) => write_atomic_with(path, produce),
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            produce(&mut out).and_then(|()| out.flush())
+        }
     };
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
@@ -321,11 +329,28 @@ fn inside(path: &Path, dir: &Path) -> bool {
 
 /// Write to a temporary name beside the target, then rename: no half-written report.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+fn write_atomic_with(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".dangan-tmp");
     let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    let result = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = std::io::BufWriter::new(f);
+        produce(&mut w)?;
+        w.flush()
+    });
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }
 
 pub fn list_rules(c: &Config) -> String {

@@ -124,13 +124,23 @@ impl LedgerRow {
 /// One line of a resume.
 #[derive(Debug, Clone)]
 pub struct ResumeEntry {
-    pub location: Location,
+    pub sheet: SheetRef,
+    /// Zero-based row and column of the entry's date cell.
+    pub row: u32,
+    pub col: u32,
     pub start: Result<DateValue, (String, Invalid)>,
     pub end: Result<RangeEnd, (String, Invalid)>,
     pub text: String,
     /// The person it belongs to, for resume sheets outside a dossier.
     pub name: Option<String>,
     pub id_number: Option<String>,
+}
+
+impl ResumeEntry {
+    /// `简历.xlsx 简历!A5`: the entry's date cell.
+    pub fn location(&self) -> Location {
+        self.sheet.at(self.row, self.col)
+    }
 }
 
 /// What one spreadsheet file held.
@@ -225,70 +235,111 @@ fn read_inner(
         wb.problem = Some("空文件（0 字节）".into());
         return wb;
     }
-    let sheets = match load_sheets(&file.path, &file.ext) {
-        Ok((sheets, problem)) => {
-            wb.problem = problem;
-            sheets
-        }
-        Err(problem) => {
-            wb.problem = Some(problem);
-            return wb;
-        }
+    let mut parser = Parser {
+        config,
+        headers,
+        bounds,
+        folder_branch,
+        file: Arc::from(file.rel.as_str()),
+        wb: &mut wb,
+        sheet: None,
+        state: State::Skip,
     };
-    let file_rel: Arc<str> = Arc::from(file.rel.as_str());
-    for SheetRows { name, rows } in &sheets {
-        let sheet = SheetRef {
-            file: file_rel.clone(),
-            sheet: Arc::from(name.as_str()),
-        };
-        let Some((h, kind)) = find_header(rows, headers, config) else {
-            continue;
-        };
-        wb.recognised = true;
-        let data_rows = rows.iter().skip(h + 1);
-        match kind {
-            HeaderKind::Ledger(cols) => {
-                wb.has_ledger = true;
-                for (row, cells) in data_rows {
-                    if let Some(lr) = ledger_row(cells, &cols, config, &sheet, *row, 0, bounds) {
-                        wb.ledger_rows.push(LedgerRow {
-                            folder_branch: folder_branch.map(str::to_string),
-                            ..lr
-                        });
-                    }
-                }
-            }
-            HeaderKind::Resume(cols) => {
-                for (row, cells) in data_rows {
-                    if let Some(e) = resume_entry(cells, &cols, config, &sheet, *row, 0, bounds) {
-                        wb.resume_entries.push(e);
-                    }
-                }
-            }
-        }
+    if let Err(problem) = stream_sheets(&file.path, &file.ext, &mut parser) {
+        wb.problem = Some(problem);
     }
     wb
+}
+
+/// Receives a workbook row by row, sheet by sheet.
+trait RowSink {
+    fn start(&mut self, sheet: &str);
+    fn row(&mut self, row: u32, cells: &[Data]);
+    /// A sheet could not be read to its end.
+    fn problem(&mut self, problem: String);
+}
+
+enum State {
+    /// Looking for a header among the first rows; holds how many non-empty rows were seen.
+    Seeking(usize),
+    Ledger(Vec<(usize, usize)>),
+    Resume(Vec<(usize, Column)>),
+    Skip,
+}
+
+/// Turns rows into ledger rows and resume entries as they stream by: nothing of a sheet is
+/// held but the row being read.
+struct Parser<'a> {
+    config: &'a Config,
+    headers: &'a HeaderIndex,
+    bounds: DateBounds,
+    folder_branch: Option<&'a str>,
+    file: Arc<str>,
+    wb: &'a mut Workbook,
+    sheet: Option<SheetRef>,
+    state: State,
+}
+
+impl RowSink for Parser<'_> {
+    fn start(&mut self, sheet: &str) {
+        self.sheet = Some(SheetRef {
+            file: self.file.clone(),
+            sheet: Arc::from(sheet),
+        });
+        self.state = State::Seeking(0);
+    }
+
+    fn row(&mut self, row: u32, cells: &[Data]) {
+        let Some(sheet) = &self.sheet else { return };
+        match &mut self.state {
+            State::Seeking(seen) => {
+                *seen += 1;
+                match header_of(cells, self.headers, self.config) {
+                    Some(HeaderKind::Ledger(cols)) => {
+                        self.wb.recognised = true;
+                        self.wb.has_ledger = true;
+                        self.state = State::Ledger(cols);
+                    }
+                    Some(HeaderKind::Resume(cols)) => {
+                        self.wb.recognised = true;
+                        self.state = State::Resume(cols);
+                    }
+                    None if *seen >= HEADER_SCAN_ROWS => self.state = State::Skip,
+                    None => {}
+                }
+            }
+            State::Ledger(cols) => {
+                if let Some(lr) = ledger_row(cells, cols, self.config, sheet, row, 0, self.bounds) {
+                    self.wb.ledger_rows.push(LedgerRow {
+                        folder_branch: self.folder_branch.map(str::to_string),
+                        ..lr
+                    });
+                }
+            }
+            State::Resume(cols) => {
+                if let Some(e) = resume_entry(cells, cols, self.config, sheet, row, 0, self.bounds)
+                {
+                    self.wb.resume_entries.push(e);
+                }
+            }
+            State::Skip => {}
+        }
+    }
+
+    fn problem(&mut self, problem: String) {
+        self.wb.problem = Some(problem);
+    }
 }
 
 /// Columns beyond this are not read: a ledger has a few dozen, and a stray value far to the
 /// right must not make the reader allocate a sheet-wide grid.
 const MAX_COLS: u32 = 1024;
 
-/// The non-empty rows of a sheet: (zero-based row, cells indexed by zero-based column).
-struct SheetRows {
-    name: String,
-    rows: Vec<(u32, Vec<Data>)>,
-}
-
-/// Read every sheet. An .xlsx is streamed cell by cell, so its memory follows the cells that
-/// hold something, never the sheet's used range; .xls (at most 65,536 × 256) and .ods go
-/// through calamine's ranges. Returns the sheets and a problem with one sheet, if any.
-fn load_sheets(
-    path: &std::path::Path,
-    ext: &str,
-) -> Result<(Vec<SheetRows>, Option<String>), String> {
-    let mut out = Vec::new();
-    let mut problem = None;
+/// Stream every sheet's non-empty rows (cells indexed by zero-based column) into `sink`. An
+/// .xlsx is read cell by cell, so memory follows the row being read, never the sheet's used
+/// range; .xls (at most 65,536 × 256) and .ods go through calamine's ranges. An error that
+/// stops the whole file is returned; one that stops a sheet goes to the sink.
+fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> Result<(), String> {
     let mut head = [0u8; 8];
     let ole = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
@@ -297,84 +348,82 @@ fn load_sheets(
     if ole && matches!(ext, "xlsx" | "xlsm") {
         // An OLE container named .xlsx: an encrypted workbook, or an .xls renamed.
         let opened: Result<calamine::Xls<_>, _> = calamine::open_workbook(path);
-        let mut book = match opened {
-            Ok(b) => b,
-            Err(_) => {
-                return Err("表格设有打开密码（加密），无法读取：请去掉密码后另存为 .xlsx".into());
-            }
-        };
+        let mut book = opened.map_err(|_| {
+            "表格设有打开密码（加密），无法读取：请去掉密码后另存为 .xlsx".to_string()
+        })?;
         for name in book.sheet_names() {
-            if let Ok(range) = book.worksheet_range(&name) {
-                out.push(range_rows(name, &range));
+            match book.worksheet_range(&name) {
+                Ok(range) => range_rows(&name, &range, sink),
+                Err(e) => sink.problem(format!("工作表“{name}”无法读取：{e}")),
             }
         }
-        return Ok((out, problem));
+        return Ok(());
     }
     if matches!(ext, "xlsx" | "xlsm") {
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
             .map_err(|e: calamine::XlsxError| describe_open_error(&calamine::Error::Xlsx(e)))?;
         for name in book.sheet_names() {
-            let mut grid: std::collections::BTreeMap<u32, Vec<Data>> =
-                std::collections::BTreeMap::new();
+            sink.start(&name);
+            let mut current: Option<u32> = None;
+            let mut row: Vec<Data> = Vec::new();
             let read = (|| -> Result<(), calamine::XlsxError> {
                 let mut cells = book.worksheet_cells_reader(&name)?;
                 while let Some(cell) = cells.next_cell()? {
                     let (r, c) = cell.get_position();
-                    let value: Data = cell.get_value().clone().into();
-                    if c >= MAX_COLS || matches!(value, Data::Empty) {
+                    if c >= MAX_COLS || matches!(cell.get_value(), calamine::DataRef::Empty) {
                         continue;
                     }
-                    let row = grid.entry(r).or_default();
+                    if current != Some(r) {
+                        if let Some(prev) = current {
+                            sink.row(prev, &row);
+                        }
+                        row.clear();
+                        current = Some(r);
+                    }
                     if row.len() <= c as usize {
                         row.resize(c as usize + 1, Data::Empty);
                     }
-                    row[c as usize] = value;
+                    row[c as usize] = cell.get_value().clone().into();
                 }
                 Ok(())
             })();
-            if let Err(e) = read {
-                problem = Some(format!("工作表“{name}”无法读取：{e}"));
-                continue;
+            if let Some(prev) = current {
+                sink.row(prev, &row);
             }
-            out.push(SheetRows {
-                name,
-                rows: grid.into_iter().collect(),
-            });
+            if let Err(e) = read {
+                sink.problem(format!("工作表“{name}”无法读取：{e}"));
+            }
         }
-        return Ok((out, problem));
+        return Ok(());
     }
     let mut book = open_workbook_auto(path).map_err(|e| describe_open_error(&e))?;
     for name in book.sheet_names() {
-        let range = match book.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                problem = Some(format!("工作表“{name}”无法读取：{e}"));
-                continue;
-            }
-        };
-        out.push(range_rows(name, &range));
+        match book.worksheet_range(&name) {
+            Ok(range) => range_rows(&name, &range, sink),
+            Err(e) => sink.problem(format!("工作表“{name}”无法读取：{e}")),
+        }
     }
-    Ok((out, problem))
+    Ok(())
 }
 
-fn range_rows(name: String, range: &calamine::Range<Data>) -> SheetRows {
+fn range_rows(name: &str, range: &calamine::Range<Data>, sink: &mut dyn RowSink) {
+    sink.start(name);
     let (row0, col0) = range.start().unwrap_or((0, 0));
-    let rows = range
-        .rows()
-        .enumerate()
-        .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)))
-        .map(|(r, cells)| {
-            let mut v = vec![Data::Empty; col0.min(MAX_COLS) as usize];
-            v.extend(
-                cells
-                    .iter()
-                    .take(MAX_COLS.saturating_sub(col0) as usize)
-                    .cloned(),
-            );
-            (row0 + r as u32, v)
-        })
-        .collect();
-    SheetRows { name, rows }
+    let mut v: Vec<Data> = Vec::new();
+    for (r, cells) in range.rows().enumerate() {
+        if cells.iter().all(|c| matches!(c, Data::Empty)) {
+            continue;
+        }
+        v.clear();
+        v.resize(col0.min(MAX_COLS) as usize, Data::Empty);
+        v.extend(
+            cells
+                .iter()
+                .take(MAX_COLS.saturating_sub(col0) as usize)
+                .cloned(),
+        );
+        sink.row(row0 + r as u32, &v);
+    }
 }
 
 /// A reason a person can act on, with the reader's own words after it.
@@ -397,52 +446,47 @@ enum HeaderKind {
     Resume(Vec<(usize, Column)>),
 }
 
-fn find_header(
-    rows: &[(u32, Vec<Data>)],
-    idx: &HeaderIndex,
-    config: &Config,
-) -> Option<(usize, HeaderKind)> {
-    for (r, (_, cells)) in rows.iter().take(HEADER_SCAN_ROWS).enumerate() {
-        let mut ledger: Vec<(usize, usize)> = Vec::new();
-        let mut resume: Vec<(usize, Column)> = Vec::new();
-        for (c, cell) in cells.iter().enumerate() {
-            let Data::String(s) = cell else { continue };
-            let h = normalize_header(s);
-            if h.is_empty() {
-                continue;
-            }
-            if let Some(&f) = idx.ledger.get(&h)
-                && !ledger.iter().any(|&(_, g)| g == f)
-            {
-                ledger.push((c, f));
-            }
-            if let Some(&col) = idx.resume.get(&h)
-                && !resume.iter().any(|&(_, k)| k == col)
-            {
-                resume.push((c, col));
+/// The header a row is, if it is one.
+fn header_of(cells: &[Data], idx: &HeaderIndex, config: &Config) -> Option<HeaderKind> {
+    let mut ledger: Vec<(usize, usize)> = Vec::new();
+    let mut resume: Vec<(usize, Column)> = Vec::new();
+    for (c, cell) in cells.iter().enumerate() {
+        let Data::String(s) = cell else { continue };
+        let h = normalize_header(s);
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(&f) = idx.ledger.get(&h)
+            && !ledger.iter().any(|&(_, g)| g == f)
+        {
+            ledger.push((c, f));
+        }
+        if let Some(&col) = idx.resume.get(&h)
+            && !resume.iter().any(|&(_, k)| k == col)
+        {
+            resume.push((c, col));
+        }
+    }
+    let has_name = ledger.iter().any(|&(_, f)| f == config.name_field);
+    let dates = ledger
+        .iter()
+        .filter(|&&(_, f)| {
+            config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field
+        })
+        .count();
+    if has_name && dates >= 2 {
+        return Some(HeaderKind::Ledger(ledger));
+    }
+    let has = |k: Column| resume.iter().any(|&(_, c)| c == k);
+    let dated = has(Column::ResumeSpan) || (has(Column::ResumeStart) && has(Column::ResumeEnd));
+    if dated && has(Column::ResumeDescription) {
+        // A resume sheet outside a dossier carries name (and ID) columns too.
+        for (c, f) in ledger {
+            if f == config.name_field || Some(f) == config.id_field {
+                resume.push((c, Column::Field(f)));
             }
         }
-        let has_name = ledger.iter().any(|&(_, f)| f == config.name_field);
-        let dates = ledger
-            .iter()
-            .filter(|&&(_, f)| {
-                config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field
-            })
-            .count();
-        if has_name && dates >= 2 {
-            return Some((r, HeaderKind::Ledger(ledger)));
-        }
-        let has = |k: Column| resume.iter().any(|&(_, c)| c == k);
-        let dated = has(Column::ResumeSpan) || (has(Column::ResumeStart) && has(Column::ResumeEnd));
-        if dated && has(Column::ResumeDescription) {
-            // A resume sheet outside a dossier carries name (and ID) columns too.
-            for (c, f) in ledger {
-                if f == config.name_field || Some(f) == config.id_field {
-                    resume.push((c, Column::Field(f)));
-                }
-            }
-            return Some((r, HeaderKind::Resume(resume)));
-        }
+        return Some(HeaderKind::Resume(resume));
     }
     None
 }
@@ -645,7 +689,9 @@ fn resume_entry(
         (start, end, si)
     };
     Some(ResumeEntry {
-        location: sheet.at(row, col0 + at as u32),
+        sheet: sheet.clone(),
+        row,
+        col: col0 + at as u32,
         start,
         end,
         text,

@@ -14,7 +14,8 @@ struct Report<'a> {
     dossiers: &'a [DossierReport],
 }
 
-pub fn render(result: &AuditResult) -> String {
+/// Write the report (pretty-printed, ending in a newline) as it is serialised.
+pub fn write(result: &AuditResult, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let report = Report {
         version: 1,
         as_of: result.as_of.to_string(),
@@ -22,8 +23,6 @@ pub fn render(result: &AuditResult) -> String {
         findings: &result.findings,
         dossiers: &result.dossiers,
     };
-    let mut s =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")
 }

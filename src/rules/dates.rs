@@ -68,7 +68,7 @@ pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     Some(p),
                     Some("resume".into()),
                     None,
-                    Some(entry.location.clone()),
+                    Some(entry.location()),
                     &[
                         ("field", "简历起止时间"),
                         ("value", raw),

@@ -125,14 +125,16 @@ pub fn unmatched_row(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 
 pub fn unmatched_resume(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     // One finding per (sheet, name), at the first row.
-    let mut groups: Vec<(&Location, String, usize)> = Vec::new();
+    let mut groups: Vec<(Location, String, usize)> = Vec::new();
     for &e in ctx.orphan_resumes {
         let entry = &ctx.resumes[e];
         let name = entry.name.clone().unwrap_or_default();
-        let same = |l: &Location| l.file == entry.location.file && l.sheet == entry.location.sheet;
+        let same = |l: &Location| {
+            *l.file == *entry.sheet.file && l.sheet.as_deref() == Some(&*entry.sheet.sheet)
+        };
         match groups.iter_mut().find(|(l, n, _)| same(l) && *n == name) {
             Some(g) => g.2 += 1,
-            None => groups.push((&entry.location, name, 1)),
+            None => groups.push((entry.location(), name, 1)),
         }
     }
     for (loc, name, rows) in groups {

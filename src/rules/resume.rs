@@ -95,7 +95,7 @@ pub fn gap(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     Some(p),
                     Some("resume".into()),
                     None,
-                    Some(entry.location.clone()),
+                    Some(entry.location()),
                     &[
                         ("prev_end", &month_text(latest)),
                         ("next_start", &s.start_text),
@@ -118,7 +118,7 @@ pub fn overlap(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     Some(p),
                     Some("resume".into()),
                     None,
-                    Some(entry.location.clone()),
+                    Some(entry.location()),
                     &[
                         ("text", &entry.text),
                         ("start", &s.start_text),
@@ -139,7 +139,7 @@ pub fn reversed(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 Some(p),
                 Some("resume".into()),
                 None,
-                Some(entry.location.clone()),
+                Some(entry.location()),
                 &[
                     ("text", &entry.text),
                     ("start", &s.start_text),
