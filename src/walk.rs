@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::text::decode_name;
@@ -95,14 +96,59 @@ pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
         ));
     }
     std::fs::read_dir(root)?;
+    // The root's own entries first (branches, loose files), then every branch in parallel.
+    let top = walk_from(root, root, 0, String::new(), Some(1), ignore);
+    let branches: Vec<(PathBuf, String)> = std::fs::read_dir(root)?
+        .filter_map(Result::ok)
+        .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+        .filter_map(|e| {
+            let file_name = e.file_name();
+            let name = decode_name(&file_name).0.into_owned();
+            (!ignore.skips(&name)).then(|| (e.path(), name))
+        })
+        .collect();
+    let mut branches = branches;
+    branches.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    let parts: Vec<Archive> = branches
+        .par_iter()
+        .map(|(path, name)| walk_from(root, path, 1, name.clone(), None, ignore))
+        .collect();
     let mut archive = Archive {
         root: root.to_path_buf(),
-        ..Archive::default()
+        ..top
     };
-    let mut branch = String::new();
+    for part in parts {
+        let offset = archive.dossiers.len();
+        archive.dossiers.extend(part.dossiers);
+        archive.loose.extend(part.loose);
+        archive.ignored += part.ignored;
+        archive
+            .problems
+            .extend(part.problems.into_iter().map(|p| WalkProblem {
+                dossier: p.dossier.map(|d| d + offset),
+                ..p
+            }));
+    }
+    archive
+        .loose
+        .sort_by(|a, b| a.rel.split('/').cmp(b.rel.split('/')));
+    Ok(archive)
+}
+
+/// Walk `start` (at `depth_offset` below the root: 0 for the root, 1 for a branch folder).
+fn walk_from(
+    root: &Path,
+    start: &Path,
+    depth_offset: usize,
+    mut branch: String,
+    max_depth: Option<usize>,
+    ignore: &Ignore<'_>,
+) -> Archive {
+    let mut archive = Archive::default();
     let mut current: Option<usize> = None;
-    let mut walker = WalkDir::new(root)
+    let mut walker = WalkDir::new(start)
         .min_depth(1)
+        .max_depth(max_depth.unwrap_or(usize::MAX))
         .follow_links(true)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()))
         .into_iter();
@@ -110,7 +156,7 @@ pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let depth = err.depth();
+                let depth = err.depth() + depth_offset;
                 let rel = err
                     .path()
                     .map(|p| rel_path(root, p))
@@ -131,7 +177,7 @@ pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
                 continue;
             }
         };
-        let depth = entry.depth();
+        let depth = entry.depth() + depth_offset;
         let (name, _) = decode_name(entry.file_name());
         if ignore.skips(&name) {
             archive.ignored += 1;
@@ -183,7 +229,7 @@ pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
             }
         }
     }
-    Ok(archive)
+    archive
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {
