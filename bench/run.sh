@@ -43,6 +43,6 @@ find "$dir" -type f -print0 | xargs -0 cat > /dev/null
 floor_end=$(date +%s.%N)
 awk -v a="$floor_start" -v b="$floor_end" -v f="$files" 'BEGIN { printf "%-12s wall %6.2f s  %9.0f files/s  (find | xargs cat: read every byte once)\n", "floor", b-a, f/(b-a) }'
 cargo build --quiet --release --example calamine_floor
-./target/release/examples/calamine_floor "$dir/发展党员工作台账.xlsx"
+for book in "$dir"/*.xlsx; do ./target/release/examples/calamine_floor "$book"; done
 DANGAN_TIMINGS=1 ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never 2>&1 | grep timing
 python3 -c "import json; d=json.load(open('/tmp/dangan-bench.json')); print('findings:', d['summary']['findings'], 'pages:', d['summary']['pages'])"

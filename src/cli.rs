@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use crate::audit::{AuditResult, audit};
 use crate::config::{self, Config};
 use crate::finding::Severity;
-use crate::report;
+use crate::report::{self, write_atomic, write_atomic_with};
 use crate::triage::{self, Waivers};
 
 #[derive(Parser, Debug)]
@@ -324,32 +324,6 @@ fn inside(path: &Path, dir: &Path) -> bool {
     match parent.canonicalize() {
         Ok(p) => p.starts_with(&dir),
         Err(_) => false,
-    }
-}
-
-/// Write to a temporary name beside the target, then rename: no half-written report.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomic_with(path, |w| w.write_all(bytes))
-}
-
-fn write_atomic_with(
-    path: &Path,
-    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".dangan-tmp");
-    let tmp = PathBuf::from(tmp);
-    let result = std::fs::File::create(&tmp).and_then(|f| {
-        let mut w = std::io::BufWriter::new(f);
-        produce(&mut w)?;
-        w.flush()
-    });
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
     }
 }
 

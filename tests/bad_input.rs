@@ -1,18 +1,13 @@
 //! Bad input: every case gets a clear finding or error naming the file, and the run goes on.
 
+mod common;
+use common::{AS_OF, copy_tree, fixture};
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-const AS_OF: &str = "2026-11-28";
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
 
 /// A well-formed one-page PDF (a fixture's), made unique by a trailing comment.
 fn pdf(tag: &str) -> Vec<u8> {
@@ -20,18 +15,6 @@ fn pdf(tag: &str) -> Vec<u8> {
         .expect("fixture pdf");
     b.extend_from_slice(format!("% {tag}\n").as_bytes());
     b
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).min_depth(1) {
-        let entry = entry.expect("walk");
-        let dest = to.join(entry.path().strip_prefix(from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
 }
 
 /// A copy of the clean archive to spoil.

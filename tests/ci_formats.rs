@@ -1,17 +1,12 @@
 //! Output for CI: SARIF, JUnit, GitHub annotations; baselines, waivers and --since.
 
+mod common;
+use common::{AS_OF, copy_tree, fixture};
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-const AS_OF: &str = "2026-11-28";
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
 
 fn run(args: &[&str], archive: &Path) -> (i32, String, String) {
     let out = Command::cargo_bin("dangan")
@@ -197,18 +192,6 @@ fn github_annotations() {
         "{l}"
     );
     assert!(!l.contains('\n'));
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).min_depth(1) {
-        let entry = entry.expect("walk");
-        let dest = to.join(entry.path().strip_prefix(from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
 }
 
 #[test]

@@ -3,17 +3,14 @@
 //! The JSON of each archive is compared with `tests/expected/NAME.json`; after a deliberate
 //! change, regenerate them with `DANGAN_BLESS=1 cargo test` and review the diff.
 
+mod common;
+use common::{AS_OF, copy_tree, fixture, root};
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-const AS_OF: &str = "2026-11-28";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn dangan() -> Command {
     let mut c = Command::cargo_bin("dangan").expect("binary built");
@@ -34,10 +31,6 @@ fn audit_json(archive: &Path, extra: &[&str]) -> (i32, Value) {
     let json: Value =
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}"));
     (out.status.code().unwrap_or(-1), json)
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("fixtures").join(name)
 }
 
 fn findings(json: &Value) -> &Vec<Value> {
@@ -663,19 +656,6 @@ fn symlink_loops_gbk_names_and_broken_links_are_handled() {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).min_depth(1) {
-        let entry = entry.expect("walk fixture");
-        let rel = entry.path().strip_prefix(from).expect("prefix");
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
-}
 
 /// Paths, sizes, modification times and contents of every file below `dir`.
 fn tree_digest(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime, Vec<u8>)> {

@@ -1,21 +1,14 @@
 //! `--report-dir`: per-branch workbooks and pages, the committee summary, privacy.
 
+mod common;
+use common::{AS_OF, fixture};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, open_workbook_auto};
 use serde_json::Value;
-
-const AS_OF: &str = "2026-11-28";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("fixtures").join(name)
-}
 
 /// Audit with --report-dir; returns the JSON report.
 fn report(archive: &Path, dir: &Path, extra: &[&str]) -> Value {

@@ -14,6 +14,7 @@ use crate::finding::{Finding, Severity};
 use crate::idnum;
 use crate::rating::{BranchRating, rate};
 use crate::report::html::{esc, file_stem, page};
+use crate::report::write_atomic;
 
 /// How names and numbers are shown.
 #[derive(Debug, Clone, Copy)]
@@ -40,14 +41,6 @@ impl Privacy {
 }
 
 const UNASSIGNED: &str = "（未归属支部）";
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".dangan-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
 
 fn save(wb: &mut Workbook, path: &Path) -> std::io::Result<()> {
     let bytes = wb.save_to_buffer().map_err(std::io::Error::other)?;

@@ -7,20 +7,13 @@ use std::fmt::Write;
 use crate::audit::AuditResult;
 use crate::finding::{Finding, Severity};
 
+/// XML text: the HTML escapes, without the control characters XML 1.0 forbids.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let clean: String = s
+        .chars()
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\n' | '\r' | '\t'))
+        .collect();
+    crate::report::html::esc(&clean)
 }
 
 fn case_name(f: &Finding) -> String {
