@@ -14,10 +14,11 @@ use crate::inspect::{FileFormat, Inspection, content_hash, inspect};
 use crate::join::{attach_resumes, join};
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook, read_workbook};
 use crate::rules::{self, Context, Unreadable};
+use crate::shard::{Shard, ShardData};
 use crate::walk::{Ignore, describe_io, walk};
 
 /// Counts for the report header.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub dossiers: usize,
     pub ledger_rows: usize,
@@ -28,16 +29,16 @@ pub struct Summary {
     pub unknown_resolution: usize,
     pub findings: Counts,
     /// What `--since` kept in scope (absent without it).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     /// What `--baseline` matched (absent without it).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineCounts>,
     /// Findings covered by a waiver: shown, not counted above.
     pub waived: usize,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Scope {
     pub since: String,
     /// People whose application or admission falls on or after `since`, or whose dates are
@@ -46,7 +47,7 @@ pub struct Scope {
     pub people_out_of_scope: usize,
 }
 
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct BaselineCounts {
     /// Findings already in the baseline: not reported.
     pub known: usize,
@@ -62,6 +63,8 @@ pub struct Options {
     pub since: Option<Date>,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// Audit only this shard's branches.
+    pub shard: Option<Shard>,
 }
 
 /// A progress bar on stderr for long runs; a no-op unless asked for and stderr is a terminal.
@@ -137,7 +140,7 @@ impl Drop for Progress {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     pub error: usize,
     pub warning: usize,
@@ -177,10 +180,12 @@ pub struct AuditResult {
     /// Everyone in scope, with the ledger facts the committee's statistics need. Personal
     /// data: used by `--report-dir`, never printed in the JSON report.
     pub people: Vec<PersonFacts>,
+    /// Set in a sharded run: what the merge needs from this shard.
+    pub shard: Option<ShardData>,
 }
 
 /// One person as the statistics see them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PersonFacts {
     pub index: usize,
     pub branch: String,
@@ -199,7 +204,7 @@ pub struct PersonFacts {
 }
 
 /// A dossier as found: who, what stage, and each file with what was seen inside it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DossierReport {
     pub dossier: String,
     pub branch: String,
@@ -209,7 +214,7 @@ pub struct DossierReport {
     pub files: Vec<FileReport>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileReport {
     pub file: String,
     /// The document key the file was classified as.
@@ -242,7 +247,9 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         names: &config.ignore_names,
         prefixes: &config.ignore_prefixes,
     };
-    let archive = walk(root, &ignore).map_err(|e| ArchiveError {
+    let shard = options.shard;
+    let owns = |branch: &str| shard.is_none_or(|s| s.owns(branch));
+    let archive = walk(root, &ignore, &owns).map_err(|e| ArchiveError {
         path: root.display().to_string(),
         detail: describe_io(&e),
     })?;
@@ -295,7 +302,13 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             look(f)
         })
         .collect();
-    let duplicate_groups = duplicates(&archive);
+    // A shard cannot see the other shards' files: it fingerprints its own, and the merge
+    // finds the duplicates.
+    let duplicate_groups = if shard.is_some() {
+        Vec::new()
+    } else {
+        duplicates(&archive)
+    };
 
     // Spreadsheets: loose ones may be ledgers or resume sheets; a dossier's own spreadsheet
     // that names no other document may be that person's resume.
@@ -410,8 +423,30 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     }
 
     progress.phase("连接台账与档案", None);
+    for (i, row) in ledger.iter_mut().enumerate() {
+        row.seq = i;
+    }
+    // In a shard, the rows of other shards' branches are kept aside: they are not this shard's
+    // people, but an ID number they share with a row here is still a repeat.
+    let (ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = ledger
+        .into_iter()
+        .partition(|r| owns(crate::join::row_branch(r, config).unwrap_or_default()));
     let mut people = join(config, &archive.dossiers, &ledger);
-    let orphan_resumes = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
+    let mut orphan_resumes = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
+    if shard.is_some() {
+        // A resume row of another shard's person is that shard's to check.
+        let theirs = |e: &ResumeEntry| {
+            foreign_rows.iter().any(|r| {
+                let id = r.text(config.id_field).map(crate::idnum::normalize);
+                let name = r.text(Some(config.name_field)).map(crate::text::normalize);
+                (e.id_number.is_some() && id == e.id_number.as_deref().map(crate::idnum::normalize))
+                    || (e.id_number.is_none()
+                        && name.is_some()
+                        && name == e.name.as_deref().map(crate::text::normalize))
+            })
+        };
+        orphan_resumes.retain(|&i| !theirs(&resumes[i]));
+    }
     let mut person_of_dossier = vec![None; archive.dossiers.len()];
     let mut person_of_row = vec![None; ledger.len()];
     for (i, p) in people.iter().enumerate() {
@@ -440,6 +475,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         inspections: &inspections,
         loose_inspections: &loose_inspections,
         duplicate_groups: &duplicate_groups,
+        foreign_rows: &foreign_rows,
     };
     progress.phase("核对规则", None);
     let mut findings = rules::run(&ctx);
@@ -528,13 +564,29 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             admitted: date(p.row, "admitted"),
         })
         .collect();
+    let shard_data = shard.map(|sh| ShardData {
+        shard: sh,
+        fingerprints: fingerprints(&archive, &classes, config, &people),
+        people: facts.clone(),
+    });
+    // Files at the root are seen by every shard; shard 0 counts them.
+    let root_files = archive
+        .loose
+        .iter()
+        .filter(|f| !f.rel.contains('/'))
+        .count();
+    let files = match shard {
+        Some(sh) if sh.index != 0 => archive.file_count() - root_files,
+        _ => archive.file_count(),
+    };
     Ok(AuditResult {
+        shard: shard_data,
         people: facts,
         as_of,
         summary: Summary {
             dossiers: archive.dossiers.len(),
             ledger_rows: ledger.len(),
-            files: archive.file_count(),
+            files,
             pages: inspections
                 .iter()
                 .flatten()
@@ -554,6 +606,45 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         findings,
         dossiers,
     })
+}
+
+/// Every dossier file's content hash, for the merge of a sharded run (reads every file).
+fn fingerprints(
+    archive: &crate::walk::Archive,
+    classes: &[Vec<Option<usize>>],
+    config: &Config,
+    people: &[crate::join::Person],
+) -> Vec<crate::shard::Fingerprint> {
+    let mut name_of = vec![String::new(); archive.dossiers.len()];
+    for p in people {
+        if let Some(d) = p.dossier {
+            name_of[d] = p.name.clone();
+        }
+    }
+    archive
+        .dossiers
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, dir)| {
+            let name = &name_of[d];
+            dir.files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.size > 0)
+                .filter_map(move |(i, f)| {
+                    let hash = content_hash(&f.path).ok()?;
+                    Some(crate::shard::Fingerprint {
+                        file: f.rel.clone(),
+                        dossier: dir.rel.clone(),
+                        branch: dir.branch.clone(),
+                        name: name.clone(),
+                        document: classes[d][i].map(|c| config.documents[c].key.clone()),
+                        size: f.size,
+                        hash: format!("{hash:032x}"),
+                    })
+                })
+        })
+        .collect()
 }
 
 /// Groups of byte-identical dossier files, each group in archive order as

@@ -44,6 +44,8 @@ pub enum Command {
     },
     /// 列出生效的规则（id、级别、类型、依据）
     Rules(RulesArgs),
+    /// 合并各分片（audit --shard K/N --format json）的结果，输出与一次完整审核相同
+    Merge(MergeArgs),
     /// 说明一条规则：做什么、参数、示例
     Explain {
         /// 规则 id，如 missing-document
@@ -76,12 +78,31 @@ pub struct ScopeArgs {
     /// 豁免文件（YAML）：经批准、有期限的例外，显示但不计入
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+    /// 只审核第 K 个分片（共 N 个，K 从 0 起）的支部；输出 JSON 供 dangan merge 合并
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 #[derive(clap::Args, Debug)]
-pub struct AuditArgs {
+pub struct MergeArgs {
+    /// 各分片的 JSON 报告
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub rules: RulesArgs,
+    /// 豁免文件（YAML）
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// 档案根目录（SARIF、GitHub 格式中的文件路径以它为基准；默认当前目录）
+    #[arg(long, value_name = "ARCHIVE", default_value = ".")]
+    pub archive: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// How and where a result is reported: shared by `audit` and `merge`.
+#[derive(clap::Args, Debug)]
+pub struct OutputArgs {
     /// 基线文件：只报告不在基线中的问题
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -100,6 +121,14 @@ pub struct AuditArgs {
     /// 有此级别及以上的问题时退出码为 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +167,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Audit(args) => run_audit(args),
+        Command::Merge(args) => run_merge(args),
         Command::Baseline { scope, output } => run_baseline(scope, &output),
         Command::Rules(args) => match load_rules(&args) {
             Ok(c) => {
@@ -186,6 +216,7 @@ fn audited(scope: &ScopeArgs) -> Result<(Config, AuditResult), ExitCode> {
         as_of: scope.as_of.unwrap_or_else(today),
         since: scope.since,
         progress: std::env::var_os("CI").is_none(),
+        shard: scope.shard,
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         eprintln!("错误：{e}");
@@ -235,36 +266,103 @@ fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
 }
 
 fn run_audit(args: AuditArgs) -> ExitCode {
-    if let Some(out) = &args.output
-        && let Err(code) = refuse_inside(out, &args.scope.archive)
+    let archive = &args.scope.archive;
+    for path in [
+        args.out.output.clone(),
+        args.out.report_dir.as_ref().map(|d| d.join("index.html")),
+    ]
+    .into_iter()
+    .flatten()
     {
-        return code;
+        if let Err(code) = refuse_inside(&path, archive) {
+            return code;
+        }
     }
-    let baseline = match &args.baseline {
-        Some(path) => match triage::Baseline::load(path) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                eprintln!("错误：{e}");
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
+    if args.scope.shard.is_some() && args.out.format != Format::Json {
+        eprintln!("错误：--shard 的结果要由 dangan merge 合并，请同时使用 --format json");
+        return ExitCode::from(2);
+    }
+    let baseline = match load_baseline(&args.out) {
+        Ok(b) => b,
+        Err(code) => return code,
     };
-    let (config, mut result) = match audited(&args.scope) {
+    let (config, result) = match audited(&args.scope) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if let Some(b) = &baseline {
+    report_result(&config, result, baseline.as_ref(), &args.out, archive)
+}
+
+fn run_merge(args: MergeArgs) -> ExitCode {
+    let config = match load_rules(&args.rules) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let baseline = match load_baseline(&args.out) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let mut shards = Vec::new();
+    for path in &args.shards {
+        let read = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                serde_json::from_slice::<crate::shard::ShardReport>(&b).map_err(|e| e.to_string())
+            });
+        match read {
+            Ok(r) => shards.push(r),
+            Err(e) => {
+                eprintln!("错误：无法读取分片报告 {}：{e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut result = match crate::shard::merge(&config, shards) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = &args.waivers {
+        match Waivers::load(path, &config) {
+            Ok(w) => triage::apply_waivers(&mut result, &w, &config),
+            Err(e) => {
+                eprintln!("{:?}", miette::Report::new(e));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    report_result(&config, result, baseline.as_ref(), &args.out, &args.archive)
+}
+
+fn load_baseline(out: &OutputArgs) -> Result<Option<triage::Baseline>, ExitCode> {
+    match &out.baseline {
+        Some(path) => triage::Baseline::load(path).map(Some).map_err(|e| {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }),
+        None => Ok(None),
+    }
+}
+
+/// Baseline, report directory, the report itself, the exit code: what `audit` and `merge`
+/// share once they have a result.
+fn report_result(
+    config: &Config,
+    mut result: AuditResult,
+    baseline: Option<&triage::Baseline>,
+    args: &OutputArgs,
+    archive: &Path,
+) -> ExitCode {
+    if let Some(b) = baseline {
         triage::apply_baseline(&mut result, b);
     }
     if let Some(dir) = &args.report_dir {
-        if let Err(code) = refuse_inside(&dir.join("index.html"), &args.scope.archive) {
-            return code;
-        }
         let privacy = report::dir::Privacy {
             show_id_numbers: args.show_id_numbers,
         };
-        match report::dir::write(dir, &config, &result, privacy) {
+        match report::dir::write(dir, config, &result, privacy) {
             Ok(files) => eprintln!("已写出 {} 个报告文件到 {}", files.len(), dir.display()),
             Err(e) => {
                 eprintln!("错误：无法写出报告到 {}：{e}", dir.display());
@@ -275,14 +373,13 @@ fn run_audit(args: AuditArgs) -> ExitCode {
     let color = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let archive = &args.scope.archive;
     // The report is written as it is produced (the JSON of a large archive is large).
     let produce = |w: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Json => report::json::write(&result, w),
             Format::Human => w.write_all(report::human::render(&result, color).as_bytes()),
             Format::Sarif => {
-                w.write_all(report::sarif::render(&result, &config, archive).as_bytes())
+                w.write_all(report::sarif::render(&result, config, archive).as_bytes())
             }
             Format::Junit => w.write_all(report::junit::render(&result).as_bytes()),
             Format::Github => w.write_all(report::github::render(&result, archive).as_bytes()),

@@ -33,7 +33,7 @@ impl Severity {
 }
 
 /// Where in a spreadsheet (or which file) a finding points.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct Location {
     pub file: String,
     pub sheet: Option<String>,
@@ -64,7 +64,7 @@ impl std::fmt::Display for Location {
 }
 
 /// One defect. Field order is the JSON order documented in the README.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
@@ -77,7 +77,7 @@ pub struct Finding {
     pub basis: String,
     pub location: Option<Location>,
     /// Set when an approved waiver covers this finding: shown, not counted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waived>,
     /// Position of the rule in the rule set, for a stable order; not printed.
     #[serde(skip)]
@@ -88,7 +88,7 @@ pub struct Finding {
 }
 
 /// Why a finding is accepted for now.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Waived {
     pub reason: String,
     pub approved_by: String,

@@ -62,7 +62,7 @@ pub fn name_from_folder(folder: &str) -> String {
     name
 }
 
-fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
+pub fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
     row.text(config.branch_field)
         .or(row.folder_branch.as_deref())
 }

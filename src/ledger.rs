@@ -91,6 +91,8 @@ pub struct LedgerRow {
     /// The branch folder the ledger sits in, when it sits in one (used when there is no
     /// branch column).
     pub folder_branch: Option<String>,
+    /// Position among all ledger rows of the archive (files in walk order, sheets, rows).
+    pub seq: usize,
 }
 
 impl LedgerRow {
@@ -611,6 +613,7 @@ fn ledger_row(
         row,
         values,
         folder_branch: None,
+        seq: 0,
     })
 }
 

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod rating;
 pub mod report;
 pub mod rules;
+pub mod shard;
 pub mod text;
 pub mod triage;
 pub mod walk;

@@ -65,6 +65,9 @@ pub struct Archive {
     pub problems: Vec<WalkProblem>,
     /// Files skipped as system files (Thumbs.db …), counted for the summary.
     pub ignored: usize,
+    /// In a sharded run, the dossier folders of the other shards' branches: (relative path,
+    /// folder name). Only their names are read, for ID numbers repeated across shards.
+    pub foreign_folders: Vec<(String, String)>,
 }
 
 impl Archive {
@@ -87,7 +90,11 @@ impl Ignore<'_> {
 }
 
 /// The archive root must be a readable directory: anything else is a usage error.
-pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
+pub fn walk(
+    root: &Path,
+    ignore: &Ignore<'_>,
+    owns: &(dyn Fn(&str) -> bool + Sync),
+) -> std::io::Result<Archive> {
     let meta = std::fs::metadata(root)?;
     if !meta.is_dir() {
         return Err(std::io::Error::new(
@@ -109,12 +116,32 @@ pub fn walk(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Archive> {
         .collect();
     let mut branches = branches;
     branches.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    let (branches, foreign): (Vec<_>, Vec<_>) =
+        branches.into_iter().partition(|(_, name)| owns(name));
+    let mut foreign_folders = Vec::new();
+    for (path, name) in &foreign {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            continue;
+        };
+        let mut folders: Vec<(String, String)> = entries
+            .filter_map(Result::ok)
+            .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
+            .map(|e| {
+                let folder = decode_name(&e.file_name()).0.into_owned();
+                (format!("{name}/{folder}"), folder)
+            })
+            .filter(|(_, folder)| !ignore.skips(folder))
+            .collect();
+        folders.sort();
+        foreign_folders.extend(folders);
+    }
     let parts: Vec<Archive> = branches
         .par_iter()
         .map(|(path, name)| walk_from(root, path, 1, name.clone(), None, ignore))
         .collect();
     let mut archive = Archive {
         root: root.to_path_buf(),
+        foreign_folders,
         ..top
     };
     for part in parts {

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::Serialize;
 
 /// A format recognised by its signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FileFormat {
     Pdf,

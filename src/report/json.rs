@@ -12,6 +12,8 @@ struct Report<'a> {
     summary: &'a Summary,
     findings: &'a [Finding],
     dossiers: &'a [DossierReport],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<&'a crate::shard::ShardData>,
 }
 
 /// Write the report (pretty-printed, ending in a newline) as it is serialised.
@@ -22,6 +24,7 @@ pub fn write(result: &AuditResult, w: &mut dyn std::io::Write) -> std::io::Resul
         summary: &result.summary,
         findings: &result.findings,
         dossiers: &result.dossiers,
+        shard: result.shard.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::other)?;
     w.write_all(b"\n")

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use crate::config::{Kind, Rule};
 use crate::finding::{Finding, Location};
 use crate::idnum::{self, IdError};
-use crate::ledger::FieldValue;
+use crate::ledger::{FieldValue, LedgerRow};
 use crate::rules::Context;
 
 pub const UNMATCHED_DOSSIER_DOC: &str = "\
@@ -48,30 +48,74 @@ fn duplicates_reported(ctx: &Context<'_>) -> bool {
         .any(|r| r.enabled && r.kind == Kind::DuplicatePerson)
 }
 
-/// Ledger rows whose ID number already appeared on an earlier row.
-fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
-    let mut seen = HashSet::new();
-    ctx.ledger
+/// Every ledger row of the archive in ledger order, with its index among this run's rows
+/// (None for a row of another shard's branch).
+fn all_rows<'a>(ctx: &'a Context<'_>) -> Vec<(&'a LedgerRow, Option<usize>)> {
+    let mut v: Vec<_> = ctx
+        .ledger
         .iter()
-        .map(|r| {
-            r.text(ctx.config.id_field)
-                .is_some_and(|id| !seen.insert(idnum::normalize(id)))
-        })
-        .collect()
+        .enumerate()
+        .map(|(i, r)| (r, Some(i)))
+        .chain(ctx.foreign_rows.iter().map(|r| (r, None)))
+        .collect();
+    v.sort_by_key(|(r, _)| r.seq);
+    v
 }
 
-/// Folders whose ID number already appeared in an earlier folder's name.
+/// Every dossier folder whose name carries an ID number, in archive order: (relative path,
+/// normalised ID, the person of this run, or None for another shard's folder).
+fn all_folders(ctx: &Context<'_>) -> Vec<(String, String, Option<usize>)> {
+    let mut v: Vec<(String, String, Option<usize>)> = ctx
+        .people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let d = p.dossier?;
+            let id = p.folder_id.as_ref()?;
+            Some((
+                ctx.archive.dossiers[d].rel.clone(),
+                idnum::normalize(id),
+                Some(i),
+            ))
+        })
+        .chain(
+            ctx.archive
+                .foreign_folders
+                .iter()
+                .filter_map(|(rel, folder)| Some((rel.clone(), idnum::find_in(folder)?, None))),
+        )
+        .collect();
+    v.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    v
+}
+
+/// This run's ledger rows whose ID number already appeared on an earlier row.
+fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
+    let mut seen = HashSet::new();
+    let mut out = vec![false; ctx.ledger.len()];
+    for (row, local) in all_rows(ctx) {
+        let Some(id) = row.text(ctx.config.id_field) else {
+            continue;
+        };
+        let repeat = !seen.insert(idnum::normalize(id));
+        if let Some(i) = local {
+            out[i] = repeat;
+        }
+    }
+    out
+}
+
+/// People whose folder's ID number already appeared in an earlier folder's name.
 fn repeated_folders(ctx: &Context<'_>) -> Vec<bool> {
     let mut seen = HashSet::new();
-    ctx.people
-        .iter()
-        .map(|p| {
-            p.dossier.is_some()
-                && p.folder_id
-                    .as_ref()
-                    .is_some_and(|id| !seen.insert(idnum::normalize(id)))
-        })
-        .collect()
+    let mut out = vec![false; ctx.people.len()];
+    for (_, id, person) in all_folders(ctx) {
+        let repeat = !seen.insert(id);
+        if let Some(p) = person {
+            out[p] = repeat;
+        }
+    }
+    out
 }
 
 pub fn unmatched_dossier(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
@@ -162,24 +206,22 @@ pub fn unmatched_resume(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
 
 pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     let subject = Some("id_number".to_string());
-    let mut seen_rows: HashMap<String, usize> = HashMap::new();
-    for (r, row) in ctx.ledger.iter().enumerate() {
+    let mut first_row: HashMap<String, &LedgerRow> = HashMap::new();
+    for (row, local) in all_rows(ctx) {
         let Some(id) = row.text(ctx.config.id_field) else {
             continue;
         };
         let key = idnum::normalize(id);
-        match seen_rows.get(&key) {
+        match first_row.get(&key) {
             None => {
-                seen_rows.insert(key, r);
+                first_row.insert(key, row);
             }
-            Some(&first) => {
-                let first_row = &ctx.ledger[first];
-                let first_name = first_row
-                    .text(Some(ctx.config.name_field))
-                    .unwrap_or_default();
+            Some(first) => {
+                let Some(r) = local else { continue };
+                let first_name = first.text(Some(ctx.config.name_field)).unwrap_or_default();
                 let other = format!(
                     "与{}（{}）相同",
-                    first_row.location(ctx.config.id_field),
+                    first.location(ctx.config.id_field),
                     first_name
                 );
                 let p = ctx.person_of_row[r].map(|p| &ctx.people[p]);
@@ -194,30 +236,22 @@ pub fn duplicate_person(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
             }
         }
     }
-    let mut seen_dirs: HashMap<String, usize> = HashMap::new();
-    for (pi, p) in ctx.people.iter().enumerate() {
-        let (Some(d), Some(id)) = (p.dossier, &p.folder_id) else {
-            continue;
-        };
-        let key = idnum::normalize(id);
-        match seen_dirs.get(&key) {
+    let mut first_dir: HashMap<String, String> = HashMap::new();
+    for (rel, id, person) in all_folders(ctx) {
+        match first_dir.get(&id) {
             None => {
-                seen_dirs.insert(key, pi);
+                first_dir.insert(id, rel);
             }
-            Some(&first) => {
-                let first_rel = ctx.people[first]
-                    .dossier
-                    .map(|fd| ctx.archive.dossiers[fd].rel.as_str())
-                    .unwrap_or_default();
-                let rel = &ctx.archive.dossiers[d].rel;
+            Some(first_rel) => {
+                let Some(p) = person else { continue };
                 out.push(ctx.finding(
                     rule,
-                    Some(p),
+                    Some(&ctx.people[p]),
                     subject.clone(),
                     Some(rel.clone()),
                     Some(Location::file(rel.clone())),
                     &[
-                        ("id", &idnum::mask(&key)),
+                        ("id", &idnum::mask(&id)),
                         ("other", &format!("与档案文件夹“{first_rel}”相同")),
                     ],
                 ));

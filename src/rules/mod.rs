@@ -69,6 +69,8 @@ pub struct Context<'a> {
     pub loose_inspections: &'a [Inspection],
     /// Groups of byte-identical dossier files, as (dossier, file) pairs in archive order.
     pub duplicate_groups: &'a [Vec<(usize, usize)>],
+    /// In a sharded run, the ledger rows of the other shards' branches (for repeated IDs).
+    pub foreign_rows: &'a [LedgerRow],
 }
 
 impl Context<'_> {

@@ -1,0 +1,271 @@
+//! Audits too large for one machine: `dangan audit --shard K/N` takes a stable share of the
+//! branches (a branch is never split), and `dangan merge` combines the shards' JSON into the
+//! outputs of a single run.
+//!
+//! What spans shards is carried in the shard's JSON (`shard`): the content fingerprint of
+//! every file (duplicates across dossiers are found at the merge) and the people behind the
+//! committee's statistics. Repeated ID numbers are found in every shard, because every shard
+//! reads the whole root ledger and lists every branch's folder names.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::audit::{AuditResult, Counts, DossierReport, PersonFacts, Scope, Summary};
+use crate::config::{Config, Kind, Params};
+use crate::finding::{Finding, Location};
+use crate::text::{normalize, render};
+
+/// Shard `index` of `count` (0-based, as Kubernetes' JOB_COMPLETION_INDEX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// `K/N` with 0 ≤ K < N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let err = || format!("“{s}”应写作 K/N（0 ≤ K < N），如 0/4");
+        let (k, n) = s.split_once('/').ok_or_else(err)?;
+        let index: u32 = k.trim().parse().map_err(|_| err())?;
+        let count: u32 = n.trim().parse().map_err(|_| err())?;
+        if count == 0 || index >= count {
+            return Err(err());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether this shard audits a branch (FNV-1a of the normalised name: stable everywhere).
+    pub fn owns(&self, branch: &str) -> bool {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in normalize(branch).bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        (h % u64::from(self.count)) as u32 == self.index
+    }
+}
+
+/// One dossier file's content fingerprint, for duplicates across shards.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub file: String,
+    pub dossier: String,
+    pub branch: String,
+    pub name: String,
+    pub document: Option<String>,
+    pub size: u64,
+    /// xxh3-128, hex.
+    pub hash: String,
+}
+
+/// What a shard adds to its JSON report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ShardData {
+    #[serde(flatten)]
+    pub shard: Shard,
+    /// Files at the archive's root, counted by shard 0 only in `summary.files`.
+    pub fingerprints: Vec<Fingerprint>,
+    pub people: Vec<PersonFacts>,
+}
+
+/// A shard's JSON report, as read back.
+#[derive(Debug, Deserialize)]
+pub struct ShardReport {
+    pub version: u32,
+    pub as_of: jiff::civil::Date,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub dossiers: Vec<DossierReport>,
+    pub shard: Option<ShardData>,
+}
+
+fn path_key(p: &str) -> Vec<&str> {
+    p.split('/').collect()
+}
+
+/// Combine every shard of one run into the result a single run would have given.
+pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, String> {
+    let first = shards.first().ok_or("没有可合并的分片")?;
+    let as_of = first.as_of;
+    let count = first
+        .shard
+        .as_ref()
+        .map(|s| s.shard.count)
+        .ok_or("不是分片报告（缺少 shard 部分）：请用 audit --shard K/N --format json 生成")?;
+    let mut seen = vec![false; count as usize];
+    for r in &shards {
+        let s = r.shard.as_ref().ok_or("不是分片报告（缺少 shard 部分）")?;
+        if r.version != 1 || s.shard.count != count || r.as_of != as_of {
+            return Err(format!(
+                "分片 {}/{} 与其他分片的总数、版本或审核基准日不一致",
+                s.shard.index, s.shard.count
+            ));
+        }
+        let slot = seen.get_mut(s.shard.index as usize).ok_or("分片序号越界")?;
+        if *slot {
+            return Err(format!("分片 {}/{count} 出现了两次", s.shard.index));
+        }
+        *slot = true;
+    }
+    if let Some(missing) = seen.iter().position(|x| !x) {
+        return Err(format!("缺少分片 {missing}/{count}"));
+    }
+
+    let order: HashMap<&str, usize> = config
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut archive_wide: Vec<String> = Vec::new();
+    let mut dossiers = Vec::new();
+    let mut people = Vec::new();
+    let mut fingerprints = Vec::new();
+    let mut summary = Summary::default();
+    let mut scope: Option<Scope> = None;
+    for r in shards {
+        for f in r.findings {
+            // Archive-wide findings (root files, the ledger itself) are seen by every shard.
+            if f.dossier.is_none() && f.name.is_none() {
+                let key = serde_json::to_string(&f).unwrap_or_default();
+                if archive_wide.contains(&key) {
+                    continue;
+                }
+                archive_wide.push(key);
+            }
+            findings.push(f);
+        }
+        dossiers.extend(r.dossiers);
+        summary.dossiers += r.summary.dossiers;
+        summary.ledger_rows += r.summary.ledger_rows;
+        summary.files += r.summary.files;
+        summary.pages += r.summary.pages;
+        summary.unknown_resolution += r.summary.unknown_resolution;
+        if let Some(s) = r.summary.scope {
+            let t = scope.get_or_insert_with(|| Scope {
+                since: s.since.clone(),
+                ..Scope::default()
+            });
+            t.people_in_scope += s.people_in_scope;
+            t.people_out_of_scope += s.people_out_of_scope;
+        }
+        if let Some(data) = r.shard {
+            people.extend(data.people);
+            fingerprints.extend(data.fingerprints);
+        }
+    }
+    findings.extend(duplicate_findings(config, &mut fingerprints, &order));
+    for f in &mut findings {
+        f.rule_order = order.get(f.rule.as_str()).copied().unwrap_or(usize::MAX);
+    }
+    crate::rules::sort(&mut findings);
+    dossiers.sort_by(|a: &DossierReport, b| path_key(&a.dossier).cmp(&path_key(&b.dossier)));
+    people.sort_by(|a: &PersonFacts, b| {
+        (
+            a.dossier.is_none(),
+            a.dossier.as_deref().map(path_key),
+            &a.branch,
+            &a.name,
+        )
+            .cmp(&(
+                b.dossier.is_none(),
+                b.dossier.as_deref().map(path_key),
+                &b.branch,
+                &b.name,
+            ))
+    });
+    summary.findings = Counts::of(&findings);
+    summary.scope = scope;
+    Ok(AuditResult {
+        as_of,
+        summary,
+        findings,
+        dossiers,
+        people,
+        shard: None,
+    })
+}
+
+/// duplicate-file across the whole archive, from the shards' fingerprints, exactly as a
+/// single run finds it: groups in archive order, the first of each group is the original.
+fn duplicate_findings(
+    config: &Config,
+    prints: &mut [Fingerprint],
+    order: &HashMap<&str, usize>,
+) -> Vec<Finding> {
+    prints.sort_by(|a, b| path_key(&a.file).cmp(&path_key(&b.file)));
+    let mut groups: HashMap<(u64, &str), Vec<usize>> = HashMap::new();
+    for (i, p) in prints.iter().enumerate() {
+        groups.entry((p.size, p.hash.as_str())).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for rule in config
+        .rules
+        .iter()
+        .filter(|r| r.enabled && r.kind == Kind::DuplicateFile)
+    {
+        let Params::DuplicateFile { same_dossier } = rule.params else {
+            continue;
+        };
+        for g in groups.values().filter(|g| g.len() > 1) {
+            let first = &prints[g[0]];
+            for &i in &g[1..] {
+                let p = &prints[i];
+                let severity = if p.dossier == first.dossier {
+                    match same_dossier {
+                        Some(s) => s,
+                        None => continue,
+                    }
+                } else {
+                    rule.severity
+                };
+                let vars = [
+                    ("name", p.name.as_str()),
+                    ("branch", p.branch.as_str()),
+                    ("dossier", p.dossier.as_str()),
+                    ("file", p.file.as_str()),
+                    ("other", first.file.as_str()),
+                ];
+                out.push(Finding {
+                    rule: rule.id.clone(),
+                    severity,
+                    branch: Some(p.branch.clone()).filter(|b| !b.is_empty()),
+                    dossier: Some(p.dossier.clone()),
+                    name: Some(p.name.clone()).filter(|n| !n.is_empty()),
+                    subject: p.document.clone(),
+                    file: Some(p.file.clone()),
+                    message: render(&rule.message, &vars),
+                    basis: rule.basis.clone(),
+                    location: Some(Location::file(p.file.clone())),
+                    waived: None,
+                    rule_order: order.get(rule.id.as_str()).copied().unwrap_or(usize::MAX),
+                    person: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_own() {
+        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
+        assert!(Shard::parse("4/4").is_err());
+        assert!(Shard::parse("x").is_err());
+        assert!(Shard::parse("0/0").is_err());
+        // Every branch belongs to exactly one shard, the same one each time.
+        for b in ["第一党支部", "机关第二党支部", "档案室抽查支部", ""] {
+            let owners: Vec<u32> = (0..3)
+                .filter(|&k| Shard { index: k, count: 3 }.owns(b))
+                .collect();
+            assert_eq!(owners.len(), 1, "{b}");
+        }
+    }
+}
