@@ -165,6 +165,7 @@ fn load_rules(args: &RulesArgs) -> Result<Config, ExitCode> {
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    report::clean_up_on_interrupt();
     match cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Merge(args) => run_merge(args),
