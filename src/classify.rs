@@ -11,7 +11,7 @@ use crate::config::Document;
 use crate::text::normalize;
 
 pub struct Classifier {
-    patterns: AhoCorasick,
+    patterns: Option<AhoCorasick>,
     /// For each pattern: (document index, pattern length in chars).
     owners: Vec<(usize, usize)>,
     excludes: Vec<Vec<String>>,
@@ -30,10 +30,11 @@ impl Classifier {
             }
         }
         // Standard match kind supports overlapping search; the pattern set is tiny.
+        // Building fails only past the automaton's size limits, far beyond any rule set.
         let patterns = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&pats)
-            .unwrap_or_else(|_| AhoCorasick::new(Vec::<String>::new()).expect("empty automaton"));
+            .ok();
         Classifier {
             patterns,
             owners,
@@ -50,7 +51,11 @@ impl Classifier {
     pub fn classify(&self, stem: &str) -> Option<usize> {
         let name = normalize(stem).to_lowercase();
         let mut best: Option<(usize, usize)> = None;
-        for m in self.patterns.find_overlapping_iter(&name) {
+        for m in self
+            .patterns
+            .iter()
+            .flat_map(|p| p.find_overlapping_iter(&name))
+        {
             let (doc, len) = self.owners[m.pattern().as_usize()];
             if self.excludes[doc].iter().any(|x| name.contains(x.as_str())) {
                 continue;

@@ -868,13 +868,6 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
     let branch_field = field_of("branch");
     let id_field = field_of("id_number");
     let birth_field = field_of("birth");
-    let field_names = || {
-        fields
-            .iter()
-            .map(|f| f.key.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
     let date_field_names = || {
         fields
             .iter()
@@ -1243,7 +1236,6 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
     let resume = raw.resume.unwrap_or_default();
     let norm = |v: Vec<String>| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
     let ignore = raw.ignore.unwrap_or_default();
-    let _ = field_names;
     Some(Config {
         ruleset_name: meta.name.unwrap_or_else(|| "dangan".into()),
         effective: meta.effective,

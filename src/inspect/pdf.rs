@@ -406,7 +406,8 @@ impl<'f> Pdf<'f> {
                 Err(_) => return Err("trailer 不是字典".into()),
                 Ok(x) => x,
             };
-            if !(0..=10_000_000).contains(&count) || first < 0 {
+            if !(0..=10_000_000).contains(&count) || first < 0 || at + count as u64 * 20 > self.size
+            {
                 return Err("子节数目异常".into());
             }
             // Entries are 20 bytes each after the header line's end of line.
@@ -603,7 +604,7 @@ impl<'f> Pdf<'f> {
                 let (Ok(num), Ok(off)) = (lx.int(), lx.int()) else {
                     break;
                 };
-                offsets.push((num as u32, first + off.max(0) as usize));
+                offsets.push((num as u32, first.saturating_add(off.max(0) as usize)));
             }
             data.extend_from_slice(b" \n");
             self.objstms.insert(stm, ObjStream { data, offsets });
