@@ -121,6 +121,9 @@ pub struct OutputArgs {
     /// 有此级别及以上的问题时退出码为 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// 文字报告后列出每份档案的材料、文件数和页数
+    #[arg(long)]
+    pub list: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -378,7 +381,13 @@ fn report_result(
     let produce = |w: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Json => report::json::write(&result, w),
-            Format::Human => w.write_all(report::human::render(&result, color).as_bytes()),
+            Format::Human => {
+                w.write_all(report::human::render(&result, color).as_bytes())?;
+                if args.list {
+                    w.write_all(report::human::document_list(&result, config).as_bytes())?;
+                }
+                Ok(())
+            }
             Format::Sarif => {
                 w.write_all(report::sarif::render(&result, config, archive).as_bytes())
             }

@@ -275,6 +275,37 @@ fn scans_are_inspected() {
 }
 
 #[test]
+fn document_list_shows_pages_per_document() {
+    let out = dangan()
+        .args(["audit", "--as-of", AS_OF, "--list"])
+        .arg(fixture("scans"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let zhao = text
+        .lines()
+        .find(|l| l.contains("档案室抽查支部/赵一 赵一"))
+        .expect("赵一's line");
+    assert!(zhao.contains("（入党积极分子）"), "{zhao}");
+    assert!(
+        zhao.contains("入党申请书 3页（2个文件）"),
+        "2-page PDF and a JPEG: {zhao}"
+    );
+    assert!(
+        zhao.contains("入党积极分子培养教育考察登记表 3页"),
+        "3-page TIFF: {zhao}"
+    );
+    let qian = text
+        .lines()
+        .find(|l| l.contains("档案室抽查支部/钱二 钱二"))
+        .expect("钱二's line");
+    assert!(
+        qian.contains("入党申请书 页数未知"),
+        "a truncated PDF: {qian}"
+    );
+}
+
+#[test]
 fn no_ledger_is_one_finding() {
     let (code, json) = audit_json(&fixture("no-ledger"), &[]);
     assert_eq!(code, 1);

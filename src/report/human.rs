@@ -38,6 +38,66 @@ fn who(f: &Finding) -> String {
     }
 }
 
+/// Each dossier's documents with their files and pages (`--list`).
+pub fn document_list(result: &AuditResult, config: &crate::config::Config) -> String {
+    let mut out = String::from("\n材料清单（每份档案的材料、文件数和页数）\n");
+    let stage_title = |k: &str| {
+        config
+            .stages
+            .iter()
+            .find(|s| s.key == k)
+            .map_or(k, |s| s.title.as_str())
+            .to_string()
+    };
+    for d in &result.dossiers {
+        // Documents in rule-set order, then files that are no document.
+        let mut parts = Vec::new();
+        for doc in &config.documents {
+            let files: Vec<_> = d
+                .files
+                .iter()
+                .filter(|f| f.document.as_deref() == Some(doc.key.as_str()))
+                .collect();
+            if files.is_empty() {
+                continue;
+            }
+            let pages: u32 = files.iter().filter_map(|f| f.pages).sum();
+            let known = files.iter().filter(|f| f.pages.is_some()).count();
+            let pages = match known {
+                0 => "页数未知".to_string(),
+                k if k < files.len() => format!("{pages}页以上"),
+                _ => format!("{pages}页"),
+            };
+            parts.push(if files.len() > 1 {
+                format!("{} {pages}（{}个文件）", doc.title, files.len())
+            } else {
+                format!("{} {pages}", doc.title)
+            });
+        }
+        let other = d.files.iter().filter(|f| f.document.is_none()).count();
+        if other > 0 {
+            parts.push(format!("未识别 {other}个文件"));
+        }
+        let stage = d
+            .stage
+            .as_deref()
+            .map(stage_title)
+            .unwrap_or_else(|| "阶段未知".into());
+        let _ = writeln!(
+            out,
+            "  {} {}（{stage}）：{}",
+            d.dossier,
+            d.name,
+            if parts.is_empty() {
+                "（空）".to_string()
+            } else {
+                parts.join(" · ")
+            }
+        );
+    }
+    out
+}
+
 pub fn render(result: &AuditResult, color: bool) -> String {
     let st = Style { color };
     let mut out = String::new();
