@@ -282,8 +282,12 @@ fn run_audit(args: AuditArgs) -> ExitCode {
             return code;
         }
     }
-    if args.scope.shard.is_some() && (args.out.format != Format::Json || args.out.report_dir.is_some()) {
-        eprintln!("错误：--shard 的结果要由 dangan merge 合并：请使用 --format json，并把 --report-dir 交给 merge");
+    if args.scope.shard.is_some()
+        && (args.out.format != Format::Json || args.out.report_dir.is_some())
+    {
+        eprintln!(
+            "错误：--shard 的结果要由 dangan merge 合并：请使用 --format json，并把 --report-dir 交给 merge"
+        );
         return ExitCode::from(2);
     }
     let baseline = match load_baseline(&args.out) {

@@ -312,7 +312,7 @@ fn branch_html(b: &Branch<'_>, config: &Config, result: &AuditResult, privacy: P
             fs.iter().find_map(|f| f.name.clone()).unwrap_or_default()
         };
         body.push_str(&format!(
-            "<section class=\"dossier\">\n<h3>{} {}</h3>\n<table><tr><th style=\"width:6em\">级别</th><th>问题</th><th style=\"width:9em\">材料/字段</th><th style=\"width:16em\">位置</th><th style=\"width:18em\">依据</th></tr>\n",
+            "<section class=\"dossier\">\n<h3>{} {}</h3>\n<table class=\"findings\"><tr><th style=\"width:8%\">级别</th><th style=\"width:38%\">问题</th><th style=\"width:12%\">材料/字段</th><th style=\"width:20%\">位置</th><th style=\"width:22%\">依据</th></tr>\n",
             esc(&privacy.text(&g)),
             esc(&name)
         ));

@@ -28,6 +28,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 1
 th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.findings { table-layout: fixed; } table.findings td { overflow-wrap: anywhere; }
 .sev-error { color: var(--red); font-weight: bold; } .sev-warning { color: var(--amber); font-weight: bold; }
 .sev-info { color: var(--blue); } .waived { color: var(--muted); text-decoration: line-through; }
 .ok { color: #2e7d32; font-weight: bold; } .bad { color: var(--red); font-weight: bold; }
