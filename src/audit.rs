@@ -447,6 +447,22 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         };
         orphan_resumes.retain(|&i| !theirs(&resumes[i]));
     }
+    // Names and ID numbers of resume rows served the matching; keep them only where a finding
+    // will name them. The big lists are trimmed to their length.
+    let mut resumes = resumes;
+    let mut orphan = vec![false; resumes.len()];
+    for &i in &orphan_resumes {
+        orphan[i] = true;
+    }
+    for (e, keep) in resumes.iter_mut().zip(orphan) {
+        if !keep {
+            e.name = None;
+            e.id_number = None;
+        }
+    }
+    resumes.shrink_to_fit();
+    let mut ledger = ledger;
+    ledger.shrink_to_fit();
     let mut person_of_dossier = vec![None; archive.dossiers.len()];
     let mut person_of_row = vec![None; ledger.len()];
     for (i, p) in people.iter().enumerate() {

@@ -159,6 +159,10 @@ pub fn walk(
     archive
         .loose
         .sort_by(|a, b| a.rel.split('/').cmp(b.rel.split('/')));
+    for d in &mut archive.dossiers {
+        d.files.shrink_to_fit();
+    }
+    archive.dossiers.shrink_to_fit();
     Ok(archive)
 }
 
