@@ -428,7 +428,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     }
     // In a shard, the rows of other shards' branches are kept aside: they are not this shard's
     // people, but an ID number they share with a row here is still a repeat.
-    let (ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = ledger
+    let (mut ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = ledger
         .into_iter()
         .partition(|r| owns(crate::join::row_branch(r, config).unwrap_or_default()));
     let mut people = join(config, &archive.dossiers, &ledger);
@@ -449,7 +449,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     }
     // Names and ID numbers of resume rows served the matching; keep them only where a finding
     // will name them. The big lists are trimmed to their length.
-    let mut resumes = resumes;
     let mut orphan = vec![false; resumes.len()];
     for &i in &orphan_resumes {
         orphan[i] = true;
@@ -461,7 +460,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         }
     }
     resumes.shrink_to_fit();
-    let mut ledger = ledger;
     ledger.shrink_to_fit();
     let mut person_of_dossier = vec![None; archive.dossiers.len()];
     let mut person_of_row = vec![None; ledger.len()];
