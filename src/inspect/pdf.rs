@@ -119,6 +119,11 @@ impl<'a> Lexer<'a> {
 
     fn word(&mut self) -> Result<&'a [u8], Error> {
         self.skip_ws();
+        self.token()
+    }
+
+    /// The bytes up to the next delimiter, from here.
+    fn token(&mut self) -> Result<&'a [u8], Error> {
         let start = self.pos;
         while let Some(c) = self.peek() {
             if is_delim(c) {
@@ -218,17 +223,7 @@ impl<'a> Lexer<'a> {
             }
             b'/' => {
                 self.pos += 1;
-                let start = self.pos;
-                while let Some(c) = self.peek() {
-                    if is_delim(c) {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-                if self.pos == self.b.len() {
-                    return Err(Error::Eof);
-                }
-                Ok(Obj::Name(self.b[start..self.pos].to_vec()))
+                Ok(Obj::Name(self.token()?.to_vec()))
             }
             b'0'..=b'9' | b'-' | b'+' | b'.' => {
                 let w = self.word()?;
