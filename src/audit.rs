@@ -472,6 +472,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         }
     }
 
+    let unreadable_paths: std::collections::HashSet<&str> =
+        unreadable.iter().map(|u| u.rel.as_str()).collect();
     let ctx = Context {
         config,
         as_of,
@@ -485,6 +487,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         person_of_row: &person_of_row,
         loose_recognised: &loose_recognised,
         unreadable: &unreadable,
+        unreadable_paths: &unreadable_paths,
         orphan_resumes: &orphan_resumes,
         inspections: &inspections,
         loose_inspections: &loose_inspections,

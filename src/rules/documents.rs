@@ -81,7 +81,7 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for p in ctx.people {
         let Some(d) = p.dossier else { continue };
         for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
-            if class.is_none() && !ctx.unreadable.iter().any(|u| u.rel == f.rel) {
+            if class.is_none() && !ctx.is_unreadable(&f.rel) {
                 out.push(ctx.finding(
                     rule,
                     Some(p),
@@ -94,7 +94,7 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         }
     }
     for (f, recognised) in ctx.archive.loose.iter().zip(ctx.loose_recognised) {
-        if *recognised || ctx.unreadable.iter().any(|u| u.rel == f.rel) {
+        if *recognised || ctx.is_unreadable(&f.rel) {
             continue;
         }
         let mut finding = ctx.finding(

@@ -107,7 +107,7 @@ pub fn format_mismatch(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if f.size == 0
             || i.problem.is_some()
             || i.format == FileFormat::Unknown
-            || ctx.unreadable.iter().any(|u| u.rel == f.rel)
+            || ctx.is_unreadable(&f.rel)
         {
             continue;
         }

@@ -61,6 +61,8 @@ pub struct Context<'a> {
     /// For each loose file (root or branch folder): whether it is a ledger or resume sheet.
     pub loose_recognised: &'a [bool],
     pub unreadable: &'a [Unreadable],
+    /// The paths in `unreadable`, for a constant-time "already reported" check per file.
+    pub unreadable_paths: &'a std::collections::HashSet<&'a str>,
     /// Resume entries (from sheets outside any dossier) that matched nobody.
     pub orphan_resumes: &'a [usize],
     /// For each dossier, for each of its files: what was found inside.
@@ -74,6 +76,11 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Whether a file was already reported as unreadable (one defect, one finding).
+    pub fn is_unreadable(&self, rel: &str) -> bool {
+        self.unreadable_paths.contains(rel)
+    }
+
     /// The person a dossier belongs to.
     pub fn dossier_person(&self, d: usize) -> Option<&Person> {
         self.person_of_dossier[d].map(|p| &self.people[p])
