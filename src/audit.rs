@@ -96,9 +96,10 @@ impl Progress {
             && let Ok(mut t) = t.lock()
         {
             eprintln!(
-                "timing: {:<12} {:>9.1} ms",
+                "timing: {:<12} {:>9.1} ms  RSS {:>6.1} MB",
                 t.0,
-                t.1.elapsed().as_secs_f64() * 1000.0
+                t.1.elapsed().as_secs_f64() * 1000.0,
+                resident_mb()
             );
             *t = (next, std::time::Instant::now());
         }
@@ -129,6 +130,18 @@ impl Progress {
             pb.inc(1);
         }
     }
+}
+
+/// The process's resident set in MB (Linux; 0 elsewhere), for the phase timings.
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 impl Drop for Progress {
@@ -277,7 +290,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                 pages: None,
             }
         } else {
-            inspect(&f.path, f.size)
+            inspect(&f.path(&archive.root), f.size)
         }
     };
     progress.phase("检查文件", Some(archive.file_count() as u64));
@@ -343,9 +356,10 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             Sheet::Loose(i) => {
                 let f = &archive.loose[i];
                 let branch = f.rel.split_once('/').map(|(b, _)| b);
-                read_workbook(f, branch, config, &headers, bounds)
+                read_workbook(&archive.root, f, branch, config, &headers, bounds)
             }
             Sheet::Dossier(d, i) => read_workbook(
+                &archive.root,
                 &archive.dossiers[d].files[i],
                 None,
                 config,
@@ -379,7 +393,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                 _ => continue,
             };
             unreadable.push(Unreadable {
-                rel: f.rel.clone(),
+                rel: f.rel.to_string(),
                 detail: problem,
                 dossier: Some(d),
             });
@@ -388,7 +402,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     for (f, i) in archive.loose.iter().zip(&loose_inspections) {
         if let Some(p) = &i.problem {
             unreadable.push(Unreadable {
-                rel: f.rel.clone(),
+                rel: f.rel.to_string(),
                 detail: p.clone(),
                 dossier: None,
             });
@@ -401,7 +415,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         };
         if let Some(problem) = book.problem {
             unreadable.push(Unreadable {
-                rel: rel.clone(),
+                rel: rel.to_string(),
                 detail: problem,
                 dossier,
             });
@@ -410,7 +424,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             Sheet::Loose(i) => {
                 loose_recognised[i] = book.recognised;
                 ledger_found |= book.has_ledger;
-                ledger.extend(book.ledger_rows);
+                append(&mut ledger, book.ledger_rows);
             }
             Sheet::Dossier(d, i) => {
                 if book.recognised && resume_doc.is_some() {
@@ -419,7 +433,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             }
         }
         resume_owner.extend(std::iter::repeat_n(dossier, book.resume_entries.len()));
-        resumes.extend(book.resume_entries);
+        append(&mut resumes, book.resume_entries);
     }
 
     progress.phase("连接台账与档案", None);
@@ -435,15 +449,20 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let mut orphan_resumes = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
     if shard.is_some() {
         // A resume row of another shard's person is that shard's to check.
-        let theirs = |e: &ResumeEntry| {
-            foreign_rows.iter().any(|r| {
-                let id = r.text(config.id_field).map(crate::idnum::normalize);
-                let name = r.text(Some(config.name_field)).map(crate::text::normalize);
-                (e.id_number.is_some() && id == e.id_number.as_deref().map(crate::idnum::normalize))
-                    || (e.id_number.is_none()
-                        && name.is_some()
-                        && name == e.name.as_deref().map(crate::text::normalize))
-            })
+        let mut ids = std::collections::HashSet::new();
+        let mut names = std::collections::HashSet::new();
+        for r in &foreign_rows {
+            if let Some(id) = r.text(config.id_field) {
+                ids.insert(crate::idnum::normalize(id));
+            }
+            if let Some(name) = r.text(Some(config.name_field)) {
+                names.insert(crate::text::normalize(name));
+            }
+        }
+        let theirs = |e: &ResumeEntry| match (&e.id_number, &e.name) {
+            (Some(id), _) => ids.contains(&crate::idnum::normalize(id)),
+            (None, Some(name)) => names.contains(&crate::text::normalize(name)),
+            (None, None) => false,
         };
         orphan_resumes.retain(|&i| !theirs(&resumes[i]));
     }
@@ -537,7 +556,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                     .zip(&classes[d])
                     .zip(&inspections[d])
                     .map(|((f, c), i)| FileReport {
-                        file: f.rel.clone(),
+                        file: f.rel.to_string(),
                         document: c.map(|c| config.documents[c].key.clone()),
                         format: i.format,
                         size: f.size,
@@ -625,6 +644,16 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     })
 }
 
+/// Move `more` onto the end of `all`; the first non-empty list is taken as it is, so a single
+/// big ledger or resume sheet is never copied.
+fn append<T>(all: &mut Vec<T>, more: Vec<T>) {
+    if all.is_empty() {
+        *all = more;
+    } else {
+        all.extend(more);
+    }
+}
+
 /// Every dossier file's content hash, for the merge of a sharded run (reads every file).
 fn fingerprints(
     archive: &crate::walk::Archive,
@@ -649,9 +678,9 @@ fn fingerprints(
                 .enumerate()
                 .filter(|(_, f)| f.size > 0)
                 .filter_map(move |(i, f)| {
-                    let hash = content_hash(&f.path).ok()?;
+                    let hash = content_hash(&f.path(&archive.root)).ok()?;
                     Some(crate::shard::Fingerprint {
-                        file: f.rel.clone(),
+                        file: f.rel.to_string(),
                         dossier: dir.rel.clone(),
                         branch: dir.branch.clone(),
                         name: name.clone(),
@@ -685,7 +714,9 @@ fn duplicates(archive: &crate::walk::Archive) -> Vec<Vec<(usize, usize)>> {
         .par_iter()
         .filter_map(|&(d, i)| {
             let f = &archive.dossiers[d].files[i];
-            content_hash(&f.path).ok().map(|h| ((d, i), f.size, h))
+            content_hash(&f.path(&archive.root))
+                .ok()
+                .map(|h| ((d, i), f.size, h))
         })
         .collect();
     let mut groups: HashMap<(u64, u128), Vec<(usize, usize)>> = HashMap::new();

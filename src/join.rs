@@ -63,8 +63,7 @@ pub fn name_from_folder(folder: &str) -> String {
 }
 
 pub fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
-    row.text(config.branch_field)
-        .or(row.folder_branch.as_deref())
+    row.text(config.branch_field).or(row.folder_branch())
 }
 
 /// Join folders and rows; the result lists matched pairs and unmatched folders in folder

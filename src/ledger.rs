@@ -11,6 +11,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use calamine::{Data, Reader, open_workbook_auto};
+use compact_str::CompactString;
 use jiff::civil::Date;
 
 use crate::config::{Config, FieldType};
@@ -34,13 +35,17 @@ pub enum Invalid {
     TooEarly,
 }
 
+/// A ledger cell as read. Texts up to 24 bytes (a name, an ID number, 汉族) are held inline:
+/// a 100,000-row ledger has two million of these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {
     Empty,
-    Text(String),
+    Text(CompactString),
     Date(DateValue),
     Range(DateValue, DateValue),
-    Invalid { raw: String, why: Invalid },
+    /// A date cell that cannot be used: its text and why (boxed: rare, and it keeps every
+    /// other value at 24 bytes).
+    Invalid(BadDate),
 }
 
 impl FieldValue {
@@ -54,13 +59,6 @@ impl FieldValue {
             _ => None,
         }
     }
-}
-
-/// A cell of a row: its column and what it holds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CellValue {
-    pub col: u32,
-    pub value: FieldValue,
 }
 
 /// Where a sheet is: the file (relative to the archive) and the sheet's name.
@@ -80,31 +78,55 @@ impl SheetRef {
     }
 }
 
+/// A ledger sheet: where it is, and the column of each field (shared by all its rows).
+#[derive(Debug)]
+pub struct LedgerSheet {
+    pub at: SheetRef,
+    /// Indexed by field: the zero-based column, or None when the sheet has no such column.
+    pub cols: Box<[Option<u32>]>,
+    /// The branch folder the ledger sits in, when it sits in one (used when there is no
+    /// branch column).
+    pub folder_branch: Option<Box<str>>,
+}
+
 /// One person's row in a ledger.
 #[derive(Debug, Clone)]
 pub struct LedgerRow {
-    pub sheet: SheetRef,
+    pub sheet: Arc<LedgerSheet>,
     /// Zero-based row in the sheet.
     pub row: u32,
-    /// Indexed by field; None when the sheet has no such column.
-    pub values: Vec<Option<CellValue>>,
-    /// The branch folder the ledger sits in, when it sits in one (used when there is no
-    /// branch column).
-    pub folder_branch: Option<String>,
+    /// Indexed by field; Empty also where the sheet has no such column.
+    values: Box<[FieldValue]>,
     /// Position among all ledger rows of the archive (files in walk order, sheets, rows).
     pub seq: usize,
 }
 
 impl LedgerRow {
+    /// A field's value; None when the sheet has no such column.
     pub fn value(&self, field: usize) -> Option<&FieldValue> {
-        self.values
-            .get(field)
-            .and_then(|v| v.as_ref())
-            .map(|c| &c.value)
+        if self.has_column(field) {
+            self.values.get(field)
+        } else {
+            None
+        }
     }
 
     pub fn has_column(&self, field: usize) -> bool {
-        self.values.get(field).is_some_and(Option::is_some)
+        self.sheet.cols.get(field).is_some_and(Option::is_some)
+    }
+
+    /// Every field the sheet has: (field, column, value).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, u32, &FieldValue)> {
+        self.sheet
+            .cols
+            .iter()
+            .zip(self.values.iter())
+            .enumerate()
+            .filter_map(|(f, (c, v))| c.map(|c| (f, c, v)))
+    }
+
+    pub fn folder_branch(&self) -> Option<&str> {
+        self.sheet.folder_branch.as_deref()
     }
 
     pub fn text(&self, field: Option<usize>) -> Option<&str> {
@@ -116,26 +138,28 @@ impl LedgerRow {
     /// The cell of a field, or of the row's first cell when the column is absent.
     pub fn location(&self, field: Option<usize>) -> Location {
         let col = field
-            .and_then(|f| self.values.get(f))
-            .and_then(|c| c.as_ref())
-            .map_or(0, |c| c.col);
-        self.sheet.at(self.row, col)
+            .and_then(|f| self.sheet.cols.get(f).copied().flatten())
+            .unwrap_or(0);
+        self.sheet.at.at(self.row, col)
     }
 }
 
-/// One line of a resume.
+/// A date cell that could not be used: its text and why.
+pub type BadDate = Box<(String, Invalid)>;
+
+/// One line of a resume. A sheet holds three or four per person: kept small.
 #[derive(Debug, Clone)]
 pub struct ResumeEntry {
-    pub sheet: SheetRef,
+    pub sheet: Arc<SheetRef>,
     /// Zero-based row and column of the entry's date cell.
     pub row: u32,
     pub col: u32,
-    pub start: Result<DateValue, (String, Invalid)>,
-    pub end: Result<RangeEnd, (String, Invalid)>,
-    pub text: String,
+    pub start: Result<DateValue, BadDate>,
+    pub end: Result<RangeEnd, BadDate>,
+    pub text: CompactString,
     /// The person it belongs to, for resume sheets outside a dossier.
-    pub name: Option<String>,
-    pub id_number: Option<String>,
+    pub name: Option<CompactString>,
+    pub id_number: Option<CompactString>,
 }
 
 impl ResumeEntry {
@@ -207,6 +231,7 @@ impl HeaderIndex {
 
 /// Read a spreadsheet. Never panics: a panic inside the reader becomes a problem.
 pub fn read_workbook(
+    root: &std::path::Path,
     file: &FileEntry,
     folder_branch: Option<&str>,
     config: &Config,
@@ -214,7 +239,7 @@ pub fn read_workbook(
     bounds: DateBounds,
 ) -> Workbook {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        read_inner(file, folder_branch, config, headers, bounds)
+        read_inner(root, file, folder_branch, config, headers, bounds)
     }));
     match result {
         Ok(wb) => wb,
@@ -226,6 +251,7 @@ pub fn read_workbook(
 }
 
 fn read_inner(
+    root: &std::path::Path,
     file: &FileEntry,
     folder_branch: Option<&str>,
     config: &Config,
@@ -242,14 +268,16 @@ fn read_inner(
         headers,
         bounds,
         folder_branch,
-        file: Arc::from(file.rel.as_str()),
+        file: Arc::from(&*file.rel),
         wb: &mut wb,
         sheet: None,
         state: State::Skip,
     };
-    if let Err(problem) = stream_sheets(&file.path, &file.ext, &mut parser) {
+    if let Err(problem) = stream_sheets(&file.path(root), &file.ext(), &mut parser) {
         wb.problem = Some(problem);
     }
+    wb.ledger_rows.shrink_to_fit();
+    wb.resume_entries.shrink_to_fit();
     wb
 }
 
@@ -264,7 +292,7 @@ trait RowSink {
 enum State {
     /// Looking for a header among the first rows; holds how many non-empty rows were seen.
     Seeking(usize),
-    Ledger(Vec<(usize, usize)>),
+    Ledger(Vec<(usize, usize)>, Arc<LedgerSheet>),
     Resume(Vec<(usize, Column)>),
     Skip,
 }
@@ -278,16 +306,16 @@ struct Parser<'a> {
     folder_branch: Option<&'a str>,
     file: Arc<str>,
     wb: &'a mut Workbook,
-    sheet: Option<SheetRef>,
+    sheet: Option<Arc<SheetRef>>,
     state: State,
 }
 
 impl RowSink for Parser<'_> {
     fn start(&mut self, sheet: &str) {
-        self.sheet = Some(SheetRef {
+        self.sheet = Some(Arc::new(SheetRef {
             file: self.file.clone(),
             sheet: Arc::from(sheet),
-        });
+        }));
         self.state = State::Seeking(0);
     }
 
@@ -300,7 +328,16 @@ impl RowSink for Parser<'_> {
                     Some(HeaderKind::Ledger(cols)) => {
                         self.wb.recognised = true;
                         self.wb.has_ledger = true;
-                        self.state = State::Ledger(cols);
+                        let mut by_field = vec![None; self.config.fields.len()];
+                        for &(c, f) in &cols {
+                            by_field[f] = u32::try_from(c).ok();
+                        }
+                        let ledger = Arc::new(LedgerSheet {
+                            at: SheetRef::clone(sheet),
+                            cols: by_field.into_boxed_slice(),
+                            folder_branch: self.folder_branch.map(Box::from),
+                        });
+                        self.state = State::Ledger(cols, ledger);
                     }
                     Some(HeaderKind::Resume(cols)) => {
                         self.wb.recognised = true;
@@ -310,17 +347,13 @@ impl RowSink for Parser<'_> {
                     None => {}
                 }
             }
-            State::Ledger(cols) => {
-                if let Some(lr) = ledger_row(cells, cols, self.config, sheet, row, 0, self.bounds) {
-                    self.wb.ledger_rows.push(LedgerRow {
-                        folder_branch: self.folder_branch.map(str::to_string),
-                        ..lr
-                    });
+            State::Ledger(cols, ledger) => {
+                if let Some(lr) = ledger_row(cells, cols, self.config, ledger, row, self.bounds) {
+                    self.wb.ledger_rows.push(lr);
                 }
             }
             State::Resume(cols) => {
-                if let Some(e) = resume_entry(cells, cols, self.config, sheet, row, 0, self.bounds)
-                {
+                if let Some(e) = resume_entry(cells, cols, self.config, sheet, row, self.bounds) {
                     self.wb.resume_entries.push(e);
                 }
             }
@@ -493,20 +526,22 @@ fn header_of(cells: &[Data], idx: &HeaderIndex, config: &Config) -> Option<Heade
     None
 }
 
-fn cell_text(d: &Data) -> String {
+/// A cell as text; short texts (most cells) are held inline, without allocating.
+fn cell_text(d: &Data) -> CompactString {
+    use compact_str::{ToCompactString, format_compact};
     match d {
-        Data::String(s) => s.trim().to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
+        Data::String(s) => CompactString::from(s.trim()),
+        Data::Int(i) => i.to_compact_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_compact_string(),
+        Data::Float(f) => f.to_compact_string(),
+        Data::Bool(b) => b.to_compact_string(),
         Data::DateTime(x) => {
             let (y, m, d, ..) = x.to_ymd_hms_milli();
-            format!("{y:04}-{m:02}-{d:02}")
+            format_compact!("{y:04}-{m:02}-{d:02}")
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-        Data::Empty => String::new(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => CompactString::from(s.as_str()),
+        Data::Error(e) => format_compact!("#{e:?}"),
+        Data::Empty => CompactString::default(),
     }
 }
 
@@ -543,10 +578,7 @@ fn check_bounds(d: DateValue, b: DateBounds) -> Result<DateValue, Invalid> {
 }
 
 fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
-    let invalid = |why| FieldValue::Invalid {
-        raw: cell_text(d),
-        why,
-    };
+    let invalid = |why| FieldValue::Invalid(bad(&cell_text(d), why));
     match kind {
         FieldType::Text => {
             let t = cell_text(d);
@@ -588,42 +620,40 @@ fn ledger_row(
     cells: &[Data],
     cols: &[(usize, usize)],
     config: &Config,
-    sheet: &SheetRef,
+    sheet: &Arc<LedgerSheet>,
     row: u32,
-    col0: u32,
     bounds: DateBounds,
 ) -> Option<LedgerRow> {
-    let mut values: Vec<Option<CellValue>> = vec![None; config.fields.len()];
-    for &(c, f) in cols {
-        let d = cells.get(c).unwrap_or(&Data::Empty);
-        values[f] = Some(CellValue {
-            col: col0 + c as u32,
-            value: field_value(d, config.fields[f].kind, bounds),
-        });
-    }
-    // A row without a name is a blank, a footnote or a total line.
-    let name = values[config.name_field]
-        .as_ref()
-        .and_then(|c| c.value.as_text())?;
-    if normalize(name).is_empty() {
+    // A row without a name is a blank, a footnote or a total line: looked at first, before
+    // anything is allocated.
+    let &(nc, _) = cols.iter().find(|&&(_, f)| f == config.name_field)?;
+    let name = field_value(cells.get(nc)?, FieldType::Text, bounds);
+    if normalize(name.as_text()?).is_empty() {
         return None;
     }
+    let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; config.fields.len()].into();
+    for &(c, f) in cols {
+        let d = cells.get(c).unwrap_or(&Data::Empty);
+        values[f] = field_value(d, config.fields[f].kind, bounds);
+    }
     Some(LedgerRow {
-        sheet: sheet.clone(),
+        sheet: Arc::clone(sheet),
         row,
         values,
-        folder_branch: None,
         seq: 0,
     })
+}
+
+fn bad(raw: &str, why: Invalid) -> BadDate {
+    Box::new((raw.to_string(), why))
 }
 
 fn resume_entry(
     cells: &[Data],
     cols: &[(usize, Column)],
     config: &Config,
-    sheet: &SheetRef,
+    sheet: &Arc<SheetRef>,
     row: u32,
-    col0: u32,
     bounds: DateBounds,
 ) -> Option<ResumeEntry> {
     let get = |k: Column| cols.iter().find(|&&(_, c)| c == k).map(|&(i, _)| i);
@@ -634,8 +664,7 @@ fn resume_entry(
         .id_field
         .and_then(|f| text_of(Column::Field(f)))
         .filter(|s| !s.is_empty());
-    let bounded =
-        |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| (raw.to_string(), w));
+    let bounded = |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| bad(raw, w));
     let (start, end, at) = if let Some(i) = get(Column::ResumeSpan) {
         let d = cells.get(i).unwrap_or(&Data::Empty);
         let raw = cell_text(d);
@@ -663,7 +692,7 @@ fn resume_entry(
                 } else {
                     Invalid::Unreadable
                 };
-                (Err((raw.clone(), why)), Err((raw, why)), i)
+                (Err(bad(&raw, why)), Err(bad(&raw, why)), i)
             }
         }
     } else {
@@ -677,24 +706,24 @@ fn resume_entry(
         }
         let start = match date_cell(sd) {
             Ok(Some(v)) => bounded(v, &sraw),
-            Ok(None) => Err((sraw, Invalid::Unreadable)),
-            Err(w) => Err((sraw, w)),
+            Ok(None) => Err(bad(&sraw, Invalid::Unreadable)),
+            Err(w) => Err(bad(&sraw, w)),
         };
         let end = if matches!(normalize(&eraw).as_str(), "至今" | "今" | "现在") {
             Ok(RangeEnd::Present)
         } else {
             match date_cell(ed) {
                 Ok(Some(v)) => bounded(v, &eraw).map(RangeEnd::Date),
-                Ok(None) => Err((eraw, Invalid::Unreadable)),
-                Err(w) => Err((eraw, w)),
+                Ok(None) => Err(bad(&eraw, Invalid::Unreadable)),
+                Err(w) => Err(bad(&eraw, w)),
             }
         };
         (start, end, si)
     };
     Some(ResumeEntry {
-        sheet: sheet.clone(),
+        sheet: Arc::clone(sheet),
         row,
-        col: col0 + at as u32,
+        col: at as u32,
         start,
         end,
         text,

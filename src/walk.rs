@@ -12,28 +12,78 @@ use walkdir::WalkDir;
 use crate::text::decode_name;
 
 /// One file, with its path relative to the archive root (`/` separators, decoded name).
+///
+/// Kept small: an archive holds millions of these. The name and extension are slices of
+/// `rel`, and the file's real path is rebuilt from the root when the file is opened.
 #[derive(Debug, Clone)]
 pub struct FileEntry {
-    pub path: PathBuf,
-    pub rel: String,
-    /// The decoded file name.
-    pub name: String,
-    /// Lower-case extension without the dot ("" if none).
-    pub ext: String,
+    pub rel: Box<str>,
+    /// Where the file name starts in `rel`.
+    name_at: u32,
     pub size: u64,
+    /// The path below the root as the file system spells it, when a name on it is not
+    /// UTF-8 (and `rel` holds the decoded text instead).
+    raw: Option<Box<Path>>,
 }
 
 impl FileEntry {
+    pub fn new(rel: String, size: u64, raw: Option<&Path>) -> FileEntry {
+        let name_at = rel.rfind('/').map_or(0, |i| i + 1);
+        FileEntry {
+            name_at: u32::try_from(name_at).unwrap_or(0),
+            rel: rel.into_boxed_str(),
+            size,
+            raw: raw.map(Box::from),
+        }
+    }
+
+    /// The decoded file name.
+    pub fn name(&self) -> &str {
+        self.rel.get(self.name_at as usize..).unwrap_or(&self.rel)
+    }
+
+    /// The extension as written, without the dot ("" if none).
+    fn ext_raw(&self) -> &str {
+        let name = self.name();
+        match name.rfind('.') {
+            Some(i) if i > 0 => &name[i + 1..],
+            _ => "",
+        }
+    }
+
+    /// Lower-case extension without the dot ("" if none).
+    pub fn ext(&self) -> std::borrow::Cow<'_, str> {
+        let ext = self.ext_raw();
+        if ext.bytes().any(|b| b.is_ascii_uppercase()) || !ext.is_ascii() {
+            std::borrow::Cow::Owned(ext.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(ext)
+        }
+    }
+
     pub fn is_spreadsheet(&self) -> bool {
-        matches!(self.ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+        let ext = self.ext_raw();
+        ["xlsx", "xlsm", "xls", "xlsb", "ods"]
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
     }
 
     /// The file name without its extension.
     pub fn stem(&self) -> &str {
-        if self.ext.is_empty() {
-            &self.name
+        let name = self.name();
+        let ext = self.ext_raw();
+        if ext.is_empty() {
+            name
         } else {
-            &self.name[..self.name.len() - self.ext.len() - 1]
+            &name[..name.len() - ext.len() - 1]
+        }
+    }
+
+    /// The file's path on disk.
+    pub fn path(&self, root: &Path) -> PathBuf {
+        match &self.raw {
+            Some(raw) => root.join(raw),
+            None => root.join(&*self.rel),
         }
     }
 }
@@ -238,18 +288,8 @@ fn walk_from(
             continue;
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        let name = name.into_owned();
-        let ext = match name.rfind('.') {
-            Some(i) if i > 0 => name[i + 1..].to_lowercase(),
-            _ => String::new(),
-        };
-        let file = FileEntry {
-            path: entry.path().to_path_buf(),
-            rel,
-            name,
-            ext,
-            size,
-        };
+        let below = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let file = FileEntry::new(rel, size, below.to_str().is_none().then_some(below));
         match (depth, current) {
             (d, Some(i)) if d >= 3 => archive.dossiers[i].files.push(file),
             _ => {

@@ -26,18 +26,18 @@ fn reason(ctx: &Context<'_>, why: Invalid) -> String {
 pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for p in ctx.people {
         if let Some(row) = ctx.row(p) {
-            for (f, cell) in row.values.iter().enumerate() {
-                let Some(cell) = cell else { continue };
-                let FieldValue::Invalid { raw, why } = &cell.value else {
+            for (f, col, value) in row.cells() {
+                let FieldValue::Invalid(bad) = value else {
                     continue;
                 };
+                let (raw, why) = &**bad;
                 let field = &ctx.config.fields[f];
                 out.push(ctx.finding(
                     rule,
                     Some(p),
                     Some(field.key.clone()),
                     None,
-                    Some(row.sheet.at(row.row, cell.col)),
+                    Some(row.sheet.at.at(row.row, col)),
                     &[
                         ("field", &field.title),
                         ("value", raw),

@@ -86,7 +86,7 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     rule,
                     Some(p),
                     None,
-                    Some(f.rel.clone()),
+                    Some(f.rel.to_string()),
                     None,
                     &[("file", &f.rel)],
                 ));
@@ -101,7 +101,7 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             rule,
             None,
             None,
-            Some(f.rel.clone()),
+            Some(f.rel.to_string()),
             None,
             &[("file", &f.rel)],
         );

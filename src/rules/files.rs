@@ -77,13 +77,13 @@ fn file_finding(
     vars: &[(&str, &str)],
 ) -> Finding {
     let person = dossier.and_then(|d| ctx.dossier_person(d));
-    let mut all = vec![("file", f.rel.as_str())];
+    let mut all = vec![("file", &*f.rel)];
     all.extend_from_slice(vars);
     let mut finding = ctx.finding(
         rule,
         person,
         doc_key(ctx, class),
-        Some(f.rel.clone()),
+        Some(f.rel.to_string()),
         Some(Location::file(f.rel.clone())),
         &all,
     );
@@ -111,11 +111,11 @@ pub fn format_mismatch(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let Some(expected) = FileFormat::expected_for(&f.ext) else {
+        let Some(expected) = FileFormat::expected_for(&f.ext()) else {
             continue;
         };
         if !expected.contains(&i.format) {
-            let ext = format!(".{}", f.ext);
+            let ext = format!(".{}", f.ext());
             out.push(file_finding(
                 ctx,
                 rule,

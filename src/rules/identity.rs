@@ -168,22 +168,20 @@ pub fn unmatched_row(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 }
 
 pub fn unmatched_resume(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    // One finding per (sheet, name), at the first row.
-    let mut groups: Vec<(Location, String, usize)> = Vec::new();
+    // One finding per (sheet, name), at the first row, in the order first seen.
+    let mut groups: indexmap::IndexMap<(&str, &str, &str), (Location, usize)> =
+        indexmap::IndexMap::new();
     for &e in ctx.orphan_resumes {
         let entry = &ctx.resumes[e];
-        let name = entry.name.clone().unwrap_or_default();
-        let same = |l: &Location| {
-            *l.file == *entry.sheet.file && l.sheet.as_deref() == Some(&*entry.sheet.sheet)
-        };
-        match groups.iter_mut().find(|(l, n, _)| same(l) && *n == name) {
-            Some(g) => g.2 += 1,
-            None => groups.push((entry.location(), name, 1)),
-        }
+        let name = entry.name.as_deref().unwrap_or_default();
+        groups
+            .entry((&entry.sheet.file, &entry.sheet.sheet, name))
+            .or_insert_with(|| (entry.location(), 0))
+            .1 += 1;
     }
-    for (loc, name, rows) in groups {
+    for ((_, _, name), (loc, rows)) in groups {
         let shown = if name.is_empty() {
-            "（未填姓名）".to_string()
+            "（未填姓名）"
         } else {
             name
         };
@@ -195,7 +193,7 @@ pub fn unmatched_resume(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
             Some(loc.clone()),
             &[
                 ("file", &loc.file),
-                ("resume_name", &shown),
+                ("resume_name", shown),
                 ("rows", &rows.to_string()),
             ],
         );
