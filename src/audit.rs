@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::classify::Classifier;
 use crate::config::Config;
@@ -65,6 +66,9 @@ pub struct Options {
     pub progress: bool,
     /// Audit only this shard's branches.
     pub shard: Option<Shard>,
+    /// Gather each person's ledger facts for the committee's statistics (`AuditResult::people`);
+    /// always done in a sharded run, whose merge may write them.
+    pub people: bool,
 }
 
 /// A progress bar on stderr for long runs; a no-op unless asked for and stderr is a terminal.
@@ -229,9 +233,9 @@ pub struct DossierReport {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileReport {
-    pub file: String,
-    /// The document key the file was classified as.
-    pub document: Option<String>,
+    pub file: Box<str>,
+    /// The document key the file was classified as (shared by every file of that document).
+    pub document: Option<Arc<str>>,
     pub format: FileFormat,
     pub size: u64,
     pub pages: Option<u32>,
@@ -262,7 +266,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     };
     let shard = options.shard;
     let owns = |branch: &str| shard.is_none_or(|s| s.owns(branch));
-    let archive = walk(root, &ignore, &owns).map_err(|e| ArchiveError {
+    let mut archive = walk(root, &ignore, &owns).map_err(|e| ArchiveError {
         path: root.display().to_string(),
         detail: describe_io(&e),
     })?;
@@ -539,34 +543,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     });
     findings.retain(|f| f.person.is_none_or(|p| in_scope[p]));
 
-    let dossiers = people
-        .iter()
-        .filter(|p| in_scope[p.index])
-        .filter_map(|p| {
-            let d = p.dossier?;
-            let dir = &archive.dossiers[d];
-            Some(DossierReport {
-                dossier: dir.rel.clone(),
-                branch: p.branch.clone(),
-                name: p.name.clone(),
-                stage: p.stage.map(|s| config.stages[s].key.clone()),
-                files: dir
-                    .files
-                    .iter()
-                    .zip(&classes[d])
-                    .zip(&inspections[d])
-                    .map(|((f, c), i)| FileReport {
-                        file: f.rel.to_string(),
-                        document: c.map(|c| config.documents[c].key.clone()),
-                        format: i.format,
-                        size: f.size,
-                        pages: i.pages,
-                        dpi: i.dpi.map(|d| d.round()),
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
     let text = |r: Option<usize>, key: &str| {
         let f = config.field(key)?;
         ledger[r?].text(Some(f)).map(str::to_string)
@@ -577,9 +553,10 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             Some(crate::ledger::FieldValue::Range(d, _)) => Some(d.earliest()),
             _ => None,
         };
+    let want_facts = options.people || shard.is_some();
     let facts: Vec<PersonFacts> = people
         .iter()
-        .filter(|p| in_scope[p.index])
+        .filter(|p| want_facts && in_scope[p.index])
         .map(|p| PersonFacts {
             index: p.index,
             branch: p.branch.clone(),
@@ -615,30 +592,68 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         Some(sh) if sh.index != 0 => archive.file_count() - root_files,
         _ => archive.file_count(),
     };
+    let pages = inspections
+        .iter()
+        .flatten()
+        .filter_map(|i| i.pages)
+        .map(u64::from)
+        .sum();
+    let unknown_resolution = inspections
+        .iter()
+        .flatten()
+        .filter(|i| i.problem.is_none() && i.dpi.is_none() && i.format.is_scan())
+        .count();
+    let summary = Summary {
+        dossiers: archive.dossiers.len(),
+        ledger_rows: ledger.len(),
+        files,
+        pages,
+        unknown_resolution,
+        findings: Counts::of(&findings),
+        scope,
+        baseline: None,
+        waived: 0,
+    };
+    // Last, the per-dossier file lists: the archive's paths are moved into them, not copied.
+    let doc_keys: Vec<Arc<str>> = config
+        .documents
+        .iter()
+        .map(|d| Arc::from(d.key.as_str()))
+        .collect();
+    let mut dirs = std::mem::take(&mut archive.dossiers);
+    let dossiers = people
+        .iter()
+        .filter(|p| in_scope[p.index])
+        .filter_map(|p| {
+            let d = p.dossier?;
+            let dir = &mut dirs[d];
+            Some(DossierReport {
+                dossier: std::mem::take(&mut dir.rel),
+                branch: p.branch.clone(),
+                name: p.name.clone(),
+                stage: p.stage.map(|s| config.stages[s].key.clone()),
+                files: std::mem::take(&mut dir.files)
+                    .into_iter()
+                    .zip(&classes[d])
+                    .zip(&inspections[d])
+                    .map(|((f, c), i)| FileReport {
+                        file: f.rel,
+                        document: c.map(|c| Arc::clone(&doc_keys[c])),
+                        format: i.format,
+                        size: f.size,
+                        pages: i.pages,
+                        dpi: i.dpi.map(|d| d.round()),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    drop(dirs);
     Ok(AuditResult {
         shard: shard_data,
         people: facts,
         as_of,
-        summary: Summary {
-            dossiers: archive.dossiers.len(),
-            ledger_rows: ledger.len(),
-            files,
-            pages: inspections
-                .iter()
-                .flatten()
-                .filter_map(|i| i.pages)
-                .map(u64::from)
-                .sum(),
-            unknown_resolution: inspections
-                .iter()
-                .flatten()
-                .filter(|i| i.problem.is_none() && i.dpi.is_none() && i.format.is_scan())
-                .count(),
-            findings: Counts::of(&findings),
-            scope,
-            baseline: None,
-            waived: 0,
-        },
+        summary,
         findings,
         dossiers,
     })

@@ -204,7 +204,8 @@ pub fn run() -> ExitCode {
 }
 
 /// Load the rules and waivers, audit, apply the waivers: what `audit` and `baseline` share.
-fn audited(scope: &ScopeArgs) -> Result<(Config, AuditResult), ExitCode> {
+/// `people`: whether the committee's statistics (`--report-dir`) will be written.
+fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), ExitCode> {
     let config = load_rules(&scope.rules)?;
     let waivers = match &scope.waivers {
         Some(path) => match Waivers::load(path, &config) {
@@ -221,6 +222,7 @@ fn audited(scope: &ScopeArgs) -> Result<(Config, AuditResult), ExitCode> {
         since: scope.since,
         progress: std::env::var_os("CI").is_none(),
         shard: scope.shard,
+        people,
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         eprintln!("错误：{e}");
@@ -247,7 +249,7 @@ fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
     if let Err(code) = refuse_inside(output, &scope.archive) {
         return code;
     }
-    let (_, result) = match audited(&scope) {
+    let (_, result) = match audited(&scope, false) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -294,7 +296,7 @@ fn run_audit(args: AuditArgs) -> ExitCode {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let (config, result) = match audited(&args.scope) {
+    let (config, result) = match audited(&args.scope, args.out.report_dir.is_some()) {
         Ok(r) => r,
         Err(code) => return code,
     };
