@@ -614,7 +614,12 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         baseline: None,
         waived: 0,
     };
-    // Last, the per-dossier file lists: the archive's paths are moved into them, not copied.
+    // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
+    // and what the rules needed is let go first.
+    drop(unreadable_paths);
+    drop((ledger, resumes, foreign_rows, unreadable));
+    let mut classes = classes;
+    let mut inspections = inspections;
     let doc_keys: Vec<Arc<str>> = config
         .documents
         .iter()
@@ -634,8 +639,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                 stage: p.stage.map(|s| config.stages[s].key.clone()),
                 files: std::mem::take(&mut dir.files)
                     .into_iter()
-                    .zip(&classes[d])
-                    .zip(&inspections[d])
+                    .zip(std::mem::take(&mut classes[d]))
+                    .zip(std::mem::take(&mut inspections[d]))
                     .map(|((f, c), i)| FileReport {
                         file: f.rel,
                         document: c.map(|c| Arc::clone(&doc_keys[c])),
