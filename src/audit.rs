@@ -298,7 +298,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         }
     };
     progress.phase("检查文件", Some(archive.file_count() as u64));
-    let inspections: Vec<Vec<Inspection>> = archive
+    let mut inspections: Vec<Vec<Inspection>> = archive
         .dossiers
         .par_iter()
         .map(|d| {
@@ -618,8 +618,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     // and what the rules needed is let go first.
     drop(unreadable_paths);
     drop((ledger, resumes, foreign_rows, unreadable));
-    let mut classes = classes;
-    let mut inspections = inspections;
     let doc_keys: Vec<Arc<str>> = config
         .documents
         .iter()
