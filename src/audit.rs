@@ -5,7 +5,6 @@ use std::path::Path;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::classify::Classifier;
@@ -99,11 +98,11 @@ impl Progress {
         if let Some(t) = &self.timings
             && let Ok(mut t) = t.lock()
         {
+            let (rss, peak) = resident_mb();
             eprintln!(
-                "timing: {:<12} {:>9.1} ms  RSS {:>6.1} MB",
+                "timing: {:<12} {:>9.1} ms  RSS {rss:>6.1} MB (peak {peak:>6.1} MB)",
                 t.0,
                 t.1.elapsed().as_secs_f64() * 1000.0,
-                resident_mb()
             );
             *t = (next, std::time::Instant::now());
         }
@@ -136,16 +135,18 @@ impl Progress {
     }
 }
 
-/// The process's resident set in MB (Linux; 0 elsewhere), for the phase timings.
-fn resident_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
+/// The process's resident set and its peak so far, in MB (Linux; 0 elsewhere), for the
+/// phase timings.
+fn resident_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 impl Drop for Progress {
@@ -715,39 +716,38 @@ fn fingerprints(
 /// (dossier, file) pairs. Only files whose size another file shares are read and hashed;
 /// a file that cannot be read for hashing is left out (its inspection reports it).
 fn duplicates(archive: &crate::walk::Archive) -> Vec<Vec<(usize, usize)>> {
-    let mut by_size: HashMap<u64, Vec<(usize, usize)>> = HashMap::new();
+    // Sizes sorted, not a map of lists: one small record per file, no allocation per size.
+    let mut sized: Vec<(u64, u32, u32)> = Vec::with_capacity(archive.file_count());
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (i, f) in dossier.files.iter().enumerate() {
             if f.size > 0 {
-                by_size.entry(f.size).or_default().push((d, i));
+                sized.push((f.size, d as u32, i as u32));
             }
         }
     }
-    let candidates: Vec<(usize, usize)> = by_size
-        .into_values()
-        .filter(|v| v.len() > 1)
-        .flatten()
-        .collect();
-    let hashed: Vec<((usize, usize), u64, u128)> = candidates
+    sized.sort_unstable();
+    let mut candidates: Vec<(u64, u32, u32)> = Vec::new();
+    for run in sized.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            candidates.extend_from_slice(run);
+        }
+    }
+    drop(sized);
+    let mut hashed: Vec<(u64, u128, usize, usize)> = candidates
         .par_iter()
-        .filter_map(|&(d, i)| {
+        .filter_map(|&(size, d, i)| {
+            let (d, i) = (d as usize, i as usize);
             let f = &archive.dossiers[d].files[i];
             content_hash(&f.path(&archive.root))
                 .ok()
-                .map(|h| ((d, i), f.size, h))
+                .map(|h| (size, h, d, i))
         })
         .collect();
-    let mut groups: HashMap<(u64, u128), Vec<(usize, usize)>> = HashMap::new();
-    for (at, size, h) in hashed {
-        groups.entry((size, h)).or_default().push(at);
-    }
-    let mut out: Vec<Vec<(usize, usize)>> = groups
-        .into_values()
+    hashed.sort_unstable();
+    let mut out: Vec<Vec<(usize, usize)>> = hashed
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
         .filter(|g| g.len() > 1)
-        .map(|mut g| {
-            g.sort_unstable();
-            g
-        })
+        .map(|g| g.iter().map(|&(_, _, d, i)| (d, i)).collect())
         .collect();
     out.sort_unstable();
     out

@@ -5,6 +5,7 @@
 //! middle dot of minority names kept); when the branch column spells the branch differently
 //! from the folder, a name that is unique in the whole ledger still joins.
 
+use compact_str::CompactString;
 use std::collections::HashMap;
 
 use crate::config::Config;
@@ -68,16 +69,54 @@ pub fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
 
 /// Join folders and rows; the result lists matched pairs and unmatched folders in folder
 /// order, then unmatched rows in ledger order.
+/// The rows (or people) sharing a key: almost always one, which is held without allocating.
+/// A ledger of 100,000 rows is indexed three ways, so this matters.
+#[derive(Debug, Default)]
+enum Group {
+    #[default]
+    Empty,
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Group {
+    fn push(&mut self, i: usize) {
+        *self = match std::mem::take(self) {
+            Group::Empty => Group::One(i),
+            Group::One(a) => Group::Many(vec![a, i]),
+            Group::Many(mut v) => {
+                v.push(i);
+                Group::Many(v)
+            }
+        };
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Group::Empty => &[],
+            Group::One(a) => std::slice::from_ref(a),
+            Group::Many(v) => v,
+        }
+    }
+}
+
+/// A normalised name or ID number as a map key: held inline up to 24 bytes.
+fn key(s: String) -> CompactString {
+    CompactString::from(s.as_str())
+}
+
 pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
-    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_branch_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<CompactString, Group> = HashMap::new();
+    let mut by_branch_name: HashMap<(CompactString, CompactString), Group> = HashMap::new();
+    let mut by_name: HashMap<CompactString, Group> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
         if let Some(id) = r.text(config.id_field) {
-            by_id.entry(idnum::normalize(id)).or_default().push(i);
+            by_id.entry(key(idnum::normalize(id))).or_default().push(i);
         }
-        let name = normalize(r.text(Some(config.name_field)).unwrap_or_default());
-        let branch = normalize(row_branch(r, config).unwrap_or_default());
+        let name = key(normalize(
+            r.text(Some(config.name_field)).unwrap_or_default(),
+        ));
+        let branch = key(normalize(row_branch(r, config).unwrap_or_default()));
         by_branch_name
             .entry((branch, name.clone()))
             .or_default()
@@ -90,22 +129,29 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         let folder_id = idnum::find_in(&d.folder);
         let name = name_from_folder(&d.folder);
         let mut detail = String::new();
-        let free = |v: Option<&Vec<usize>>, taken: &[bool]| -> Vec<usize> {
-            v.map(|v| v.iter().copied().filter(|&i| !taken[i]).collect())
-                .unwrap_or_default()
+        let free = |v: Option<&Group>, taken: &[bool]| -> Vec<usize> {
+            v.map(|v| {
+                v.as_slice()
+                    .iter()
+                    .copied()
+                    .filter(|&i| !taken[i])
+                    .collect()
+            })
+            .unwrap_or_default()
         };
         let row = if let Some(id) = &folder_id {
-            let c = free(by_id.get(&idnum::normalize(id)), &taken);
+            let c = free(by_id.get(&key(idnum::normalize(id))), &taken);
             if c.is_empty() {
                 detail = format!("（文件夹名中的身份证号 {} 不在台账中）", idnum::mask(id));
             }
             c.first().copied()
         } else {
-            let key = (normalize(&d.branch), name.clone());
-            let mut c = free(by_branch_name.get(&key), &taken);
+            let name_key = CompactString::from(name.as_str());
+            let pair = (key(normalize(&d.branch)), name_key.clone());
+            let mut c = free(by_branch_name.get(&pair), &taken);
             if c.is_empty() {
-                let all = by_name.get(&name).map_or(0, Vec::len);
-                let c2 = free(by_name.get(&name), &taken);
+                let all = by_name.get(&name_key).map_or(0, |g| g.as_slice().len());
+                let c2 = free(by_name.get(&name_key), &taken);
                 if all == 1 && c2.len() == 1 {
                     c = c2;
                 }
@@ -179,19 +225,22 @@ pub fn attach_resumes(
     owner_dossier: &[Option<usize>],
 ) -> Vec<usize> {
     let mut by_dossier: HashMap<usize, usize> = HashMap::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<CompactString, usize> = HashMap::new();
+    let mut by_name: HashMap<CompactString, Group> = HashMap::new();
     for (p, person) in people.iter().enumerate() {
         if let Some(d) = person.dossier {
             by_dossier.insert(d, p);
         }
         if let Some(id) = person.row.and_then(|r| rows[r].text(config.id_field)) {
-            by_id.insert(idnum::normalize(id), p);
+            by_id.insert(key(idnum::normalize(id)), p);
         }
         if let Some(id) = &person.folder_id {
-            by_id.entry(idnum::normalize(id)).or_insert(p);
+            by_id.entry(key(idnum::normalize(id))).or_insert(p);
         }
-        by_name.entry(normalize(&person.name)).or_default().push(p);
+        by_name
+            .entry(key(normalize(&person.name)))
+            .or_default()
+            .push(p);
     }
     let mut orphans = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -200,10 +249,10 @@ pub fn attach_resumes(
             None => e
                 .id_number
                 .as_deref()
-                .and_then(|id| by_id.get(&idnum::normalize(id)).copied())
+                .and_then(|id| by_id.get(&key(idnum::normalize(id))).copied())
                 .or_else(|| {
-                    let n = normalize(e.name.as_deref()?);
-                    match by_name.get(&n).map(Vec::as_slice) {
+                    let n = key(normalize(e.name.as_deref()?));
+                    match by_name.get(&n).map(Group::as_slice) {
                         Some([p]) => Some(*p),
                         _ => None,
                     }
