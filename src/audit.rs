@@ -7,6 +7,8 @@ use rayon::prelude::*;
 
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
@@ -206,16 +208,16 @@ pub struct AuditResult {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PersonFacts {
     pub index: usize,
-    pub branch: String,
-    pub name: String,
+    pub branch: CompactString,
+    pub name: CompactString,
     pub dossier: Option<String>,
-    pub stage: Option<String>,
-    pub stage_title: Option<String>,
-    pub id_number: Option<String>,
-    pub sex: Option<String>,
-    pub ethnicity: Option<String>,
-    pub education: Option<String>,
-    pub category: Option<String>,
+    pub stage: Option<CompactString>,
+    pub stage_title: Option<CompactString>,
+    pub id_number: Option<CompactString>,
+    pub sex: Option<CompactString>,
+    pub ethnicity: Option<CompactString>,
+    pub education: Option<CompactString>,
+    pub category: Option<CompactString>,
     pub birth: Option<Date>,
     pub activist: Option<Date>,
     pub admitted: Option<Date>,
@@ -546,7 +548,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
 
     let text = |r: Option<usize>, key: &str| {
         let f = config.field(key)?;
-        ledger[r?].text(Some(f)).map(str::to_string)
+        ledger[r?].text(Some(f)).map(CompactString::from)
     };
     let date =
         |r: Option<usize>, key: &str| match config.field(key).and_then(|f| ledger[r?].value(f)) {
@@ -560,11 +562,11 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         .filter(|p| want_facts && in_scope[p.index])
         .map(|p| PersonFacts {
             index: p.index,
-            branch: p.branch.clone(),
-            name: p.name.clone(),
+            branch: p.branch.as_str().into(),
+            name: p.name.as_str().into(),
             dossier: p.dossier.map(|d| archive.dossiers[d].rel.clone()),
-            stage: p.stage.map(|s| config.stages[s].key.clone()),
-            stage_title: p.stage.map(|s| config.stages[s].title.clone()),
+            stage: p.stage.map(|s| config.stages[s].key.as_str().into()),
+            stage_title: p.stage.map(|s| config.stages[s].title.as_str().into()),
             id_number: text(p.row, "id_number"),
             sex: text(p.row, "sex"),
             ethnicity: text(p.row, "ethnicity"),

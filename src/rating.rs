@@ -42,7 +42,7 @@ pub fn rate(config: &Config, result: &AuditResult) -> Vec<BranchRating> {
         .collect();
     let mut by_branch: BTreeMap<String, Facts> = BTreeMap::new();
     for p in &result.people {
-        let f = by_branch.entry(p.branch.clone()).or_default();
+        let f = by_branch.entry(p.branch.to_string()).or_default();
         if let Some(a) = p.admitted {
             f.last_admitted = Some(f.last_admitted.map_or(a, |l| l.max(a)));
         }

@@ -253,7 +253,7 @@ fn branch_xlsx(
                 .map(|d| privacy.text(d))
                 .unwrap_or_else(|| "（无）".into()),
         )?;
-        ws.write_string(r, 1, &p.name)?;
+        ws.write_string(r, 1, p.name.as_str())?;
         ws.write_string(r, 2, p.stage_title.as_deref().unwrap_or("未知"))?;
         ws.write_string(r, 3, label)?;
         ws.write_number(r, 4, n as f64)?;
@@ -770,7 +770,9 @@ fn summary_xlsx(
     ws.set_column_width(0, 28)?;
     ws.set_column_width(3, 60)?;
 
-    let ws = wb.add_worksheet();
+    // One row per person: at 100,000 people an in-memory sheet costs over 100 MB, so this one
+    // streams its rows to a temporary file (outside the archive) as they are written.
+    let ws = wb.add_worksheet_with_constant_memory()?;
     ws.set_name("人员明细")?;
     let cols = [
         "支部",
@@ -790,8 +792,8 @@ fn summary_xlsx(
     }
     for (i, p) in result.people.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, &p.branch)?;
-        ws.write_string(r, 1, &p.name)?;
+        ws.write_string(r, 0, p.branch.as_str())?;
+        ws.write_string(r, 1, p.name.as_str())?;
         ws.write_string(
             r,
             2,
