@@ -95,16 +95,51 @@ pub struct Waived {
     pub expires: String,
 }
 
+/// Whom or what a finding is about. Every report groups findings by this; each words it its
+/// own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About<'a> {
+    /// A dossier folder (its path relative to the archive).
+    Dossier(&'a str),
+    /// A ledger row whose person has no dossier folder.
+    LedgerOnly {
+        branch: Option<&'a str>,
+        name: &'a str,
+    },
+    /// A branch folder itself (a loose file in it, a branch-wide check).
+    BranchFolder(&'a str),
+    /// The archive as a whole (its root, or something archive-wide).
+    Archive,
+}
+
 impl Finding {
+    pub fn about(&self) -> About<'_> {
+        match (&self.dossier, &self.name, &self.branch) {
+            (Some(d), _, _) => About::Dossier(d),
+            (None, Some(n), b) => About::LedgerOnly {
+                branch: b.as_deref(),
+                name: n,
+            },
+            (None, None, Some(b)) => About::BranchFolder(b),
+            (None, None, None) => About::Archive,
+        }
+    }
+
+    /// Whom a finding is about, as baselines and waivers match it: the dossier path, or
+    /// `branch:name` for a ledger row without a folder; empty for a folder or the archive.
+    pub fn who(&self) -> String {
+        match self.about() {
+            About::Dossier(d) => d.to_string(),
+            About::LedgerOnly { branch, name } => format!("{}:{name}", branch.unwrap_or("")),
+            About::BranchFolder(_) | About::Archive => String::new(),
+        }
+    }
+
     /// The identity of a finding across runs: rule, dossier (or branch and name for a ledger
     /// row without a folder), subject, and the file for a finding about a file. Never a cell,
     /// a line or the message text, which move when unrelated things change.
     pub fn key(&self) -> String {
-        let who = match (&self.dossier, &self.name) {
-            (Some(d), _) => d.clone(),
-            (None, Some(n)) => format!("{}:{n}", self.branch.as_deref().unwrap_or("")),
-            (None, None) => String::new(),
-        };
+        let who = self.who();
         let file = match &self.location {
             Some(l) if l.sheet.is_none() => l.file.as_str(),
             _ => "",

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditResult, Counts, DossierReport, PersonFacts, Scope, Summary};
-use crate::config::{Config, Kind, Params};
+use crate::config::{Config, Kind};
 use crate::finding::{Finding, Location};
 use crate::text::{normalize, render};
 
@@ -207,20 +207,14 @@ fn duplicate_findings(
         .iter()
         .filter(|r| r.enabled && r.kind == Kind::DuplicateFile)
     {
-        let Params::DuplicateFile { same_dossier } = rule.params else {
-            continue;
-        };
         for g in groups.values().filter(|g| g.len() > 1) {
             let first = &prints[g[0]];
             for &i in &g[1..] {
                 let p = &prints[i];
-                let severity = if p.dossier == first.dossier {
-                    match same_dossier {
-                        Some(s) => s,
-                        None => continue,
-                    }
-                } else {
-                    rule.severity
+                let Some(severity) =
+                    crate::rules::files::duplicate_severity(rule, p.dossier == first.dossier)
+                else {
+                    continue;
                 };
                 let vars = [
                     ("name", p.name.as_str()),

@@ -218,19 +218,11 @@ impl Waivers {
     }
 }
 
-fn who(f: &Finding) -> String {
-    match (&f.dossier, &f.name) {
-        (Some(d), _) => d.clone(),
-        (None, Some(n)) => format!("{}:{n}", f.branch.as_deref().unwrap_or("")),
-        _ => String::new(),
-    }
-}
-
 /// Mark the findings an unexpired waiver covers; report expired and unused waivers.
 pub fn apply_waivers(result: &mut AuditResult, waivers: &Waivers, config: &Config) {
     let mut used = vec![false; waivers.list.len()];
     for f in &mut result.findings {
-        let who = who(f);
+        let who = f.who();
         for (i, w) in waivers.list.iter().enumerate() {
             if w.expires < result.as_of
                 || w.rule != f.rule

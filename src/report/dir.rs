@@ -10,7 +10,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::audit::{AuditResult, DossierReport, PersonFacts};
 use crate::config::Config;
-use crate::finding::{Finding, Severity};
+use crate::finding::{About, Finding, Severity};
 use crate::idnum;
 use crate::rating::{BranchRating, rate};
 use crate::report::html::{esc, file_stem, page};
@@ -92,10 +92,10 @@ fn place(f: &Finding, privacy: Privacy) -> String {
 
 /// The person key a finding belongs to inside a branch: the dossier, or the ledger-only name.
 fn who(f: &Finding) -> String {
-    match (&f.dossier, &f.name) {
-        (Some(d), _) => d.clone(),
-        (None, Some(n)) => format!("台账：{n}"),
-        _ => "（支部文件夹）".into(),
+    match f.about() {
+        About::Dossier(d) => d.to_string(),
+        About::LedgerOnly { name, .. } => format!("台账：{name}"),
+        About::BranchFolder(_) | About::Archive => "（支部文件夹）".into(),
     }
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::audit::AuditResult;
-use crate::finding::{Finding, Severity};
+use crate::finding::{About, Finding, Severity};
 
 struct Style {
     color: bool,
@@ -30,11 +30,11 @@ impl Style {
 
 /// The heading of a group of findings about one person or one place.
 fn who(f: &Finding) -> String {
-    match (&f.dossier, &f.name) {
-        (Some(d), _) => format!("档案 {d}"),
-        (None, Some(n)) => format!("{n}（台账中有此人，无档案文件夹）"),
-        (None, None) if f.branch.is_some() => "支部文件夹".to_string(),
-        (None, None) => "档案根目录".to_string(),
+    match f.about() {
+        About::Dossier(d) => format!("档案 {d}"),
+        About::LedgerOnly { name, .. } => format!("{name}（台账中有此人，无档案文件夹）"),
+        About::BranchFolder(_) => "支部文件夹".to_string(),
+        About::Archive => "档案根目录".to_string(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::audit::AuditResult;
-use crate::finding::{Finding, Severity};
+use crate::finding::{About, Finding, Severity};
 
 /// XML text: the HTML escapes, without the control characters XML 1.0 forbids.
 pub fn escape(s: &str) -> String {
@@ -17,10 +17,10 @@ pub fn escape(s: &str) -> String {
 }
 
 fn case_name(f: &Finding) -> String {
-    match (&f.dossier, &f.name) {
-        (Some(d), _) => d.clone(),
-        (None, Some(n)) => format!("台账：{n}（无档案文件夹）"),
-        (None, None) => "（档案整体）".to_string(),
+    match f.about() {
+        About::Dossier(d) => d.to_string(),
+        About::LedgerOnly { name, .. } => format!("台账：{name}（无档案文件夹）"),
+        About::BranchFolder(_) | About::Archive => "（档案整体）".to_string(),
     }
 }
 

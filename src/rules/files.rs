@@ -1,7 +1,7 @@
 //! Files and folders that cannot be read, and an archive without a ledger.
 
 use crate::config::{Params, Rule};
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Location, Severity};
 use crate::inspect::FileFormat;
 use crate::rules::Context;
 
@@ -148,23 +148,27 @@ pub fn low_resolution(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     }
 }
 
+/// The severity a repeated file is reported at: the rule's when it repeats a file of another
+/// dossier, `same_dossier`'s within one (None: not reported). The merge of shards uses it too.
+pub fn duplicate_severity(rule: &Rule, same_dossier: bool) -> Option<Severity> {
+    match rule.params {
+        Params::DuplicateFile {
+            same_dossier: within,
+        } if same_dossier => within,
+        Params::DuplicateFile { .. } => Some(rule.severity),
+        _ => None,
+    }
+}
+
 pub fn duplicate(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::DuplicateFile { same_dossier } = rule.params else {
-        return;
-    };
     for group in ctx.duplicate_groups {
         let Some(&(d0, i0)) = group.first() else {
             continue;
         };
         let first = &ctx.archive.dossiers[d0].files[i0];
         for &(d, i) in &group[1..] {
-            let severity = if d == d0 {
-                match same_dossier {
-                    Some(s) => s,
-                    None => continue,
-                }
-            } else {
-                rule.severity
+            let Some(severity) = duplicate_severity(rule, d == d0) else {
+                continue;
             };
             let f = &ctx.archive.dossiers[d].files[i];
             let mut finding = file_finding(
