@@ -546,6 +546,9 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     });
     findings.retain(|f| f.person.is_none_or(|p| in_scope[p]));
 
+    // What only the rules needed is let go before the facts and lists are built.
+    drop(unreadable_paths);
+    drop((resumes, foreign_rows, unreadable));
     let text = |r: Option<usize>, key: &str| {
         let f = config.field(key)?;
         ledger[r?].text(Some(f)).map(CompactString::from)
@@ -574,7 +577,9 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             category: text(p.row, "category"),
             birth: p
                 .row
-                .and_then(|r| ctx.id_birth(&ledger[r]))
+                .and_then(|r| ledger[r].text(config.id_field))
+                .and_then(|id| crate::idnum::check(id, as_of).ok())
+                .map(|i| i.birth)
                 .or_else(|| date(p.row, "birth")),
             activist: date(p.row, "activist"),
             admitted: date(p.row, "admitted"),
@@ -619,8 +624,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     };
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
     // and what the rules needed is let go first.
-    drop(unreadable_paths);
-    drop((ledger, resumes, foreign_rows, unreadable));
+    drop(ledger);
     let doc_keys: Vec<Arc<str>> = config
         .documents
         .iter()

@@ -272,6 +272,7 @@ fn read_inner(
         wb: &mut wb,
         sheet: None,
         state: State::Skip,
+        last_row: 0,
     };
     if let Err(problem) = stream_sheets(&file.path(root), &file.ext(), &mut parser) {
         wb.problem = Some(problem);
@@ -283,7 +284,9 @@ fn read_inner(
 
 /// Receives a workbook row by row, sheet by sheet.
 trait RowSink {
-    fn start(&mut self, sheet: &str);
+    /// A new sheet begins; `last_row` is the last row its file declares (a hint, which may be
+    /// wrong: it only sizes the lists).
+    fn start(&mut self, sheet: &str, last_row: u32);
     fn row(&mut self, row: u32, cells: &[Data]);
     /// A sheet could not be read to its end.
     fn problem(&mut self, problem: String);
@@ -308,10 +311,21 @@ struct Parser<'a> {
     wb: &'a mut Workbook,
     sheet: Option<Arc<SheetRef>>,
     state: State,
+    last_row: u32,
+}
+
+/// The rows a sheet declares below `row`, to size a list once instead of doubling it as it
+/// grows (a 300,000-row resume sheet would otherwise pass through copies of twice its size).
+/// Reserved memory is only address space until it is written, so a sheet that declares more
+/// than it holds costs nothing; the lists are trimmed at the end.
+fn rows_below(last_row: u32, row: u32) -> usize {
+    const EXCEL_MAX_ROWS: u32 = 1 << 20;
+    last_row.min(EXCEL_MAX_ROWS).saturating_sub(row) as usize
 }
 
 impl RowSink for Parser<'_> {
-    fn start(&mut self, sheet: &str) {
+    fn start(&mut self, sheet: &str, last_row: u32) {
+        self.last_row = last_row;
         self.sheet = Some(Arc::new(SheetRef {
             file: self.file.clone(),
             sheet: Arc::from(sheet),
@@ -338,10 +352,14 @@ impl RowSink for Parser<'_> {
                             folder_branch: self.folder_branch.map(Box::from),
                         });
                         self.state = State::Ledger(cols, ledger);
+                        let more = rows_below(self.last_row, row);
+                        self.wb.ledger_rows.reserve(more);
                     }
                     Some(HeaderKind::Resume(cols)) => {
                         self.wb.recognised = true;
                         self.state = State::Resume(cols);
+                        let more = rows_below(self.last_row, row);
+                        self.wb.resume_entries.reserve(more);
                     }
                     None if *seen >= HEADER_SCAN_ROWS => self.state = State::Skip,
                     None => {}
@@ -398,11 +416,11 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
         let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
             .map_err(|e: calamine::XlsxError| describe_open_error(&calamine::Error::Xlsx(e)))?;
         for name in book.sheet_names() {
-            sink.start(&name);
             let mut current: Option<u32> = None;
             let mut row: Vec<Data> = Vec::new();
             let read = (|| -> Result<(), calamine::XlsxError> {
                 let mut cells = book.worksheet_cells_reader(&name)?;
+                sink.start(&name, cells.dimensions().end.0);
                 while let Some(cell) = cells.next_cell()? {
                     let (r, c) = cell.get_position();
                     if c >= MAX_COLS || matches!(cell.get_value(), calamine::DataRef::Empty) {
@@ -442,7 +460,7 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
 }
 
 fn range_rows(name: &str, range: &calamine::Range<Data>, sink: &mut dyn RowSink) {
-    sink.start(name);
+    sink.start(name, range.end().map_or(0, |(r, _)| r));
     let (row0, col0) = range.start().unwrap_or((0, 0));
     let mut v: Vec<Data> = Vec::new();
     for (r, cells) in range.rows().enumerate() {
