@@ -677,13 +677,27 @@ fn symlink_loops_gbk_names_and_broken_links_are_handled() {
         unreadable.iter().any(|f| f.ends_with("政审材料-链接.pdf")),
         "{unreadable:?}"
     );
-    // The GBK-named thought report is decoded and recognised: no unrecognized-file.
+    // The GBK-named thought report is decoded and recognised: no unrecognized-file. It is
+    // opened by its name on disk (not the decoded one): not unreadable, and its page counted.
     assert!(
         !findings(&json)
             .iter()
             .any(|f| f["rule"] == "unrecognized-file"),
         "{json}"
     );
+    assert!(
+        !unreadable.iter().any(|f| f.contains("思想汇报")),
+        "{unreadable:?}"
+    );
+    let gbk_file = json["dossiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|d| d["files"].as_array().into_iter().flatten())
+        .find(|f| f["file"].as_str().is_some_and(|p| p.contains("思想汇报")))
+        .expect("the GBK-named file is listed");
+    assert_eq!(gbk_file["format"], "pdf", "{gbk_file}");
+    assert_eq!(gbk_file["pages"], 1, "{gbk_file}");
 }
 
 // ---------------------------------------------------------------------------------------------
