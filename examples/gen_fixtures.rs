@@ -753,6 +753,18 @@ fn workbook() -> Result<Workbook, XlsxError> {
 }
 
 fn write_ledger(path: &Path, people: &[&Person]) -> Result<(), XlsxError> {
+    write_ledger_with_remarks(path, people, 0)
+}
+
+/// A ledger; with `remark_chars` > 0 each row also gets a 备注 (remarks) cell of that many
+/// random CJK characters, unique per row: a column dangan does not read, which makes a big,
+/// badly compressible file (a 50 MB ledger for the bad-input check).
+fn write_ledger_with_remarks(
+    path: &Path,
+    people: &[&Person],
+    remark_chars: usize,
+) -> Result<(), XlsxError> {
+    let mut remarks = Rng(0x5EED_0F_BEEF);
     let mut wb = workbook()?;
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
@@ -770,6 +782,10 @@ fn write_ledger(path: &Path, people: &[&Person]) -> Result<(), XlsxError> {
     for (c, h) in HEADER.iter().enumerate() {
         ws.write_string(2, c as u16, *h)?;
     }
+    let remark_col = HEADER.len() as u16;
+    if remark_chars > 0 {
+        ws.write_string(2, remark_col, "备注")?;
+    }
     let mut r = 3u32;
     for p in people.iter().filter(|p| p.in_ledger) {
         ws.write_number(r, 0, f64::from(r - 2))?;
@@ -781,6 +797,12 @@ fn write_ledger(path: &Path, people: &[&Person]) -> Result<(), XlsxError> {
         ws.write_string(r, 6, p.branch)?;
         for (i, v) in p.dates.iter().enumerate() {
             write_cell(ws, r, 7 + i as u16, v, &date_fmt)?;
+        }
+        if remark_chars > 0 {
+            let text: String = (0..remark_chars)
+                .filter_map(|_| char::from_u32(0x4E00 + remarks.below(4000) as u32))
+                .collect();
+            ws.write_string(r, remark_col, text)?;
         }
         r += 1;
         if r == 6 {
@@ -1242,6 +1264,7 @@ fn write_synthetic(
     dossiers: usize,
     seed: u64,
     rate: f64,
+    remark_chars: usize,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use jiff::ToSpan;
     const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
@@ -1443,7 +1466,7 @@ fn write_synthetic(
         }
     }
     let refs: Vec<&Person> = people.iter().collect();
-    write_ledger(&root.join("发展党员工作台账.xlsx"), &refs)?;
+    write_ledger_with_remarks(&root.join("发展党员工作台账.xlsx"), &refs, remark_chars)?;
     {
         let mut wb = workbook()?;
         let ws = wb.add_worksheet();
@@ -1483,12 +1506,14 @@ fn write_synthetic(
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--archive") {
-        let usage = "usage: gen_fixtures --archive OUT DOSSIERS [SEED] [DEFECT_RATE]";
+        let usage = "usage: gen_fixtures --archive OUT DOSSIERS [SEED] [DEFECT_RATE] \
+                     [REMARK_CHARS (a 备注 column of that many characters a row)]";
         let out = PathBuf::from(args.get(1).ok_or(usage)?);
         let n: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(10_000);
         let seed: u64 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1);
         let rate: f64 = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(0.0);
-        return write_synthetic(&out, n, seed, rate);
+        let remarks: usize = args.get(5).and_then(|n| n.parse().ok()).unwrap_or(0);
+        return write_synthetic(&out, n, seed, rate, remarks);
     }
     let out = PathBuf::from(args.first().cloned().unwrap_or_else(|| "fixtures".into()));
 
