@@ -1,48 +1,71 @@
 #!/usr/bin/env bash
-# Benchmark: audit a generated archive of small scans; prints wall time, files per second and
-# peak memory, beside the floors (read every byte once; calamine alone reading the ledger).
-# Usage: bench/run.sh [DOSSIERS]   (default 10000 dossiers, about 50,000 scans)
+# Benchmark: audit a generated archive of small scans; prints wall time, CPU time, files per
+# second and peak memory, beside the floors (read every byte once; calamine alone reading the
+# ledger and resume sheet), and the ratios dangan / floor.
+# Usage: bench/run.sh [DOSSIERS]   (default 10000 dossiers; BENCH_DIR=… to choose the folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 dir=${BENCH_DIR:-/tmp/dangan-bench-$n}
-cargo build --quiet --release --example gen_fixtures
+cargo build --quiet --release --example gen_archive --example calamine_floor
 cargo build --quiet --release
 if [ ! -f "$dir/发展党员工作台账.xlsx" ]; then
-  ./target/release/examples/gen_fixtures --archive "$dir" "$n" 1 0
+  ./target/release/examples/gen_archive "$dir" --dossiers "$n" --seed 1
 fi
 files=$(find "$dir" -type f | wc -l)
 bytes=$(du -sb "$dir" | cut -f1)
 echo "archive: $dir — $n dossiers, $files files, $bytes bytes"
+timefile=$(mktemp)
+trap 'rm -f "$timefile"' EXIT
+declare -A wall
 run() {
   local label=$1
   shift
-  /usr/bin/time -f "%e %U %S %M" -o /tmp/dangan-bench-time ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never "$@"
-  read -r wall user sys rss < /tmp/dangan-bench-time
-  awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v f="$files" \
+  /usr/bin/time -f "%e %U %S %M" -o "$timefile" ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never "$@"
+  read -r w user sys rss < "$timefile"
+  wall[$label]=$w
+  awk -v l="$label" -v w="$w" -v u="$user" -v s="$sys" -v r="$rss" -v f="$files" \
     'BEGIN { printf "%-12s wall %6.2f s  cpu %6.2f s  %9.0f files/s  peak RSS %6.1f MB\n", l, w, u+s, (w>0?f/w:0), r/1024 }'
 }
-if [ -w /proc/sys/vm/drop_caches ] && sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
-  run "cold cache"
+floor() {
+  local label=$1
+  local start end
+  start=$(date +%s.%N)
+  find "$dir" -type f -print0 | xargs -0 cat > /dev/null
+  end=$(date +%s.%N)
+  wall[$label]=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b-a }')
+  awk -v l="$label" -v w="${wall[$label]}" -v f="$files" \
+    'BEGIN { printf "%-12s wall %6.2f s  %9.0f files/s  (find | xargs cat: read every byte once)\n", l, w, f/w }'
+}
+drop_caches() {
+  [ -w /proc/sys/vm/drop_caches ] && sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null
+}
+if drop_caches; then
+  run "cold"
 else
-  echo "(cannot drop the page cache here: cold-cache figure skipped)"
+  echo "(cannot drop the page cache here: cold-cache figures skipped)"
 fi
 run "warm 1"
 run "warm 2"
 rm -rf /tmp/dangan-bench-reports
 run "report-dir" --report-dir /tmp/dangan-bench-reports
 echo "report-dir: $(ls /tmp/dangan-bench-reports | wc -l) files, $(du -sh /tmp/dangan-bench-reports | cut -f1)"
-if [ -w /proc/sys/vm/drop_caches ] && sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
-  floor_start=$(date +%s.%N)
-  find "$dir" -type f -print0 | xargs -0 cat > /dev/null
-  floor_end=$(date +%s.%N)
-  awk -v a="$floor_start" -v b="$floor_end" -v f="$files" 'BEGIN { printf "%-12s wall %6.2f s  %9.0f files/s  (find | xargs cat, cold cache)\n", "floor cold", b-a, f/(b-a) }'
-fi
-floor_start=$(date +%s.%N)
-find "$dir" -type f -print0 | xargs -0 cat > /dev/null
-floor_end=$(date +%s.%N)
-awk -v a="$floor_start" -v b="$floor_end" -v f="$files" 'BEGIN { printf "%-12s wall %6.2f s  %9.0f files/s  (find | xargs cat: read every byte once)\n", "floor", b-a, f/(b-a) }'
-cargo build --quiet --release --example calamine_floor
-for book in "$dir"/*.xlsx; do ./target/release/examples/calamine_floor "$book"; done
-DANGAN_TIMINGS=1 ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never 2>&1 | grep timing
+if drop_caches; then floor "floor cold"; fi
+floor "floor warm"
+calamine=0
+for book in "$dir"/*.xlsx; do
+  out=$(./target/release/examples/calamine_floor "$book")
+  echo "$out"
+  calamine=$(awk -v a="$calamine" -v b="$(echo "$out" | grep -oE '[0-9.]+ ms' | cut -d' ' -f1)" 'BEGIN { print a + b }')
+done
+timings=$(DANGAN_TIMINGS=1 ./target/release/dangan audit "$dir" --as-of 2026-11-28 --format json --output /tmp/dangan-bench.json --fail-on never 2>&1 | grep timing)
+echo "$timings"
+ledger=$(echo "$timings" | grep 读取台账和简历 | grep -oE '[0-9.]+ ms' | head -1 | cut -d' ' -f1)
 python3 -c "import json; d=json.load(open('/tmp/dangan-bench.json')); print('findings:', d['summary']['findings'], 'pages:', d['summary']['pages'])"
+echo "ratios:"
+ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { if (a > 0 && b > 0) printf "  %-34s %.2f ×\n", l, a / b }'; }
+ratio "dangan / floor, cold cache" "${wall[cold]:-0}" "${wall[floor cold]:-0}"
+ratio "dangan / floor, warm (run 1)" "${wall[warm 1]}" "${wall[floor warm]}"
+ratio "dangan / floor, warm (run 2)" "${wall[warm 2]}" "${wall[floor warm]}"
+ratio "ledger phase / calamine alone" "$ledger" "$calamine"
+ratio "second run / first run (warm)" "${wall[warm 2]}" "${wall[warm 1]}"

@@ -764,7 +764,7 @@ fn write_ledger_with_remarks(
     people: &[&Person],
     remark_chars: usize,
 ) -> Result<(), XlsxError> {
-    let mut remarks = Rng(0x5EED_0F_BEEF);
+    let mut remarks = Rng(0x5EED_0FBE_EF01);
     let mut wb = workbook()?;
     let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
     let title = Format::new().set_bold().set_align(FormatAlign::Center);
@@ -1259,7 +1259,7 @@ fn ymd(d: jiff::civil::Date) -> String {
 /// realistic stage mix, the documents their stage requires as small unique scans (PDF, JPEG,
 /// TIFF, PNG), a ledger of every row, a root resume sheet, and — at `rate` — planted defects,
 /// listed in `expected-findings.json` beside the archive (rule, dossier, subject).
-fn write_synthetic(
+pub(crate) fn write_synthetic(
     root: &Path,
     dossiers: usize,
     seed: u64,
