@@ -118,8 +118,13 @@ pub enum RangeEnd {
 
 /// Read a date written as text.
 pub fn parse_date(raw: &str) -> Result<DateValue, DateError> {
-    let s = normalize(raw);
-    let s = strip_time(&s);
+    parse_normalized(&normalize(raw))
+}
+
+/// [`parse_date`] of text already through [`normalize`] (which is idempotent): a range is
+/// normalised once, not once for each part tried.
+fn parse_normalized(s: &str) -> Result<DateValue, DateError> {
+    let s = strip_time(s);
     let nums = split_numbers(s).ok_or(DateError::Unrecognised)?;
     match nums.as_slice() {
         [(y, 4), (m, 1..=2), (d, 1..=2)] => DateValue::new(*y, Some(*m), Some(*d)),
@@ -189,7 +194,7 @@ fn split_numbers(s: &str) -> Option<Vec<(i64, usize)>> {
 /// A single date is a range of one value.
 pub fn parse_range(raw: &str) -> Result<(DateValue, RangeEnd), DateError> {
     let s = normalize(raw);
-    if let Ok(d) = parse_date(&s) {
+    if let Ok(d) = parse_normalized(&s) {
         return Ok((d, RangeEnd::Date(d)));
     }
     let mut best = Err(DateError::Unrecognised);
@@ -202,13 +207,13 @@ pub fn parse_range(raw: &str) -> Result<(DateValue, RangeEnd), DateError> {
         while let Some(r) = right.strip_prefix(['—', '-', '–', '―']) {
             right = r;
         }
-        let Ok(start) = parse_date(left) else {
+        let Ok(start) = parse_normalized(left) else {
             continue;
         };
         if matches!(right, "至今" | "今" | "现在" | "今天") {
             return Ok((start, RangeEnd::Present));
         }
-        match parse_date(right) {
+        match parse_normalized(right) {
             Ok(end) => return Ok((start, RangeEnd::Date(end))),
             Err(DateError::NotADate) => best = Err(DateError::NotADate),
             Err(DateError::Unrecognised) => {

@@ -634,6 +634,13 @@ fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
     }
 }
 
+/// Nothing but white space (also the full-width space and the zero-width ones that
+/// [`normalize`] drops).
+fn is_blank(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}'))
+}
+
 fn ledger_row(
     cells: &[Data],
     cols: &[(usize, usize)],
@@ -646,7 +653,7 @@ fn ledger_row(
     // anything is allocated.
     let &(nc, _) = cols.iter().find(|&&(_, f)| f == config.name_field)?;
     let name = field_value(cells.get(nc)?, FieldType::Text, bounds);
-    if normalize(name.as_text()?).is_empty() {
+    if is_blank(name.as_text()?) {
         return None;
     }
     let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; config.fields.len()].into();
