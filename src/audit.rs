@@ -17,7 +17,7 @@ use crate::join::{attach_resumes, join};
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook, read_workbook};
 use crate::rules::{self, Context, Unreadable};
 use crate::shard::{Shard, ShardData};
-use crate::walk::{Ignore, describe_io, walk};
+use crate::walk::{Archive, Ignore, describe_io, walk};
 
 /// Counts for the report header.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -274,54 +274,9 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         detail: describe_io(&e),
     })?;
 
-    // Classify every dossier file by name.
-    let classifier = Classifier::new(&config.documents);
-    let mut classes: Vec<Vec<Option<usize>>> = archive
-        .dossiers
-        .par_iter()
-        .map(|d| {
-            d.files
-                .iter()
-                .map(|f| classifier.classify(f.stem()))
-                .collect()
-        })
-        .collect();
-
-    // Look inside every file (signature, integrity, resolution, pages), in parallel.
-    let look = |f: &crate::walk::FileEntry| {
-        if f.size == 0 {
-            Inspection {
-                format: FileFormat::Unknown,
-                problem: None,
-                dpi: None,
-                pages: None,
-            }
-        } else {
-            inspect(&f.path(&archive.root), f.size)
-        }
-    };
+    let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
-    let mut inspections: Vec<Vec<Inspection>> = archive
-        .dossiers
-        .par_iter()
-        .map(|d| {
-            d.files
-                .iter()
-                .map(|f| {
-                    progress.tick();
-                    look(f)
-                })
-                .collect()
-        })
-        .collect();
-    let loose_inspections: Vec<Inspection> = archive
-        .loose
-        .par_iter()
-        .map(|f| {
-            progress.tick();
-            look(f)
-        })
-        .collect();
+    let (inspections, loose_inspections) = inspect_all(&archive, &progress);
     // A shard cannot see the other shards' files: it fingerprints its own, and the merge
     // finds the duplicates.
     let duplicate_groups = if shard.is_some() {
@@ -330,118 +285,23 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         duplicates(&archive)
     };
 
-    // Spreadsheets: loose ones may be ledgers or resume sheets; a dossier's own spreadsheet
-    // that names no other document may be that person's resume.
-    let resume_doc = config.documents.iter().position(|d| d.key == "resume");
-    let mut jobs: Vec<Sheet> = Vec::new();
-    // An empty or already broken file is reported once, by the inspection.
-    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
-    for (i, f) in archive.loose.iter().enumerate() {
-        if f.is_spreadsheet() && readable(f, &loose_inspections[i]) {
-            jobs.push(Sheet::Loose(i));
-        }
-    }
-    for (d, dossier) in archive.dossiers.iter().enumerate() {
-        for (i, f) in dossier.files.iter().enumerate() {
-            if f.is_spreadsheet()
-                && readable(f, &inspections[d][i])
-                && (classes[d][i].is_none() || classes[d][i] == resume_doc)
-            {
-                jobs.push(Sheet::Dossier(d, i));
-            }
-        }
-    }
-    let headers = HeaderIndex::new(config);
-    let bounds = DateBounds {
-        earliest: config.earliest,
-        as_of,
-    };
     progress.phase("读取台账和简历", None);
-    let books: Vec<Workbook> = jobs
-        .par_iter()
-        .map(|job| match *job {
-            Sheet::Loose(i) => {
-                let f = &archive.loose[i];
-                let branch = f.rel.split_once('/').map(|(b, _)| b);
-                read_workbook(&archive.root, f, branch, config, &headers, bounds)
-            }
-            Sheet::Dossier(d, i) => read_workbook(
-                &archive.root,
-                &archive.dossiers[d].files[i],
-                None,
-                config,
-                &headers,
-                bounds,
-            ),
-        })
-        .collect();
-
-    let mut ledger: Vec<LedgerRow> = Vec::new();
-    let mut resumes: Vec<ResumeEntry> = Vec::new();
-    let mut resume_owner: Vec<Option<usize>> = Vec::new();
-    let mut loose_recognised = vec![false; archive.loose.len()];
-    let mut ledger_found = false;
-    let mut unreadable: Vec<Unreadable> = archive
-        .problems
-        .iter()
-        .map(|p| Unreadable {
-            rel: p.rel.clone(),
-            detail: p.detail.clone(),
-            dossier: p.dossier,
-        })
-        .collect();
-    for (d, dossier) in archive.dossiers.iter().enumerate() {
-        for (f, i) in dossier.files.iter().zip(&inspections[d]) {
-            let problem = match (&i.problem, i.format) {
-                (Some(p), _) => p.clone(),
-                (None, FileFormat::Unknown) if f.size > 0 => {
-                    "无法识别的文件格式（不是 PDF、JPEG、TIFF、PNG、OFD 等扫描件格式）".to_string()
-                }
-                _ => continue,
-            };
-            unreadable.push(Unreadable {
-                rel: f.rel.to_string(),
-                detail: problem,
-                dossier: Some(d),
-            });
-        }
-    }
-    for (f, i) in archive.loose.iter().zip(&loose_inspections) {
-        if let Some(p) = &i.problem {
-            unreadable.push(Unreadable {
-                rel: f.rel.to_string(),
-                detail: p.clone(),
-                dossier: None,
-            });
-        }
-    }
-    for (job, book) in jobs.iter().zip(books) {
-        let (rel, dossier) = match *job {
-            Sheet::Loose(i) => (&archive.loose[i].rel, None),
-            Sheet::Dossier(d, i) => (&archive.dossiers[d].files[i].rel, Some(d)),
-        };
-        if let Some(problem) = book.problem {
-            unreadable.push(Unreadable {
-                rel: rel.to_string(),
-                detail: problem,
-                dossier,
-            });
-        }
-        match *job {
-            Sheet::Loose(i) => {
-                loose_recognised[i] = book.recognised;
-                ledger_found |= book.has_ledger;
-                append(&mut ledger, book.ledger_rows);
-            }
-            Sheet::Dossier(d, i) => {
-                if book.recognised && resume_doc.is_some() {
-                    classes[d][i] = resume_doc;
-                }
-            }
-        }
-        resume_owner.extend(std::iter::repeat_n(dossier, book.resume_entries.len()));
-        append(&mut resumes, book.resume_entries);
-    }
+    let mut unreadable = unreadable_files(&archive, &inspections, &loose_inspections);
+    let Sheets {
+        mut ledger,
+        mut resumes,
+        resume_owner,
+        loose_recognised,
+        ledger_found,
+    } = read_sheets(
+        config,
+        as_of,
+        &archive,
+        &mut classes,
+        &inspections,
+        &loose_inspections,
+        &mut unreadable,
+    );
 
     progress.phase("连接台账与档案", None);
     for (i, row) in ledger.iter_mut().enumerate() {
@@ -549,42 +409,11 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     // What only the rules needed is let go before the facts and lists are built.
     drop(unreadable_paths);
     drop((resumes, foreign_rows, unreadable));
-    let text = |r: Option<usize>, key: &str| {
-        let f = config.field(key)?;
-        ledger[r?].text(Some(f)).map(CompactString::from)
+    let facts = if options.people || shard.is_some() {
+        person_facts(config, as_of, &archive, &ledger, &people, &in_scope)
+    } else {
+        Vec::new()
     };
-    let date =
-        |r: Option<usize>, key: &str| match config.field(key).and_then(|f| ledger[r?].value(f)) {
-            Some(crate::ledger::FieldValue::Date(d)) => Some(d.earliest()),
-            Some(crate::ledger::FieldValue::Range(d, _)) => Some(d.earliest()),
-            _ => None,
-        };
-    let want_facts = options.people || shard.is_some();
-    let facts: Vec<PersonFacts> = people
-        .iter()
-        .filter(|p| want_facts && in_scope[p.index])
-        .map(|p| PersonFacts {
-            index: p.index,
-            branch: p.branch.as_str().into(),
-            name: p.name.as_str().into(),
-            dossier: p.dossier.map(|d| archive.dossiers[d].rel.clone()),
-            stage: p.stage.map(|s| config.stages[s].key.as_str().into()),
-            stage_title: p.stage.map(|s| config.stages[s].title.as_str().into()),
-            id_number: text(p.row, "id_number"),
-            sex: text(p.row, "sex"),
-            ethnicity: text(p.row, "ethnicity"),
-            education: text(p.row, "education"),
-            category: text(p.row, "category"),
-            birth: p
-                .row
-                .and_then(|r| ledger[r].text(config.id_field))
-                .and_then(|id| crate::idnum::check(id, as_of).ok())
-                .map(|i| i.birth)
-                .or_else(|| date(p.row, "birth")),
-            activist: date(p.row, "activist"),
-            admitted: date(p.row, "admitted"),
-        })
-        .collect();
     let shard_data = shard.map(|sh| ShardData {
         shard: sh,
         fingerprints: fingerprints(&archive, &classes, config, &people),
@@ -623,15 +452,292 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         waived: 0,
     };
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
-    // and what the rules needed is let go first.
+    // and the ledger is let go first.
     drop(ledger);
+    let dossiers = dossier_reports(
+        config,
+        &people,
+        &in_scope,
+        std::mem::take(&mut archive.dossiers),
+        classes,
+        inspections,
+    );
+    Ok(AuditResult {
+        shard: shard_data,
+        people: facts,
+        as_of,
+        summary,
+        findings,
+        dossiers,
+    })
+}
+
+/// Every dossier file's document, by its name.
+fn classify(config: &Config, archive: &Archive) -> Vec<Vec<Option<usize>>> {
+    let classifier = Classifier::new(&config.documents);
+    archive
+        .dossiers
+        .par_iter()
+        .map(|d| {
+            d.files
+                .iter()
+                .map(|f| classifier.classify(f.stem()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Look inside every file (signature, integrity, resolution, pages), in parallel: the
+/// dossiers' files, then the loose ones.
+fn inspect_all(archive: &Archive, progress: &Progress) -> (Vec<Vec<Inspection>>, Vec<Inspection>) {
+    let look = |f: &crate::walk::FileEntry| {
+        if f.size == 0 {
+            Inspection {
+                format: FileFormat::Unknown,
+                problem: None,
+                dpi: None,
+                pages: None,
+            }
+        } else {
+            inspect(&f.path(&archive.root), f.size)
+        }
+    };
+    let inspections: Vec<Vec<Inspection>> = archive
+        .dossiers
+        .par_iter()
+        .map(|d| {
+            d.files
+                .iter()
+                .map(|f| {
+                    progress.tick();
+                    look(f)
+                })
+                .collect()
+        })
+        .collect();
+    let loose_inspections: Vec<Inspection> = archive
+        .loose
+        .par_iter()
+        .map(|f| {
+            progress.tick();
+            look(f)
+        })
+        .collect();
+    (inspections, loose_inspections)
+}
+
+/// What the walk and the inspection could not read, each reported once (unreadable-file).
+fn unreadable_files(
+    archive: &Archive,
+    inspections: &[Vec<Inspection>],
+    loose_inspections: &[Inspection],
+) -> Vec<Unreadable> {
+    let mut unreadable: Vec<Unreadable> = archive
+        .problems
+        .iter()
+        .map(|p| Unreadable {
+            rel: p.rel.clone(),
+            detail: p.detail.clone(),
+            dossier: p.dossier,
+        })
+        .collect();
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (f, i) in dossier.files.iter().zip(&inspections[d]) {
+            let problem = match (&i.problem, i.format) {
+                (Some(p), _) => p.clone(),
+                (None, FileFormat::Unknown) if f.size > 0 => {
+                    "无法识别的文件格式（不是 PDF、JPEG、TIFF、PNG、OFD 等扫描件格式）".to_string()
+                }
+                _ => continue,
+            };
+            unreadable.push(Unreadable {
+                rel: f.rel.to_string(),
+                detail: problem,
+                dossier: Some(d),
+            });
+        }
+    }
+    for (f, i) in archive.loose.iter().zip(loose_inspections) {
+        if let Some(p) = &i.problem {
+            unreadable.push(Unreadable {
+                rel: f.rel.to_string(),
+                detail: p.clone(),
+                dossier: None,
+            });
+        }
+    }
+    unreadable
+}
+
+/// What the spreadsheets held.
+struct Sheets {
+    ledger: Vec<LedgerRow>,
+    resumes: Vec<ResumeEntry>,
+    /// For each resume entry, the dossier whose own spreadsheet it came from.
+    resume_owner: Vec<Option<usize>>,
+    /// For each loose file, whether it was a recognised ledger or resume sheet.
+    loose_recognised: Vec<bool>,
+    /// Whether any sheet had a ledger header (even with no rows under it).
+    ledger_found: bool,
+}
+
+/// Read the spreadsheets in parallel: loose ones may be ledgers or resume sheets; a dossier's
+/// own spreadsheet that names no other document may be that person's resume (and is then
+/// classified as one). A workbook that cannot be read joins `unreadable`.
+fn read_sheets(
+    config: &Config,
+    as_of: Date,
+    archive: &Archive,
+    classes: &mut [Vec<Option<usize>>],
+    inspections: &[Vec<Inspection>],
+    loose_inspections: &[Inspection],
+    unreadable: &mut Vec<Unreadable>,
+) -> Sheets {
+    let resume_doc = config.documents.iter().position(|d| d.key == "resume");
+    let mut jobs: Vec<Sheet> = Vec::new();
+    // An empty or already broken file is reported once, by the inspection.
+    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
+    for (i, f) in archive.loose.iter().enumerate() {
+        if f.is_spreadsheet() && readable(f, &loose_inspections[i]) {
+            jobs.push(Sheet::Loose(i));
+        }
+    }
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (i, f) in dossier.files.iter().enumerate() {
+            if f.is_spreadsheet()
+                && readable(f, &inspections[d][i])
+                && (classes[d][i].is_none() || classes[d][i] == resume_doc)
+            {
+                jobs.push(Sheet::Dossier(d, i));
+            }
+        }
+    }
+    let headers = HeaderIndex::new(config);
+    let bounds = DateBounds {
+        earliest: config.earliest,
+        as_of,
+    };
+    let books: Vec<Workbook> = jobs
+        .par_iter()
+        .map(|job| match *job {
+            Sheet::Loose(i) => {
+                let f = &archive.loose[i];
+                let branch = f.rel.split_once('/').map(|(b, _)| b);
+                read_workbook(&archive.root, f, branch, config, &headers, bounds)
+            }
+            Sheet::Dossier(d, i) => read_workbook(
+                &archive.root,
+                &archive.dossiers[d].files[i],
+                None,
+                config,
+                &headers,
+                bounds,
+            ),
+        })
+        .collect();
+    let mut ledger: Vec<LedgerRow> = Vec::new();
+    let mut resumes: Vec<ResumeEntry> = Vec::new();
+    let mut resume_owner: Vec<Option<usize>> = Vec::new();
+    let mut loose_recognised = vec![false; archive.loose.len()];
+    let mut ledger_found = false;
+    for (job, book) in jobs.iter().zip(books) {
+        let (rel, dossier) = match *job {
+            Sheet::Loose(i) => (&archive.loose[i].rel, None),
+            Sheet::Dossier(d, i) => (&archive.dossiers[d].files[i].rel, Some(d)),
+        };
+        if let Some(problem) = book.problem {
+            unreadable.push(Unreadable {
+                rel: rel.to_string(),
+                detail: problem,
+                dossier,
+            });
+        }
+        match *job {
+            Sheet::Loose(i) => {
+                loose_recognised[i] = book.recognised;
+                ledger_found |= book.has_ledger;
+                append(&mut ledger, book.ledger_rows);
+            }
+            Sheet::Dossier(d, i) => {
+                if book.recognised && resume_doc.is_some() {
+                    classes[d][i] = resume_doc;
+                }
+            }
+        }
+        resume_owner.extend(std::iter::repeat_n(dossier, book.resume_entries.len()));
+        append(&mut resumes, book.resume_entries);
+    }
+    Sheets {
+        ledger,
+        resumes,
+        resume_owner,
+        loose_recognised,
+        ledger_found,
+    }
+}
+
+/// Each person in scope with the ledger facts the committee's statistics need.
+fn person_facts(
+    config: &Config,
+    as_of: Date,
+    archive: &Archive,
+    ledger: &[LedgerRow],
+    people: &[crate::join::Person],
+    in_scope: &[bool],
+) -> Vec<PersonFacts> {
+    let text = |r: Option<usize>, key: &str| {
+        let f = config.field(key)?;
+        ledger[r?].text(Some(f)).map(CompactString::from)
+    };
+    let date =
+        |r: Option<usize>, key: &str| match config.field(key).and_then(|f| ledger[r?].value(f)) {
+            Some(crate::ledger::FieldValue::Date(d)) => Some(d.earliest()),
+            Some(crate::ledger::FieldValue::Range(d, _)) => Some(d.earliest()),
+            _ => None,
+        };
+    people
+        .iter()
+        .filter(|p| in_scope[p.index])
+        .map(|p| PersonFacts {
+            index: p.index,
+            branch: p.branch.as_str().into(),
+            name: p.name.as_str().into(),
+            dossier: p.dossier.map(|d| archive.dossiers[d].rel.clone()),
+            stage: p.stage.map(|s| config.stages[s].key.as_str().into()),
+            stage_title: p.stage.map(|s| config.stages[s].title.as_str().into()),
+            id_number: text(p.row, "id_number"),
+            sex: text(p.row, "sex"),
+            ethnicity: text(p.row, "ethnicity"),
+            education: text(p.row, "education"),
+            category: text(p.row, "category"),
+            birth: p
+                .row
+                .and_then(|r| ledger[r].text(config.id_field))
+                .and_then(|id| crate::idnum::check(id, as_of).ok())
+                .map(|i| i.birth)
+                .or_else(|| date(p.row, "birth")),
+            activist: date(p.row, "activist"),
+            admitted: date(p.row, "admitted"),
+        })
+        .collect()
+}
+
+/// The per-dossier file lists of the reports, for the people in scope. The archive's paths
+/// are moved into them, not copied; document keys are shared.
+fn dossier_reports(
+    config: &Config,
+    people: &[crate::join::Person],
+    in_scope: &[bool],
+    mut dirs: Vec<crate::walk::DossierDir>,
+    mut classes: Vec<Vec<Option<usize>>>,
+    mut inspections: Vec<Vec<Inspection>>,
+) -> Vec<DossierReport> {
     let doc_keys: Vec<Arc<str>> = config
         .documents
         .iter()
         .map(|d| Arc::from(d.key.as_str()))
         .collect();
-    let mut dirs = std::mem::take(&mut archive.dossiers);
-    let dossiers = people
+    people
         .iter()
         .filter(|p| in_scope[p.index])
         .filter_map(|p| {
@@ -657,16 +763,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                     .collect(),
             })
         })
-        .collect();
-    drop(dirs);
-    Ok(AuditResult {
-        shard: shard_data,
-        people: facts,
-        as_of,
-        summary,
-        findings,
-        dossiers,
-    })
+        .collect()
 }
 
 /// Move `more` onto the end of `all`; the first non-empty list is taken as it is, so a single
