@@ -800,7 +800,7 @@ fn fingerprints(
                 .enumerate()
                 .filter(|(_, f)| f.size > 0)
                 .filter_map(move |(i, f)| {
-                    let hash = content_hash(&f.path(&archive.root)).ok()?;
+                    let hash = content_hash(&f.path(&archive.root), f.size).ok()?;
                     Some(crate::shard::Fingerprint {
                         file: f.rel.to_string(),
                         dossier: dir.rel.clone(),
@@ -841,7 +841,7 @@ fn duplicates(archive: &crate::walk::Archive) -> Vec<Vec<(usize, usize)>> {
         .filter_map(|&(size, d, i)| {
             let (d, i) = (d as usize, i as usize);
             let f = &archive.dossiers[d].files[i];
-            content_hash(&f.path(&archive.root))
+            content_hash(&f.path(&archive.root), f.size)
                 .ok()
                 .map(|h| (size, h, d, i))
         })

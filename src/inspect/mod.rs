@@ -260,11 +260,13 @@ pub(crate) fn read_at(file: &mut File, offset: u64, len: usize) -> std::io::Resu
 }
 
 /// Hash a whole file (xxh3-128), for byte-identical duplicates. Only files whose size
-/// equals another file's are hashed.
-pub fn content_hash(path: &Path) -> std::io::Result<u128> {
+/// equals another file's are hashed. `size` (from the walk) sizes the buffer: a scan of a
+/// few kilobytes does not get a 256 KiB buffer zeroed for it.
+pub fn content_hash(path: &Path, size: u64) -> std::io::Result<u128> {
+    const MAX_BUF: u64 = 256 * 1024;
     let mut file = File::open(path)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 256 * 1024];
+    let mut buf = vec![0u8; size.saturating_add(1).min(MAX_BUF) as usize];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
