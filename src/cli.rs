@@ -81,6 +81,10 @@ pub struct ScopeArgs {
     /// 只审核第 K 个分片（共 N 个，K 从 0 起）的支部；输出 JSON 供 dangan merge 合并
     #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
     pub shard: Option<crate::shard::Shard>,
+    /// 同时读取的文件数（默认 8）。读文件多在等待磁盘或网络：档案在网络共享盘上时可调大
+    #[arg(long, value_name = "N", default_value_t = crate::audit::DEFAULT_IO_THREADS,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub io_threads: u16,
 }
 
 #[derive(clap::Args, Debug)]
@@ -223,6 +227,7 @@ fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), Exi
         progress: std::env::var_os("CI").is_none(),
         shard: scope.shard,
         people,
+        io_threads: usize::from(scope.io_threads),
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         eprintln!("错误：{e}");

@@ -247,11 +247,10 @@ pub fn attach_resumes(
         let owner = match owner_dossier[i] {
             Some(d) => by_dossier.get(&d).copied(),
             None => e
-                .id_number
-                .as_deref()
+                .id_number()
                 .and_then(|id| by_id.get(&key(idnum::normalize(id))).copied())
                 .or_else(|| {
-                    let n = key(normalize(e.name.as_deref()?));
+                    let n = key(normalize(e.name()?));
                     match by_name.get(&n).map(Group::as_slice) {
                         Some([p]) => Some(*p),
                         _ => None,

@@ -157,12 +157,27 @@ pub struct ResumeEntry {
     pub start: Result<DateValue, BadDate>,
     pub end: Result<RangeEnd, BadDate>,
     pub text: CompactString,
-    /// The person it belongs to, for resume sheets outside a dossier.
+    /// The person it belongs to, for resume sheets outside a dossier (boxed: absent in a
+    /// dossier's own sheet, and let go once the entry has found its person).
+    pub who: Option<Box<ResumeWho>>,
+}
+
+/// The name and ID number on a resume row of a sheet outside any dossier.
+#[derive(Debug, Clone, Default)]
+pub struct ResumeWho {
     pub name: Option<CompactString>,
     pub id_number: Option<CompactString>,
 }
 
 impl ResumeEntry {
+    pub fn name(&self) -> Option<&str> {
+        self.who.as_ref().and_then(|w| w.name.as_deref())
+    }
+
+    pub fn id_number(&self) -> Option<&str> {
+        self.who.as_ref().and_then(|w| w.id_number.as_deref())
+    }
+
     /// `简历.xlsx 简历!A5`: the entry's date cell.
     pub fn location(&self) -> Location {
         self.sheet.at(self.row, self.col)
@@ -752,7 +767,7 @@ fn resume_entry(
         start,
         end,
         text,
-        name,
-        id_number,
+        who: (name.is_some() || id_number.is_some())
+            .then(|| Box::new(ResumeWho { name, id_number })),
     })
 }

@@ -124,6 +124,57 @@ impl Archive {
     pub fn file_count(&self) -> usize {
         self.loose.len() + self.dossiers.iter().map(|d| d.files.len()).sum::<usize>()
     }
+
+    /// One value for each dossier file, computed in parallel by `f` and stored in archive
+    /// order in a single list (allocated once, by the calling thread, rather than a list per
+    /// dossier allocated by whichever worker computed it).
+    pub fn per_file<T: Send>(&self, f: impl Fn(&FileEntry) -> T + Sync + Send) -> PerFile<T> {
+        let mut starts = Vec::with_capacity(self.dossiers.len() + 1);
+        let mut all: Vec<&FileEntry> = Vec::with_capacity(self.file_count());
+        for d in &self.dossiers {
+            starts.push(all.len());
+            all.extend(&d.files);
+        }
+        starts.push(all.len());
+        PerFile {
+            items: all.par_iter().map(|file| f(file)).collect(),
+            starts,
+        }
+    }
+}
+
+/// A value for each dossier file, indexed like the archive: `values[dossier][file]`.
+#[derive(Debug, Clone, Default)]
+pub struct PerFile<T> {
+    items: Vec<T>,
+    /// Where each dossier's values start in `items`; one more entry than dossiers.
+    starts: Vec<usize>,
+}
+
+impl<T> PerFile<T> {
+    /// Every value, in archive order.
+    pub fn all(&self) -> &[T] {
+        &self.items
+    }
+
+    fn range(&self, dossier: usize) -> std::ops::Range<usize> {
+        self.starts[dossier]..self.starts[dossier + 1]
+    }
+}
+
+impl<T> std::ops::Index<usize> for PerFile<T> {
+    type Output = [T];
+
+    fn index(&self, dossier: usize) -> &[T] {
+        &self.items[self.range(dossier)]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for PerFile<T> {
+    fn index_mut(&mut self, dossier: usize) -> &mut [T] {
+        let range = self.range(dossier);
+        &mut self.items[range]
+    }
 }
 
 /// Which names are system files.

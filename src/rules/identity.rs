@@ -173,7 +173,7 @@ pub fn unmatched_resume(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) 
         indexmap::IndexMap::new();
     for &e in ctx.orphan_resumes {
         let entry = &ctx.resumes[e];
-        let name = entry.name.as_deref().unwrap_or_default();
+        let name = entry.name().unwrap_or_default();
         groups
             .entry((&entry.sheet.file, &entry.sheet.sheet, name))
             .or_insert_with(|| (entry.location(), 0))

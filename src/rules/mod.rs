@@ -33,7 +33,7 @@ use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
 use crate::text::render;
-use crate::walk::Archive;
+use crate::walk::{Archive, PerFile};
 
 /// Something that could not be read: a walk error or a spreadsheet that would not open.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ pub struct Context<'a> {
     pub as_of: Date,
     pub archive: &'a Archive,
     /// For each dossier, for each of its files: the document it is.
-    pub classes: &'a [Vec<Option<usize>>],
+    pub classes: &'a PerFile<Option<usize>>,
     pub ledger: &'a [LedgerRow],
     pub ledger_found: bool,
     pub resumes: &'a [ResumeEntry],
@@ -66,7 +66,7 @@ pub struct Context<'a> {
     /// Resume entries (from sheets outside any dossier) that matched nobody.
     pub orphan_resumes: &'a [usize],
     /// For each dossier, for each of its files: what was found inside.
-    pub inspections: &'a [Vec<Inspection>],
+    pub inspections: &'a PerFile<Inspection>,
     /// For each loose file: what was found inside.
     pub loose_inspections: &'a [Inspection],
     /// Groups of byte-identical dossier files, as (dossier, file) pairs in archive order.
