@@ -358,7 +358,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     }
     for (e, keep) in resumes.iter_mut().zip(orphan) {
         if !keep {
-            e.who = None;
+            e.name = None;
+            e.id_number = None;
         }
     }
     resumes.shrink_to_fit();

@@ -157,25 +157,19 @@ pub struct ResumeEntry {
     pub start: Result<DateValue, BadDate>,
     pub end: Result<RangeEnd, BadDate>,
     pub text: CompactString,
-    /// The person it belongs to, for resume sheets outside a dossier (boxed: absent in a
-    /// dossier's own sheet, and let go once the entry has found its person).
-    pub who: Option<Box<ResumeWho>>,
-}
-
-/// The name and ID number on a resume row of a sheet outside any dossier.
-#[derive(Debug, Clone, Default)]
-pub struct ResumeWho {
+    /// The person it belongs to, for resume sheets outside a dossier (inline: a name or an ID
+    /// number fits in the value itself).
     pub name: Option<CompactString>,
     pub id_number: Option<CompactString>,
 }
 
 impl ResumeEntry {
     pub fn name(&self) -> Option<&str> {
-        self.who.as_ref().and_then(|w| w.name.as_deref())
+        self.name.as_deref()
     }
 
     pub fn id_number(&self) -> Option<&str> {
-        self.who.as_ref().and_then(|w| w.id_number.as_deref())
+        self.id_number.as_deref()
     }
 
     /// `简历.xlsx 简历!A5`: the entry's date cell.
@@ -767,7 +761,7 @@ fn resume_entry(
         start,
         end,
         text,
-        who: (name.is_some() || id_number.is_some())
-            .then(|| Box::new(ResumeWho { name, id_number })),
+        name,
+        id_number,
     })
 }
