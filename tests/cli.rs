@@ -722,3 +722,27 @@ fn tree_digest(dir: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime, Vec<u8>)
     }
     v
 }
+
+/// The number of readers changes how fast, never what is found: one reader and sixteen give
+/// the same report; zero is refused as a usage error.
+#[test]
+fn io_threads_change_speed_not_results() {
+    let demo = fixture("demo");
+    let (code_one, one) = audit_json(&demo, &["--io-threads", "1"]);
+    let (code_many, many) = audit_json(&demo, &["--io-threads", "16"]);
+    assert_eq!(code_one, code_many);
+    assert_eq!(one, many);
+    assert!(!findings(&one).is_empty(), "the demo has findings");
+    let out = dangan()
+        .args(["audit"])
+        .arg(&demo)
+        .args(["--as-of", AS_OF, "--io-threads", "0"])
+        .output()
+        .expect("dangan runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--io-threads"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
