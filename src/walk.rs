@@ -373,3 +373,65 @@ pub fn describe_io(e: &std::io::Error) -> String {
         _ => e.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_entry_is_one_string_sliced() {
+        let f = FileEntry::new("第一党支部/张三/入党申请书.PDF".into(), 10, None);
+        assert_eq!(f.name(), "入党申请书.PDF");
+        assert_eq!(f.stem(), "入党申请书");
+        assert_eq!(f.ext(), "pdf");
+        assert!(!f.is_spreadsheet());
+        assert_eq!(
+            f.path(Path::new("/archive")),
+            Path::new("/archive/第一党支部/张三/入党申请书.PDF")
+        );
+
+        let f = FileEntry::new("台账.2021.XLSX".into(), 1, None);
+        assert_eq!(
+            (f.name(), f.stem(), &*f.ext()),
+            ("台账.2021.XLSX", "台账.2021", "xlsx")
+        );
+        assert!(f.is_spreadsheet());
+
+        // No extension, a leading dot, a non-ASCII extension.
+        let f = FileEntry::new("支部/李四/自传".into(), 1, None);
+        assert_eq!((f.stem(), &*f.ext()), ("自传", ""));
+        let f = FileEntry::new("支部/李四/.hidden".into(), 1, None);
+        assert_eq!((f.stem(), &*f.ext()), (".hidden", ""));
+        let f = FileEntry::new("支部/李四/自传.文档".into(), 1, None);
+        assert_eq!((f.stem(), &*f.ext()), ("自传", "文档"));
+
+        // A name that is not UTF-8 is opened by its bytes on disk, not by the decoded text.
+        let raw = Path::new("支部/raw-name.pdf");
+        let f = FileEntry::new("支部/解码后.pdf".into(), 1, Some(raw));
+        assert_eq!(f.path(Path::new("/a")), Path::new("/a/支部/raw-name.pdf"));
+        assert_eq!(f.name(), "解码后.pdf");
+    }
+
+    #[test]
+    fn per_file_values_are_indexed_like_the_archive() {
+        let dir = |n: usize| DossierDir {
+            branch: "b".into(),
+            rel: format!("b/d{n}"),
+            folder: format!("d{n}"),
+            files: (0..n)
+                .map(|i| FileEntry::new(format!("b/d{n}/f{i}.pdf"), i as u64, None))
+                .collect(),
+        };
+        let archive = Archive {
+            dossiers: vec![dir(2), dir(0), dir(3)],
+            ..Archive::default()
+        };
+        let mut sizes = archive.per_file(|f| f.size);
+        assert_eq!(sizes.all(), &[0, 1, 0, 1, 2]);
+        assert_eq!(&sizes[0], &[0, 1]);
+        assert!(sizes[1].is_empty());
+        assert_eq!(&sizes[2], &[0, 1, 2]);
+        sizes[2][1] = 9;
+        assert_eq!(&sizes[2], &[0, 9, 2]);
+    }
+}
