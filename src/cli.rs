@@ -81,7 +81,7 @@ pub struct ScopeArgs {
     /// 只审核第 K 个分片（共 N 个，K 从 0 起）的支部；输出 JSON 供 dangan merge 合并
     #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
     pub shard: Option<crate::shard::Shard>,
-    /// 同时读取的文件数（默认 8）。读文件多在等待磁盘或网络：档案在网络共享盘上时可调大
+    /// 同时读取的文件数。读文件多在等待磁盘或网络：档案在网络共享盘上时可调大
     #[arg(long, value_name = "N", default_value_t = crate::audit::DEFAULT_IO_THREADS,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub io_threads: u16,
