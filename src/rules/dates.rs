@@ -63,12 +63,10 @@ pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 } else {
                     reason(ctx, *why)
                 };
-                out.push(ctx.finding(
+                out.push(ctx.resume_finding(
                     rule,
-                    Some(p),
-                    Some("resume".into()),
-                    None,
-                    Some(entry.location()),
+                    p,
+                    entry,
                     &[
                         ("field", "简历起止时间"),
                         ("value", raw),

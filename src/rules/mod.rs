@@ -142,6 +142,24 @@ impl Context<'_> {
         idnum::check(id, self.as_of).ok().map(|i| i.birth)
     }
 
+    /// A finding about one line of a person's resume (subject `resume`, at its date cell).
+    pub fn resume_finding(
+        &self,
+        rule: &Rule,
+        person: &Person,
+        entry: &ResumeEntry,
+        vars: &[(&str, &str)],
+    ) -> Finding {
+        self.finding(
+            rule,
+            Some(person),
+            Some("resume".into()),
+            None,
+            Some(entry.location()),
+            vars,
+        )
+    }
+
     /// A finding about a person, with the rule's message rendered from `vars`
     /// (`name`, `branch` and `dossier` are always available).
     pub fn finding(

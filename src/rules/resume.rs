@@ -90,12 +90,10 @@ pub fn gap(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             let months = s.start - latest - 1;
             if months > limit && !summer {
                 let entry = &ctx.resumes[s.entry];
-                out.push(ctx.finding(
+                out.push(ctx.resume_finding(
                     rule,
-                    Some(p),
-                    Some("resume".into()),
-                    None,
-                    Some(entry.location()),
+                    p,
+                    entry,
                     &[
                         ("prev_end", &month_text(latest)),
                         ("next_start", &s.start_text),
@@ -113,12 +111,10 @@ pub fn overlap(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         walk(ctx, p, |s, latest| {
             if s.start < latest {
                 let entry = &ctx.resumes[s.entry];
-                out.push(ctx.finding(
+                out.push(ctx.resume_finding(
                     rule,
-                    Some(p),
-                    Some("resume".into()),
-                    None,
-                    Some(entry.location()),
+                    p,
+                    entry,
                     &[
                         ("text", &entry.text),
                         ("start", &s.start_text),
@@ -134,12 +130,10 @@ pub fn reversed(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for p in ctx.people {
         for s in spans(ctx, p).iter().filter(|s| s.end < s.start) {
             let entry = &ctx.resumes[s.entry];
-            out.push(ctx.finding(
+            out.push(ctx.resume_finding(
                 rule,
-                Some(p),
-                Some("resume".into()),
-                None,
-                Some(entry.location()),
+                p,
+                entry,
                 &[
                     ("text", &entry.text),
                     ("start", &s.start_text),
