@@ -203,9 +203,7 @@ fn branch_xlsx(
         "依据",
         "规则",
     ];
-    for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-    }
+    ws.write_row_with_format(0, 0, cols, &head)?;
     let mut rows: Vec<&&Finding> = b.findings.iter().collect();
     rows.sort_by_key(|f| (who(f), f.rule_order));
     for (i, f) in rows.iter().enumerate() {
@@ -235,9 +233,7 @@ fn branch_xlsx(
     let ws = wb.add_worksheet();
     ws.set_name("档案情况")?;
     let cols = ["档案", "姓名", "阶段", "状态", "问题数", "文件数", "页数"];
-    for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-    }
+    ws.write_row_with_format(0, 0, cols, &head)?;
     for (i, p) in b.people.iter().enumerate() {
         let r = i as u32 + 1;
         let d = p
@@ -678,12 +674,7 @@ fn summary_xlsx(
 
     let ws = wb.add_worksheet();
     ws.set_name("基本情况")?;
-    for (c, h) in ["项目", "在册（审核范围内）", "今年发展"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-    }
+    ws.write_row_with_format(0, 0, ["项目", "在册（审核范围内）", "今年发展"], &head)?;
     let a = breakdown(&all, result.as_of);
     let d = breakdown(&developed, result.as_of);
     let mut r = 1;
@@ -725,9 +716,7 @@ fn summary_xlsx(
         "档案",
         "有错误的档案",
     ];
-    for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-    }
+    ws.write_row_with_format(0, 0, cols, &head)?;
     for (i, rt) in ratings.iter().enumerate() {
         let r = i as u32 + 1;
         let colour = Format::new()
@@ -753,9 +742,7 @@ fn summary_xlsx(
 
     let ws = wb.add_worksheet();
     ws.set_name("各规则")?;
-    for (c, h) in ["规则", "级别", "问题数", "依据"].iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-    }
+    ws.write_row_with_format(0, 0, ["规则", "级别", "问题数", "依据"], &head)?;
     for (r, rule) in (1u32..).zip(&config.rules) {
         let n = result
             .findings
@@ -787,9 +774,7 @@ fn summary_xlsx(
         "接收为预备党员时间",
         "档案",
     ];
-    for (c, h) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
-    }
+    ws.write_row_with_format(0, 0, cols, &head)?;
     for (i, p) in result.people.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, p.branch.as_str())?;
