@@ -15,6 +15,7 @@ use crate::audit::{AuditResult, Counts, DossierReport, PersonFacts, Scope, Summa
 use crate::config::{Config, Kind};
 use crate::finding::{Finding, Location};
 use crate::text::{normalize, render};
+use crate::walk::archive_order;
 
 /// Shard `index` of `count` (0-based, as Kubernetes' JOB_COMPLETION_INDEX).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,10 +80,6 @@ pub struct ShardReport {
     pub findings: Vec<Finding>,
     pub dossiers: Vec<DossierReport>,
     pub shard: Option<ShardData>,
-}
-
-fn path_key(p: &str) -> Vec<&str> {
-    p.split('/').collect()
 }
 
 /// Combine every shard of one run into the result a single run would have given.
@@ -162,20 +159,13 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
         f.rule_order = order.get(f.rule.as_str()).copied().unwrap_or(usize::MAX);
     }
     crate::rules::sort(&mut findings);
-    dossiers.sort_by(|a: &DossierReport, b| path_key(&a.dossier).cmp(&path_key(&b.dossier)));
-    people.sort_by(|a: &PersonFacts, b| {
-        (
-            a.dossier.is_none(),
-            a.dossier.as_deref().map(path_key),
-            &a.branch,
-            &a.name,
-        )
-            .cmp(&(
-                b.dossier.is_none(),
-                b.dossier.as_deref().map(path_key),
-                &b.branch,
-                &b.name,
-            ))
+    dossiers.sort_by(|a: &DossierReport, b| archive_order(&a.dossier, &b.dossier));
+    // People with a folder in archive order, then the ledger-only ones by branch and name.
+    people.sort_by(|a: &PersonFacts, b| match (&a.dossier, &b.dossier) {
+        (Some(x), Some(y)) => {
+            archive_order(x, y).then_with(|| (&a.branch, &a.name).cmp(&(&b.branch, &b.name)))
+        }
+        (x, y) => (x.is_none(), &a.branch, &a.name).cmp(&(y.is_none(), &b.branch, &b.name)),
     });
     summary.findings = Counts::of(&findings);
     summary.scope = scope;
@@ -196,7 +186,7 @@ fn duplicate_findings(
     prints: &mut [Fingerprint],
     order: &HashMap<&str, usize>,
 ) -> Vec<Finding> {
-    prints.sort_by(|a, b| path_key(&a.file).cmp(&path_key(&b.file)));
+    prints.sort_by(|a, b| archive_order(&a.file, &b.file));
     let mut groups: HashMap<(u64, &str), Vec<usize>> = HashMap::new();
     for (i, p) in prints.iter().enumerate() {
         groups.entry((p.size, p.hash.as_str())).or_default().push(i);

@@ -257,9 +257,7 @@ pub fn walk(
                 ..p
             }));
     }
-    archive
-        .loose
-        .sort_by(|a, b| a.rel.split('/').cmp(b.rel.split('/')));
+    archive.loose.sort_by(|a, b| archive_order(&a.rel, &b.rel));
     for d in &mut archive.dossiers {
         d.files.shrink_to_fit();
     }
@@ -352,6 +350,12 @@ fn walk_from(
         }
     }
     archive
+}
+
+/// The archive's order of two relative paths: folder by folder, so that `a/b` comes before
+/// `a-b/c` (a plain string comparison would put `-` before `/`).
+pub fn archive_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {

@@ -85,7 +85,7 @@ fn all_folders(ctx: &Context<'_>) -> Vec<(String, String, Option<usize>)> {
                 .filter_map(|(rel, folder)| Some((rel.clone(), idnum::find_in(folder)?, None))),
         )
         .collect();
-    v.sort_by(|a, b| a.0.split('/').cmp(b.0.split('/')));
+    v.sort_by(|a, b| crate::walk::archive_order(&a.0, &b.0));
     v
 }
 
