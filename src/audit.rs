@@ -500,18 +500,7 @@ fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the
 /// dossiers' files, then the loose ones.
 fn inspect_all(archive: &Archive, progress: &Progress) -> (PerFile<Inspection>, Vec<Inspection>) {
-    let look = |f: &crate::walk::FileEntry| {
-        if f.size == 0 {
-            Inspection {
-                format: FileFormat::Unknown,
-                problem: None,
-                dpi: None,
-                pages: None,
-            }
-        } else {
-            inspect(&f.path(&archive.root), f.size)
-        }
-    };
+    let look = |f: &crate::walk::FileEntry| inspect(&f.path(&archive.root), f.size);
     let inspections = archive.per_file(|f| {
         progress.tick();
         look(f)

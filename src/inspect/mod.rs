@@ -164,6 +164,10 @@ pub fn inspect(path: &Path, size: u64) -> Inspection {
 }
 
 fn inspect_inner(path: &Path, size: u64) -> Inspection {
+    // An empty file has nothing to look at (empty-file reports it); it is not even opened.
+    if size == 0 {
+        return Inspection::of(FileFormat::Unknown);
+    }
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
