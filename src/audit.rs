@@ -426,7 +426,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     // What only the rules needed is let go before the facts and lists are built.
     drop(unreadable_paths);
     drop((resumes, foreign_rows, unreadable));
-    let facts = if options.people || shard.is_some() {
+    let mut facts = if options.people || shard.is_some() {
         person_facts(config, as_of, &archive, &ledger, &people, &in_scope)
     } else {
         Vec::new()
@@ -436,7 +436,12 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         fingerprints: reading(readers, || {
             fingerprints(&archive, &classes, config, &people)
         }),
-        people: facts.clone(),
+        // The shard's JSON carries the facts; the result keeps a copy only for --report-dir.
+        people: if options.people {
+            facts.clone()
+        } else {
+            std::mem::take(&mut facts)
+        },
     });
     // Files at the root are seen by every shard; shard 0 counts them.
     let root_files = archive
