@@ -707,9 +707,7 @@ fn person_facts(
             category: text(p.row, "category"),
             birth: p
                 .row
-                .and_then(|r| ledger[r].text(config.id_field))
-                .and_then(|id| crate::idnum::check(id, as_of).ok())
-                .map(|i| i.birth)
+                .and_then(|r| ledger[r].id_birth(config.id_field, as_of))
                 .or_else(|| date(p.row, "birth")),
             activist: date(p.row, "activist"),
             admitted: date(p.row, "admitted"),

@@ -125,6 +125,13 @@ impl LedgerRow {
             .filter_map(|(f, (c, v))| c.map(|c| (f, c, v)))
     }
 
+    /// The birth date the row's ID number states, when it holds a valid one.
+    pub fn id_birth(&self, id_field: Option<usize>, as_of: Date) -> Option<Date> {
+        crate::idnum::check(self.text(id_field)?, as_of)
+            .ok()
+            .map(|i| i.birth)
+    }
+
     pub fn folder_branch(&self) -> Option<&str> {
         self.sheet.folder_branch.as_deref()
     }

@@ -28,7 +28,6 @@ use rayon::prelude::*;
 use crate::config::{Config, End, Kind, MilestoneRef, Rule};
 use crate::date::DateValue;
 use crate::finding::{Finding, Location};
-use crate::idnum;
 use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
@@ -138,8 +137,7 @@ impl Context<'_> {
     }
 
     pub fn id_birth(&self, row: &LedgerRow) -> Option<Date> {
-        let id = row.text(self.config.id_field)?;
-        idnum::check(id, self.as_of).ok().map(|i| i.birth)
+        row.id_birth(self.config.id_field, self.as_of)
     }
 
     /// A finding about one line of a person's resume (subject `resume`, at its date cell).
