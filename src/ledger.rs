@@ -311,7 +311,7 @@ trait RowSink {
 enum State {
     /// Looking for a header among the first rows; holds how many non-empty rows were seen.
     Seeking(usize),
-    Ledger(Vec<(usize, usize)>, Arc<LedgerSheet>),
+    Ledger(Arc<LedgerSheet>),
     Resume(Vec<(usize, Column)>),
     Skip,
 }
@@ -367,7 +367,7 @@ impl RowSink for Parser<'_> {
                             cols: by_field.into_boxed_slice(),
                             folder_branch: self.folder_branch.map(Box::from),
                         });
-                        self.state = State::Ledger(cols, ledger);
+                        self.state = State::Ledger(ledger);
                         let more = rows_below(self.last_row, row);
                         self.wb.ledger_rows.reserve(more);
                     }
@@ -381,8 +381,8 @@ impl RowSink for Parser<'_> {
                     None => {}
                 }
             }
-            State::Ledger(cols, ledger) => {
-                if let Some(lr) = ledger_row(cells, cols, self.config, ledger, row, self.bounds) {
+            State::Ledger(ledger) => {
+                if let Some(lr) = ledger_row(cells, self.config, ledger, row, self.bounds) {
                     self.wb.ledger_rows.push(lr);
                 }
             }
@@ -659,23 +659,24 @@ fn is_blank(s: &str) -> bool {
 
 fn ledger_row(
     cells: &[Data],
-    cols: &[(usize, usize)],
     config: &Config,
     sheet: &Arc<LedgerSheet>,
     row: u32,
     bounds: DateBounds,
 ) -> Option<LedgerRow> {
+    let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
     // A row without a name is a blank, a footnote or a total line: looked at first, before
     // anything is allocated.
-    let &(nc, _) = cols.iter().find(|&&(_, f)| f == config.name_field)?;
-    let name = field_value(cells.get(nc)?, FieldType::Text, bounds);
+    let name_col = sheet.cols.get(config.name_field).copied().flatten()?;
+    let name = field_value(cell(name_col), FieldType::Text, bounds);
     if is_blank(name.as_text()?) {
         return None;
     }
     let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; config.fields.len()].into();
-    for &(c, f) in cols {
-        let d = cells.get(c).unwrap_or(&Data::Empty);
-        values[f] = field_value(d, config.fields[f].kind, bounds);
+    for (f, c) in sheet.cols.iter().enumerate() {
+        if let Some(c) = *c {
+            values[f] = field_value(cell(c), config.fields[f].kind, bounds);
+        }
     }
     Some(LedgerRow {
         sheet: Arc::clone(sheet),
