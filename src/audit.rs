@@ -409,8 +409,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                     .field(k)
                     .and_then(|f| ledger[r].value(f))
                     .is_some_and(|v| match v {
-                        crate::ledger::FieldValue::Date(d) => d.latest() >= since,
-                        _ => false,
+                        v => v.date().is_some_and(|d| d.latest() >= since),
                     })
             }),
             _ => true,
@@ -686,7 +685,9 @@ fn person_facts(
     };
     let date =
         |r: Option<usize>, key: &str| match config.field(key).and_then(|f| ledger[r?].value(f)) {
-            Some(crate::ledger::FieldValue::Date(d)) => Some(d.earliest()),
+            Some(crate::ledger::FieldValue::Date(d) | crate::ledger::FieldValue::Either(d, _)) => {
+                Some(d.earliest())
+            }
             Some(crate::ledger::FieldValue::Range(d, _)) => Some(d.earliest()),
             _ => None,
         };

@@ -33,6 +33,7 @@ struct RawFile {
     ignore: Option<RawIgnore>,
     fields: Option<IndexMap<String, RawField>>,
     resume: Option<RawResume>,
+    ledger: Option<RawLedger>,
     documents: Option<IndexMap<String, RawDocument>>,
     stages: Option<Vec<RawStage>>,
     rules: Option<Vec<RawRule>>,
@@ -162,6 +163,15 @@ struct RawResume {
     span: Vec<String>,
     #[serde(default)]
     description: Vec<String>,
+}
+
+/// How ledger sheets are read beyond their columns.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLedger {
+    /// Rows that are not people: their first cell or their name starts with one of these.
+    #[serde(default)]
+    not_people: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -500,6 +510,8 @@ pub struct Config {
     pub id_field: Option<usize>,
     pub birth_field: Option<usize>,
     pub resume: ResumeColumns,
+    /// Normalised beginnings of ledger rows that are not people (合计, 填表人, 注：).
+    pub not_people: Vec<String>,
     pub documents: Vec<Document>,
     pub stages: Vec<Stage>,
     pub rules: Vec<Rule>,
@@ -755,6 +767,10 @@ fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
         cur.span.extend(r.span);
         cur.description.extend(r.description);
     }
+    if let Some(l) = o.ledger {
+        let cur = into.ledger.get_or_insert_with(RawLedger::default);
+        cur.not_people.extend(l.not_people);
+    }
     if let Some(docs) = o.documents {
         let cur = into.documents.get_or_insert_with(IndexMap::new);
         for (k, mut d) in docs {
@@ -811,6 +827,16 @@ fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
     }
 }
 
+/// A header alias, normalised; `group>sub` (入党积极分子>确定时间) names a sub-column under a
+/// group cell of a two- or three-row header, each part normalised on its own.
+pub fn header_alias(alias: &str) -> String {
+    alias
+        .split('>')
+        .map(normalize_header)
+        .collect::<Vec<_>>()
+        .join(">")
+}
+
 /// Names to indices, strings to durations; every mistake is pushed to `errors`.
 fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> Option<Config> {
     let last = &sources[sources.len() - 1];
@@ -852,7 +878,7 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         };
         fields.push(Field {
             title: f.title.unwrap_or_else(|| f.aliases[0].clone()),
-            aliases: f.aliases.iter().map(|a| normalize_header(a)).collect(),
+            aliases: f.aliases.iter().map(|a| header_alias(a)).collect(),
             key,
             kind,
         });
@@ -1253,6 +1279,14 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
             span: norm(resume.span),
             description: norm(resume.description),
         },
+        not_people: raw
+            .ledger
+            .unwrap_or_default()
+            .not_people
+            .iter()
+            .map(|s| crate::text::normalize(s))
+            .filter(|s| !s.is_empty())
+            .collect(),
         documents,
         stages,
         rules,

@@ -254,38 +254,94 @@ pub fn from_excel_serial(serial: f64) -> Option<Date> {
     base.checked_add(Span::new().days(offset)).ok()
 }
 
-/// A number in a general-format cell: an Excel serial (20000–80000: 1954–2119), a typed
-/// `20210305`, or a typed `2021.03` / `1998.1` (Excel keeps 1998.10 as 1998.1: read as October).
-pub fn from_number(n: f64) -> Result<DateValue, DateError> {
+/// A date read from a number: one reading, or two where the number cannot tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    One(DateValue),
+    /// A month typed as `2021.1`: January, or October with its 0 dropped (Excel stores a typed
+    /// 2021.10 as the number 2021.1). Rules count it as both.
+    Either(DateValue, DateValue),
+}
+
+impl Reading {
+    /// The reading a single value stands for (the first of two).
+    pub fn first(self) -> DateValue {
+        match self {
+            Reading::One(v) | Reading::Either(v, _) => v,
+        }
+    }
+}
+
+/// A number in a number cell: an Excel serial (20000–80000: 1954–2119), a typed `20210305`,
+/// or a month typed with a decimal point. `decimals` is how many decimals the cell displays,
+/// when the file says (a number format `0.00` shows 2021.1 as 2021.10).
+///
+/// The month is the digits after the point as the number is written at its shortest: 2021.3
+/// and 2021.03 are March, 2021.11 November, 2021.12 December. One digit `1` is January or
+/// October — unless the cell displays two decimals — and gives [`Reading::Either`].
+///
+/// ```
+/// use dangan::date::{from_number, Reading};
+/// let month = |n, shown| match from_number(n, shown).unwrap() {
+///     Reading::One(v) => v.to_string(),
+///     Reading::Either(a, b) => format!("{a}|{b}"),
+/// };
+/// assert_eq!(month(1995.3, None), "1995-03");
+/// assert_eq!(month(2021.12, None), "2021-12");
+/// assert_eq!(month(2021.1, None), "2021-01|2021-10");
+/// assert_eq!(month(2021.1, Some(2)), "2021-10");
+/// assert_eq!(month(2021.1, Some(1)), "2021-01");
+/// assert_eq!(month(44260.0, None), "2021-03-05");
+/// ```
+pub fn from_number(n: f64, decimals: Option<u32>) -> Result<Reading, DateError> {
     if !n.is_finite() {
         return Err(DateError::Unrecognised);
     }
     if n.fract() == 0.0 {
         let i = n as i64;
+        let one = |v: Result<DateValue, DateError>| v.map(Reading::One);
         if (20_000..=80_000).contains(&i) {
             return from_excel_serial(n)
-                .map(DateValue::day)
+                .map(|d| Reading::One(DateValue::day(d)))
                 .ok_or(DateError::NotADate);
         }
         if (18_000_101..=22_001_231).contains(&i) {
-            return DateValue::new(i / 10000, Some(i / 100 % 100), Some(i % 100));
+            return one(DateValue::new(
+                i / 10000,
+                Some(i / 100 % 100),
+                Some(i % 100),
+            ));
         }
         if (180_001..=220_012).contains(&i) {
-            return DateValue::new(i / 100, Some(i % 100), None);
+            return one(DateValue::new(i / 100, Some(i % 100), None));
         }
         if (1800..=2200).contains(&i) {
-            return DateValue::new(i, None, None);
+            return one(DateValue::new(i, None, None));
         }
         return Err(DateError::Unrecognised);
     }
     let y = n.trunc() as i64;
     if (1800..=2200).contains(&y) {
-        let m = ((n - n.trunc()) * 100.0).round() as i64;
-        return DateValue::new(y, Some(m), None);
+        // The digits after the point as the cell shows them, else at their shortest.
+        let shown = match decimals {
+            Some(d @ 1..=4) => format!("{n:.*}", d as usize),
+            _ => format!("{n}"),
+        };
+        let digits = shown.split_once('.').map_or("", |(_, f)| f);
+        let month = |m: &str| m.parse::<i64>().map_err(|_| DateError::Unrecognised);
+        return match digits {
+            "1" if decimals.is_none() => Ok(Reading::Either(
+                DateValue::new(y, Some(1), None)?,
+                DateValue::new(y, Some(10), None)?,
+            )),
+            d if d.len() == 1 => Ok(Reading::One(DateValue::new(y, Some(month(d)?), None)?)),
+            d if d.len() == 2 => Ok(Reading::One(DateValue::new(y, Some(month(d)?), None)?)),
+            _ => Err(DateError::NotADate),
+        };
     }
     if (20_000.0..=80_000.0).contains(&n) {
         return from_excel_serial(n)
-            .map(DateValue::day)
+            .map(|d| Reading::One(DateValue::day(d)))
             .ok_or(DateError::NotADate);
     }
     Err(DateError::Unrecognised)
@@ -426,11 +482,25 @@ mod tests {
 
     #[test]
     fn numbers_and_serials() {
-        assert_eq!(from_number(44260.0).unwrap().to_string(), "2021-03-05");
-        assert_eq!(from_number(20210305.0).unwrap().to_string(), "2021-03-05");
-        assert_eq!(from_number(1998.07).unwrap().to_string(), "1998-07");
-        assert_eq!(from_number(1998.1).unwrap().to_string(), "1998-10");
-        assert_eq!(from_number(1998.12).unwrap().to_string(), "1998-12");
+        let n = |x: f64| match from_number(x, None) {
+            Ok(Reading::One(v)) => v.to_string(),
+            Ok(Reading::Either(a, b)) => format!("{a}|{b}"),
+            Err(e) => format!("{e:?}"),
+        };
+        assert_eq!(n(44260.0), "2021-03-05");
+        assert_eq!(n(20210305.0), "2021-03-05");
+        assert_eq!(n(1998.07), "1998-07");
+        assert_eq!(n(1995.3), "1995-03");
+        assert_eq!(n(2021.2), "2021-02");
+        assert_eq!(n(1998.1), "1998-01|1998-10");
+        assert_eq!(n(1998.11), "1998-11");
+        assert_eq!(n(1998.12), "1998-12");
+        assert_eq!(n(1998.13), "NotADate");
+        assert_eq!(n(1998.123), "NotADate");
+        assert_eq!(
+            from_number(1998.1, Some(2)),
+            Ok(Reading::One(parse_date("1998.10").unwrap()))
+        );
         assert!(from_excel_serial(60.0).is_none());
         assert_eq!(from_excel_serial(61.0).unwrap().to_string(), "1900-03-01");
         assert_eq!(from_excel_serial(1.0).unwrap().to_string(), "1900-01-01");

@@ -6,7 +6,6 @@
 //! header. Title rows above the header, extra columns and blank rows are passed over. Every
 //! value keeps its cell so that a finding can say `台账.xlsx 2021年!J7`.
 
-use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
@@ -15,10 +14,13 @@ use compact_str::CompactString;
 use jiff::civil::Date;
 
 use crate::config::{Config, FieldType};
-use crate::date::{DateError, DateValue, RangeEnd, from_number, parse_date, parse_range};
+use crate::date::{DateError, DateValue, RangeEnd, Reading, from_number, parse_date, parse_range};
 use crate::finding::Location;
-use crate::text::{cell_name, normalize, normalize_header};
+use crate::text::{cell_name, normalize};
 use crate::walk::FileEntry;
+
+mod header;
+pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
 
 const HEADER_SCAN_ROWS: usize = 30;
 
@@ -43,6 +45,10 @@ pub enum FieldValue {
     Text(CompactString),
     Date(DateValue),
     Range(DateValue, DateValue),
+    /// A month typed as a number that reads two ways (2021.1: January, or October with its 0
+    /// dropped). Rules see the first; the audit also runs them with the second, and keeps a
+    /// finding only when both readings give it.
+    Either(DateValue, DateValue),
     /// A date cell that cannot be used: its text and why (boxed: rare, and it keeps every
     /// other value at 24 bytes).
     Invalid(BadDate),
@@ -57,6 +63,22 @@ impl FieldValue {
         match self {
             FieldValue::Text(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// A single date (the first reading of an ambiguous month).
+    pub fn date(&self) -> Option<DateValue> {
+        match self {
+            FieldValue::Date(d) | FieldValue::Either(d, _) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The other reading of an ambiguous month, the value itself otherwise.
+    pub fn other_reading(&self) -> FieldValue {
+        match self {
+            FieldValue::Either(a, b) => FieldValue::Either(*b, *a),
+            v => v.clone(),
         }
     }
 }
@@ -84,6 +106,9 @@ pub struct LedgerSheet {
     pub at: SheetRef,
     /// Indexed by field: the zero-based column, or None when the sheet has no such column.
     pub cols: Box<[Option<u32>]>,
+    /// Further columns of a field written in numbered sub-columns (培养联系人 1 | 2):
+    /// (field, column); their texts join the first column's.
+    pub more: Box<[(usize, u32)]>,
     /// The branch folder the ledger sits in, when it sits in one (used when there is no
     /// branch column).
     pub folder_branch: Option<Box<str>>,
@@ -99,6 +124,18 @@ pub struct LedgerRow {
     values: Box<[FieldValue]>,
     /// Position among all ledger rows of the archive (files in walk order, sheets, rows).
     pub seq: usize,
+    /// Set when rows of other sheets were merged into this one (the same person on several
+    /// rosters): where each value came from.
+    pub merged: Option<Box<Merged>>,
+}
+
+/// The rows a merged ledger row was made of, and which gave each value.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// (sheet, zero-based row) of every row merged, this row first.
+    pub sources: Vec<(Arc<LedgerSheet>, u32)>,
+    /// Indexed by field: the source that gave the value.
+    pub of_field: Box<[u16]>,
 }
 
 impl LedgerRow {
@@ -112,17 +149,43 @@ impl LedgerRow {
     }
 
     pub fn has_column(&self, field: usize) -> bool {
-        self.sheet.cols.get(field).is_some_and(Option::is_some)
+        match &self.merged {
+            None => self.sheet.cols.get(field).is_some_and(Option::is_some),
+            Some(m) => m
+                .sources
+                .iter()
+                .any(|(sheet, _)| sheet.cols.get(field).is_some_and(Option::is_some)),
+        }
     }
 
-    /// Every field the sheet has: (field, column, value).
-    pub fn cells(&self) -> impl Iterator<Item = (usize, u32, &FieldValue)> {
-        self.sheet
-            .cols
-            .iter()
-            .zip(self.values.iter())
-            .enumerate()
-            .filter_map(|(f, (c, v))| c.map(|c| (f, c, v)))
+    /// Every field some sheet of the row has a column for: (field, value).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
+        (0..self.values.len())
+            .filter(|&f| self.has_column(f))
+            .map(|f| (f, &self.values[f]))
+    }
+
+    /// The sheet and row a field's value came from.
+    fn source(&self, field: usize) -> (&LedgerSheet, u32) {
+        match &self.merged {
+            Some(m) => {
+                let i = m.of_field.get(field).copied().unwrap_or(0) as usize;
+                m.sources
+                    .get(i)
+                    .map_or((&*self.sheet, self.row), |(s, r)| (&**s, *r))
+            }
+            None => (&self.sheet, self.row),
+        }
+    }
+
+    /// The rows merged into this one (empty when it is one row).
+    pub fn sources(&self) -> &[(Arc<LedgerSheet>, u32)] {
+        self.merged.as_ref().map_or(&[], |m| m.sources.as_slice())
+    }
+
+    /// The values of every field, indexed by field (Empty where no sheet has the column).
+    pub fn values(&self) -> &[FieldValue] {
+        &self.values
     }
 
     /// The birth date the row's ID number states, when it holds a valid one.
@@ -144,10 +207,12 @@ impl LedgerRow {
 
     /// The cell of a field, or of the row's first cell when the column is absent.
     pub fn location(&self, field: Option<usize>) -> Location {
-        let col = field
-            .and_then(|f| self.sheet.cols.get(f).copied().flatten())
-            .unwrap_or(0);
-        self.sheet.at.at(self.row, col)
+        let Some(f) = field else {
+            return self.sheet.at.at(self.row, 0);
+        };
+        let (sheet, row) = self.source(f);
+        let col = sheet.cols.get(f).copied().flatten().unwrap_or(0);
+        sheet.at.at(row, col)
     }
 }
 
@@ -168,9 +233,31 @@ pub struct ResumeEntry {
     /// number fits in the value itself).
     pub name: Option<CompactString>,
     pub id_number: Option<CompactString>,
+    /// The second readings of a start or end typed as a number such as 2021.1 (January or
+    /// October); None for almost every entry.
+    pub alt: Option<Box<(Option<DateValue>, Option<DateValue>)>>,
 }
 
 impl ResumeEntry {
+    /// The entry with its ambiguous months read the other way.
+    pub fn other_reading(&self) -> ResumeEntry {
+        let mut e = self.clone();
+        if let Some(alt) = &self.alt {
+            let (a, b) = **alt;
+            let mut back = (None, None);
+            if let (Some(a), Ok(s)) = (a, &mut e.start) {
+                back.0 = Some(*s);
+                *s = a;
+            }
+            if let (Some(b), Ok(RangeEnd::Date(x))) = (b, &mut e.end) {
+                back.1 = Some(*x);
+                *x = b;
+            }
+            e.alt = Some(Box::new(back));
+        }
+        e
+    }
+
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -196,6 +283,8 @@ pub struct Workbook {
     pub recognised: bool,
     /// Whether any sheet had a ledger header (even with no rows under it).
     pub has_ledger: bool,
+    /// What each sheet was taken for (for `dangan survey` and `ledger-not-found`).
+    pub sheets: Vec<SheetSurvey>,
 }
 
 /// The bounds a date must fall within.
@@ -203,46 +292,6 @@ pub struct Workbook {
 pub struct DateBounds {
     pub earliest: Date,
     pub as_of: Date,
-}
-
-/// What a header cell is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Field(usize),
-    ResumeStart,
-    ResumeEnd,
-    ResumeSpan,
-    ResumeDescription,
-}
-
-/// Header aliases, normalised, looked up once per cell.
-pub struct HeaderIndex {
-    ledger: HashMap<String, usize>,
-    resume: HashMap<String, Column>,
-}
-
-impl HeaderIndex {
-    pub fn new(config: &Config) -> HeaderIndex {
-        let mut ledger = HashMap::new();
-        for (i, f) in config.fields.iter().enumerate() {
-            for a in &f.aliases {
-                ledger.entry(a.clone()).or_insert(i);
-            }
-        }
-        let mut resume = HashMap::new();
-        let r = &config.resume;
-        for (list, col) in [
-            (&r.span, Column::ResumeSpan),
-            (&r.start, Column::ResumeStart),
-            (&r.end, Column::ResumeEnd),
-            (&r.description, Column::ResumeDescription),
-        ] {
-            for a in list {
-                resume.entry(a.clone()).or_insert(col);
-            }
-        }
-        HeaderIndex { ledger, resume }
-    }
 }
 
 /// Read a spreadsheet. Never panics: a panic inside the reader becomes a problem.
@@ -289,6 +338,11 @@ fn read_inner(
         sheet: None,
         state: State::Skip,
         last_row: 0,
+        not_people_first: config
+            .not_people
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .collect(),
     };
     if let Err(problem) = stream_sheets(&file.path(root), &file.ext(), &mut parser) {
         wb.problem = Some(problem);
@@ -303,21 +357,36 @@ trait RowSink {
     /// A new sheet begins; `last_row` is the last row its file declares (a hint, which may be
     /// wrong: it only sizes the lists).
     fn start(&mut self, sheet: &str, last_row: u32);
-    fn row(&mut self, row: u32, cells: &[Data]);
+    /// A non-empty row; `shown[c]` is how many decimals cell `c` displays where the file says
+    /// ([`UNKNOWN_DECIMALS`] elsewhere; the slice may be shorter than the row).
+    fn row(&mut self, row: u32, cells: &[Data], shown: &[u8]);
+    /// The sheet has ended.
+    fn finish(&mut self);
     /// A sheet could not be read to its end.
     fn problem(&mut self, problem: String);
 }
 
+/// A cell whose displayed decimals the file does not say.
+pub const UNKNOWN_DECIMALS: u8 = u8::MAX;
+
+/// A row held while the header is looked for.
+struct Buffered {
+    row: u32,
+    cells: Vec<Data>,
+    shown: Vec<u8>,
+}
+
 enum State {
-    /// Looking for a header among the first rows; holds how many non-empty rows were seen.
-    Seeking(usize),
+    /// Looking for a header among the first rows: the rows so far, and the first of them
+    /// that may still start one.
+    Seeking(Vec<Buffered>, usize),
     Ledger(Arc<LedgerSheet>),
     Resume(Vec<(usize, Column)>),
     Skip,
 }
 
 /// Turns rows into ledger rows and resume entries as they stream by: nothing of a sheet is
-/// held but the row being read.
+/// held but the row being read (and, until the header is found, the rows above it).
 struct Parser<'a> {
     config: &'a Config,
     headers: &'a HeaderIndex,
@@ -328,6 +397,8 @@ struct Parser<'a> {
     sheet: Option<Arc<SheetRef>>,
     state: State,
     last_row: u32,
+    /// First characters of `config.not_people`, to test a row without normalising it.
+    not_people_first: Vec<char>,
 }
 
 /// The rows a sheet declares below `row`, to size a list once instead of doubling it as it
@@ -339,6 +410,273 @@ fn rows_below(last_row: u32, row: u32) -> usize {
     last_row.min(EXCEL_MAX_ROWS).saturating_sub(row) as usize
 }
 
+/// Rows listed one by one in a sheet's survey; the rest are counted.
+const SKIPPED_LISTED: usize = 20;
+
+impl Parser<'_> {
+    fn survey(&mut self) -> Option<&mut SheetSurvey> {
+        self.wb.sheets.last_mut()
+    }
+
+    /// Try the buffered rows as header starts, in order, each once it has the rows below it
+    /// (or the sheet has ended).
+    fn seek(&mut self, at_end: bool) {
+        loop {
+            let State::Seeking(buf, next) = &mut self.state else {
+                return;
+            };
+            let i = *next;
+            if i >= HEADER_SCAN_ROWS || (at_end && i >= buf.len()) {
+                self.give_up();
+                return;
+            }
+            if i >= buf.len() || (!at_end && buf.len() < i + 3) {
+                return;
+            }
+            let mut h = 1;
+            while h < 3 && i + h < buf.len() && buf[i + h].row == buf[i].row + h as u32 {
+                h += 1;
+            }
+            let refs: Vec<&[Data]> = buf[i..i + h].iter().map(|b| b.cells.as_slice()).collect();
+            let Some(mut kind) = header::header_at(&refs, self.headers, self.config) else {
+                *next += 1;
+                continue;
+            };
+            // A title merged over the whole header (2021年发展党员工作台账) is no group: a
+            // header that starts a row lower and reads as many fields is the header.
+            let mut i = i;
+            while let HeaderKind::Ledger(l) = &kind
+                && l.rows >= 2
+                && let Some(HeaderKind::Ledger(lower)) =
+                    header::header_at(&refs[i + 1 - *next..], self.headers, self.config)
+                && lower.field_count() >= l.field_count()
+            {
+                kind = HeaderKind::Ledger(lower);
+                i += 1;
+            }
+            let used = match &kind {
+                HeaderKind::Ledger(l) => l.rows,
+                HeaderKind::Resume(_) => 1,
+            };
+            let first = buf[i].row;
+            let rest = buf.split_off(i + used);
+            self.begin(kind, first, used as u32);
+            for b in rest {
+                self.data_row(b.row, &b.cells, &b.shown);
+            }
+            return;
+        }
+    }
+
+    /// No header among the first rows: the sheet is skipped, with the best near miss noted.
+    fn give_up(&mut self) {
+        let State::Seeking(buf, _) = std::mem::replace(&mut self.state, State::Skip) else {
+            return;
+        };
+        let mut best = Candidate::default();
+        for i in 0..buf.len() {
+            let mut h = 1;
+            while h < 3 && i + h < buf.len() && buf[i + h].row == buf[i].row + h as u32 {
+                h += 1;
+            }
+            let refs: Vec<&[Data]> = buf[i..i + h].iter().map(|b| b.cells.as_slice()).collect();
+            let matched = header::candidate(&refs, self.headers, self.config);
+            if matched.len() > best.matched.len() {
+                best = Candidate {
+                    row: buf[i].row,
+                    matched,
+                };
+            }
+        }
+        let config = self.config;
+        if let Some(sv) = self.survey() {
+            sv.reason = Some(if buf.is_empty() {
+                "空工作表".into()
+            } else {
+                format!(
+                    "前 {} 行中没有表头（台账需要“姓名”和至少两个时间列；简历需要起止时间和经历列）",
+                    buf.len().min(HEADER_SCAN_ROWS)
+                )
+            });
+            if !best.matched.is_empty() {
+                sv.missing = missing_for_ledger(&best.matched, config);
+                sv.candidate = Some(best);
+            }
+        }
+    }
+
+    fn begin(&mut self, kind: HeaderKind, first: u32, rows: u32) {
+        let Some(sheet) = &self.sheet else { return };
+        self.wb.recognised = true;
+        let config = self.config;
+        let survey_columns = |columns: &[HeaderColumn]| {
+            columns
+                .iter()
+                .map(|c| SurveyColumn {
+                    cell: cell_name(first + rows - 1, c.col),
+                    header: c.name.clone(),
+                    field: c.field.map(|f| config.fields[f].key.clone()),
+                })
+                .collect::<Vec<_>>()
+        };
+        match kind {
+            HeaderKind::Ledger(h) => {
+                self.wb.has_ledger = true;
+                let mut by_field = vec![None; config.fields.len()];
+                let mut more = Vec::new();
+                for &(c, f) in &h.cols {
+                    match by_field[f] {
+                        None => by_field[f] = Some(c),
+                        Some(_) => more.push((f, c)),
+                    }
+                }
+                let ledger = Arc::new(LedgerSheet {
+                    at: SheetRef::clone(sheet),
+                    cols: by_field.into_boxed_slice(),
+                    more: more.into_boxed_slice(),
+                    folder_branch: self.folder_branch.map(Box::from),
+                });
+                let columns = survey_columns(&h.columns);
+                if let Some(sv) = self.survey() {
+                    sv.role = SheetRole::Ledger;
+                    sv.header_rows = Some((first + 1, first + rows));
+                    sv.columns = columns;
+                }
+                self.state = State::Ledger(ledger);
+                let more = rows_below(self.last_row, first);
+                self.wb.ledger_rows.reserve(more);
+            }
+            HeaderKind::Resume(cols) => {
+                if let Some(sv) = self.survey() {
+                    sv.role = SheetRole::Resume;
+                    sv.header_rows = Some((first + 1, first + 1));
+                }
+                self.state = State::Resume(cols);
+                let more = rows_below(self.last_row, first);
+                self.wb.resume_entries.reserve(more);
+            }
+        }
+    }
+
+    fn skipped(&mut self, row: u32, reason: &'static str, text: &str) {
+        if let Some(sv) = self.survey() {
+            sv.rows_skipped += 1;
+            if sv.skipped.len() < SKIPPED_LISTED {
+                sv.skipped.push(SkippedRow {
+                    row: row + 1,
+                    reason,
+                    text: text.chars().take(40).collect(),
+                });
+            }
+        }
+    }
+
+    /// Why a ledger row is not a person, if it is not one.
+    fn not_a_person(
+        &self,
+        cells: &[Data],
+        name: &str,
+        ledger: &LedgerSheet,
+    ) -> Option<&'static str> {
+        if is_blank(name) {
+            return Some("没有姓名");
+        }
+        let name_col = ledger.cols.get(self.config.name_field).copied().flatten();
+        if let Some(c) = name_col
+            && self.headers.names_field(name, self.config.name_field)
+            && matches!(cells.get(c as usize), Some(Data::String(_)))
+        {
+            return Some("重复的表头");
+        }
+        let first = cells.iter().find_map(|c| match c {
+            Data::String(s) if !is_blank(s) => Some(s.trim()),
+            _ => None,
+        });
+        for text in [first, Some(name.trim())].into_iter().flatten() {
+            let starts = text
+                .chars()
+                .next()
+                .is_some_and(|c| self.not_people_first.contains(&c));
+            if starts {
+                let n = normalize(text);
+                if self
+                    .config
+                    .not_people
+                    .iter()
+                    .any(|w| n.starts_with(w.as_str()))
+                {
+                    return Some("合计、签名或说明行");
+                }
+            }
+        }
+        None
+    }
+
+    fn data_row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {
+        let Some(sheet) = &self.sheet else { return };
+        match &self.state {
+            State::Ledger(ledger) => {
+                let ledger = Arc::clone(ledger);
+                let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
+                // A row without a name is a blank, a footnote or a total line: looked at
+                // first, before anything is allocated.
+                let Some(name_col) = ledger.cols.get(self.config.name_field).copied().flatten()
+                else {
+                    return;
+                };
+                let name = cell_text(cell(name_col));
+                if let Some(why) = self.not_a_person(cells, &name, &ledger) {
+                    let text = cells
+                        .iter()
+                        .map(cell_text)
+                        .filter(|t| !t.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    self.skipped(row, why, &text);
+                    return;
+                }
+                let lr = ledger_row(cells, shown, self.config, &ledger, row, self.bounds);
+                self.wb.ledger_rows.push(lr);
+                if let Some(sv) = self.survey() {
+                    sv.rows_read += 1;
+                }
+            }
+            State::Resume(cols) => {
+                if let Some(e) =
+                    resume_entry(cells, shown, cols, self.config, sheet, row, self.bounds)
+                {
+                    self.wb.resume_entries.push(e);
+                    if let Some(sv) = self.survey() {
+                        sv.rows_read += 1;
+                    }
+                }
+            }
+            State::Seeking(..) | State::Skip => {}
+        }
+    }
+}
+
+/// What a near-miss header lacks to be a ledger header.
+fn missing_for_ledger(matched: &[String], config: &Config) -> Vec<String> {
+    let mut missing = Vec::new();
+    let name = &config.fields[config.name_field];
+    if !matched.contains(&name.key) {
+        missing.push(format!("{}列", name.title));
+    }
+    let dates = matched
+        .iter()
+        .filter(|k| {
+            config.field(k).is_some_and(|f| {
+                config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field
+            })
+        })
+        .count();
+    if dates < 2 {
+        missing.push(format!("至少两个时间列（现有 {dates} 个）"));
+    }
+    missing
+}
+
 impl RowSink for Parser<'_> {
     fn start(&mut self, sheet: &str, last_row: u32) {
         self.last_row = last_row;
@@ -346,57 +684,116 @@ impl RowSink for Parser<'_> {
             file: self.file.clone(),
             sheet: Arc::from(sheet),
         }));
-        self.state = State::Seeking(0);
+        self.wb.sheets.push(SheetSurvey::new(sheet));
+        self.state = State::Seeking(Vec::new(), 0);
     }
 
-    fn row(&mut self, row: u32, cells: &[Data]) {
-        let Some(sheet) = &self.sheet else { return };
-        match &mut self.state {
-            State::Seeking(seen) => {
-                *seen += 1;
-                match header_of(cells, self.headers, self.config) {
-                    Some(HeaderKind::Ledger(cols)) => {
-                        self.wb.recognised = true;
-                        self.wb.has_ledger = true;
-                        let mut by_field = vec![None; self.config.fields.len()];
-                        for &(c, f) in &cols {
-                            by_field[f] = u32::try_from(c).ok();
-                        }
-                        let ledger = Arc::new(LedgerSheet {
-                            at: SheetRef::clone(sheet),
-                            cols: by_field.into_boxed_slice(),
-                            folder_branch: self.folder_branch.map(Box::from),
-                        });
-                        self.state = State::Ledger(ledger);
-                        let more = rows_below(self.last_row, row);
-                        self.wb.ledger_rows.reserve(more);
-                    }
-                    Some(HeaderKind::Resume(cols)) => {
-                        self.wb.recognised = true;
-                        self.state = State::Resume(cols);
-                        let more = rows_below(self.last_row, row);
-                        self.wb.resume_entries.reserve(more);
-                    }
-                    None if *seen >= HEADER_SCAN_ROWS => self.state = State::Skip,
-                    None => {}
-                }
-            }
-            State::Ledger(ledger) => {
-                if let Some(lr) = ledger_row(cells, self.config, ledger, row, self.bounds) {
-                    self.wb.ledger_rows.push(lr);
-                }
-            }
-            State::Resume(cols) => {
-                if let Some(e) = resume_entry(cells, cols, self.config, sheet, row, self.bounds) {
-                    self.wb.resume_entries.push(e);
-                }
-            }
-            State::Skip => {}
+    fn row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {
+        if let State::Seeking(buf, _) = &mut self.state {
+            buf.push(Buffered {
+                row,
+                cells: cells.to_vec(),
+                shown: shown.to_vec(),
+            });
+            self.seek(false);
+        } else {
+            self.data_row(row, cells, shown);
         }
     }
 
+    fn finish(&mut self) {
+        self.seek(true);
+        self.state = State::Skip;
+    }
+
     fn problem(&mut self, problem: String) {
+        if let Some(sv) = self.survey() {
+            sv.reason = Some(problem.clone());
+        }
         self.wb.problem = Some(problem);
+    }
+}
+
+/// What a sheet was taken for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SheetRole {
+    Ledger,
+    Resume,
+    Skipped,
+}
+
+/// A header column as `dangan survey` shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SurveyColumn {
+    /// The header's bottom cell (E4).
+    pub cell: String,
+    /// Its texts top down: 入党积极分子 › 确定时间.
+    pub header: String,
+    /// The field it was read as; None: not used.
+    pub field: Option<String>,
+}
+
+/// A row under a header that was not read as a person or a resume line.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SkippedRow {
+    /// One-based, as the spreadsheet shows it.
+    pub row: u32,
+    pub reason: &'static str,
+    pub text: String,
+}
+
+/// What dangan understood of one sheet (for `dangan survey`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SheetSurvey {
+    pub sheet: String,
+    pub role: SheetRole,
+    /// Why a sheet was skipped.
+    pub reason: Option<String>,
+    /// One-based first and last header rows.
+    pub header_rows: Option<(u32, u32)>,
+    pub columns: Vec<SurveyColumn>,
+    pub rows_read: usize,
+    pub rows_skipped: usize,
+    /// The first skipped rows.
+    pub skipped: Vec<SkippedRow>,
+    /// For a sheet without a header: the rows that came nearest a ledger header.
+    #[serde(skip)]
+    pub candidate: Option<Candidate>,
+    /// What that near miss lacks.
+    pub missing: Vec<String>,
+}
+
+impl SheetSurvey {
+    fn new(sheet: &str) -> SheetSurvey {
+        SheetSurvey {
+            sheet: sheet.to_string(),
+            role: SheetRole::Skipped,
+            reason: None,
+            header_rows: None,
+            columns: Vec::new(),
+            rows_read: 0,
+            rows_skipped: 0,
+            skipped: Vec::new(),
+            candidate: None,
+            missing: Vec::new(),
+        }
+    }
+
+    /// The near miss as text: `第 3 行：姓名、申请入党时间`.
+    pub fn near_miss(&self, config: &Config) -> Option<String> {
+        let c = self.candidate.as_ref()?;
+        let titles: Vec<&str> = c
+            .matched
+            .iter()
+            .filter_map(|k| config.field(k).map(|f| config.fields[f].title.as_str()))
+            .collect();
+        Some(format!(
+            "第 {} 行认出 {}，缺少{}",
+            c.row + 1,
+            titles.join("、"),
+            self.missing.join("、")
+        ))
     }
 }
 
@@ -421,10 +818,7 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
             "表格设有打开密码（加密），无法读取：请去掉密码后另存为 .xlsx".to_string()
         })?;
         for name in book.sheet_names() {
-            match book.worksheet_range(&name) {
-                Ok(range) => range_rows(&name, &range, sink),
-                Err(e) => sink.problem(format!("工作表“{name}”无法读取：{e}")),
-            }
+            sheet_range(&name, book.worksheet_range(&name), sink);
         }
         return Ok(());
     }
@@ -434,45 +828,101 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
         for name in book.sheet_names() {
             let mut current: Option<u32> = None;
             let mut row: Vec<Data> = Vec::new();
+            let mut shown: Vec<u8> = Vec::new();
+            let mut started = false;
             let read = (|| -> Result<(), calamine::XlsxError> {
                 let mut cells = book.worksheet_cells_reader(&name)?;
                 sink.start(&name, cells.dimensions().end.0);
-                while let Some(cell) = cells.next_cell()? {
+                started = true;
+                let decimals: Vec<u8> = cells.styles().iter().map(style_decimals).collect();
+                while let Some((cell, style)) = cells.next_cell_with_style_id()? {
                     let (r, c) = cell.get_position();
                     if c >= MAX_COLS || matches!(cell.get_value(), calamine::DataRef::Empty) {
                         continue;
                     }
                     if current != Some(r) {
                         if let Some(prev) = current {
-                            sink.row(prev, &row);
+                            sink.row(prev, &row, &shown);
                         }
                         row.clear();
+                        shown.clear();
                         current = Some(r);
                     }
-                    if row.len() <= c as usize {
-                        row.resize(c as usize + 1, Data::Empty);
+                    let c = c as usize;
+                    if row.len() <= c {
+                        row.resize(c + 1, Data::Empty);
                     }
-                    row[c as usize] = cell.get_value().clone().into();
+                    row[c] = cell.get_value().clone().into();
+                    if matches!(row[c], Data::Float(_)) {
+                        let d = decimals.get(style).copied().unwrap_or(UNKNOWN_DECIMALS);
+                        if d != UNKNOWN_DECIMALS {
+                            if shown.len() <= c {
+                                shown.resize(c + 1, UNKNOWN_DECIMALS);
+                            }
+                            shown[c] = d;
+                        }
+                    }
                 }
                 Ok(())
             })();
+            if !started {
+                sink.start(&name, 0);
+            }
             if let Some(prev) = current {
-                sink.row(prev, &row);
+                sink.row(prev, &row, &shown);
             }
             if let Err(e) = read {
                 sink.problem(format!("工作表“{name}”无法读取：{e}"));
             }
+            sink.finish();
         }
         return Ok(());
     }
     let mut book = open_workbook_auto(path).map_err(|e| describe_open_error(&e))?;
     for name in book.sheet_names() {
-        match book.worksheet_range(&name) {
-            Ok(range) => range_rows(&name, &range, sink),
-            Err(e) => sink.problem(format!("工作表“{name}”无法读取：{e}")),
-        }
+        sheet_range(&name, book.worksheet_range(&name), sink);
     }
     Ok(())
+}
+
+/// How many decimals a cell style displays; [`UNKNOWN_DECIMALS`] for the general format.
+fn style_decimals(style: &calamine::Style) -> u8 {
+    let Some(nf) = &style.number_format else {
+        return UNKNOWN_DECIMALS;
+    };
+    let code = nf.format_code.trim();
+    if code.is_empty() || code.eq_ignore_ascii_case("general") {
+        // Excel's built-in formats: 2 is 0.00, 4 is #,##0.00.
+        return match nf.format_id {
+            Some(2 | 4) => 2,
+            Some(1 | 3) => 0,
+            _ => UNKNOWN_DECIMALS,
+        };
+    }
+    let section = code.split(';').next().unwrap_or(code);
+    match section.split_once('.') {
+        Some((_, frac)) => frac
+            .chars()
+            .take_while(|c| matches!(c, '0' | '#' | '?'))
+            .count() as u8,
+        None => 0,
+    }
+}
+
+/// One sheet read through calamine's range (.xls, .ods).
+fn sheet_range<E: std::fmt::Display>(
+    name: &str,
+    range: Result<calamine::Range<Data>, E>,
+    sink: &mut dyn RowSink,
+) {
+    match range {
+        Ok(range) => range_rows(name, &range, sink),
+        Err(e) => {
+            sink.start(name, 0);
+            sink.problem(format!("工作表“{name}”无法读取：{e}"));
+        }
+    }
+    sink.finish();
 }
 
 fn range_rows(name: &str, range: &calamine::Range<Data>, sink: &mut dyn RowSink) {
@@ -491,7 +941,7 @@ fn range_rows(name: &str, range: &calamine::Range<Data>, sink: &mut dyn RowSink)
                 .take(MAX_COLS.saturating_sub(col0) as usize)
                 .cloned(),
         );
-        sink.row(row0 + r as u32, &v);
+        sink.row(row0 + r as u32, &v, &[]);
     }
 }
 
@@ -507,57 +957,6 @@ fn describe_open_error(e: &calamine::Error) -> String {
         "无法打开表格"
     };
     format!("{what}；{tech}")
-}
-
-enum HeaderKind {
-    /// (column in range, field)
-    Ledger(Vec<(usize, usize)>),
-    Resume(Vec<(usize, Column)>),
-}
-
-/// The header a row is, if it is one.
-fn header_of(cells: &[Data], idx: &HeaderIndex, config: &Config) -> Option<HeaderKind> {
-    let mut ledger: Vec<(usize, usize)> = Vec::new();
-    let mut resume: Vec<(usize, Column)> = Vec::new();
-    for (c, cell) in cells.iter().enumerate() {
-        let Data::String(s) = cell else { continue };
-        let h = normalize_header(s);
-        if h.is_empty() {
-            continue;
-        }
-        if let Some(&f) = idx.ledger.get(&h)
-            && !ledger.iter().any(|&(_, g)| g == f)
-        {
-            ledger.push((c, f));
-        }
-        if let Some(&col) = idx.resume.get(&h)
-            && !resume.iter().any(|&(_, k)| k == col)
-        {
-            resume.push((c, col));
-        }
-    }
-    let has_name = ledger.iter().any(|&(_, f)| f == config.name_field);
-    let dates = ledger
-        .iter()
-        .filter(|&&(_, f)| {
-            config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field
-        })
-        .count();
-    if has_name && dates >= 2 {
-        return Some(HeaderKind::Ledger(ledger));
-    }
-    let has = |k: Column| resume.iter().any(|&(_, c)| c == k);
-    let dated = has(Column::ResumeSpan) || (has(Column::ResumeStart) && has(Column::ResumeEnd));
-    if dated && has(Column::ResumeDescription) {
-        // A resume sheet outside a dossier carries name (and ID) columns too.
-        for (c, f) in ledger {
-            if f == config.name_field || Some(f) == config.id_field {
-                resume.push((c, Column::Field(f)));
-            }
-        }
-        return Some(HeaderKind::Resume(resume));
-    }
-    None
 }
 
 /// A cell as text; short texts (most cells) are held inline, without allocating.
@@ -579,26 +978,41 @@ fn cell_text(d: &Data) -> CompactString {
     }
 }
 
-fn date_cell(d: &Data) -> Result<Option<DateValue>, Invalid> {
+/// A date cell's value; `shown` is how many decimals the cell displays, when known.
+fn date_cell(d: &Data, shown: u8) -> Result<Option<Reading>, Invalid> {
+    let decimals = (shown != UNKNOWN_DECIMALS).then_some(u32::from(shown));
+    let one = |r: Result<DateValue, DateError>| r.map(Reading::One);
     let r = match d {
         Data::Empty => return Ok(None),
         Data::String(s) if s.trim().is_empty() => return Ok(None),
-        Data::String(s) => parse_date(s),
-        Data::DateTimeIso(s) => parse_date(s),
+        Data::String(s) => one(parse_date(s)),
+        Data::DateTimeIso(s) => one(parse_date(s)),
         Data::DateTime(x) if x.is_datetime() => {
             let (y, m, d, ..) = x.to_ymd_hms_milli();
-            Date::new(y as i16, m as i8, d as i8)
+            one(Date::new(y as i16, m as i8, d as i8)
                 .map(DateValue::day)
-                .map_err(|_| DateError::NotADate)
+                .map_err(|_| DateError::NotADate))
         }
-        Data::Float(f) => from_number(*f),
-        Data::Int(i) => from_number(*i as f64),
+        Data::Float(f) => from_number(*f, decimals),
+        Data::Int(i) => from_number(*i as f64, decimals),
         _ => Err(DateError::Unrecognised),
     };
     r.map(Some).map_err(|e| match e {
         DateError::NotADate => Invalid::NoSuchDate,
         DateError::Unrecognised => Invalid::Unreadable,
     })
+}
+
+/// A reading within the bounds: of two, the ones that are.
+fn bounded_reading(r: Reading, b: DateBounds) -> Result<Reading, Invalid> {
+    match r {
+        Reading::One(v) => check_bounds(v, b).map(Reading::One),
+        Reading::Either(x, y) => match (check_bounds(x, b), check_bounds(y, b)) {
+            (Ok(x), Ok(y)) => Ok(Reading::Either(x, y)),
+            (Ok(v), Err(_)) | (Err(_), Ok(v)) => Ok(Reading::One(v)),
+            (Err(w), Err(_)) => Err(w),
+        },
+    }
 }
 
 fn check_bounds(d: DateValue, b: DateBounds) -> Result<DateValue, Invalid> {
@@ -611,7 +1025,7 @@ fn check_bounds(d: DateValue, b: DateBounds) -> Result<DateValue, Invalid> {
     }
 }
 
-fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
+fn field_value(d: &Data, shown: u8, kind: FieldType, bounds: DateBounds) -> FieldValue {
     let invalid = |why| FieldValue::Invalid(bad(&cell_text(d), why));
     match kind {
         FieldType::Text => {
@@ -622,9 +1036,13 @@ fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
                 FieldValue::Text(t)
             }
         }
-        FieldType::Date => match date_cell(d) {
+        FieldType::Date => match date_cell(d, shown) {
             Ok(None) => FieldValue::Empty,
-            Ok(Some(v)) => check_bounds(v, bounds).map_or_else(invalid, FieldValue::Date),
+            Ok(Some(r)) => match bounded_reading(r, bounds) {
+                Ok(Reading::One(v)) => FieldValue::Date(v),
+                Ok(Reading::Either(a, b)) => FieldValue::Either(a, b),
+                Err(why) => invalid(why),
+            },
             Err(why) => invalid(why),
         },
         FieldType::Range => match d {
@@ -639,11 +1057,13 @@ fn field_value(d: &Data, kind: FieldType, bounds: DateBounds) -> FieldValue {
                 Err(DateError::NotADate) => invalid(Invalid::NoSuchDate),
                 Err(DateError::Unrecognised) => invalid(Invalid::Unreadable),
             },
-            _ => match date_cell(d) {
+            _ => match date_cell(d, shown) {
                 Ok(None) => FieldValue::Empty,
-                Ok(Some(v)) => {
-                    check_bounds(v, bounds).map_or_else(invalid, |v| FieldValue::Range(v, v))
-                }
+                Ok(Some(r)) => match bounded_reading(r, bounds) {
+                    Ok(Reading::One(v)) => FieldValue::Range(v, v),
+                    Ok(Reading::Either(a, b)) => FieldValue::Either(a, b),
+                    Err(why) => invalid(why),
+                },
                 Err(why) => invalid(why),
             },
         },
@@ -659,31 +1079,38 @@ fn is_blank(s: &str) -> bool {
 
 fn ledger_row(
     cells: &[Data],
+    shown: &[u8],
     config: &Config,
     sheet: &Arc<LedgerSheet>,
     row: u32,
     bounds: DateBounds,
-) -> Option<LedgerRow> {
+) -> LedgerRow {
     let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
-    // A row without a name is a blank, a footnote or a total line: looked at first, before
-    // anything is allocated.
-    let name_col = sheet.cols.get(config.name_field).copied().flatten()?;
-    let name = field_value(cell(name_col), FieldType::Text, bounds);
-    if is_blank(name.as_text()?) {
-        return None;
-    }
+    let decimals = |c: u32| shown.get(c as usize).copied().unwrap_or(UNKNOWN_DECIMALS);
     let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; config.fields.len()].into();
     for (f, c) in sheet.cols.iter().enumerate() {
         if let Some(c) = *c {
-            values[f] = field_value(cell(c), config.fields[f].kind, bounds);
+            values[f] = field_value(cell(c), decimals(c), config.fields[f].kind, bounds);
         }
     }
-    Some(LedgerRow {
+    for &(f, c) in &sheet.more {
+        let more = cell_text(cell(c));
+        if more.is_empty() {
+            continue;
+        }
+        values[f] = match &values[f] {
+            FieldValue::Text(t) => FieldValue::Text(compact_str::format_compact!("{t}、{more}")),
+            FieldValue::Empty => FieldValue::Text(more),
+            other => other.clone(),
+        };
+    }
+    LedgerRow {
         sheet: Arc::clone(sheet),
         row,
         values,
         seq: 0,
-    })
+        merged: None,
+    }
 }
 
 fn bad(raw: &str, why: Invalid) -> BadDate {
@@ -692,6 +1119,7 @@ fn bad(raw: &str, why: Invalid) -> BadDate {
 
 fn resume_entry(
     cells: &[Data],
+    shown: &[u8],
     cols: &[(usize, Column)],
     config: &Config,
     sheet: &Arc<SheetRef>,
@@ -707,6 +1135,25 @@ fn resume_entry(
         .and_then(|f| text_of(Column::Field(f)))
         .filter(|s| !s.is_empty());
     let bounded = |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| bad(raw, w));
+    let decimals = |c: usize| shown.get(c).copied().unwrap_or(UNKNOWN_DECIMALS);
+    // The second readings of months typed as 2021.1 (start, end).
+    let mut alt: (Option<DateValue>, Option<DateValue>) = (None, None);
+    let mut read = |d: &Data, c: usize, end: bool| -> Result<Option<DateValue>, Invalid> {
+        Ok(match date_cell(d, decimals(c))? {
+            None => None,
+            Some(r) => Some(match bounded_reading(r, bounds)? {
+                Reading::One(v) => v,
+                Reading::Either(a, b) => {
+                    if end {
+                        alt.1 = Some(b);
+                    } else {
+                        alt.0 = Some(b);
+                    }
+                    a
+                }
+            }),
+        })
+    };
     let (start, end, at) = if let Some(i) = get(Column::ResumeSpan) {
         let d = cells.get(i).unwrap_or(&Data::Empty);
         let raw = cell_text(d);
@@ -715,11 +1162,12 @@ fn resume_entry(
         }
         let parsed = match d {
             Data::String(s) => parse_range(s),
-            _ => date_cell(d)
+            _ => read(d, i, false)
                 .map_err(|_| DateError::Unrecognised)
                 .and_then(|v| v.ok_or(DateError::Unrecognised))
                 .map(|v| (v, RangeEnd::Date(v))),
         };
+        alt.1 = alt.0;
         match parsed {
             Ok((a, b)) => {
                 let end = match b {
@@ -746,16 +1194,16 @@ fn resume_entry(
         if sraw.is_empty() && eraw.is_empty() {
             return None;
         }
-        let start = match date_cell(sd) {
-            Ok(Some(v)) => bounded(v, &sraw),
+        let start = match read(sd, si, false) {
+            Ok(Some(v)) => Ok(v),
             Ok(None) => Err(bad(&sraw, Invalid::Unreadable)),
             Err(w) => Err(bad(&sraw, w)),
         };
         let end = if matches!(normalize(&eraw).as_str(), "至今" | "今" | "现在") {
             Ok(RangeEnd::Present)
         } else {
-            match date_cell(ed) {
-                Ok(Some(v)) => bounded(v, &eraw).map(RangeEnd::Date),
+            match read(ed, ei, true) {
+                Ok(Some(v)) => Ok(RangeEnd::Date(v)),
                 Ok(None) => Err(bad(&eraw, Invalid::Unreadable)),
                 Err(w) => Err(bad(&eraw, w)),
             }
@@ -771,5 +1219,6 @@ fn resume_entry(
         text,
         name,
         id_number,
+        alt: (alt.0.is_some() || alt.1.is_some()).then(|| Box::new(alt)),
     })
 }

@@ -25,7 +25,8 @@ proptest! {
     fn date_parsers_take_anything(s in any_text(), n in any::<f64>()) {
         let _ = parse_date(&s);
         let _ = parse_range(&s);
-        let _ = from_number(n);
+        let _ = from_number(n, None);
+        let _ = from_number(n, Some(2));
         let _ = normalize_header(&s);
     }
 

@@ -26,7 +26,7 @@ fn reason(ctx: &Context<'_>, why: Invalid) -> String {
 pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for p in ctx.people {
         if let Some(row) = ctx.row(p) {
-            for (f, col, value) in row.cells() {
+            for (f, value) in row.cells() {
                 let FieldValue::Invalid(bad) = value else {
                     continue;
                 };
@@ -37,7 +37,7 @@ pub fn invalid(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                     Some(p),
                     Some(field.key.clone()),
                     None,
-                    Some(row.sheet.at.at(row.row, col)),
+                    Some(row.location(Some(f))),
                     &[
                         ("field", &field.title),
                         ("value", raw),

@@ -313,7 +313,7 @@ pub fn birth_date(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     };
     for p in ctx.people {
         let Some(row) = ctx.row(p) else { continue };
-        let Some(FieldValue::Date(ledger)) = row.value(bf) else {
+        let Some(ledger) = row.value(bf).and_then(FieldValue::date) else {
             continue;
         };
         let Some(id_birth) = ctx.id_birth(row) else {

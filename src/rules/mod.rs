@@ -130,9 +130,8 @@ impl Context<'_> {
             return Some(DateValue::day(b));
         }
         match row.value(m.field)? {
-            FieldValue::Date(d) => Some(*d),
             FieldValue::Range(a, b) => Some(if m.end == End::Start { *a } else { *b }),
-            _ => None,
+            v => v.date(),
         }
     }
 
