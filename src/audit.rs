@@ -24,6 +24,10 @@ use crate::walk::{Archive, Ignore, PerFile, describe_io, walk};
 pub struct Summary {
     pub dossiers: usize,
     pub ledger_rows: usize,
+    /// The people the ledger rows make: fewer than the rows where one person stands on several
+    /// rosters or yearly sheets.
+    #[serde(default)]
+    pub ledger_people: usize,
     pub files: usize,
     /// Pages counted in PDF and TIFF files (and 1 for each other image).
     pub pages: u64,
@@ -305,7 +309,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     progress.phase("读取台账和简历", None);
     let mut unreadable = unreadable_files(&archive, &inspections, &loose_inspections);
     let Sheets {
-        mut ledger,
+        ledger,
         mut resumes,
         resume_owner,
         loose_recognised,
@@ -321,6 +325,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     );
 
     progress.phase("连接台账与档案", None);
+    let (mut ledger, _) = crate::ledger::merge::merge_people(ledger, config);
     for (i, row) in ledger.iter_mut().enumerate() {
         row.seq = i;
     }
@@ -465,7 +470,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         .count();
     let summary = Summary {
         dossiers: archive.dossiers.len(),
-        ledger_rows: ledger.len(),
+        ledger_rows: ledger.iter().map(|r| r.sources().len().max(1)).sum(),
+        ledger_people: ledger.len(),
         files,
         pages,
         unknown_resolution,

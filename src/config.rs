@@ -225,12 +225,15 @@ pub enum Kind {
     ResumeReversed,
     IdNumber,
     BirthDateMatch,
+    AmbiguousMonth,
+    LedgerConflict,
+    IdNumberMismatch,
     WaiverExpired,
     WaiverUnused,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 26] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
@@ -252,6 +255,9 @@ impl Kind {
         Kind::ResumeReversed,
         Kind::IdNumber,
         Kind::BirthDateMatch,
+        Kind::AmbiguousMonth,
+        Kind::LedgerConflict,
+        Kind::IdNumberMismatch,
         Kind::WaiverExpired,
         Kind::WaiverUnused,
     ];
@@ -279,6 +285,9 @@ impl Kind {
             Kind::ResumeReversed => "resume-reversed",
             Kind::IdNumber => "id-number",
             Kind::BirthDateMatch => "birth-date-match",
+            Kind::AmbiguousMonth => "ambiguous-month",
+            Kind::LedgerConflict => "ledger-conflict",
+            Kind::IdNumberMismatch => "id-number-mismatch",
             Kind::WaiverExpired => "waiver-expired",
             Kind::WaiverUnused => "waiver-unused",
         }
@@ -291,7 +300,7 @@ impl Kind {
             Kind::RequiredDocuments => &["documents", "from_stage"],
             Kind::MissingMilestone => &["sequence"],
             Kind::MilestoneOrder => &["chains"],
-            Kind::Interval => &["from", "to", "min", "max"],
+            Kind::Interval => &["from", "to", "min", "max", "inclusive"],
             Kind::ResumeGap => &["max_gap", "allow_summer"],
             Kind::LowResolution => &["min_dpi"],
             Kind::DuplicateFile => &["same_dossier"],
@@ -319,6 +328,7 @@ struct RawRule {
     to: Option<String>,
     min: Option<String>,
     max: Option<String>,
+    inclusive: Option<bool>,
     max_gap: Option<String>,
     allow_summer: Option<bool>,
     min_dpi: Option<f64>,
@@ -341,7 +351,7 @@ impl RawRule {
     /// The parameter keys this rule sets.
     fn params_set(&self) -> Vec<&'static str> {
         let mut v = Vec::new();
-        let pairs: [(&'static str, bool); 12] = [
+        let pairs: [(&'static str, bool); 13] = [
             ("documents", self.documents.is_some()),
             ("from_stage", self.from_stage.is_some()),
             ("sequence", self.sequence.is_some()),
@@ -350,6 +360,7 @@ impl RawRule {
             ("to", self.to.is_some()),
             ("min", self.min.is_some()),
             ("max", self.max.is_some()),
+            ("inclusive", self.inclusive.is_some()),
             ("max_gap", self.max_gap.is_some()),
             ("allow_summer", self.allow_summer.is_some()),
             ("min_dpi", self.min_dpi.is_some()),
@@ -383,6 +394,7 @@ impl RawRule {
             to,
             min,
             max,
+            inclusive,
             max_gap,
             allow_summer,
             min_dpi,
@@ -459,6 +471,9 @@ pub enum Params {
         to: MilestoneRef,
         min: Option<Duration>,
         max: Option<Duration>,
+        /// The period counts its first and its last day (预备期自2020年9月15日至2021年9月14日
+        /// is one year): `min` is met one day before the anniversary.
+        inclusive: bool,
     },
     ResumeGap {
         max_gap: Duration,
@@ -1187,9 +1202,13 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
                 let min = duration("min", &r.min, &mut bad, errors);
                 let max = duration("max", &r.max, &mut bad, errors);
                 match (from, to) {
-                    (Some(from), Some(to)) if min.is_some() != max.is_some() => {
-                        Params::Interval { from, to, min, max }
-                    }
+                    (Some(from), Some(to)) if min.is_some() != max.is_some() => Params::Interval {
+                        from,
+                        to,
+                        min,
+                        max,
+                        inclusive: r.inclusive.unwrap_or(false),
+                    },
                     _ => {
                         if !bad {
                             errors.push(src.error(

@@ -27,6 +27,10 @@ pub struct Person {
     pub stage: Option<usize>,
     /// The ID number written in the folder name, as written.
     pub folder_id: Option<String>,
+    /// The folder's ID number is in no row, and the folder joined its row by name: the row
+    /// holds another number (`id-number-mismatch`, or `invalid-id-number` when the row's is
+    /// invalid).
+    pub id_mismatch: bool,
     /// Why a folder found no row (empty when it did, or when it simply is not in the ledger).
     pub unmatched_detail: String,
     /// Indices into the resume entries.
@@ -125,8 +129,16 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
     }
     let mut taken = vec![false; rows.len()];
     let mut people = Vec::with_capacity(dossiers.len().max(rows.len()));
+    // The numbers folder names carry: a row with one of them belongs to that folder, never to
+    // another folder by name.
+    let folder_ids: std::collections::HashSet<CompactString> = dossiers
+        .iter()
+        .filter_map(|d| idnum::find_in(&d.folder))
+        .map(|id| key(idnum::normalize(&id)))
+        .collect();
     for (di, d) in dossiers.iter().enumerate() {
         let folder_id = idnum::find_in(&d.folder);
+        let mut id_mismatch = false;
         let name = name_from_folder(&d.folder);
         let mut detail = String::new();
         let free = |v: Option<&Group>, taken: &[bool]| -> Vec<usize> {
@@ -142,9 +154,30 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         let row = if let Some(id) = &folder_id {
             let c = free(by_id.get(&key(idnum::normalize(id))), &taken);
             if c.is_empty() {
-                detail = format!("（文件夹名中的身份证号 {} 不在台账中）", idnum::mask(id));
+                // A typo in one of the two numbers: the folder's name, if exactly one row of
+                // the branch has it, still says whose dossier this is.
+                let pair = (key(normalize(&d.branch)), key(name.clone()));
+                let same_name = by_branch_name.get(&pair).map_or(&[][..], Group::as_slice);
+                let by_name = match same_name {
+                    [r] if !taken[*r] => {
+                        let row_id = rows[*r].text(config.id_field).map(idnum::normalize);
+                        let theirs = row_id
+                            .as_deref()
+                            .is_some_and(|x| folder_ids.contains(&CompactString::from(x)));
+                        (!theirs).then(|| {
+                            id_mismatch = row_id.is_some_and(|x| !x.is_empty());
+                            *r
+                        })
+                    }
+                    _ => None,
+                };
+                if by_name.is_none() {
+                    detail = format!("（文件夹名中的身份证号 {} 不在台账中）", idnum::mask(id));
+                }
+                by_name
+            } else {
+                c.first().copied()
             }
-            c.first().copied()
         } else {
             let name_key = CompactString::from(name.as_str());
             let pair = (key(normalize(&d.branch)), name_key.clone());
@@ -180,6 +213,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             row,
             stage: row.and_then(|r| stage_of(config, &rows[r])),
             folder_id,
+            id_mismatch,
             unmatched_detail: detail,
             resume: Vec::new(),
         });
@@ -199,6 +233,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             row: Some(i),
             stage: stage_of(config, r),
             folder_id: None,
+            id_mismatch: false,
             unmatched_detail: String::new(),
             resume: Vec::new(),
         });

@@ -20,6 +20,7 @@ use crate::text::{cell_name, normalize};
 use crate::walk::FileEntry;
 
 mod header;
+pub mod merge;
 pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
 
 const HEADER_SCAN_ROWS: usize = 30;
@@ -136,6 +137,8 @@ pub struct Merged {
     pub sources: Vec<(Arc<LedgerSheet>, u32)>,
     /// Indexed by field: the source that gave the value.
     pub of_field: Box<[u16]>,
+    /// Fields on which the rows disagree.
+    pub conflicts: Vec<merge::Conflict>,
 }
 
 impl LedgerRow {
@@ -181,6 +184,41 @@ impl LedgerRow {
     /// The rows merged into this one (empty when it is one row).
     pub fn sources(&self) -> &[(Arc<LedgerSheet>, u32)] {
         self.merged.as_ref().map_or(&[], |m| m.sources.as_slice())
+    }
+
+    /// Fields on which the rows merged into this one disagree.
+    pub fn conflicts(&self) -> &[merge::Conflict] {
+        self.merged.as_ref().map_or(&[], |m| m.conflicts.as_slice())
+    }
+
+    /// The cell of a field in one of the merged rows (`source` indexes [`Self::sources`]).
+    pub fn source_location(&self, source: u16, field: usize) -> Location {
+        match self.sources().get(source as usize) {
+            Some((sheet, row)) => sheet
+                .at
+                .at(*row, sheet.cols.get(field).copied().flatten().unwrap_or(0)),
+            None => self.location(Some(field)),
+        }
+    }
+
+    /// The row with its ambiguous months read the other way where `flip` says so (called
+    /// once for each such cell, in field order).
+    pub fn with_readings(&self, mut flip: impl FnMut() -> bool) -> LedgerRow {
+        let mut r = self.clone();
+        for v in r.values.iter_mut() {
+            if matches!(v, FieldValue::Either(..)) && flip() {
+                *v = v.other_reading();
+            }
+        }
+        r
+    }
+
+    /// How many cells read two ways.
+    pub fn ambiguous_cells(&self) -> usize {
+        self.values
+            .iter()
+            .filter(|v| matches!(v, FieldValue::Either(..)))
+            .count()
     }
 
     /// The values of every field, indexed by field (Empty where no sheet has the column).

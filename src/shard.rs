@@ -138,6 +138,7 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
         dossiers.extend(r.dossiers);
         summary.dossiers += r.summary.dossiers;
         summary.ledger_rows += r.summary.ledger_rows;
+        summary.ledger_people += r.summary.ledger_people;
         summary.files += r.summary.files;
         summary.pages += r.summary.pages;
         summary.unknown_resolution += r.summary.unknown_resolution;

@@ -142,10 +142,15 @@ pub fn render(result: &AuditResult, color: bool) -> String {
     let c = s.findings;
     let _ = writeln!(
         out,
-        "\n审核基准日 {}：共 {} 份档案、台账 {} 行、文件 {} 个；{} {}，{} {}，{} {}。",
+        "\n审核基准日 {}：共 {} 份档案、台账 {} 行{}、文件 {} 个；{} {}，{} {}，{} {}。",
         result.as_of,
         s.dossiers,
         s.ledger_rows,
+        if s.ledger_people != s.ledger_rows {
+            format!("（{} 人）", s.ledger_people)
+        } else {
+            String::new()
+        },
         s.files,
         st.severity(Severity::Error),
         c.error,

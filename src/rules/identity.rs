@@ -286,8 +286,9 @@ pub fn id_number(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 ],
             ));
         }
-        // The folder's number, unless it is the very number already checked in the ledger.
-        if let (Some(d), Some(id)) = (p.dossier, &p.folder_id) {
+        // The folder's number, unless it is the very number already checked in the ledger, or
+        // differs from it (then id-number-mismatch says so, once).
+        if let (Some(d), Some(id), false) = (p.dossier, &p.folder_id, p.id_mismatch) {
             let same = row_id.is_some_and(|r| idnum::normalize(r) == idnum::normalize(id));
             if !same && let Err(e) = idnum::check(id, ctx.as_of) {
                 let rel = &ctx.archive.dossiers[d].rel;
@@ -329,6 +330,71 @@ pub fn birth_date(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 &[
                     ("ledger", &ledger.to_string()),
                     ("id_birth", &id_birth.to_string()),
+                ],
+            ));
+        }
+    }
+}
+
+pub const ID_MISMATCH_DOC: &str = "\
+kind: id-number-mismatch — 文件夹名中的身份证号不在台账中，而文件夹的姓名在本支部台账中恰好对应一行：
+按姓名连接，报告这一处号码不一致（一个错误，一条问题；不再报告“无对应行”“无对应文件夹”）。
+台账中的号码本身无效时不报告本条（由 id-number 报告）。参数：无。
+消息变量：{folder_id}、{ledger_id}（均打码）。subject：id_number。";
+
+pub fn id_number_mismatch(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for p in ctx.people.iter().filter(|p| p.id_mismatch) {
+        let (Some(row), Some(folder_id), Some(d)) = (ctx.row(p), &p.folder_id, p.dossier) else {
+            continue;
+        };
+        let Some(ledger_id) = row.text(ctx.config.id_field) else {
+            continue;
+        };
+        if idnum::check(ledger_id, ctx.as_of).is_err() {
+            continue;
+        }
+        let rel = &ctx.archive.dossiers[d].rel;
+        out.push(ctx.finding(
+            rule,
+            Some(p),
+            Some("id_number".into()),
+            Some(rel.clone()),
+            Some(row.location(ctx.config.id_field)),
+            &[
+                ("folder_id", &idnum::mask(&idnum::normalize(folder_id))),
+                ("ledger_id", &idnum::mask(&idnum::normalize(ledger_id))),
+            ],
+        ));
+    }
+}
+
+pub const LEDGER_CONFLICT_DOC: &str = "\
+kind: ledger-conflict — 同一人的多行（不同工作表或工作簿：按阶段分的名册、按年度的台账）在同一项上
+填得不一样。身份证号相同，或某行没有身份证号时同一支部同名，即为同一人；各行合并为一人，每个值保留
+自己的单元格。相同的值不报告；只到月的日期与同月某天、2021.1 这样两读的数字与其中一种读法相符，
+都不算不一致。同一工作表上的两行不合并（由 duplicate-person 报告）。参数：无。
+消息变量：{field}、{value}、{location}、{other_value}、{other_location}。subject：字段键。";
+
+pub fn ledger_conflict(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for p in ctx.people {
+        let Some(row) = ctx.row(p) else { continue };
+        for c in row.conflicts() {
+            let field = &ctx.config.fields[c.field];
+            let here = row.source_location(c.kept, c.field);
+            let there = row.source_location(c.other, c.field);
+            let kept = row.values().get(c.field).map(crate::ledger::merge::shown);
+            out.push(ctx.finding(
+                rule,
+                Some(p),
+                Some(field.key.clone()),
+                None,
+                Some(there.clone()),
+                &[
+                    ("field", &field.title),
+                    ("value", kept.as_deref().unwrap_or_default()),
+                    ("location", &here.to_string()),
+                    ("other_value", &crate::ledger::merge::shown(&c.other_value)),
+                    ("other_location", &there.to_string()),
                 ],
             ));
         }

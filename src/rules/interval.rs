@@ -15,6 +15,8 @@ kind: interval — 两个环节之间的时长：to 至少在 from 之后 min，
   to:   字段键   较晚的环节；区间字段可写 trained.start / trained.end
   min:  时长     至少间隔（1 year、18 years、6 months、5 days，或 1年、3个月）
   max:  时长     至多间隔（min 与 max 二选一）
+  inclusive: true  起止两天都计入（入党志愿书写“预备期自2020年9月15日至2021年9月14日”即满一年）：
+                 min 在周年的前一天即已满足；默认 false
 按月加减时月末对齐（1 月 31 日加 1 个月为 2 月末）。只到月的日期取最有利的解释，确定违反时才报告。
 两个环节顺序颠倒时不报告（由 milestone-order 报告）。任一环节为空或无效时不检查。
 消息变量：{from_field}、{to_field}、{from_value}、{to_value}、{limit}（规定时长）、{actual}（实际间隔）。
@@ -41,7 +43,14 @@ fn describe(a: Date, b: Date) -> String {
 }
 
 pub fn interval(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::Interval { from, to, min, max } = &rule.params else {
+    let Params::Interval {
+        from,
+        to,
+        min,
+        max,
+        inclusive,
+    } = &rule.params
+    else {
         return;
     };
     for p in ctx.people {
@@ -53,7 +62,13 @@ pub fn interval(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             continue;
         }
         let (violated, limit) = match (min, max) {
-            (Some(min), _) => (b.latest() < min.after(a.earliest()), min),
+            (Some(min), _) => {
+                let mut due = min.after(a.earliest());
+                if *inclusive {
+                    due = due.yesterday().unwrap_or(due);
+                }
+                (b.latest() < due, min)
+            }
             (None, Some(max)) => (b.earliest() > max.after(a.latest()), max),
             (None, None) => continue,
         };

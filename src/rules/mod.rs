@@ -8,8 +8,8 @@
 //! |---|---|
 //! | required-documents, unrecognized-file | [`documents`] |
 //! | unreadable-file, empty-file, format-mismatch, low-resolution, duplicate-file, ledger-not-found | [`files`] |
-//! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match | [`identity`] |
-//! | invalid-date | [`dates`] |
+//! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match, ledger-conflict, id-number-mismatch | [`identity`] |
+//! | invalid-date, ambiguous-month | [`dates`] |
 //! | missing-milestone, milestone-order | [`order`] |
 //! | interval | [`interval`] |
 //! | resume-gap, resume-overlap, resume-reversed | [`resume`] |
@@ -198,7 +198,78 @@ impl Context<'_> {
 }
 
 /// Run every enabled rule. Rules run in parallel; the result is sorted.
+///
+/// A month typed as the number 2021.1 reads two ways (January, or October with its 0
+/// dropped). The rules then run once more for each other reading, and a finding about a person
+/// with such a cell stands only if every reading gives it: dangan reports what it knows, not
+/// what it guessed.
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = run_once(ctx);
+    let ambiguous: Vec<usize> = ctx
+        .people
+        .iter()
+        .map(|p| {
+            ctx.row(p).map_or(0, LedgerRow::ambiguous_cells)
+                + p.resume
+                    .iter()
+                    .filter(|&&e| ctx.resumes[e].alt.is_some())
+                    .count()
+        })
+        .collect();
+    // Cells of one person beyond the third share a switch: 8 readings at most.
+    let bits = ambiguous.iter().copied().max().unwrap_or(0).min(3);
+    if bits == 0 {
+        return findings;
+    }
+    type Key = (String, usize, Option<String>);
+    let key = |f: &Finding| f.person.map(|p| (f.rule.clone(), p, f.subject.clone()));
+    let mut keep: std::collections::HashSet<Key> = findings
+        .iter()
+        .filter(|f| f.person.is_some_and(|p| ambiguous[p] > 0))
+        .filter_map(key)
+        .collect();
+    for reading in 1u32..(1 << bits) {
+        // The n-th ambiguous cell of a person takes the other reading when bit n of `reading`
+        // is set.
+        let flip = |n: &mut u32| {
+            let on = reading & (1 << (*n % bits as u32)) != 0;
+            *n += 1;
+            on
+        };
+        let mut counters = vec![0u32; ctx.people.len()];
+        let mut ledger: Vec<LedgerRow> = ctx.ledger.to_vec();
+        for (r, row) in ledger.iter_mut().enumerate() {
+            if row.ambiguous_cells() > 0
+                && let Some(p) = ctx.person_of_row[r]
+            {
+                *row = row.with_readings(|| flip(&mut counters[p]));
+            }
+        }
+        let mut resumes: Vec<ResumeEntry> = ctx.resumes.to_vec();
+        for p in ctx.people {
+            for &e in &p.resume {
+                if resumes[e].alt.is_some() && flip(&mut counters[p.index]) {
+                    resumes[e] = resumes[e].other_reading();
+                }
+            }
+        }
+        let other = Context {
+            ledger: &ledger,
+            resumes: &resumes,
+            ..*ctx
+        };
+        let found: std::collections::HashSet<Key> =
+            run_once(&other).iter().filter_map(key).collect();
+        keep.retain(|k| found.contains(k));
+    }
+    findings.retain(|f| match key(f) {
+        Some(k) if ambiguous[k.1] > 0 => keep.contains(&k),
+        _ => true,
+    });
+    findings
+}
+
+fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = ctx
         .config
         .rules
@@ -241,6 +312,9 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::ResumeGap => resume::gap(ctx, rule, out),
         Kind::ResumeOverlap => resume::overlap(ctx, rule, out),
         Kind::ResumeReversed => resume::reversed(ctx, rule, out),
+        Kind::AmbiguousMonth => dates::ambiguous_month(ctx, rule, out),
+        Kind::LedgerConflict => identity::ledger_conflict(ctx, rule, out),
+        Kind::IdNumberMismatch => identity::id_number_mismatch(ctx, rule, out),
         // Waivers are weighed after the audit, by `triage`.
         Kind::WaiverExpired | Kind::WaiverUnused => {}
     }
@@ -304,6 +378,9 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::ResumeGap => resume::GAP_DOC,
         Kind::ResumeOverlap => resume::OVERLAP_DOC,
         Kind::ResumeReversed => resume::REVERSED_DOC,
+        Kind::AmbiguousMonth => dates::AMBIGUOUS_MONTH_DOC,
+        Kind::LedgerConflict => identity::LEDGER_CONFLICT_DOC,
+        Kind::IdNumberMismatch => identity::ID_MISMATCH_DOC,
         Kind::WaiverExpired => WAIVER_EXPIRED_DOC,
         Kind::WaiverUnused => WAIVER_UNUSED_DOC,
     }
@@ -324,8 +401,10 @@ pub fn kind_module(kind: Kind) -> &'static str {
         | Kind::UnmatchedResume
         | Kind::DuplicatePerson
         | Kind::IdNumber
-        | Kind::BirthDateMatch => "src/rules/identity.rs",
-        Kind::InvalidDate => "src/rules/dates.rs",
+        | Kind::BirthDateMatch
+        | Kind::LedgerConflict
+        | Kind::IdNumberMismatch => "src/rules/identity.rs",
+        Kind::InvalidDate | Kind::AmbiguousMonth => "src/rules/dates.rs",
         Kind::MissingMilestone | Kind::MilestoneOrder => "src/rules/order.rs",
         Kind::Interval => "src/rules/interval.rs",
         Kind::ResumeGap | Kind::ResumeOverlap | Kind::ResumeReversed => "src/rules/resume.rs",

@@ -1,0 +1,298 @@
+//! One person, several rows: rosters per stage (入党申请人, 入党积极分子, 发展对象, 预备党员
+//! sheets or workbooks) and ledgers per year list the same person again and again.
+//!
+//! Rows on different sheets with the same ID number — or, where a row has none, the same
+//! normalised name in the same branch — are one person. Their values merge, each keeping its
+//! cell; two rows that disagree on a field are a conflict (the `ledger-conflict` rule), equal
+//! values are none. Two rows of one person on the same sheet are not merged: that is a repeated
+//! row (`duplicate-person`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use compact_str::CompactString;
+
+use super::{FieldValue, LedgerRow, LedgerSheet, Merged};
+use crate::config::Config;
+use crate::idnum;
+use crate::text::normalize;
+
+/// Two rows of one person that disagree on a field.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub field: usize,
+    /// Indices into the merged row's `sources`: the value kept, and the other.
+    pub kept: u16,
+    pub other: u16,
+    pub other_value: FieldValue,
+}
+
+/// What merging did, for the summary and `dangan survey`.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct MergeCounts {
+    /// Rows read.
+    pub rows: usize,
+    /// People they made.
+    pub people: usize,
+    /// People made of more than one row.
+    pub merged: usize,
+}
+
+/// A value as a person reads it in a message.
+pub fn shown(v: &FieldValue) -> String {
+    match v {
+        FieldValue::Empty => String::new(),
+        FieldValue::Text(t) => t.to_string(),
+        FieldValue::Date(d) => d.to_string(),
+        FieldValue::Range(a, b) if a == b => a.to_string(),
+        FieldValue::Range(a, b) => format!("{a}至{b}"),
+        FieldValue::Either(a, _) => format!("{}.1", a.earliest().year()),
+        FieldValue::Invalid(bad) => bad.0.clone(),
+    }
+}
+
+/// How a second row's value meets the value already held.
+enum Meet {
+    /// Nothing to do (equal, or the new one says less).
+    Keep,
+    /// Take the new one (the held one is empty, or says less: a month against its day, one
+    /// reading of 2021.1 against a date that settles it).
+    Take,
+    Conflict,
+}
+
+fn meet(held: &FieldValue, new: &FieldValue) -> Meet {
+    use FieldValue as V;
+    let within = |a: &crate::date::DateValue, b: &crate::date::DateValue| {
+        a.earliest() >= b.earliest() && a.latest() <= b.latest()
+    };
+    match (held, new) {
+        (_, V::Empty) => Meet::Keep,
+        (V::Empty, _) => Meet::Take,
+        // An unreadable date is reported once, by invalid-date: it stays.
+        (V::Invalid(_), _) | (_, V::Invalid(_)) => Meet::Keep,
+        (V::Text(a), V::Text(b)) => {
+            if a == b || normalize(a) == normalize(b) || idnum::normalize(a) == idnum::normalize(b)
+            {
+                Meet::Keep
+            } else {
+                Meet::Conflict
+            }
+        }
+        (V::Date(a), V::Date(b)) | (V::Range(a, _), V::Date(b)) | (V::Date(a), V::Range(b, _)) => {
+            if within(a, b) {
+                Meet::Keep
+            } else if within(b, a) {
+                Meet::Take
+            } else {
+                Meet::Conflict
+            }
+        }
+        (V::Range(a, b), V::Range(c, d)) => {
+            if (within(a, c) && within(b, d)) || (a == c && b == d) {
+                Meet::Keep
+            } else if within(c, a) && within(d, b) {
+                Meet::Take
+            } else {
+                Meet::Conflict
+            }
+        }
+        (V::Either(a, b), V::Date(d)) | (V::Either(a, b), V::Range(d, _)) => {
+            if within(d, a) || within(d, b) {
+                Meet::Take
+            } else {
+                Meet::Conflict
+            }
+        }
+        (V::Date(d), V::Either(a, b)) | (V::Range(d, _), V::Either(a, b)) => {
+            if within(d, a) || within(d, b) {
+                Meet::Keep
+            } else {
+                Meet::Conflict
+            }
+        }
+        (V::Either(a, b), V::Either(c, d)) => {
+            if a == c && b == d {
+                Meet::Keep
+            } else {
+                Meet::Conflict
+            }
+        }
+        _ => Meet::Conflict,
+    }
+}
+
+/// A person's key: their ID number, else (branch, name).
+fn keys(
+    row: &LedgerRow,
+    config: &Config,
+) -> (Option<CompactString>, (CompactString, CompactString)) {
+    let id = row
+        .text(config.id_field)
+        .map(idnum::normalize)
+        .filter(|s| !s.is_empty())
+        .map(CompactString::from);
+    let name = normalize(row.text(Some(config.name_field)).unwrap_or_default());
+    let branch = normalize(super::super::join::row_branch(row, config).unwrap_or_default());
+    (id, (branch.into(), name.into()))
+}
+
+/// Merge the rows that are one person. Rows keep their order (a merged row stands where its
+/// first row stood); `seq` is left as it was.
+pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, MergeCounts) {
+    let total = rows.len();
+    // Whether any two rows share a sheet-independent key at all: most ledgers are one sheet,
+    // and then there is nothing to merge.
+    let sheets = {
+        let mut v: Vec<*const LedgerSheet> = rows.iter().map(|r| Arc::as_ptr(&r.sheet)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v.len()
+    };
+    if sheets < 2 {
+        let counts = MergeCounts {
+            rows: total,
+            people: total,
+            merged: 0,
+        };
+        return (rows, counts);
+    }
+    let mut by_id: HashMap<CompactString, usize> = HashMap::new();
+    let mut by_name: HashMap<(CompactString, CompactString), Vec<usize>> = HashMap::new();
+    // Each group: its rows (indices into `rows`) and the sheets they are on.
+    let mut groups: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
+    let mut group_ids: Vec<bool> = Vec::with_capacity(rows.len());
+    let on_sheet = |g: &[usize], r: usize| {
+        g.iter()
+            .any(|&o| Arc::ptr_eq(&rows[o].sheet, &rows[r].sheet))
+    };
+    for r in 0..rows.len() {
+        let (id, name) = keys(&rows[r], config);
+        let mut target = None;
+        if let Some(id) = &id {
+            target = by_id.get(id).copied().filter(|&g| !on_sheet(&groups[g], r));
+            if target.is_none() && !by_id.contains_key(id) {
+                // A row of this person written without the number.
+                let free: Vec<usize> = by_name
+                    .get(&name)
+                    .map(|v| {
+                        v.iter()
+                            .copied()
+                            .filter(|&g| !group_ids[g] && !on_sheet(&groups[g], r))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let [g] = free[..] {
+                    target = Some(g);
+                }
+            }
+        } else if !name.1.is_empty() {
+            let free: Vec<usize> = by_name
+                .get(&name)
+                .map(|v| {
+                    v.iter()
+                        .copied()
+                        .filter(|&g| !on_sheet(&groups[g], r))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // Two people of that name in the branch: which one cannot be told.
+            let people: Vec<usize> = by_name.get(&name).cloned().unwrap_or_default();
+            if let [g] = free[..]
+                && people.len() == 1
+            {
+                target = Some(g);
+            }
+        }
+        let g = match target {
+            Some(g) => {
+                groups[g].push(r);
+                g
+            }
+            None => {
+                groups.push(vec![r]);
+                group_ids.push(false);
+                let g = groups.len() - 1;
+                by_name.entry(name.clone()).or_default().push(g);
+                g
+            }
+        };
+        if let Some(id) = id {
+            group_ids[g] = true;
+            by_id.entry(id).or_insert(g);
+        }
+    }
+    let people = groups.len();
+    let merged = groups.iter().filter(|g| g.len() > 1).count();
+    let mut slots: Vec<Option<LedgerRow>> = rows.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(people);
+    for g in groups {
+        let mut it = g.into_iter();
+        let Some(first) = it.next().and_then(|i| slots[i].take()) else {
+            continue;
+        };
+        let rest: Vec<LedgerRow> = it.filter_map(|i| slots[i].take()).collect();
+        out.push(if rest.is_empty() {
+            first
+        } else {
+            combine(first, rest, config)
+        });
+    }
+    (
+        out,
+        MergeCounts {
+            rows: total,
+            people,
+            merged,
+        },
+    )
+}
+
+/// One row from several: values fill in where the first is empty; disagreements are kept as
+/// conflicts.
+fn combine(mut first: LedgerRow, rest: Vec<LedgerRow>, config: &Config) -> LedgerRow {
+    let n = config.fields.len();
+    let mut of_field = vec![0u16; n];
+    let mut sources = vec![(Arc::clone(&first.sheet), first.row)];
+    let mut conflicts = Vec::new();
+    let mut values: Vec<FieldValue> = first.values.into_vec();
+    let mut has: Vec<bool> = (0..n)
+        .map(|f| first.sheet.cols.get(f).is_some_and(Option::is_some))
+        .collect();
+    for row in rest {
+        let src = u16::try_from(sources.len()).unwrap_or(u16::MAX);
+        for f in 0..n {
+            if !row.sheet.cols.get(f).is_some_and(Option::is_some) {
+                continue;
+            }
+            let new = &row.values[f];
+            let held = if has[f] {
+                &values[f]
+            } else {
+                &FieldValue::Empty
+            };
+            match meet(held, new) {
+                Meet::Keep => {}
+                Meet::Take => {
+                    values[f] = new.clone();
+                    of_field[f] = src;
+                }
+                Meet::Conflict => conflicts.push(Conflict {
+                    field: f,
+                    kept: of_field[f],
+                    other: src,
+                    other_value: new.clone(),
+                }),
+            }
+            has[f] = true;
+        }
+        sources.push((Arc::clone(&row.sheet), row.row));
+    }
+    first.values = values.into_boxed_slice();
+    first.merged = Some(Box::new(Merged {
+        sources,
+        of_field: of_field.into_boxed_slice(),
+        conflicts,
+    }));
+    first
+}
