@@ -314,6 +314,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         resume_owner,
         loose_recognised,
         ledger_found,
+        near_miss,
     } = read_sheets(
         config,
         as_of,
@@ -389,6 +390,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         classes: &classes,
         ledger: &ledger,
         ledger_found,
+        ledger_near_miss: near_miss.as_deref(),
         resumes: &resumes,
         people: &people,
         person_of_dossier: &person_of_dossier,
@@ -579,6 +581,8 @@ struct Sheets {
     loose_recognised: Vec<bool>,
     /// Whether any sheet had a ledger header (even with no rows under it).
     ledger_found: bool,
+    /// Without a ledger: the sheet that came nearest one, in words.
+    near_miss: Option<String>,
 }
 
 /// Read the spreadsheets in parallel: loose ones may be ledgers or resume sheets; a dossier's
@@ -640,7 +644,8 @@ fn read_sheets(
     let mut resume_owner: Vec<Option<usize>> = Vec::new();
     let mut loose_recognised = vec![false; archive.loose.len()];
     let mut ledger_found = false;
-    for (job, book) in jobs.iter().zip(books) {
+    let mut near: Vec<(&str, Vec<crate::ledger::SheetSurvey>)> = Vec::new();
+    for (job, mut book) in jobs.iter().zip(books) {
         let (rel, dossier) = match *job {
             Sheet::Loose(i) => (&archive.loose[i].rel, None),
             Sheet::Dossier(d, i) => (&archive.dossiers[d].files[i].rel, Some(d)),
@@ -656,6 +661,7 @@ fn read_sheets(
             Sheet::Loose(i) => {
                 loose_recognised[i] = book.recognised;
                 ledger_found |= book.has_ledger;
+                near.push((&archive.loose[i].rel, std::mem::take(&mut book.sheets)));
                 append(&mut ledger, book.ledger_rows);
             }
             Sheet::Dossier(d, i) => {
@@ -672,6 +678,11 @@ fn read_sheets(
         resumes,
         resume_owner,
         loose_recognised,
+        near_miss: if ledger_found {
+            None
+        } else {
+            crate::survey::near_miss(near.iter().map(|(f, s)| (*f, s.as_slice())), config)
+        },
         ledger_found,
     }
 }

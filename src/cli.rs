@@ -42,6 +42,8 @@ pub enum Command {
         )]
         output: PathBuf,
     },
+    /// 看看 dangan 读懂了什么：每个表格、工作表的用途，表头行，各列对应的字段，读取和跳过的行
+    Survey(SurveyArgs),
     /// 列出生效的规则（id、级别、类型、依据）
     Rules(RulesArgs),
     /// 合并各分片（audit --shard K/N --format json）的结果，输出与一次完整审核相同
@@ -53,6 +55,26 @@ pub enum Command {
         #[command(flatten)]
         rules: RulesArgs,
     },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SurveyArgs {
+    /// 档案根目录
+    pub archive: PathBuf,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// 审核基准日（YYYY-MM-DD），默认今天
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
+    pub as_of: Option<Date>,
+    /// 输出格式：human 或 json
+    #[arg(long, value_enum, default_value_t = SurveyFormat::Human)]
+    pub format: SurveyFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SurveyFormat {
+    Human,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -176,6 +198,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Merge(args) => run_merge(args),
+        Command::Survey(args) => run_survey(args),
         Command::Baseline { scope, output } => run_baseline(scope, &output),
         Command::Rules(args) => match load_rules(&args) {
             Ok(c) => {
@@ -491,4 +514,38 @@ pub fn explain(c: &Config, id: &str) -> Option<String> {
         crate::rules::kind_module(r.kind)
     ));
     Some(out)
+}
+
+fn run_survey(args: SurveyArgs) -> ExitCode {
+    let config = match load_rules(&args.rules) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let as_of = args.as_of.unwrap_or_else(today);
+    let survey = match crate::survey::survey(&config, &args.archive, as_of) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("无法读取档案文件夹 {}：{e}", args.archive.display());
+            return ExitCode::from(2);
+        }
+    };
+    let text = match args.format {
+        SurveyFormat::Human => crate::survey::human(&survey, &config),
+        SurveyFormat::Json => match serde_json::to_string_pretty(&survey) {
+            Ok(s) => s + "\n",
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(2)
+        }
+    }
 }

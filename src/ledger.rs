@@ -616,9 +616,6 @@ impl Parser<'_> {
         name: &str,
         ledger: &LedgerSheet,
     ) -> Option<&'static str> {
-        if is_blank(name) {
-            return Some("没有姓名");
-        }
         let name_col = ledger.cols.get(self.config.name_field).copied().flatten();
         if let Some(c) = name_col
             && self.headers.names_field(name, self.config.name_field)
@@ -647,7 +644,7 @@ impl Parser<'_> {
                 }
             }
         }
-        None
+        is_blank(name).then_some("没有姓名")
     }
 
     fn data_row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {
@@ -796,7 +793,6 @@ pub struct SheetSurvey {
     /// The first skipped rows.
     pub skipped: Vec<SkippedRow>,
     /// For a sheet without a header: the rows that came nearest a ledger header.
-    #[serde(skip)]
     pub candidate: Option<Candidate>,
     /// What that near miss lacks.
     pub missing: Vec<String>,

@@ -19,6 +19,7 @@ pub mod rating;
 pub mod report;
 pub mod rules;
 pub mod shard;
+pub mod survey;
 pub mod text;
 pub mod triage;
 pub mod walk;

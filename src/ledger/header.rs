@@ -101,7 +101,7 @@ pub enum HeaderKind {
 
 /// The best a sheet without a ledger header came to: shown by `dangan survey` and in
 /// `ledger-not-found`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Candidate {
     /// Zero-based row of its first header row.
     pub row: u32,

@@ -14,7 +14,8 @@ pub const LEDGER_NOT_FOUND_DOC: &str = "\
 kind: ledger-not-found — 档案根目录和支部文件夹中的表格都没有可识别的台账表头
 （“姓名”加至少两个时间列，见 fields 中的 aliases）。
 
-报告一次；此时不逐个报告档案找不到台账行。参数：无。";
+报告一次；此时不逐个报告档案找不到台账行。参数：无。
+消息变量：{detail}，最接近台账表头的工作表及它缺少什么（没有可比的表格时为空）。";
 
 pub fn unreadable(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for u in ctx.unreadable {
@@ -39,7 +40,11 @@ pub fn unreadable(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
 
 pub fn ledger_not_found(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     if !ctx.ledger_found {
-        out.push(ctx.finding(rule, None, None, None, None, &[]));
+        let detail = ctx
+            .ledger_near_miss
+            .map(|n| format!("（最接近的是 {n}）"))
+            .unwrap_or_default();
+        out.push(ctx.finding(rule, None, None, None, None, &[("detail", &detail)]));
     }
 }
 

@@ -51,6 +51,8 @@ pub struct Context<'a> {
     pub classes: &'a PerFile<Option<usize>>,
     pub ledger: &'a [LedgerRow],
     pub ledger_found: bool,
+    /// Without a ledger: the sheet that came nearest one, in words.
+    pub ledger_near_miss: Option<&'a str>,
     pub resumes: &'a [ResumeEntry],
     pub people: &'a [Person],
     /// For each dossier, the person it belongs to.
