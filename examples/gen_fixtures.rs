@@ -1,5 +1,6 @@
 //! Writes the sample archives under `fixtures/`: `clean` (no findings; near misses at every
-//! threshold), `defects` (each default rule triggered), `no-ledger`, and `demo` (both together).
+//! threshold), `defects` (each default rule triggered), `no-ledger`, `demo` (both together),
+//! and `rosters` / `rosters-ods` (ledgers as branches keep them: see `shapes/rosters.rs`).
 //!
 //!     cargo run --example gen_fixtures -- fixtures
 //!
@@ -9,6 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
+
+#[path = "shapes/rosters.rs"]
+mod rosters;
 
 /// A cell as a person might have typed it.
 #[derive(Clone, Default)]
@@ -1581,6 +1585,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         root.join("机关第二党支部/统计表.xlsx"),
         b"this is not a spreadsheet",
     )?;
+    rosters::write(&out.join("rosters"), false)?;
+    rosters::write(&out.join("rosters-ods"), true)?;
     println!("fixtures written under {}", out.display());
     Ok(())
 }

@@ -468,15 +468,13 @@ impl Parser<'_> {
                 self.give_up();
                 return;
             }
-            if i >= buf.len() || (!at_end && buf.len() < i + 3) {
+            // A start is tried with the rows it may span, and two more: a title above the
+            // header may move it down by up to two rows.
+            if i >= buf.len() || (!at_end && buf.len() < i + 5) {
                 return;
             }
-            let mut h = 1;
-            while h < 3 && i + h < buf.len() && buf[i + h].row == buf[i].row + h as u32 {
-                h += 1;
-            }
-            let refs: Vec<&[Data]> = buf[i..i + h].iter().map(|b| b.cells.as_slice()).collect();
-            let Some(mut kind) = header::header_at(&refs, self.headers, self.config) else {
+            let Some(mut kind) = header::header_at(&window(buf, i), self.headers, self.config)
+            else {
                 *next += 1;
                 continue;
             };
@@ -486,7 +484,7 @@ impl Parser<'_> {
             while let HeaderKind::Ledger(l) = &kind
                 && l.rows >= 2
                 && let Some(HeaderKind::Ledger(lower)) =
-                    header::header_at(&refs[i + 1 - *next..], self.headers, self.config)
+                    header::header_at(&window(buf, i + 1), self.headers, self.config)
                 && lower.field_count() >= l.field_count()
             {
                 kind = HeaderKind::Ledger(lower);
@@ -513,11 +511,7 @@ impl Parser<'_> {
         };
         let mut best = Candidate::default();
         for i in 0..buf.len() {
-            let mut h = 1;
-            while h < 3 && i + h < buf.len() && buf[i + h].row == buf[i].row + h as u32 {
-                h += 1;
-            }
-            let refs: Vec<&[Data]> = buf[i..i + h].iter().map(|b| b.cells.as_slice()).collect();
+            let refs = window(&buf, i);
             let matched = header::candidate(&refs, self.headers, self.config);
             if matched.len() > best.matched.len() {
                 best = Candidate {
@@ -689,6 +683,20 @@ impl Parser<'_> {
             State::Seeking(..) | State::Skip => {}
         }
     }
+}
+
+/// The rows a header starting at `buf[i]` may span: up to three consecutive rows.
+fn window(buf: &[Buffered], i: usize) -> Vec<&[Data]> {
+    let Some(first) = buf.get(i) else {
+        return Vec::new();
+    };
+    buf[i..]
+        .iter()
+        .take(3)
+        .enumerate()
+        .take_while(|(k, b)| b.row == first.row + *k as u32)
+        .map(|(_, b)| b.cells.as_slice())
+        .collect()
 }
 
 /// What a near-miss header lacks to be a ledger header.

@@ -4,69 +4,14 @@
 //! change, regenerate them with `DANGAN_BLESS=1 cargo test` and review the diff.
 
 mod common;
-use common::{AS_OF, copy_tree, fixture, root};
+use common::{
+    AS_OF, audit_json, check_snapshot, copy_tree, dangan, findings, fixture, root, triples,
+};
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
-
-fn dangan() -> Command {
-    let mut c = Command::cargo_bin("dangan").expect("binary built");
-    c.env("NO_COLOR", "1");
-    c
-}
-
-/// Audit an archive with extra arguments; returns (exit code, parsed JSON).
-fn audit_json(archive: &Path, extra: &[&str]) -> (i32, Value) {
-    let out = dangan()
-        .arg("audit")
-        .arg(archive)
-        .args(["--as-of", AS_OF, "--format", "json"])
-        .args(extra)
-        .output()
-        .expect("dangan runs");
-    let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
-    let json: Value =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}"));
-    (out.status.code().unwrap_or(-1), json)
-}
-
-fn findings(json: &Value) -> &Vec<Value> {
-    json["findings"].as_array().expect("findings array")
-}
-
-/// (rule, dossier or name, subject) of every finding.
-fn triples(json: &Value) -> BTreeSet<(String, String, String)> {
-    findings(json)
-        .iter()
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            let who = if f["dossier"].is_null() {
-                s("name")
-            } else {
-                s("dossier")
-            };
-            (s("rule"), who, s("subject"))
-        })
-        .collect()
-}
-
-fn check_snapshot(name: &str, json: &Value) {
-    let path = root().join("tests/expected").join(format!("{name}.json"));
-    let text = serde_json::to_string_pretty(json).expect("serialise") + "\n";
-    if std::env::var_os("DANGAN_BLESS").is_some() {
-        std::fs::write(&path, &text).expect("write snapshot");
-        return;
-    }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing {}; run with DANGAN_BLESS=1", path.display()));
-    assert_eq!(
-        text, want,
-        "findings of fixtures/{name} differ from tests/expected/{name}.json"
-    );
-}
 
 fn default_rule_ids() -> BTreeSet<String> {
     let out = dangan().arg("rules").output().expect("dangan rules");
@@ -149,7 +94,7 @@ fn defects_archive_triggers_every_rule_exactly_where_planted() {
 #[test]
 fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
     let ids = default_rule_ids();
-    assert!(ids.len() >= 21, "rules listed: {ids:?}");
+    assert_eq!(ids.len(), 31, "rules listed: {ids:?}");
     let mut fired: BTreeSet<String> = BTreeSet::new();
     let waivers = root().join("fixtures/waivers.yaml");
     let with_waivers = ["--waivers", waivers.to_str().expect("utf-8")];
@@ -157,6 +102,7 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
         ("defects", &with_waivers[..]),
         ("no-ledger", &[][..]),
         ("scans", &[][..]),
+        ("rosters", &[][..]),
     ] {
         let (_, json) = audit_json(&fixture(name), extra);
         fired.extend(

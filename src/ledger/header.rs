@@ -123,7 +123,7 @@ fn is_ordinal(s: &str) -> bool {
 }
 
 /// The header texts of each column over `rows` (each a row's cells), top down, normalised.
-/// A text in a row above the last is carried right over empty cells as long as the row below
+/// A text in a row above the last is carried right over empty cells as long as a row below
 /// has a sub-header there (a group cell merged or written once).
 fn column_parts(rows: &[&[Data]]) -> Vec<Vec<(String, String)>> {
     let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
@@ -137,7 +137,7 @@ fn column_parts(rows: &[&[Data]]) -> Vec<Vec<(String, String)>> {
     };
     let mut out: Vec<Vec<(String, String)>> = vec![Vec::new(); width];
     for (ri, row) in rows.iter().enumerate() {
-        let below = rows.get(ri + 1);
+        let below = &rows[ri + 1..];
         let mut carried: Option<(String, String)> = None;
         for (c, parts) in out.iter_mut().enumerate() {
             let t = match text(row, c) {
@@ -145,13 +145,11 @@ fn column_parts(rows: &[&[Data]]) -> Vec<Vec<(String, String)>> {
                     carried = Some(t.clone());
                     Some(t)
                 }
-                None => match below {
-                    Some(b) if text(b, c).is_some() => carried.clone(),
-                    _ => {
-                        carried = None;
-                        None
-                    }
-                },
+                None if below.iter().any(|b| text(b, c).is_some()) => carried.clone(),
+                None => {
+                    carried = None;
+                    None
+                }
             };
             if let Some(t) = t
                 && parts.last().is_none_or(|(p, _)| *p != t.0)

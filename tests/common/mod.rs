@@ -1,7 +1,11 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
 
 pub const AS_OF: &str = "2026-11-28";
 
@@ -24,4 +28,60 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &dest).expect("copy");
         }
     }
+}
+
+pub fn dangan() -> Command {
+    let mut c = Command::cargo_bin("dangan").expect("binary built");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Audit an archive with extra arguments; returns (exit code, parsed JSON).
+pub fn audit_json(archive: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = dangan()
+        .arg("audit")
+        .arg(archive)
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .args(extra)
+        .output()
+        .expect("dangan runs");
+    let stdout = String::from_utf8(out.stdout).expect("utf-8 output");
+    let json: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}): {stdout}"));
+    (out.status.code().unwrap_or(-1), json)
+}
+
+pub fn findings(json: &Value) -> &Vec<Value> {
+    json["findings"].as_array().expect("findings array")
+}
+
+/// (rule, dossier or name, subject) of every finding.
+pub fn triples(json: &Value) -> BTreeSet<(String, String, String)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            let who = if f["dossier"].is_null() {
+                s("name")
+            } else {
+                s("dossier")
+            };
+            (s("rule"), who, s("subject"))
+        })
+        .collect()
+}
+
+pub fn check_snapshot(name: &str, json: &Value) {
+    let path = root().join("tests/expected").join(format!("{name}.json"));
+    let text = serde_json::to_string_pretty(json).expect("serialise") + "\n";
+    if std::env::var_os("DANGAN_BLESS").is_some() {
+        std::fs::write(&path, &text).expect("write snapshot");
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with DANGAN_BLESS=1", path.display()));
+    assert_eq!(
+        text, want,
+        "findings of fixtures/{name} differ from tests/expected/{name}.json"
+    );
 }

@@ -1,0 +1,331 @@
+//! Ledgers as branches keep them: rosters per stage, two- and three-row headers, months typed
+//! as numbers, an ID typo in a folder name, the probation year (fixtures/rosters, written by
+//! `examples/shapes/rosters.rs`, in .xlsx and in .ods), and `dangan survey`.
+
+mod common;
+use common::{AS_OF, audit_json, check_snapshot, dangan, findings, fixture, triples};
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+fn t(r: &str, w: &str, s: &str) -> (String, String, String) {
+    (r.to_string(), w.to_string(), s.to_string())
+}
+
+/// The findings planted in both roster archives; the .ods one differs in 孙悦 only.
+fn planted() -> BTreeSet<(String, String, String)> {
+    [
+        t(
+            "id-number-mismatch",
+            "第一党支部/02-李娜（110101199607080329）",
+            "id_number",
+        ),
+        t("ledger-conflict", "第一党支部/03-王芳", "activist"),
+        t("ambiguous-month", "第一党支部/04-刘洋", "activist"),
+        t("ambiguous-month", "第二党支部/陈静", "birth"),
+        t("probation-too-short", "第二党支部/陈静", "converted"),
+        t("ambiguous-month", "第二党支部/赵磊", "birth"),
+        t("birth-date-mismatch", "第二党支部/赵磊", "birth"),
+    ]
+    .into_iter()
+    .collect()
+}
+
+#[test]
+fn rosters_in_xlsx_audit_to_exactly_the_planted_findings() {
+    let (code, json) = audit_json(&fixture("rosters"), &[]);
+    assert_eq!(code, 1);
+    let mut want = planted();
+    // The cell shows 2021.10 (number format 0.00): October, and the candidate date is early.
+    want.insert(t(
+        "activist-period-too-short",
+        "第二党支部/孙悦",
+        "candidate",
+    ));
+    assert_eq!(triples(&json), want);
+    assert_eq!(findings(&json).len(), want.len(), "one defect, one finding");
+    assert_eq!(json["summary"]["ledger_rows"], 28);
+    assert_eq!(json["summary"]["ledger_people"], 7);
+    assert_eq!(json["summary"]["dossiers"], 7);
+    check_snapshot("rosters", &json);
+}
+
+#[test]
+fn rosters_in_ods_audit_to_exactly_the_planted_findings() {
+    let (code, json) = audit_json(&fixture("rosters-ods"), &[]);
+    assert_eq!(code, 1);
+    let mut want = planted();
+    // An .ods cell's number format is not read: 2021.1 is January or October, and January
+    // passes.
+    want.insert(t("ambiguous-month", "第二党支部/孙悦", "activist"));
+    assert_eq!(triples(&json), want);
+    assert_eq!(findings(&json).len(), want.len(), "one defect, one finding");
+    assert_eq!(json["summary"]["ledger_rows"], 28);
+    assert_eq!(json["summary"]["ledger_people"], 7);
+    check_snapshot("rosters-ods", &json);
+}
+
+#[test]
+fn a_conflict_names_both_cells_and_both_values() {
+    let (_, json) = audit_json(&fixture("rosters"), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "ledger-conflict")
+        .expect("a ledger-conflict");
+    let msg = f["message"].as_str().unwrap_or_default();
+    for part in [
+        "入党积极分子名册!F8",
+        "2021-03-10",
+        "发展对象名册!E8",
+        "2021-04-10",
+    ] {
+        assert!(msg.contains(part), "{part} missing in {msg}");
+    }
+    assert_eq!(f["location"]["sheet"], "发展对象名册");
+    assert_eq!(f["location"]["cell"], "E8");
+}
+
+#[test]
+fn an_id_typo_masks_both_numbers() {
+    let (_, json) = audit_json(&fixture("rosters"), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "id-number-mismatch")
+        .expect("an id-number-mismatch");
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("110101********0329"), "{msg}");
+    assert!(msg.contains("110101********0229"), "{msg}");
+    assert!(!msg.contains("19960708"), "a birth date shown in {msg}");
+}
+
+fn survey_json(archive: &Path) -> Value {
+    let out = dangan()
+        .arg("survey")
+        .arg(archive)
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .output()
+        .expect("dangan survey runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("survey JSON")
+}
+
+fn sheet<'a>(survey: &'a Value, file: &str, name: &str) -> &'a Value {
+    survey["spreadsheets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|b| b["file"].as_str().is_some_and(|f| f.starts_with(file)))
+        .flat_map(|b| b["sheets"].as_array().into_iter().flatten())
+        .find(|s| s["sheet"] == name)
+        .unwrap_or_else(|| panic!("no sheet {name} in {file}"))
+}
+
+/// (header, field) of every column of a sheet; field "" where unused.
+fn columns(sheet: &Value) -> Vec<(String, String)> {
+    sheet["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["header"].as_str().unwrap_or_default().to_string(),
+                c["field"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn survey_shows_each_sheet_its_header_and_its_columns() {
+    for archive in ["rosters", "rosters-ods"] {
+        let s = survey_json(&fixture(archive));
+        let roster = "发展党员名册";
+        let applicants = sheet(&s, roster, "入党申请人名册");
+        assert_eq!(applicants["role"], "ledger");
+        assert_eq!(applicants["header_rows"], serde_json::json!([4, 5]));
+        assert_eq!(
+            columns(applicants),
+            pairs(&[
+                ("序号", ""),
+                ("姓名", "name"),
+                ("性别", "sex"),
+                ("出生年月", "birth"),
+                ("所在党支部", "branch"),
+                ("申请入党 › 递交申请时间", "applied"),
+                ("申请入党 › 谈话时间", "talked"),
+                ("备注", ""),
+            ]),
+            "{archive}"
+        );
+        assert_eq!(applicants["rows_read"], 7);
+        // 合计, 填表人 and 注： under the data.
+        assert_eq!(applicants["rows_skipped"], 3);
+        let reasons: Vec<&str> = applicants["skipped"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["reason"].as_str())
+            .collect();
+        assert_eq!(reasons, ["合计、签名或说明行"; 3]);
+
+        let activists = sheet(&s, roster, "入党积极分子名册");
+        let cols = columns(activists);
+        assert!(
+            cols.contains(&("培养联系人 › 1".into(), "contacts".into())),
+            "{cols:?}"
+        );
+        assert!(
+            cols.contains(&("培养联系人 › 2".into(), "contacts".into())),
+            "{cols:?}"
+        );
+
+        // Groups written once, the cells to their right left empty: read the same way.
+        let candidates = sheet(&s, roster, "发展对象名册");
+        assert_eq!(candidates["header_rows"], serde_json::json!([4, 5]));
+        let cols = columns(candidates);
+        for (h, f) in [
+            ("发展对象 › 确定时间", "candidate"),
+            ("发展对象 › 政审时间", "vetted"),
+            ("发展对象 › 集中培训时间", "trained"),
+            ("入党介绍人 › 2", "introducers"),
+        ] {
+            assert!(cols.contains(&(h.into(), f.into())), "{h} in {cols:?}");
+        }
+
+        let probation = sheet(&s, roster, "预备党员名册");
+        let cols = columns(probation);
+        for (h, f) in [
+            ("接收预备党员 › 支部大会时间", "admitted"),
+            ("接收预备党员 › 上级党委审批时间", "approved"),
+            ("转正 › 支部大会时间", "converted"),
+            ("转正 › 上级党委审批时间", "conversion_approved"),
+        ] {
+            assert!(cols.contains(&(h.into(), f.into())), "{h} in {cols:?}");
+        }
+
+        // A three-row header under a title row.
+        let yearly = sheet(&s, "2021年", "2021");
+        assert_eq!(yearly["header_rows"], serde_json::json!([2, 4]));
+        let cols = columns(yearly);
+        assert!(
+            cols.contains(&(
+                "发展党员各环节时间 › 入党积极分子 › 确定时间".into(),
+                "activist".into()
+            )),
+            "{cols:?}"
+        );
+        assert!(cols.contains(&("姓名".into(), "name".into())), "{cols:?}");
+        assert_eq!(yearly["rows_read"], 2);
+
+        assert_eq!(s["people"]["rows"], 28, "{archive}");
+        assert_eq!(s["people"]["people"], 7, "{archive}");
+        assert_eq!(s["people"]["merged"], 7, "{archive}");
+    }
+}
+
+#[test]
+fn survey_in_words_for_a_person() {
+    let out = dangan()
+        .arg("survey")
+        .arg(fixture("rosters"))
+        .args(["--as-of", AS_OF])
+        .output()
+        .expect("dangan survey runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("工作表“入党申请人名册”：台账/名册，表头第 4–5 行，读取 7 行，跳过 3 行"),
+        "{text}"
+    );
+    assert!(text.contains("台账 28 行，合并为 7 人"), "{text}");
+    assert!(
+        text.contains("跳过第 13 行（合计、签名或说明行）：合计 7人"),
+        "{text}"
+    );
+}
+
+/// A workbook with one sheet of the given rows (text cells).
+fn workbook(path: &Path, rows: &[&[&str]]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, cells) in rows.iter().enumerate() {
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).expect("cell");
+            }
+        }
+    }
+    wb.save(path).expect("save workbook");
+}
+
+#[test]
+fn ledger_not_found_says_what_came_nearest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(
+        &dir.path().join("名单.xlsx"),
+        &[
+            &["序号", "姓名", "申请入党时间", "备注"],
+            &["1", "张三", "2021.03.05", ""],
+        ],
+    );
+    std::fs::create_dir_all(dir.path().join("一支部/张三")).expect("mkdir");
+    std::fs::write(dir.path().join("一支部/张三/入党申请书.pdf"), b"%PDF-1.4\n").expect("pdf");
+    let (_, json) = audit_json(dir.path(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "ledger-not-found")
+        .expect("ledger-not-found");
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("名单.xlsx 工作表“Sheet1” 第 1 行认出 姓名、申请入党时间，缺少至少两个时间列（现有 1 个）"),
+        "{msg}"
+    );
+    let s = survey_json(dir.path());
+    assert!(
+        s["near_miss"]
+            .as_str()
+            .is_some_and(|n| n.contains("名单.xlsx")),
+        "{s}"
+    );
+}
+
+#[test]
+fn a_person_twice_on_one_sheet_is_a_repeated_row_not_a_merge() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = "11010519491231002X";
+    workbook(
+        &dir.path().join("台账.xlsx"),
+        &[
+            &[
+                "姓名",
+                "身份证号码",
+                "所在党支部",
+                "申请入党时间",
+                "谈话时间",
+            ],
+            &["张三", id, "一支部", "2021.03.05", "2021.03.20"],
+            &["张三", id, "一支部", "2021.03.05", "2021.03.25"],
+        ],
+    );
+    std::fs::create_dir_all(dir.path().join("一支部/张三")).expect("mkdir");
+    std::fs::write(dir.path().join("一支部/张三/入党申请书.pdf"), b"%PDF-1.4\n").expect("pdf");
+    let (_, json) = audit_json(dir.path(), &[]);
+    let rules: BTreeSet<&str> = findings(&json)
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains("duplicate-person"), "{rules:?}");
+    assert!(!rules.contains("ledger-conflict"), "{rules:?}");
+    assert_eq!(json["summary"]["ledger_people"], 2);
+}
