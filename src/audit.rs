@@ -415,9 +415,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
                 config
                     .field(k)
                     .and_then(|f| ledger[r].value(f))
-                    .is_some_and(|v| match v {
-                        v => v.date().is_some_and(|d| d.latest() >= since),
-                    })
+                    .and_then(crate::ledger::FieldValue::date)
+                    .is_some_and(|d| d.latest() >= since)
             }),
             _ => true,
         })

@@ -166,8 +166,8 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
         g.iter()
             .any(|&o| Arc::ptr_eq(&rows[o].sheet, &rows[r].sheet))
     };
-    for r in 0..rows.len() {
-        let (id, name) = keys(&rows[r], config);
+    for (r, row) in rows.iter().enumerate() {
+        let (id, name) = keys(row, config);
         let mut target = None;
         if let Some(id) = &id {
             target = by_id.get(id).copied().filter(|&g| !on_sheet(&groups[g], r));
@@ -295,4 +295,299 @@ fn combine(mut first: LedgerRow, rest: Vec<LedgerRow>, config: &Config) -> Ledge
         conflicts,
     }));
     first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::parse_date;
+    use crate::ledger::SheetRef;
+
+    fn config() -> Config {
+        crate::config::load(&[] as &[&str]).expect("default rules")
+    }
+
+    /// A sheet with columns for the given field keys, in that order.
+    fn sheet(config: &Config, name: &str, keys: &[&str]) -> Arc<LedgerSheet> {
+        let mut cols = vec![None; config.fields.len()];
+        for (c, k) in keys.iter().enumerate() {
+            cols[config.field(k).expect("field")] = Some(c as u32);
+        }
+        Arc::new(LedgerSheet {
+            at: SheetRef {
+                file: Arc::from("名册.xlsx"),
+                sheet: Arc::from(name),
+            },
+            cols: cols.into_boxed_slice(),
+            more: Box::new([]),
+            folder_branch: None,
+        })
+    }
+
+    fn row(
+        config: &Config,
+        sheet: &Arc<LedgerSheet>,
+        r: u32,
+        cells: &[(&str, FieldValue)],
+    ) -> LedgerRow {
+        let mut values = vec![FieldValue::Empty; config.fields.len()];
+        for (k, v) in cells {
+            values[config.field(k).expect("field")] = v.clone();
+        }
+        LedgerRow {
+            sheet: Arc::clone(sheet),
+            row: r,
+            values: values.into_boxed_slice(),
+            seq: 0,
+            merged: None,
+        }
+    }
+
+    fn text(s: &str) -> FieldValue {
+        FieldValue::Text(s.into())
+    }
+
+    fn date(s: &str) -> FieldValue {
+        FieldValue::Date(parse_date(s).expect("date"))
+    }
+
+    const ID: &str = "11010519491231002X";
+
+    #[test]
+    fn same_id_on_two_sheets_is_one_person_and_values_fill_in() {
+        let c = config();
+        let a = sheet(&c, "积极分子", &["name", "id_number", "branch", "activist"]);
+        let b = sheet(
+            &c,
+            "发展对象",
+            &["name", "id_number", "branch", "candidate"],
+        );
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                4,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("branch", text("一支部")),
+                    ("activist", date("2021.03.10")),
+                ],
+            ),
+            row(
+                &c,
+                &b,
+                4,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("branch", text("一支部")),
+                    ("candidate", date("2022.05.06")),
+                ],
+            ),
+        ];
+        let (out, counts) = merge_people(rows, &c);
+        assert_eq!((counts.rows, counts.people, counts.merged), (2, 1, 1));
+        let p = &out[0];
+        assert!(p.conflicts().is_empty());
+        let cand = c.field("candidate").expect("candidate");
+        assert_eq!(p.value(cand), Some(&date("2022.05.06")));
+        assert_eq!(p.location(Some(cand)).to_string(), "名册.xlsx 发展对象!D5");
+    }
+
+    #[test]
+    fn different_values_are_a_conflict_and_the_first_is_kept() {
+        let c = config();
+        let a = sheet(&c, "积极分子", &["name", "id_number", "activist"]);
+        let b = sheet(&c, "发展对象", &["name", "id_number", "activist"]);
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                4,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("activist", date("2021.03.10")),
+                ],
+            ),
+            row(
+                &c,
+                &b,
+                6,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("activist", date("2021.04.10")),
+                ],
+            ),
+        ];
+        let (out, _) = merge_people(rows, &c);
+        let f = c.field("activist").expect("activist");
+        assert_eq!(out[0].value(f), Some(&date("2021.03.10")));
+        let conflicts = out[0].conflicts();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(
+            out[0].source_location(conflicts[0].other, f).to_string(),
+            "名册.xlsx 发展对象!C7"
+        );
+    }
+
+    #[test]
+    fn a_month_and_a_day_of_it_agree_and_the_day_is_kept() {
+        let c = config();
+        let a = sheet(&c, "甲", &["name", "id_number", "activist"]);
+        let b = sheet(&c, "乙", &["name", "id_number", "activist"]);
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                1,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("activist", date("2021.03")),
+                ],
+            ),
+            row(
+                &c,
+                &b,
+                1,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("activist", date("2021.03.10")),
+                ],
+            ),
+        ];
+        let (out, _) = merge_people(rows, &c);
+        assert!(out[0].conflicts().is_empty());
+        assert_eq!(
+            out[0].value(c.field("activist").expect("f")),
+            Some(&date("2021.03.10"))
+        );
+    }
+
+    #[test]
+    fn a_date_settles_an_ambiguous_month() {
+        let c = config();
+        let a = sheet(&c, "甲", &["name", "id_number", "activist"]);
+        let b = sheet(&c, "乙", &["name", "id_number", "activist"]);
+        let either = FieldValue::Either(
+            parse_date("2021.01").expect("d"),
+            parse_date("2021.10").expect("d"),
+        );
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                1,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("activist", either),
+                ],
+            ),
+            row(
+                &c,
+                &b,
+                1,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("activist", date("2021.10.08")),
+                ],
+            ),
+        ];
+        let (out, _) = merge_people(rows, &c);
+        assert!(out[0].conflicts().is_empty());
+        assert_eq!(out[0].ambiguous_cells(), 0);
+    }
+
+    #[test]
+    fn rows_without_an_id_merge_by_branch_and_name_only_when_unambiguous() {
+        let c = config();
+        let a = sheet(&c, "申请人", &["name", "branch", "applied"]);
+        let b = sheet(&c, "积极分子", &["name", "id_number", "branch", "activist"]);
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                1,
+                &[
+                    ("name", text("张三")),
+                    ("branch", text("一支部")),
+                    ("applied", date("2020.03.01")),
+                ],
+            ),
+            row(
+                &c,
+                &a,
+                2,
+                &[
+                    ("name", text("李四")),
+                    ("branch", text("一支部")),
+                    ("applied", date("2020.03.01")),
+                ],
+            ),
+            row(
+                &c,
+                &a,
+                3,
+                &[
+                    ("name", text("李四")),
+                    ("branch", text("一支部")),
+                    ("applied", date("2020.04.01")),
+                ],
+            ),
+            row(
+                &c,
+                &b,
+                1,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(ID)),
+                    ("branch", text("一支部")),
+                    ("activist", date("2021.03.10")),
+                ],
+            ),
+            row(
+                &c,
+                &b,
+                2,
+                &[
+                    ("name", text("李四")),
+                    ("branch", text("一支部")),
+                    ("activist", date("2021.03.10")),
+                ],
+            ),
+        ];
+        let (out, counts) = merge_people(rows, &c);
+        // 张三's two rows are one person; the two 李四 of the first sheet cannot tell which
+        // the third is, so nothing of 李四 merges.
+        assert_eq!((counts.people, counts.merged), (4, 1));
+        assert_eq!(out[0].sources().len(), 2);
+    }
+
+    #[test]
+    fn one_sheet_is_never_merged() {
+        let c = config();
+        let a = sheet(&c, "甲", &["name", "id_number"]);
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                1,
+                &[("name", text("张三")), ("id_number", text(ID))],
+            ),
+            row(
+                &c,
+                &a,
+                2,
+                &[("name", text("张三")), ("id_number", text(ID))],
+            ),
+        ];
+        let (out, counts) = merge_people(rows, &c);
+        assert_eq!((out.len(), counts.merged), (2, 0));
+    }
 }
