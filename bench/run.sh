@@ -3,14 +3,24 @@
 # second and peak memory, beside the floors (read every byte once; calamine alone reading the
 # ledger and resume sheet), and the ratios dangan / floor.
 # Usage: bench/run.sh [DOSSIERS]   (default 10000 dossiers; BENCH_DIR=… to choose the folder)
+#        ROSTERS=1 bench/run.sh 100000   the ledger as four roster sheets (one person on several
+#                                        rows, merged into one), instead of one ledger sheet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
-dir=${BENCH_DIR:-/tmp/dangan-bench-$n}
+gen=()
+ledger_file=发展党员工作台账.xlsx
+if [ "${ROSTERS:-0}" = 1 ]; then
+  gen=(--rosters)
+  ledger_file=发展党员名册.xlsx
+  dir=${BENCH_DIR:-/tmp/dangan-bench-$n-rosters}
+else
+  dir=${BENCH_DIR:-/tmp/dangan-bench-$n}
+fi
 cargo build --quiet --release --example gen_archive --example calamine_floor
 cargo build --quiet --release
-if [ ! -f "$dir/发展党员工作台账.xlsx" ]; then
-  ./target/release/examples/gen_archive "$dir" --dossiers "$n" --seed 1
+if [ ! -f "$dir/$ledger_file" ]; then
+  ./target/release/examples/gen_archive "$dir" --dossiers "$n" --seed 1 "${gen[@]}"
 fi
 files=$(find "$dir" -type f | wc -l)
 bytes=$(du -sb "$dir" | cut -f1)

@@ -1269,6 +1269,7 @@ pub(crate) fn write_synthetic(
     seed: u64,
     rate: f64,
     remark_chars: usize,
+    rosters: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use jiff::ToSpan;
     const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"];
@@ -1470,7 +1471,14 @@ pub(crate) fn write_synthetic(
         }
     }
     let refs: Vec<&Person> = people.iter().collect();
-    write_ledger_with_remarks(&root.join("发展党员工作台账.xlsx"), &refs, remark_chars)?;
+    if rosters {
+        rosters::write_xlsx(
+            &root.join("发展党员名册.xlsx"),
+            &rosters::synthetic_sheets(&refs),
+        )?;
+    } else {
+        write_ledger_with_remarks(&root.join("发展党员工作台账.xlsx"), &refs, remark_chars)?;
+    }
     {
         let mut wb = workbook()?;
         let ws = wb.add_worksheet();
@@ -1517,7 +1525,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let seed: u64 = args.get(3).and_then(|n| n.parse().ok()).unwrap_or(1);
         let rate: f64 = args.get(4).and_then(|n| n.parse().ok()).unwrap_or(0.0);
         let remarks: usize = args.get(5).and_then(|n| n.parse().ok()).unwrap_or(0);
-        return write_synthetic(&out, n, seed, rate, remarks);
+        return write_synthetic(&out, n, seed, rate, remarks, false);
     }
     let out = PathBuf::from(args.first().cloned().unwrap_or_else(|| "fixtures".into()));
 

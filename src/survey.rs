@@ -172,25 +172,15 @@ pub fn human(s: &Survey, config: &Config) -> String {
             if let Some(text) = sh.near_miss(config) {
                 let _ = writeln!(out, "    最接近台账表头：{text}");
             }
-            let used: Vec<String> = sh
-                .columns
-                .iter()
-                .filter_map(|c| {
-                    let f = c.field.as_deref()?;
-                    Some(format!("{} {} → {f}", c.cell, c.header))
-                })
-                .collect();
-            if !used.is_empty() {
-                let _ = writeln!(out, "    列：{}", used.join("；"));
-            }
-            let unused: Vec<String> = sh
-                .columns
-                .iter()
-                .filter(|c| c.field.is_none())
-                .map(|c| format!("{} {}", c.cell, c.header))
-                .collect();
-            if !unused.is_empty() {
-                let _ = writeln!(out, "    未使用的列：{}", unused.join("；"));
+            for c in &sh.columns {
+                let _ = match c.field.as_deref().and_then(|k| config.field(k)) {
+                    Some(f) => writeln!(
+                        out,
+                        "    {:<4} {} → {}（{}）",
+                        c.cell, c.header, config.fields[f].title, config.fields[f].key
+                    ),
+                    None => writeln!(out, "    {:<4} {}（未使用）", c.cell, c.header),
+                };
             }
             for r in &sh.skipped {
                 let _ = writeln!(out, "    跳过第 {} 行（{}）：{}", r.row, r.reason, r.text);

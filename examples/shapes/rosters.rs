@@ -731,3 +731,151 @@ pub fn write(root: &Path, ods: bool) -> Result<(), Box<dyn std::error::Error>> {
     }
     Ok(())
 }
+
+/// A synthetic archive's ledger as four roster sheets (`gen_archive --rosters`): everyone on
+/// 入党申请人名册, and each person again on the roster of every later stage they reached; the
+/// last two sheets with two-row headers. The same people and values as the one-sheet ledger.
+pub fn synthetic_sheets(people: &[&super::Person]) -> Vec<Sheet> {
+    use super::V;
+    let c = |v: &V| match v {
+        V::E => E,
+        V::S(t) => S(t.to_string()),
+        V::T(t) => S(t.clone()),
+        V::N(n) => N(*n),
+        V::D(y, m, d) => D(*y, *m, *d),
+    };
+    let filled = |v: &V| !matches!(v, V::E);
+    let id = |p: &super::Person| c(&p.id);
+    let mut sheets = Vec::new();
+
+    let mut rows = vec![row(&[
+        "序号",
+        "姓名",
+        "性别",
+        "民族",
+        "身份证号码",
+        "出生年月",
+        "所在党支部",
+        "申请入党时间",
+        "谈话时间",
+    ])];
+    for (i, p) in people.iter().enumerate() {
+        rows.push(vec![
+            N(i as f64 + 1.0),
+            s(p.name),
+            s(p.sex),
+            s(p.nation),
+            id(p),
+            c(&p.birth),
+            s(p.branch),
+            c(&p.dates[0]),
+            c(&p.dates[1]),
+        ]);
+    }
+    sheets.push(Sheet {
+        name: "入党申请人名册",
+        rows,
+        merges: vec![],
+    });
+
+    let mut rows = vec![row(&[
+        "序号",
+        "姓名",
+        "身份证号码",
+        "所在党支部",
+        "申请入党时间",
+        "确定为入党积极分子时间",
+    ])];
+    for (i, p) in people.iter().filter(|p| filled(&p.dates[2])).enumerate() {
+        rows.push(vec![
+            N(i as f64 + 1.0),
+            s(p.name),
+            id(p),
+            s(p.branch),
+            c(&p.dates[0]),
+            c(&p.dates[2]),
+        ]);
+    }
+    sheets.push(Sheet {
+        name: "入党积极分子名册",
+        rows,
+        merges: vec![],
+    });
+
+    let mut rows = vec![
+        row(&[
+            "序号",
+            "姓名",
+            "身份证号码",
+            "所在党支部",
+            "确定为入党积极分子时间",
+            "发展对象",
+            "",
+            "",
+        ]),
+        row(&["", "", "", "", "", "确定时间", "政审时间", "集中培训时间"]),
+    ];
+    let mut merges: Vec<(u32, u16, u32, u16)> = (0u16..5).map(|k| (0, k, 1, k)).collect();
+    merges.push((0, 5, 0, 7));
+    for (i, p) in people.iter().filter(|p| filled(&p.dates[3])).enumerate() {
+        rows.push(vec![
+            N(i as f64 + 1.0),
+            s(p.name),
+            id(p),
+            s(p.branch),
+            c(&p.dates[2]),
+            c(&p.dates[3]),
+            c(&p.dates[4]),
+            c(&p.dates[5]),
+        ]);
+    }
+    sheets.push(Sheet {
+        name: "发展对象名册",
+        rows,
+        merges,
+    });
+
+    let mut rows = vec![
+        row(&[
+            "序号",
+            "姓名",
+            "身份证号码",
+            "所在党支部",
+            "接收预备党员",
+            "",
+            "转正",
+            "",
+        ]),
+        row(&[
+            "",
+            "",
+            "",
+            "",
+            "支部大会时间",
+            "上级党委审批时间",
+            "支部大会时间",
+            "上级党委审批时间",
+        ]),
+    ];
+    let mut merges: Vec<(u32, u16, u32, u16)> = (0u16..4).map(|k| (0, k, 1, k)).collect();
+    merges.push((0, 4, 0, 5));
+    merges.push((0, 6, 0, 7));
+    for (i, p) in people.iter().filter(|p| filled(&p.dates[6])).enumerate() {
+        rows.push(vec![
+            N(i as f64 + 1.0),
+            s(p.name),
+            id(p),
+            s(p.branch),
+            c(&p.dates[6]),
+            c(&p.dates[7]),
+            c(&p.dates[8]),
+            c(&p.dates[9]),
+        ]);
+    }
+    sheets.push(Sheet {
+        name: "预备党员名册",
+        rows,
+        merges,
+    });
+    sheets
+}

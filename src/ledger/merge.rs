@@ -157,7 +157,9 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
         };
         return (rows, counts);
     }
-    let mut by_id: HashMap<CompactString, usize> = HashMap::new();
+    // An ID number's groups: more than one where a sheet repeats the number (duplicate-person);
+    // a row of another sheet joins the first of them that has no row on its sheet yet.
+    let mut by_id: HashMap<CompactString, Vec<usize>> = HashMap::new();
     let mut by_name: HashMap<(CompactString, CompactString), Vec<usize>> = HashMap::new();
     // Each group: its rows (indices into `rows`) and the sheets they are on.
     let mut groups: Vec<Vec<usize>> = Vec::with_capacity(rows.len());
@@ -170,7 +172,9 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
         let (id, name) = keys(row, config);
         let mut target = None;
         if let Some(id) = &id {
-            target = by_id.get(id).copied().filter(|&g| !on_sheet(&groups[g], r));
+            target = by_id
+                .get(id)
+                .and_then(|gs| gs.iter().copied().find(|&g| !on_sheet(&groups[g], r)));
             if target.is_none() && !by_id.contains_key(id) {
                 // A row of this person written without the number.
                 let free: Vec<usize> = by_name
@@ -219,7 +223,10 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
         };
         if let Some(id) = id {
             group_ids[g] = true;
-            by_id.entry(id).or_insert(g);
+            let gs = by_id.entry(id).or_default();
+            if !gs.contains(&g) {
+                gs.push(g);
+            }
         }
     }
     let people = groups.len();
@@ -567,6 +574,41 @@ mod tests {
         // the third is, so nothing of 李四 merges.
         assert_eq!((counts.people, counts.merged), (4, 1));
         assert_eq!(out[0].sources().len(), 2);
+    }
+
+    #[test]
+    fn a_repeated_row_pairs_with_its_repeat_on_the_next_sheet() {
+        let c = config();
+        let a = sheet(&c, "甲", &["name", "id_number"]);
+        let b = sheet(&c, "乙", &["name", "id_number"]);
+        let rows = vec![
+            row(
+                &c,
+                &a,
+                1,
+                &[("name", text("张三")), ("id_number", text(ID))],
+            ),
+            row(
+                &c,
+                &a,
+                2,
+                &[("name", text("张三")), ("id_number", text(ID))],
+            ),
+            row(
+                &c,
+                &b,
+                1,
+                &[("name", text("张三")), ("id_number", text(ID))],
+            ),
+            row(
+                &c,
+                &b,
+                2,
+                &[("name", text("张三")), ("id_number", text(ID))],
+            ),
+        ];
+        let (_, counts) = merge_people(rows, &c);
+        assert_eq!((counts.people, counts.merged), (2, 2));
     }
 
     #[test]
