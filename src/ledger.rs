@@ -612,6 +612,7 @@ impl Parser<'_> {
     ) -> Option<&'static str> {
         let name_col = ledger.cols.get(self.config.name_field).copied().flatten();
         if let Some(c) = name_col
+            && self.headers.may_name_field(name)
             && self.headers.names_field(name, self.config.name_field)
             && matches!(cells.get(c as usize), Some(Data::String(_)))
         {
@@ -877,7 +878,21 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
                 sink.start(&name, cells.dimensions().end.0);
                 started = true;
                 let decimals: Vec<u8> = cells.styles().iter().map(style_decimals).collect();
-                while let Some((cell, style)) = cells.next_cell_with_style_id()? {
+                // Style ids cost a little per cell: read them only when some style shows
+                // decimals (a number format such as 0.00), which is what they are for.
+                let styled = decimals.iter().any(|&d| d != UNKNOWN_DECIMALS && d > 0);
+                loop {
+                    let (cell, style) = if styled {
+                        match cells.next_cell_with_style_id()? {
+                            Some(x) => x,
+                            None => break,
+                        }
+                    } else {
+                        match cells.next_cell()? {
+                            Some(cell) => (cell, 0),
+                            None => break,
+                        }
+                    };
                     let (r, c) = cell.get_position();
                     if c >= MAX_COLS || matches!(cell.get_value(), calamine::DataRef::Empty) {
                         continue;
@@ -895,7 +910,7 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
                         row.resize(c + 1, Data::Empty);
                     }
                     row[c] = cell.get_value().clone().into();
-                    if matches!(row[c], Data::Float(_)) {
+                    if styled && matches!(row[c], Data::Float(_)) {
                         let d = decimals.get(style).copied().unwrap_or(UNKNOWN_DECIMALS);
                         if d != UNKNOWN_DECIMALS {
                             if shown.len() <= c {

@@ -26,6 +26,9 @@ pub enum Column {
 pub struct HeaderIndex {
     ledger: HashMap<String, usize>,
     resume: HashMap<String, Column>,
+    /// Last characters of the name field's aliases (姓名 → 名), to rule out a repeated header
+    /// without normalising every name.
+    name_last: Vec<char>,
 }
 
 impl HeaderIndex {
@@ -48,7 +51,24 @@ impl HeaderIndex {
                 resume.entry(a.clone()).or_insert(col);
             }
         }
-        HeaderIndex { ledger, resume }
+        let name_last = config.fields[config.name_field]
+            .aliases
+            .iter()
+            .filter_map(|a| a.chars().last())
+            .collect();
+        HeaderIndex {
+            ledger,
+            resume,
+            name_last,
+        }
+    }
+
+    /// Whether a text can be a header alias of the name field (a cheap first test).
+    pub fn may_name_field(&self, text: &str) -> bool {
+        text.trim_end()
+            .chars()
+            .last()
+            .is_some_and(|c| self.name_last.contains(&c) || !c.is_alphanumeric() || c.is_ascii())
     }
 
     /// Whether a text is a header alias of `field` (a header repeated inside the data).
