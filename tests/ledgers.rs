@@ -329,3 +329,46 @@ fn a_person_twice_on_one_sheet_is_a_repeated_row_not_a_merge() {
     assert!(!rules.contains("ledger-conflict"), "{rules:?}");
     assert_eq!(json["summary"]["ledger_people"], 2);
 }
+
+#[test]
+fn a_user_adds_a_group_and_its_sub_column_in_yaml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("档案");
+    std::fs::create_dir_all(archive.join("一支部/张三")).expect("mkdir");
+    std::fs::write(archive.join("一支部/张三/入党申请书.pdf"), b"%PDF-1.4\n").expect("pdf");
+    workbook(
+        &archive.join("名册.xlsx"),
+        &[
+            &["姓名", "所在党支部", "申请入党时间", "积极分子", ""],
+            &["", "", "", "认定日期", "联系人"],
+            &["张三", "一支部", "2021.03.05", "2021.09.01", "王五"],
+        ],
+    );
+    let rules = dir.path().join("local.yaml");
+    std::fs::write(
+        &rules,
+        "fields:\n  activist:\n    aliases: [积极分子>认定时间]\n  contacts:\n    aliases: [积极分子>联系人]\n",
+    )
+    .expect("rules");
+    // Without the alias the sheet has one date column: no ledger.
+    let (_, json) = audit_json(&archive, &[]);
+    assert!(
+        findings(&json)
+            .iter()
+            .any(|f| f["rule"] == "ledger-not-found"),
+        "{json}"
+    );
+    let (_, json) = audit_json(&archive, &["--rules", rules.to_str().expect("utf-8")]);
+    let fired: BTreeSet<(String, String, String)> = triples(&json)
+        .into_iter()
+        .filter(|(r, _, _)| r != "unreadable-file") // the stub PDF
+        .collect();
+    assert_eq!(
+        fired,
+        [t("missing-document", "一支部/张三", "activist_assessment")]
+            .into_iter()
+            .collect(),
+        "{json}"
+    );
+    assert_eq!(json["dossiers"][0]["stage"], "activist");
+}
