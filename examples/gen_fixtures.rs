@@ -1,6 +1,7 @@
 //! Writes the sample archives under `fixtures/`: `clean` (no findings; near misses at every
 //! threshold), `defects` (each default rule triggered), `no-ledger`, `demo` (both together),
-//! and `rosters` / `rosters-ods` (ledgers as branches keep them: see `shapes/rosters.rs`).
+//! `rosters` / `rosters-ods` (ledgers as branches keep them: see `shapes/rosters.rs`), and
+//! `folders` (dossiers filed as branches file them: see `shapes/folders.rs`).
 //!
 //!     cargo run --example gen_fixtures -- fixtures
 //!
@@ -11,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
+#[path = "shapes/folders.rs"]
+mod folders;
 #[path = "shapes/rosters.rs"]
 mod rosters;
 
@@ -1593,6 +1596,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         root.join("机关第二党支部/统计表.xlsx"),
         b"this is not a spreadsheet",
     )?;
+    write_archive(&out.join("folders"), &folders::people(), None)?;
     rosters::write(&out.join("rosters"), false)?;
     rosters::write(&out.join("rosters-ods"), true)?;
     println!("fixtures written under {}", out.display());

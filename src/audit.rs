@@ -505,7 +505,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
 /// Every dossier file's document, by its name.
 fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
     let classifier = Classifier::new(&config.documents);
-    archive.per_file(|f| classifier.classify(f.stem()))
+    archive.per_file_in(|d, f| classifier.classify_in(&d.rel, f))
 }
 
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the

@@ -47,10 +47,43 @@ impl Classifier {
         }
     }
 
-    /// The document a file stem names, if any.
+    /// The document a file stem names, if any (none when two documents fit it equally).
     pub fn classify(&self, stem: &str) -> Option<usize> {
+        match self.matches(stem) {
+            Match::One(doc) => Some(doc),
+            Match::Tie(..) | Match::None => None,
+        }
+    }
+
+    /// The document a dossier file is: what its own name says, else what the nearest folder
+    /// between it and the dossier folder says (张伟/03-入党志愿书/第1页.jpg is a page of the
+    /// 入党志愿书).
+    pub fn classify_in(&self, dossier_rel: &str, file: &crate::walk::FileEntry) -> Option<usize> {
+        if let Some(doc) = self.classify(file.stem()) {
+            return Some(doc);
+        }
+        let inner = file
+            .rel
+            .strip_prefix(dossier_rel)
+            .and_then(|r| r.strip_prefix('/'))?;
+        let folders = inner.rsplit('/').skip(1);
+        folders.into_iter().find_map(|f| self.classify(f))
+    }
+
+    /// What a name fits: one document, two equally (考察表 alone: the activist's or the
+    /// probationer's), or none.
+    pub fn matches(&self, stem: &str) -> Match {
         let name = normalize(stem).to_lowercase();
         let mut best: Option<(usize, usize)> = None;
+        let mut tie: Option<usize> = None;
+        let mut consider = |doc: usize, len: usize| match best {
+            Some((d, l)) if len == l && d != doc => tie = Some(doc),
+            Some((_, l)) if len <= l => {}
+            _ => {
+                best = Some((doc, len));
+                tie = None;
+            }
+        };
         for m in self
             .patterns
             .iter()
@@ -60,9 +93,7 @@ impl Classifier {
             if self.excludes[doc].iter().any(|x| name.contains(x.as_str())) {
                 continue;
             }
-            if best.is_none_or(|(_, l)| len > l) {
-                best = Some((doc, len));
-            }
+            consider(doc, len);
         }
         for (doc, re) in &self.regexes {
             let Some(m) = re.find(&name) else { continue };
@@ -72,13 +103,23 @@ impl Classifier {
             {
                 continue;
             }
-            let len = m.as_str().chars().count();
-            if best.is_none_or(|(_, l)| len > l) {
-                best = Some((*doc, len));
-            }
+            consider(*doc, m.as_str().chars().count());
         }
-        best.map(|(doc, _)| doc)
+        match (best, tie) {
+            (Some((a, _)), Some(b)) => Match::Tie(a, b),
+            (Some((a, _)), None) => Match::One(a),
+            (None, _) => Match::None,
+        }
     }
+}
+
+/// What a file name fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    One(usize),
+    /// Two documents by patterns of the same length.
+    Tie(usize, usize),
+    None,
 }
 
 #[cfg(test)]
@@ -127,6 +168,76 @@ mod tests {
         ] {
             assert_eq!(key(stem).as_deref(), Some(want), "{stem}");
         }
+    }
+
+    #[test]
+    fn the_whole_vocabulary() {
+        for (stem, want) in [
+            ("申请书", "application"),
+            ("首次入党申请书", "application"),
+            ("入党申请人谈话记录表", "talk_record"),
+            ("入党申请人登记表", "applicant_registration"),
+            ("推荐入党积极分子登记表", "recommendation"),
+            ("团员推优", "recommendation"),
+            ("函调材料", "vetting"),
+            ("外调材料", "vetting"),
+            ("政审综合材料", "vetting"),
+            ("党校结业证", "training"),
+            ("培训合格证", "training"),
+            ("预备党员考察鉴定表", "probation_assessment"),
+            ("定期鉴定表", "probation_assessment"),
+            ("公示情况反馈表", "publicity"),
+            ("转正公示", "conversion_publicity"),
+            ("支部大会决议", "branch_meeting"),
+            ("转正支部大会决议", "conversion_meeting"),
+            ("上级党委派人谈话情况", "higher_talk"),
+            ("上级党委审批意见", "committee_approval"),
+            ("转正审批", "conversion_approval"),
+            ("卷内目录", "catalog"),
+            ("入党宣誓照片", "oath"),
+        ] {
+            assert_eq!(key(stem).as_deref(), Some(want), "{stem}");
+        }
+    }
+
+    #[test]
+    fn a_name_that_fits_two_documents_is_a_tie_not_a_pick() {
+        let (c, docs) = classifier();
+        let pos = |k: &str| docs.iter().position(|d| d.key == k).expect("document");
+        let (a, p) = (pos("activist_assessment"), pos("probation_assessment"));
+        for stem in ["考察表", "考察登记表"] {
+            match c.matches(stem) {
+                Match::Tie(x, y) => {
+                    assert_eq!([x.min(y), x.max(y)], [a.min(p), a.max(p)], "{stem}")
+                }
+                other => panic!("{stem}: {other:?}"),
+            }
+            assert_eq!(c.classify(stem), None);
+        }
+    }
+
+    #[test]
+    fn a_file_takes_the_document_of_its_nearest_material_folder() {
+        let (c, docs) = classifier();
+        let key = |rel: &str| {
+            let f = crate::walk::FileEntry::new(rel.into(), 1, None);
+            c.classify_in("支部/张伟", &f).map(|i| docs[i].key.clone())
+        };
+        assert_eq!(
+            key("支部/张伟/06-入党志愿书/第1页.jpg").as_deref(),
+            Some("volunteer")
+        );
+        assert_eq!(
+            key("支部/张伟/材料/03-自传/扫描/001.jpg").as_deref(),
+            Some("autobiography")
+        );
+        // Its own name first.
+        assert_eq!(
+            key("支部/张伟/06-入党志愿书/自传.jpg").as_deref(),
+            Some("autobiography")
+        );
+        // The dossier folder's own name is no material folder.
+        assert_eq!(key("支部/张伟/001.jpg"), None);
     }
 
     #[test]

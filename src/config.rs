@@ -228,12 +228,13 @@ pub enum Kind {
     AmbiguousMonth,
     LedgerConflict,
     IdNumberMismatch,
+    AmbiguousFile,
     WaiverExpired,
     WaiverUnused,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 27] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
@@ -258,6 +259,7 @@ impl Kind {
         Kind::AmbiguousMonth,
         Kind::LedgerConflict,
         Kind::IdNumberMismatch,
+        Kind::AmbiguousFile,
         Kind::WaiverExpired,
         Kind::WaiverUnused,
     ];
@@ -288,6 +290,7 @@ impl Kind {
             Kind::AmbiguousMonth => "ambiguous-month",
             Kind::LedgerConflict => "ledger-conflict",
             Kind::IdNumberMismatch => "id-number-mismatch",
+            Kind::AmbiguousFile => "ambiguous-file",
             Kind::WaiverExpired => "waiver-expired",
             Kind::WaiverUnused => "waiver-unused",
         }

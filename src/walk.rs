@@ -129,15 +129,23 @@ impl Archive {
     /// order in a single list (allocated once, by the calling thread, rather than a list per
     /// dossier allocated by whichever worker computed it).
     pub fn per_file<T: Send>(&self, f: impl Fn(&FileEntry) -> T + Sync + Send) -> PerFile<T> {
+        self.per_file_in(|_, file| f(file))
+    }
+
+    /// [`Self::per_file`] with the dossier each file is in.
+    pub fn per_file_in<T: Send>(
+        &self,
+        f: impl Fn(&DossierDir, &FileEntry) -> T + Sync + Send,
+    ) -> PerFile<T> {
         let mut starts = Vec::with_capacity(self.dossiers.len() + 1);
-        let mut all: Vec<&FileEntry> = Vec::with_capacity(self.file_count());
+        let mut all: Vec<(&DossierDir, &FileEntry)> = Vec::with_capacity(self.file_count());
         for d in &self.dossiers {
             starts.push(all.len());
-            all.extend(&d.files);
+            all.extend(d.files.iter().map(|file| (d, file)));
         }
         starts.push(all.len());
         PerFile {
-            items: all.par_iter().map(|file| f(file)).collect(),
+            items: all.par_iter().map(|(d, file)| f(d, file)).collect(),
             starts,
         }
     }

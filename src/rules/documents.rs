@@ -1,5 +1,6 @@
 //! Documents a dossier must hold, and files that are no document.
 
+use crate::classify::{Classifier, Match};
 use crate::config::{Params, Rule};
 use crate::finding::Finding;
 use crate::rules::Context;
@@ -57,8 +58,19 @@ pub fn required(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             continue;
         };
         let present = &ctx.classes[d];
+        // A file that fits two documents equally may be either: neither is reported missing
+        // (ambiguous-file says what was seen).
+        let classifier = Classifier::new(&ctx.config.documents);
+        let maybe: Vec<usize> = ctx.archive.dossiers[d]
+            .files
+            .iter()
+            .zip(present)
+            .filter(|(_, c)| c.is_none())
+            .filter_map(|(f, _)| tie(&classifier, f))
+            .flat_map(|(a, b)| [a, b])
+            .collect();
         for doc in required_at(ctx, rule, stage) {
-            if present.contains(&Some(doc)) {
+            if present.contains(&Some(doc)) || maybe.contains(&doc) {
                 continue;
             }
             let document = &ctx.config.documents[doc];
@@ -77,11 +89,53 @@ pub fn required(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     }
 }
 
-pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+/// Two documents a dossier file's name fits equally, when it names no single one.
+fn tie(classifier: &Classifier, f: &crate::walk::FileEntry) -> Option<(usize, usize)> {
+    match classifier.matches(f.stem()) {
+        Match::Tie(a, b) => Some((a, b)),
+        _ => None,
+    }
+}
+
+pub const AMBIGUOUS_DOC: &str = "\
+kind: ambiguous-file — 档案中的文件名同样符合两种文书（关键词一样长，如单写“考察表”：积极分子的还是预备党员的），
+无法确定是哪一份：不替用户猜，这个文件不算作任何一种文书；两种文书都不再报告缺少（missing-document），
+也不再报告为无法识别。参数：无。消息变量：{file}、{first}、{second}（两种文书的名称）。";
+
+pub fn ambiguous(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let classifier = Classifier::new(&ctx.config.documents);
     for p in ctx.people {
         let Some(d) = p.dossier else { continue };
         for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
-            if class.is_none() && !ctx.is_unreadable(&f.rel) {
+            if class.is_some() || ctx.is_unreadable(&f.rel) {
+                continue;
+            }
+            let Some((a, b)) = tie(&classifier, f) else {
+                continue;
+            };
+            let docs = &ctx.config.documents;
+            out.push(ctx.finding(
+                rule,
+                Some(p),
+                None,
+                Some(f.rel.to_string()),
+                None,
+                &[
+                    ("file", &f.rel),
+                    ("first", &docs[a].title),
+                    ("second", &docs[b].title),
+                ],
+            ));
+        }
+    }
+}
+
+pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let classifier = Classifier::new(&ctx.config.documents);
+    for p in ctx.people {
+        let Some(d) = p.dossier else { continue };
+        for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
+            if class.is_none() && !ctx.is_unreadable(&f.rel) && tie(&classifier, f).is_none() {
                 out.push(ctx.finding(
                     rule,
                     Some(p),

@@ -23,10 +23,16 @@ pub fn unreadable(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
             .dossier
             .and_then(|d| ctx.person_of_dossier[d])
             .map(|p| &ctx.people[p]);
+        // The document the file was taken for, as the other file findings say.
+        let class = u.dossier.and_then(|d| {
+            let files = &ctx.archive.dossiers[d].files;
+            let i = files.iter().position(|f| *f.rel == *u.rel)?;
+            ctx.classes[d][i]
+        });
         let mut f = ctx.finding(
             rule,
             person,
-            None,
+            doc_key(ctx, class),
             Some(u.rel.clone()),
             Some(Location::file(u.rel.clone())),
             &[("file", &u.rel), ("detail", &u.detail)],

@@ -6,7 +6,7 @@
 //!
 //! | kind | module |
 //! |---|---|
-//! | required-documents, unrecognized-file | [`documents`] |
+//! | required-documents, unrecognized-file, ambiguous-file | [`documents`] |
 //! | unreadable-file, empty-file, format-mismatch, low-resolution, duplicate-file, ledger-not-found | [`files`] |
 //! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match, ledger-conflict, id-number-mismatch | [`identity`] |
 //! | invalid-date, ambiguous-month | [`dates`] |
@@ -317,6 +317,7 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::AmbiguousMonth => dates::ambiguous_month(ctx, rule, out),
         Kind::LedgerConflict => identity::ledger_conflict(ctx, rule, out),
         Kind::IdNumberMismatch => identity::id_number_mismatch(ctx, rule, out),
+        Kind::AmbiguousFile => documents::ambiguous(ctx, rule, out),
         // Waivers are weighed after the audit, by `triage`.
         Kind::WaiverExpired | Kind::WaiverUnused => {}
     }
@@ -383,6 +384,7 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::AmbiguousMonth => dates::AMBIGUOUS_MONTH_DOC,
         Kind::LedgerConflict => identity::LEDGER_CONFLICT_DOC,
         Kind::IdNumberMismatch => identity::ID_MISMATCH_DOC,
+        Kind::AmbiguousFile => documents::AMBIGUOUS_DOC,
         Kind::WaiverExpired => WAIVER_EXPIRED_DOC,
         Kind::WaiverUnused => WAIVER_UNUSED_DOC,
     }
@@ -391,7 +393,9 @@ pub fn kind_doc(kind: Kind) -> &'static str {
 /// The source file a kind lives in, so a reader can go from a rule id to its code.
 pub fn kind_module(kind: Kind) -> &'static str {
     match kind {
-        Kind::RequiredDocuments | Kind::UnrecognizedFile => "src/rules/documents.rs",
+        Kind::RequiredDocuments | Kind::UnrecognizedFile | Kind::AmbiguousFile => {
+            "src/rules/documents.rs"
+        }
         Kind::UnreadableFile
         | Kind::LedgerNotFound
         | Kind::EmptyFile
