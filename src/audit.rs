@@ -17,7 +17,7 @@ use crate::join::{attach_resumes, join};
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook, read_workbook};
 use crate::rules::{self, Context, Unreadable};
 use crate::shard::{Shard, ShardData};
-use crate::walk::{Archive, Ignore, PerFile, describe_io, walk};
+use crate::walk::{Archive, PerFile, describe_io};
 
 /// Counts for the report header.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -275,10 +275,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let as_of = options.as_of;
     let progress = Progress::new(options.progress);
     progress.phase("读取档案目录", None);
-    let ignore = Ignore {
-        names: &config.ignore_names,
-        prefixes: &config.ignore_prefixes,
-    };
     let shard = options.shard;
     let owns = |branch: &str| shard.is_none_or(|s| s.owns(branch));
     // Reading (directories, file structure, hashes) runs on its own pool of readers; the
@@ -289,8 +285,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         .build()
         .ok();
     let readers = readers.as_ref();
-    let mut archive =
-        reading(readers, || walk(root, &ignore, &owns)).map_err(|e| ArchiveError {
+    let mut archive = reading(readers, || crate::layout::walk_archive(root, config, &owns))
+        .map_err(|e| ArchiveError {
             path: root.display().to_string(),
             detail: describe_io(&e),
         })?;
@@ -505,7 +501,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
 /// Every dossier file's document, by its name.
 fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
     let classifier = Classifier::new(&config.documents);
-    archive.per_file_in(|d, f| classifier.classify_in(&d.rel, f))
+    archive.per_file_in(|d, f| classifier.classify_in(&d.path, f))
 }
 
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the
@@ -625,7 +621,7 @@ fn read_sheets(
         .map(|job| match *job {
             Sheet::Loose(i) => {
                 let f = &archive.loose[i];
-                let branch = f.rel.split_once('/').map(|(b, _)| b);
+                let branch = archive.layout.branch_of(&f.rel);
                 read_workbook(&archive.root, f, branch, config, &headers, bounds)
             }
             Sheet::Dossier(d, i) => read_workbook(

@@ -34,6 +34,7 @@ struct RawFile {
     fields: Option<IndexMap<String, RawField>>,
     resume: Option<RawResume>,
     ledger: Option<RawLedger>,
+    layout: Option<RawLayout>,
     documents: Option<IndexMap<String, RawDocument>>,
     stages: Option<Vec<RawStage>>,
     rules: Option<Vec<RawRule>>,
@@ -163,6 +164,36 @@ struct RawResume {
     span: Vec<String>,
     #[serde(default)]
     description: Vec<String>,
+}
+
+/// How the archive's folders are laid out.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLayout {
+    root: Option<RootKind>,
+    /// Regular expressions over a whole folder name: grouping folders (years, batches, stages).
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+/// What the archive root is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RootKind {
+    /// Found from the folders (see `crate::layout`).
+    #[default]
+    Auto,
+    /// Branch folders inside (possibly under grouping folders).
+    Archive,
+    /// One branch: dossier folders inside (possibly under grouping folders).
+    Branch,
+}
+
+/// The layout rules, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct LayoutConfig {
+    pub root: RootKind,
+    pub groups: Vec<regex::Regex>,
 }
 
 /// How ledger sheets are read beyond their columns.
@@ -530,6 +561,7 @@ pub struct Config {
     pub resume: ResumeColumns,
     /// Normalised beginnings of ledger rows that are not people (合计, 填表人, 注：).
     pub not_people: Vec<String>,
+    pub layout: LayoutConfig,
     pub documents: Vec<Document>,
     pub stages: Vec<Stage>,
     pub rules: Vec<Rule>,
@@ -788,6 +820,13 @@ fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
     if let Some(l) = o.ledger {
         let cur = into.ledger.get_or_insert_with(RawLedger::default);
         cur.not_people.extend(l.not_people);
+    }
+    if let Some(l) = o.layout {
+        let cur = into.layout.get_or_insert_with(RawLayout::default);
+        if l.root.is_some() {
+            cur.root = l.root;
+        }
+        cur.groups.extend(l.groups);
     }
     if let Some(docs) = o.documents {
         let cur = into.documents.get_or_insert_with(IndexMap::new);
@@ -1281,6 +1320,30 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         });
     }
 
+    let raw_layout = raw.layout.unwrap_or_default();
+    let mut layout = LayoutConfig {
+        root: raw_layout.root.unwrap_or_default(),
+        groups: Vec::new(),
+    };
+    for g in &raw_layout.groups {
+        match regex::Regex::new(g) {
+            Ok(re) => layout.groups.push(re),
+            Err(e) => {
+                let src = sources
+                    .iter()
+                    .rev()
+                    .find(|s| s.text.contains(g.as_str()))
+                    .unwrap_or(last);
+                errors.push(src.error(
+                    src.locate("groups:", Some(g)),
+                    format!("layout.groups 的正则表达式有误：{e}"),
+                    "无法编译",
+                    Some("按整个文件夹名匹配，如 ^\\d{4}年$".into()),
+                ));
+            }
+        }
+    }
+
     let resume = raw.resume.unwrap_or_default();
     let norm = |v: Vec<String>| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
     let ignore = raw.ignore.unwrap_or_default();
@@ -1309,6 +1372,7 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
             .map(|s| crate::text::normalize(s))
             .filter(|s| !s.is_empty())
             .collect(),
+        layout,
         documents,
         stages,
         rules,

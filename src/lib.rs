@@ -14,6 +14,7 @@ pub mod finding;
 pub mod idnum;
 pub mod inspect;
 pub mod join;
+pub mod layout;
 pub mod ledger;
 pub mod rating;
 pub mod report;

@@ -13,7 +13,6 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::ledger::merge::{MergeCounts, merge_people};
 use crate::ledger::{DateBounds, HeaderIndex, SheetRole, SheetSurvey, read_workbook};
-use crate::walk::{Ignore, walk};
 
 /// One spreadsheet as read.
 #[derive(Debug, serde::Serialize)]
@@ -63,11 +62,7 @@ pub fn near_miss<'a>(
 }
 
 pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Survey> {
-    let ignore = Ignore {
-        names: &config.ignore_names,
-        prefixes: &config.ignore_prefixes,
-    };
-    let archive = walk(root, &ignore, &|_: &str| true)?;
+    let archive = crate::layout::walk_archive(root, config, &|_: &str| true)?;
     let headers = HeaderIndex::new(config);
     let bounds = DateBounds {
         earliest: config.earliest,
@@ -81,7 +76,7 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     let books: Vec<_> = loose
         .par_iter()
         .map(|f| {
-            let branch = f.rel.split_once('/').map(|(b, _)| b);
+            let branch = archive.layout.branch_of(&f.rel);
             read_workbook(&archive.root, f, branch, config, &headers, bounds)
         })
         .collect();

@@ -1,8 +1,6 @@
-//! Walk an archive: branches, dossiers and the files in them. Knows nothing of documents.
-//!
-//! Layout: `ARCHIVE/<branch>/<dossier>/…`. Files anywhere below a dossier folder belong to
-//! that dossier; files at the root or directly in a branch folder are "loose" (ledgers and
-//! summary spreadsheets live there). Nothing is opened here but directories.
+//! Walk an archive's folder tree: every folder and file, in order. Knows nothing of documents
+//! and decides nothing about which folder is a branch or a dossier: that is
+//! [`crate::layout`]'s job, from what the walk found. Nothing is opened here but directories.
 
 use std::path::{Path, PathBuf};
 
@@ -91,8 +89,12 @@ impl FileEntry {
 #[derive(Debug, Clone)]
 pub struct DossierDir {
     pub branch: String,
-    /// Folder path relative to the archive (`第一党支部/03-张三`).
+    /// The dossier as findings, baselines and waivers name it: branch and folder
+    /// (`第一党支部/03-张三`), whatever grouping folders stand between them on disk.
     pub rel: String,
+    /// The folder's path relative to the archive root (`2021年/03-张三` when the root is a
+    /// branch with year folders).
+    pub path: String,
     /// The folder's own name (`03-张三`).
     pub folder: String,
     pub files: Vec<FileEntry>,
@@ -118,6 +120,9 @@ pub struct Archive {
     /// In a sharded run, the dossier folders of the other shards' branches: (relative path,
     /// folder name). Only their names are read, for ID numbers repeated across shards.
     pub foreign_folders: Vec<(String, String)>,
+    /// What the layout step found: the root's kind, grouping folders, and what it could not
+    /// tell.
+    pub layout: crate::layout::LayoutReport,
 }
 
 impl Archive {
@@ -198,12 +203,38 @@ impl Ignore<'_> {
     }
 }
 
-/// The archive root must be a readable directory: anything else is a usage error.
-pub fn walk(
-    root: &Path,
-    ignore: &Ignore<'_>,
-    owns: &(dyn Fn(&str) -> bool + Sync),
-) -> std::io::Result<Archive> {
+/// One thing the walk found, in order: a folder (before what it holds), a file, or a path
+/// it could not read. `depth` is 1 for the root's own entries.
+#[derive(Debug)]
+pub enum Node {
+    Dir {
+        rel: Box<str>,
+        depth: u16,
+    },
+    File {
+        file: FileEntry,
+        depth: u16,
+    },
+    Problem {
+        rel: String,
+        detail: String,
+        depth: u16,
+    },
+}
+
+/// The whole tree as walked.
+#[derive(Debug, Default)]
+pub struct Tree {
+    pub root: PathBuf,
+    pub nodes: Vec<Node>,
+    /// Files and folders skipped as system files.
+    pub ignored: usize,
+}
+
+/// Walk the archive: the root's own entries, then each top-level folder (in parallel), each
+/// folder's entries sorted by name. The root must be a readable directory: anything else is a
+/// usage error.
+pub fn walk_tree(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Tree> {
     let meta = std::fs::metadata(root)?;
     if !meta.is_dir() {
         return Err(std::io::Error::new(
@@ -211,82 +242,42 @@ pub fn walk(
             "不是文件夹",
         ));
     }
-    std::fs::read_dir(root)?;
-    // The root's own entries first (branches, loose files), then every branch in parallel.
-    let top = walk_from(root, root, 0, String::new(), Some(1), ignore);
-    let branches: Vec<(PathBuf, String)> = std::fs::read_dir(root)?
+    let mut tops: Vec<(PathBuf, std::ffi::OsString, bool)> = std::fs::read_dir(root)?
         .filter_map(Result::ok)
-        .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
-        .filter_map(|e| {
-            let file_name = e.file_name();
-            let name = decode_name(&file_name).0.into_owned();
-            (!ignore.skips(&name)).then(|| (e.path(), name))
+        .map(|e| {
+            let dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+            (e.path(), e.file_name(), dir)
         })
         .collect();
-    let mut branches = branches;
-    branches.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
-    let (branches, foreign): (Vec<_>, Vec<_>) =
-        branches.into_iter().partition(|(_, name)| owns(name));
-    let mut foreign_folders = Vec::new();
-    for (path, name) in &foreign {
-        let Ok(entries) = std::fs::read_dir(path) else {
-            continue;
-        };
-        let mut folders: Vec<(String, String)> = entries
-            .filter_map(Result::ok)
-            .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir()))
-            .map(|e| {
-                let folder = decode_name(&e.file_name()).0.into_owned();
-                (format!("{name}/{folder}"), folder)
-            })
-            .filter(|(_, folder)| !ignore.skips(folder))
-            .collect();
-        folders.sort();
-        foreign_folders.extend(folders);
-    }
-    let parts: Vec<Archive> = branches
-        .par_iter()
-        .map(|(path, name)| walk_from(root, path, 1, name.clone(), None, ignore))
-        .collect();
-    let mut archive = Archive {
+    tops.sort_by(|a, b| a.1.cmp(&b.1));
+    let mut tree = Tree {
         root: root.to_path_buf(),
-        foreign_folders,
-        ..top
+        ..Tree::default()
     };
+    // The root's files (and its broken links) first, then its folders.
+    let files: Vec<_> = tops.iter().filter(|t| !t.2).collect();
+    for (path, _, _) in files {
+        walk_from(root, path, ignore, &mut tree);
+    }
+    let dirs: Vec<&PathBuf> = tops.iter().filter(|t| t.2).map(|t| &t.0).collect();
+    let parts: Vec<Tree> = dirs
+        .par_iter()
+        .map(|path| {
+            let mut part = Tree::default();
+            walk_from(root, path, ignore, &mut part);
+            part
+        })
+        .collect();
     for part in parts {
-        let offset = archive.dossiers.len();
-        archive.dossiers.extend(part.dossiers);
-        archive.loose.extend(part.loose);
-        archive.ignored += part.ignored;
-        archive
-            .problems
-            .extend(part.problems.into_iter().map(|p| WalkProblem {
-                dossier: p.dossier.map(|d| d + offset),
-                ..p
-            }));
+        tree.nodes.extend(part.nodes);
+        tree.ignored += part.ignored;
     }
-    archive.loose.sort_by(|a, b| archive_order(&a.rel, &b.rel));
-    for d in &mut archive.dossiers {
-        d.files.shrink_to_fit();
-    }
-    archive.dossiers.shrink_to_fit();
-    Ok(archive)
+    Ok(tree)
 }
 
-/// Walk `start` (at `depth_offset` below the root: 0 for the root, 1 for a branch folder).
-fn walk_from(
-    root: &Path,
-    start: &Path,
-    depth_offset: usize,
-    mut branch: String,
-    max_depth: Option<usize>,
-    ignore: &Ignore<'_>,
-) -> Archive {
-    let mut archive = Archive::default();
-    let mut current: Option<usize> = None;
+/// Walk `start` (a direct entry of the root) and everything below it into `tree`.
+fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, tree: &mut Tree) {
     let mut walker = WalkDir::new(start)
-        .min_depth(1)
-        .max_depth(max_depth.unwrap_or(usize::MAX))
         .follow_links(true)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()))
         .into_iter();
@@ -294,7 +285,7 @@ fn walk_from(
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                let depth = err.depth() + depth_offset;
+                let depth = (err.depth() + 1) as u16;
                 let rel = err
                     .path()
                     .map(|p| rel_path(root, p))
@@ -306,19 +297,14 @@ fn walk_from(
                 } else {
                     err.to_string()
                 };
-                let dossier = if depth >= 3 { current } else { None };
-                archive.problems.push(WalkProblem {
-                    rel,
-                    detail,
-                    dossier,
-                });
+                tree.nodes.push(Node::Problem { rel, detail, depth });
                 continue;
             }
         };
-        let depth = entry.depth() + depth_offset;
+        let depth = (entry.depth() + 1) as u16;
         let (name, _) = decode_name(entry.file_name());
         if ignore.skips(&name) {
-            archive.ignored += 1;
+            tree.ignored += 1;
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
@@ -326,38 +312,17 @@ fn walk_from(
         }
         let rel = rel_path(root, entry.path());
         if entry.file_type().is_dir() {
-            match depth {
-                1 => {
-                    branch = name.into_owned();
-                    current = None;
-                }
-                2 => {
-                    archive.dossiers.push(DossierDir {
-                        branch: branch.clone(),
-                        rel,
-                        folder: name.into_owned(),
-                        files: Vec::new(),
-                    });
-                    current = Some(archive.dossiers.len() - 1);
-                }
-                _ => {}
-            }
+            tree.nodes.push(Node::Dir {
+                rel: rel.into_boxed_str(),
+                depth,
+            });
             continue;
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         let below = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let file = FileEntry::new(rel, size, below.to_str().is_none().then_some(below));
-        match (depth, current) {
-            (d, Some(i)) if d >= 3 => archive.dossiers[i].files.push(file),
-            _ => {
-                if depth == 1 {
-                    current = None;
-                }
-                archive.loose.push(file);
-            }
-        }
+        tree.nodes.push(Node::File { file, depth });
     }
-    archive
 }
 
 /// The archive's order of two relative paths: folder by folder, so that `a/b` comes before
@@ -429,6 +394,7 @@ mod tests {
         let dir = |n: usize| DossierDir {
             branch: "b".into(),
             rel: format!("b/d{n}"),
+            path: format!("b/d{n}"),
             folder: format!("d{n}"),
             files: (0..n)
                 .map(|i| FileEntry::new(format!("b/d{n}/f{i}.pdf"), i as u64, None))

@@ -1,0 +1,355 @@
+//! Which folder is a branch and which a dossier: found from what the walk saw, not assumed.
+//!
+//! Real archives are laid out several ways: `ARCHIVE/<branch>/<person>/…`; one branch audited
+//! on its own (`第一党支部/<person>/…`); grouping folders between branch and person (years,
+//! batches, stages: `第一党支部/2021年/李娜`) or above the branches (`2019年/第一党支部/张伟`).
+//!
+//! A folder has *evidence* of being a dossier when it directly holds a file whose name names a
+//! document, or a folder that does (a folder per material). Grouping folders are the ones
+//! whose whole name matches `layout.groups` (YAML), and they are passed through. The root is
+//! a branch when the first level below it (through grouping folders) holds more folders with
+//! evidence than the level below that; otherwise it holds branches. `layout.root` pins it. A
+//! folder at the dossier level that holds nothing of its own but folders with evidence is
+//! taken for an unlisted grouping folder, and said once (`layout-ambiguous`).
+
+use std::collections::HashMap;
+
+use crate::config::{LayoutConfig, RootKind};
+use crate::walk::{Archive, DossierDir, FileEntry, Node, Tree, WalkProblem};
+
+/// What the layout step found, for the reports and `dangan survey`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LayoutReport {
+    /// "archive" or "branch".
+    pub root: &'static str,
+    /// The root's branch name, when the root is one branch.
+    pub root_branch: Option<String>,
+    /// Whether `layout.root` decided it.
+    pub pinned: bool,
+    /// Grouping folders passed through: (path, above branches or not).
+    pub groups: Vec<(String, bool)>,
+    /// Folders that could not be told for sure: (path, what was seen and assumed).
+    pub notes: Vec<(String, String)>,
+    /// Branch folders: (path, branch name); the root's is "".
+    pub branch_dirs: Vec<(String, String)>,
+}
+
+impl LayoutReport {
+    /// The branch a path (a file or folder, relative to the root) lies in.
+    pub fn branch_of(&self, rel: &str) -> Option<&str> {
+        self.branch_dirs
+            .iter()
+            .filter(|(p, _)| {
+                p.is_empty()
+                    || rel
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, b)| b.as_str())
+    }
+}
+
+/// What the layout rules need to know of names: supplied by the caller, so that this module
+/// knows nothing of documents.
+pub struct Names<'a> {
+    /// Whether a file's stem names a document.
+    pub document: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Whether a folder's name names a document (a folder per material).
+    pub material: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The root, or grouping folders above the branches.
+    Above,
+    /// A branch folder, or a grouping folder inside one: its branch.
+    Branch(usize),
+    Dossier(usize),
+}
+
+/// Per folder: its name, parent and what it holds directly.
+struct Dir {
+    name: String,
+    rel: String,
+    parent: Option<usize>,
+    /// Holds a file naming a document, or a material folder.
+    evidence: bool,
+    material: bool,
+    children: Vec<usize>,
+}
+
+fn is_group(name: &str, config: &LayoutConfig) -> bool {
+    let n = crate::text::normalize(name);
+    config.groups.iter().any(|re| re.is_match(&n))
+}
+
+/// Walk the archive at `root` and arrange it, with the rule set's documents as the names that
+/// are evidence of a dossier.
+pub fn walk_archive(
+    root: &std::path::Path,
+    config: &crate::config::Config,
+    owns: &(dyn Fn(&str) -> bool + Sync),
+) -> std::io::Result<Archive> {
+    use crate::classify::{Classifier, Match};
+    let ignore = crate::walk::Ignore {
+        names: &config.ignore_names,
+        prefixes: &config.ignore_prefixes,
+    };
+    let tree = crate::walk::walk_tree(root, &ignore)?;
+    let classifier = Classifier::new(&config.documents);
+    let document = |stem: &str| classifier.matches(stem) != Match::None;
+    let material = |name: &str| classifier.classify(name).is_some();
+    let names = Names {
+        document: &document,
+        material: &material,
+    };
+    Ok(arrange(
+        tree,
+        &config.layout,
+        &names,
+        &root_name(root),
+        owns,
+    ))
+}
+
+/// The root folder's own name (of `.` too): a branch's name when the root is one branch.
+pub fn root_name(root: &std::path::Path) -> String {
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    abs.file_name()
+        .map(|n| crate::text::decode_name(n).0.into_owned())
+        .unwrap_or_default()
+}
+
+/// Arrange a walked tree into branches, dossiers and loose files. `root_name` is the root
+/// folder's own name (the branch, when the root is one); `owns` keeps a shard's branches.
+pub fn arrange(
+    tree: Tree,
+    config: &LayoutConfig,
+    names: &Names<'_>,
+    root_name: &str,
+    owns: &(dyn Fn(&str) -> bool + Sync),
+) -> Archive {
+    // Folders, indexed; index 0 is the root.
+    let mut dirs: Vec<Dir> = vec![Dir {
+        name: root_name.to_string(),
+        rel: String::new(),
+        parent: None,
+        evidence: false,
+        material: false,
+        children: Vec::new(),
+    }];
+    // The folder each node lies in (for files and problems), by walk order.
+    let mut stack: Vec<usize> = vec![0];
+    let mut owner: Vec<usize> = Vec::with_capacity(tree.nodes.len());
+    for node in &tree.nodes {
+        let depth = match node {
+            Node::Dir { depth, .. } | Node::File { depth, .. } | Node::Problem { depth, .. } => {
+                *depth as usize
+            }
+        };
+        stack.truncate(depth.max(1));
+        let parent = *stack.last().unwrap_or(&0);
+        owner.push(parent);
+        match node {
+            Node::Dir { rel, .. } => {
+                let name = rel.rsplit('/').next().unwrap_or(rel).to_string();
+                let material = (names.material)(&name);
+                let i = dirs.len();
+                dirs.push(Dir {
+                    name,
+                    rel: rel.to_string(),
+                    parent: Some(parent),
+                    evidence: false,
+                    material,
+                    children: Vec::new(),
+                });
+                dirs[parent].children.push(i);
+                if material {
+                    dirs[parent].evidence = true;
+                }
+                stack.push(i);
+            }
+            Node::File { file, .. } => {
+                if !file.is_spreadsheet() && (names.document)(file.stem()) {
+                    dirs[parent].evidence = true;
+                }
+            }
+            Node::Problem { .. } => {}
+        }
+    }
+
+    let mut report = LayoutReport::default();
+    // The folders one level down through grouping folders.
+    let level = |from: &[usize]| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut todo: Vec<usize> = from.to_vec();
+        while let Some(d) = todo.pop() {
+            for &c in &dirs[d].children {
+                if dirs[c].material {
+                    continue;
+                }
+                if is_group(&dirs[c].name, config) && !dirs[c].evidence {
+                    todo.push(c);
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    };
+    let first = level(&[0]);
+    let second = level(&first);
+    let with = |v: &[usize]| v.iter().filter(|&&d| dirs[d].evidence).count();
+    let (a, b) = (with(&first), with(&second));
+    let root_is_branch = match config.root {
+        RootKind::Branch => true,
+        RootKind::Archive => false,
+        RootKind::Auto => {
+            if a == b && a > 0 {
+                report.notes.push((
+                    String::new(),
+                    format!(
+                        "根目录下一层有 {a} 个、再下一层也有 {b} 个文件夹含材料文件，无法判断根目录是整个档案还是一个支部：按整个档案（根目录/支部/个人）处理；如不对，请在规则文件中写 layout: {{ root: branch }}"
+                    ),
+                ));
+            }
+            a > b
+        }
+    };
+    report.pinned = config.root != RootKind::Auto;
+    report.root = if root_is_branch { "branch" } else { "archive" };
+
+    // Roles, top down (a folder always comes after its parent).
+    let mut branches: Vec<String> = Vec::new();
+    let mut role: Vec<Role> = vec![Role::Above; dirs.len()];
+    if root_is_branch {
+        branches.push(root_name.to_string());
+        role[0] = Role::Branch(0);
+        report.root_branch = Some(root_name.to_string());
+        report
+            .branch_dirs
+            .push((String::new(), root_name.to_string()));
+    }
+    let mut dossiers: Vec<DossierDir> = Vec::new();
+    let mut dossier_dir: Vec<usize> = Vec::new();
+    for i in 1..dirs.len() {
+        let Some(p) = dirs[i].parent else { continue };
+        let d = &dirs[i];
+        role[i] = match role[p] {
+            Role::Dossier(k) => Role::Dossier(k),
+            Role::Above => {
+                if is_group(&d.name, config) && !d.evidence {
+                    report.groups.push((d.rel.clone(), true));
+                    Role::Above
+                } else {
+                    branches.push(d.name.clone());
+                    report.branch_dirs.push((d.rel.clone(), d.name.clone()));
+                    Role::Branch(branches.len() - 1)
+                }
+            }
+            Role::Branch(b) => {
+                let grouping = !d.material
+                    && !d.evidence
+                    && (is_group(&d.name, config)
+                        || (!d.children.is_empty()
+                            && d.children
+                                .iter()
+                                .any(|&c| dirs[c].evidence && !dirs[c].material)));
+                if grouping {
+                    if !is_group(&d.name, config) {
+                        report.notes.push((
+                            d.rel.clone(),
+                            "文件夹本身没有材料文件，其下的文件夹含材料文件：按分组文件夹（年度、批次等）处理，其下每个文件夹是一份档案；如不对，请把它的名称加入规则文件的 layout.groups".into(),
+                        ));
+                    }
+                    report.groups.push((d.rel.clone(), false));
+                    Role::Branch(b)
+                } else {
+                    dossiers.push(DossierDir {
+                        branch: branches[b].clone(),
+                        rel: format!("{}/{}", branches[b], d.name),
+                        path: d.rel.clone(),
+                        folder: d.name.clone(),
+                        files: Vec::new(),
+                    });
+                    dossier_dir.push(i);
+                    Role::Dossier(dossiers.len() - 1)
+                }
+            }
+        };
+    }
+    // Two dossiers of one branch and name under different grouping folders keep their paths.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for d in &dossiers {
+        *seen.entry(d.rel.clone()).or_default() += 1;
+    }
+    for d in &mut dossiers {
+        if seen.get(&d.rel).copied().unwrap_or(0) > 1 {
+            d.rel = format!("{}/{}", d.branch, d.path);
+        }
+    }
+
+    // Files and problems to their dossiers, the rest loose.
+    let mut archive = Archive {
+        root: tree.root,
+        ignored: tree.ignored,
+        ..Archive::default()
+    };
+    let mut loose: Vec<FileEntry> = Vec::new();
+    for (node, dir) in tree.nodes.into_iter().zip(owner) {
+        match node {
+            Node::Dir { .. } => {}
+            Node::File { file, .. } => match role[dir] {
+                Role::Dossier(k) => dossiers[k].files.push(file),
+                Role::Branch(b) if !owns(&branches[b]) => {}
+                _ => loose.push(file),
+            },
+            Node::Problem { rel, detail, .. } => {
+                let dossier = match role[dir] {
+                    Role::Dossier(k) => Some(k),
+                    _ => None,
+                };
+                archive.problems.push(WalkProblem {
+                    rel,
+                    detail,
+                    dossier,
+                });
+            }
+        }
+    }
+    // A shard keeps its branches' dossiers; the others' folder names only.
+    let mut keep = vec![true; dossiers.len()];
+    for (k, d) in dossiers.iter().enumerate() {
+        if !owns(&d.branch) {
+            keep[k] = false;
+            archive
+                .foreign_folders
+                .push((d.path.clone(), d.folder.clone()));
+        }
+    }
+    let mut renumber = vec![None; dossiers.len()];
+    let mut kept = Vec::with_capacity(dossiers.len());
+    for (k, d) in dossiers.into_iter().enumerate() {
+        if keep[k] {
+            renumber[k] = Some(kept.len());
+            kept.push(d);
+        }
+    }
+    archive.problems.retain_mut(|p| match p.dossier {
+        Some(k) => {
+            p.dossier = renumber[k];
+            renumber[k].is_some()
+        }
+        None => report.branch_of(&p.rel).is_none_or(|b| owns(b)),
+    });
+    loose.sort_by(|a, b| crate::walk::archive_order(&a.rel, &b.rel));
+    for d in &mut kept {
+        d.files.shrink_to_fit();
+    }
+    kept.shrink_to_fit();
+    archive.dossiers = kept;
+    archive.loose = loose;
+    archive.layout = report;
+    archive
+}
