@@ -341,7 +341,7 @@ pub fn arrange(
             p.dossier = renumber[k];
             renumber[k].is_some()
         }
-        None => report.branch_of(&p.rel).is_none_or(|b| owns(b)),
+        None => report.branch_of(&p.rel).is_none_or(owns),
     });
     loose.sort_by(|a, b| crate::walk::archive_order(&a.rel, &b.rel));
     for d in &mut kept {
