@@ -1,7 +1,8 @@
 //! Writes the sample archives under `fixtures/`: `clean` (no findings; near misses at every
 //! threshold), `defects` (each default rule triggered), `no-ledger`, `demo` (both together),
 //! `rosters` / `rosters-ods` (ledgers as branches keep them: see `shapes/rosters.rs`), and
-//! `folders` (dossiers filed as branches file them: see `shapes/folders.rs`).
+//! `folders` (dossiers filed as branches file them: see `shapes/folders.rs`), and `layouts/*`
+//! (archives laid out the ways branches lay them out: see `shapes/layouts.rs`).
 //!
 //!     cargo run --example gen_fixtures -- fixtures
 //!
@@ -14,6 +15,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 
 #[path = "shapes/folders.rs"]
 mod folders;
+#[path = "shapes/layouts.rs"]
+mod layouts;
 #[path = "shapes/rosters.rs"]
 mod rosters;
 
@@ -1150,7 +1153,8 @@ fn write_ods(path: &Path, people: &[&Person]) -> Result<(), Box<dyn std::error::
     }
     let mut rows = String::new();
     rows.push_str("<table:table-row>");
-    rows.push_str(&cell(&S("第二党支部发展党员台账")));
+    let title = format!("{}发展党员台账", people.first().map_or("", |p| p.branch));
+    rows.push_str(&cell(&T(title)));
     rows.push_str("</table:table-row>");
     let header: Vec<&str> = HEADER
         .iter()
@@ -1597,6 +1601,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b"this is not a spreadsheet",
     )?;
     write_archive(&out.join("folders"), &folders::people(), None)?;
+    layouts::write(&out.join("layouts"))?;
     rosters::write(&out.join("rosters"), false)?;
     rosters::write(&out.join("rosters-ods"), true)?;
     println!("fixtures written under {}", out.display());

@@ -260,12 +260,13 @@ pub enum Kind {
     LedgerConflict,
     IdNumberMismatch,
     AmbiguousFile,
+    LayoutAmbiguous,
     WaiverExpired,
     WaiverUnused,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 27] = [
+    pub const ALL: [Kind; 28] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
@@ -291,6 +292,7 @@ impl Kind {
         Kind::LedgerConflict,
         Kind::IdNumberMismatch,
         Kind::AmbiguousFile,
+        Kind::LayoutAmbiguous,
         Kind::WaiverExpired,
         Kind::WaiverUnused,
     ];
@@ -322,6 +324,7 @@ impl Kind {
             Kind::LedgerConflict => "ledger-conflict",
             Kind::IdNumberMismatch => "id-number-mismatch",
             Kind::AmbiguousFile => "ambiguous-file",
+            Kind::LayoutAmbiguous => "layout-ambiguous",
             Kind::WaiverExpired => "waiver-expired",
             Kind::WaiverUnused => "waiver-unused",
         }

@@ -85,3 +85,111 @@ fn everyday_names_are_the_documents_they_mean() {
         assert_eq!(doc(file), want, "{file}");
     }
 }
+
+/// (dossier, its files' paths) of an audit.
+fn dossier_files(json: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+    json["dossiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| {
+            (
+                d["dossier"].as_str().unwrap_or_default().to_string(),
+                d["files"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|f| f["file"].as_str().map(str::to_string))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_branch_audited_on_its_own() {
+    let root = fixture("layouts/branch-alone/第一党支部");
+    let (code, json) = audit_json(&root, &[]);
+    assert_eq!(findings(&json), &Vec::<serde_json::Value>::new(), "{json}");
+    assert_eq!(code, 0);
+    let dossiers = dossier_files(&json);
+    let names: Vec<&str> = dossiers.iter().map(|(d, _)| d.as_str()).collect();
+    // Named by branch and folder, as in a whole archive; the batch folder is passed through
+    // but the files keep their paths.
+    assert_eq!(
+        names,
+        ["第一党支部/01-张伟", "第一党支部/王芳", "第一党支部/李娜"]
+    );
+    assert!(
+        dossiers[1]
+            .1
+            .iter()
+            .all(|f| f.starts_with("2022年第二批/王芳/")),
+        "{dossiers:?}"
+    );
+    check_snapshot("layouts-branch-alone", &json);
+}
+
+#[test]
+fn pinning_the_root_overrides_what_was_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = dir.path().join("pin.yaml");
+    std::fs::write(&rules, "layout:\n  root: archive\n").expect("rules");
+    let root = fixture("layouts/branch-alone/第一党支部");
+    let (_, json) = audit_json(&root, &["--rules", rules.to_str().expect("utf-8")]);
+    // Pinned wrongly, each person's folder is a branch: nothing joins.
+    assert!(
+        findings(&json)
+            .iter()
+            .any(|f| f["rule"] == "ledger-row-without-dossier"),
+        "{json}"
+    );
+}
+
+#[test]
+fn year_folders_above_the_branches() {
+    let (code, json) = audit_json(&fixture("layouts/years-above"), &[]);
+    assert_eq!(findings(&json), &Vec::<serde_json::Value>::new(), "{json}");
+    assert_eq!(code, 0);
+    let dossiers = dossier_files(&json);
+    assert_eq!(dossiers[0].0, "第一党支部/张伟");
+    assert!(
+        dossiers[0].1[0].starts_with("2019年/第一党支部/张伟/"),
+        "{dossiers:?}"
+    );
+    check_snapshot("layouts-years-above", &json);
+}
+
+#[test]
+fn year_and_stage_folders_between_branch_and_person() {
+    let (code, json) = audit_json(&fixture("layouts/groups-below"), &[]);
+    assert_eq!(findings(&json), &Vec::<serde_json::Value>::new(), "{json}");
+    assert_eq!(code, 0);
+    let names: Vec<String> = dossier_files(&json).into_iter().map(|(d, _)| d).collect();
+    assert_eq!(
+        names,
+        [
+            "第一党支部/李娜",
+            "第一党支部/赵磊",
+            "第二党支部/周伟",
+            "第二党支部/陈静",
+            "第二党支部/孙悦",
+        ]
+    );
+    check_snapshot("layouts-groups-below", &json);
+}
+
+#[test]
+fn an_unlisted_grouping_folder_is_said_once() {
+    let (_, json) = audit_json(&fixture("layouts/unlisted-group"), &[]);
+    let got = triples(&json);
+    let want: std::collections::BTreeSet<_> =
+        [("layout-ambiguous".to_string(), String::new(), String::new())]
+            .into_iter()
+            .collect();
+    assert_eq!(got, want, "{json}");
+    let f = &findings(&json)[0];
+    assert_eq!(f["file"], "第一党支部/新发展党员");
+    assert_eq!(f["branch"], "第一党支部");
+    check_snapshot("layouts-unlisted-group", &json);
+}

@@ -12,6 +12,7 @@
 //! | invalid-date, ambiguous-month | [`dates`] |
 //! | missing-milestone, milestone-order | [`order`] |
 //! | interval | [`interval`] |
+//! | layout-ambiguous | [`layout`] |
 //! | resume-gap, resume-overlap, resume-reversed | [`resume`] |
 
 pub mod dates;
@@ -19,6 +20,7 @@ pub mod documents;
 pub mod files;
 pub mod identity;
 pub mod interval;
+pub mod layout;
 pub mod order;
 pub mod resume;
 
@@ -318,6 +320,7 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::LedgerConflict => identity::ledger_conflict(ctx, rule, out),
         Kind::IdNumberMismatch => identity::id_number_mismatch(ctx, rule, out),
         Kind::AmbiguousFile => documents::ambiguous(ctx, rule, out),
+        Kind::LayoutAmbiguous => layout::ambiguous(ctx, rule, out),
         // Waivers are weighed after the audit, by `triage`.
         Kind::WaiverExpired | Kind::WaiverUnused => {}
     }
@@ -385,6 +388,7 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::LedgerConflict => identity::LEDGER_CONFLICT_DOC,
         Kind::IdNumberMismatch => identity::ID_MISMATCH_DOC,
         Kind::AmbiguousFile => documents::AMBIGUOUS_DOC,
+        Kind::LayoutAmbiguous => layout::AMBIGUOUS_DOC,
         Kind::WaiverExpired => WAIVER_EXPIRED_DOC,
         Kind::WaiverUnused => WAIVER_UNUSED_DOC,
     }
@@ -413,6 +417,7 @@ pub fn kind_module(kind: Kind) -> &'static str {
         Kind::InvalidDate | Kind::AmbiguousMonth => "src/rules/dates.rs",
         Kind::MissingMilestone | Kind::MilestoneOrder => "src/rules/order.rs",
         Kind::Interval => "src/rules/interval.rs",
+        Kind::LayoutAmbiguous => "src/rules/layout.rs",
         Kind::ResumeGap | Kind::ResumeOverlap | Kind::ResumeReversed => "src/rules/resume.rs",
         Kind::WaiverExpired | Kind::WaiverUnused => "src/triage.rs",
     }

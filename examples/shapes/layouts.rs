@@ -1,0 +1,124 @@
+//! `fixtures/layouts/*`: the ways archives are laid out (shared/domain.md §4). Every dossier
+//! is complete; each archive audits clean but the last:
+//!
+//! - `branch-alone/第一党支部`: one branch audited on its own (its .ods ledger has no branch
+//!   column), with a batch folder (2022年第二批) between the branch and a person;
+//! - `years-above`: year folders above the branches (2019年/第一党支部/张伟);
+//! - `groups-below`: year and stage folders between branch and person (第一党支部/2021年/李娜,
+//!   第二党支部/预备党员/孙悦);
+//! - `unlisted-group`: a grouping folder whose name no rule lists (新发展党员): taken for one,
+//!   and said once (layout-ambiguous).
+
+use std::fs;
+use std::path::Path;
+
+use super::V::{E, S, T};
+use super::{ALL_DOCS, Person, id, write_file, write_ledger, write_ods};
+
+fn dates(stage: usize) -> [super::V; 10] {
+    let all = [
+        "2019.03.05",
+        "2019.03.20",
+        "2019.06.01",
+        "2020.06.01",
+        "2020.08.01",
+        "2020.08.10-2020.08.12",
+        "2020.09.15",
+        "2020.12.15",
+        "2021.09.15",
+        "2021.12.15",
+    ];
+    let upto = [1, 2, 5, 7, 9][stage];
+    std::array::from_fn(|i| if i <= upto { S(all[i]) } else { E })
+}
+
+/// A person whose folder is at `path` (relative to the archive root), at `stage` (0–4).
+fn person(branch: &'static str, name: &'static str, path: &str, stage: usize, seq: &str) -> Person {
+    Person {
+        branch,
+        folder: Some(path.to_string()),
+        in_ledger: true,
+        name,
+        sex: "女",
+        nation: "汉族",
+        id: T(id("110101", "19960708", seq)),
+        birth: S("1996.07"),
+        dates: dates(stage),
+        files: ALL_DOCS[..[1, 2, 3, 7, 8][stage]].to_vec(),
+        resume: None,
+    }
+}
+
+fn write_people(root: &Path, people: &[Person], tag: &str) -> std::io::Result<()> {
+    for p in people {
+        let Some(path) = &p.folder else { continue };
+        for f in &p.files {
+            let rel = format!("{path}/{f}");
+            write_file(&root.join(&rel), &format!("layouts/{tag}/{rel}"))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn write(out: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    if out.exists() {
+        fs::remove_dir_all(out)?;
+    }
+
+    let b1 = "第一党支部";
+    let b2 = "第二党支部";
+    let root = out.join("branch-alone").join(b1);
+    fs::create_dir_all(&root)?;
+    let people = vec![
+        person(b1, "张伟", "01-张伟", 4, "411"),
+        person(b1, "李娜", "李娜", 3, "422"),
+        person(b1, "王芳", "2022年第二批/王芳", 2, "433"),
+    ];
+    write_ods(
+        &root.join("第一党支部台账.ods"),
+        &people.iter().collect::<Vec<_>>(),
+    )?;
+    write_people(&root, &people, "branch-alone")?;
+
+    let root = out.join("years-above");
+    fs::create_dir_all(&root)?;
+    let people = vec![
+        person(b1, "张伟", "2019年/第一党支部/张伟", 4, "511"),
+        person(b2, "陈静", "2019年/第二党支部/陈静", 4, "522"),
+        person(b1, "刘洋", "2021年/第一党支部/刘洋", 1, "533"),
+    ];
+    write_ledger(
+        &root.join("发展党员工作台账.xlsx"),
+        &people.iter().collect::<Vec<_>>(),
+    )?;
+    write_people(&root, &people, "years-above")?;
+
+    let root = out.join("groups-below");
+    fs::create_dir_all(&root)?;
+    let people = vec![
+        person(b1, "李娜", "第一党支部/2021年/李娜", 3, "611"),
+        person(b1, "赵磊", "第一党支部/2021年度/赵磊", 3, "622"),
+        person(b2, "孙悦", "第二党支部/预备党员/孙悦", 3, "633"),
+        person(b2, "陈静", "第二党支部/已转正/陈静", 4, "644"),
+        person(b2, "周伟", "第二党支部/周伟", 2, "655"),
+    ];
+    write_ledger(
+        &root.join("发展党员工作台账.xlsx"),
+        &people.iter().collect::<Vec<_>>(),
+    )?;
+    write_people(&root, &people, "groups-below")?;
+
+    let root = out.join("unlisted-group");
+    fs::create_dir_all(&root)?;
+    let people = vec![
+        person(b1, "吴芳", "第一党支部/新发展党员/吴芳", 2, "711"),
+        person(b1, "郑强", "第一党支部/新发展党员/郑强", 1, "722"),
+        person(b1, "冯丽", "第一党支部/冯丽", 4, "733"),
+    ];
+    write_ledger(
+        &root.join("发展党员工作台账.xlsx"),
+        &people.iter().collect::<Vec<_>>(),
+    )?;
+    write_people(&root, &people, "unlisted-group")?;
+    Ok(())
+}
