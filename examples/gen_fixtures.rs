@@ -1601,6 +1601,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b"this is not a spreadsheet",
     )?;
     write_archive(&out.join("folders"), &folders::people(), None)?;
+    for (rel, bytes) in folders::combined_files() {
+        fs::write(out.join("folders").join(rel), bytes)?;
+    }
     layouts::write(&out.join("layouts"))?;
     rosters::write(&out.join("rosters"), false)?;
     rosters::write(&out.join("rosters-ods"), true)?;

@@ -255,6 +255,18 @@ pub struct FileReport {
     pub size: u64,
     pub pages: Option<u32>,
     pub dpi: Option<f64>,
+    /// The documents inside a combined file, by its bookmarks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contents: Vec<FilePart>,
+}
+
+/// A document inside a combined file.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FilePart {
+    pub document: Arc<str>,
+    /// One-based first page, when the bookmark's destination could be followed.
+    pub first_page: Option<u32>,
+    pub pages: Option<u32>,
 }
 
 /// The archive itself cannot be audited.
@@ -294,6 +306,15 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
     let (inspections, loose_inspections) = reading(readers, || inspect_all(&archive, &progress));
+    // Documents inside combined files, by their bookmarks.
+    let parts = {
+        let classifier = Classifier::new(&config.documents);
+        inspections.map(|i| {
+            let outline = i.outline.as_deref()?;
+            let parts = classifier.parts(outline, i.pages);
+            (!parts.is_empty()).then(|| parts.into_boxed_slice())
+        })
+    };
     // A shard cannot see the other shards' files: it fingerprints its own, and the merge
     // finds the duplicates.
     let duplicate_groups = if shard.is_some() {
@@ -396,6 +417,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         unreadable_paths: &unreadable_paths,
         orphan_resumes: &orphan_resumes,
         inspections: &inspections,
+        parts: &parts,
         loose_inspections: &loose_inspections,
         duplicate_groups: &duplicate_groups,
         foreign_rows: &foreign_rows,
@@ -487,6 +509,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         std::mem::take(&mut archive.dossiers),
         classes,
         inspections,
+        &parts,
     );
     Ok(AuditResult {
         shard: shard_data,
@@ -737,6 +760,7 @@ fn dossier_reports(
     mut dirs: Vec<crate::walk::DossierDir>,
     classes: PerFile<Option<usize>>,
     inspections: PerFile<Inspection>,
+    parts: &PerFile<Option<Box<[crate::classify::Part]>>>,
 ) -> Vec<DossierReport> {
     let doc_keys: Vec<Arc<str>> = config
         .documents
@@ -758,13 +782,23 @@ fn dossier_reports(
                     .into_iter()
                     .zip(&classes[d])
                     .zip(&inspections[d])
-                    .map(|((f, c), i)| FileReport {
+                    .zip(&parts[d])
+                    .map(|(((f, c), i), parts)| FileReport {
                         file: f.rel,
                         document: c.map(|c| Arc::clone(&doc_keys[c])),
                         format: i.format,
                         size: f.size,
                         pages: i.pages,
                         dpi: i.dpi.map(|d| d.round()),
+                        contents: parts
+                            .iter()
+                            .flat_map(|p| p.iter())
+                            .map(|p| FilePart {
+                                document: Arc::clone(&doc_keys[p.document]),
+                                first_page: p.first_page,
+                                pages: p.pages,
+                            })
+                            .collect(),
                     })
                     .collect(),
             })

@@ -113,6 +113,53 @@ impl Classifier {
     }
 }
 
+/// A document found inside a combined file by its bookmarks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Part {
+    pub document: usize,
+    /// One-based first page; None when the bookmark's destination cannot be followed.
+    pub first_page: Option<u32>,
+    pub pages: Option<u32>,
+}
+
+impl Classifier {
+    /// The documents a combined file's bookmarks name, each with its page range: from its
+    /// bookmark's page to the page before the next bookmark at its depth or above (or the
+    /// file's end). A document named twice adds its pages up.
+    pub fn parts(&self, outline: &[crate::inspect::Bookmark], total: Option<u32>) -> Vec<Part> {
+        let mut parts: Vec<Part> = Vec::new();
+        for (i, b) in outline.iter().enumerate() {
+            let Some(doc) = self.classify(&b.title) else {
+                continue;
+            };
+            let end = outline[i + 1..]
+                .iter()
+                .filter(|n| n.depth <= b.depth)
+                .find_map(|n| n.page)
+                .or(total);
+            let pages = match (b.page, end) {
+                (Some(p), Some(e)) if e > p => Some(e - p),
+                (Some(_), Some(_)) => Some(1),
+                _ => None,
+            };
+            match parts.iter_mut().find(|p| p.document == doc) {
+                Some(p) => {
+                    p.pages = match (p.pages, pages) {
+                        (Some(a), Some(b)) => Some(a + b),
+                        _ => None,
+                    }
+                }
+                None => parts.push(Part {
+                    document: doc,
+                    first_page: b.page.map(|p| p + 1),
+                    pages,
+                }),
+            }
+        }
+        parts
+    }
+}
+
 /// What a file name fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Match {

@@ -261,12 +261,13 @@ pub enum Kind {
     IdNumberMismatch,
     AmbiguousFile,
     LayoutAmbiguous,
+    CombinedFileUnverifiable,
     WaiverExpired,
     WaiverUnused,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 28] = [
+    pub const ALL: [Kind; 29] = [
         Kind::RequiredDocuments,
         Kind::UnrecognizedFile,
         Kind::UnreadableFile,
@@ -293,6 +294,7 @@ impl Kind {
         Kind::IdNumberMismatch,
         Kind::AmbiguousFile,
         Kind::LayoutAmbiguous,
+        Kind::CombinedFileUnverifiable,
         Kind::WaiverExpired,
         Kind::WaiverUnused,
     ];
@@ -325,6 +327,7 @@ impl Kind {
             Kind::IdNumberMismatch => "id-number-mismatch",
             Kind::AmbiguousFile => "ambiguous-file",
             Kind::LayoutAmbiguous => "layout-ambiguous",
+            Kind::CombinedFileUnverifiable => "combined-file-unverifiable",
             Kind::WaiverExpired => "waiver-expired",
             Kind::WaiverUnused => "waiver-unused",
         }
@@ -334,7 +337,9 @@ impl Kind {
     /// description, example).
     pub fn params(self) -> &'static [&'static str] {
         match self {
-            Kind::RequiredDocuments => &["documents", "from_stage"],
+            Kind::RequiredDocuments | Kind::CombinedFileUnverifiable => {
+                &["documents", "from_stage"]
+            }
             Kind::MissingMilestone => &["sequence"],
             Kind::MilestoneOrder => &["chains"],
             Kind::Interval => &["from", "to", "min", "max", "inclusive"],
@@ -1159,7 +1164,7 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
             }
         };
         let params = match kind {
-            Kind::RequiredDocuments => {
+            Kind::RequiredDocuments | Kind::CombinedFileUnverifiable => {
                 let documents = r.documents.as_ref().map(|ds| {
                     ds.iter()
                         .filter_map(|d| {

@@ -165,6 +165,14 @@ pub struct PerFile<T> {
 }
 
 impl<T> PerFile<T> {
+    /// A value for each file from this one's.
+    pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> PerFile<U> {
+        PerFile {
+            items: self.items.iter().map(f).collect(),
+            starts: self.starts.clone(),
+        }
+    }
+
     /// Every value, in archive order.
     pub fn all(&self) -> &[T] {
         &self.items

@@ -8,17 +8,27 @@ use common::{audit_json, check_snapshot, findings, fixture, triples};
 #[test]
 fn folders_audit_to_exactly_the_planted_findings() {
     let (code, json) = audit_json(&fixture("folders"), &[]);
-    let want: std::collections::BTreeSet<_> = [(
-        "ambiguous-file".to_string(),
-        "第二党支部/郑强".to_string(),
-        String::new(),
-    )]
+    let t = |r: &str, w: &str| (r.to_string(), w.to_string(), String::new());
+    let want: std::collections::BTreeSet<_> = [
+        t("ambiguous-file", "第二党支部/郑强"),
+        t("combined-file-unverifiable", "第二党支部/何静"),
+        t("combined-file-unverifiable", "第二党支部/杨帆"),
+    ]
     .into_iter()
     .collect();
     assert_eq!(triples(&json), want);
-    assert_eq!(findings(&json).len(), 1);
-    // An info finding does not fail the run.
+    assert_eq!(findings(&json).len(), 3);
+    // Warnings and infos do not fail the run.
     assert_eq!(code, 0);
+    let yang = findings(&json)
+        .iter()
+        .find(|f| f["dossier"] == "第二党支部/杨帆")
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_default();
+    assert!(
+        yang.contains("《入党申请书》、《入党积极分子培养教育考察登记表》、《自传》"),
+        "{yang}"
+    );
     check_snapshot("folders", &json);
 }
 
@@ -192,4 +202,50 @@ fn an_unlisted_grouping_folder_is_said_once() {
     assert_eq!(f["file"], "第一党支部/新发展党员");
     assert_eq!(f["branch"], "第一党支部");
     check_snapshot("layouts-unlisted-group", &json);
+}
+
+/// (document, first page, pages) of each part of a dossier's combined file.
+fn contents(json: &serde_json::Value, dossier: &str) -> Vec<(String, u64, u64)> {
+    json["dossiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["dossier"] == dossier)
+        .flat_map(|d| d["files"].as_array().into_iter().flatten())
+        .flat_map(|f| f["contents"].as_array().into_iter().flatten())
+        .map(|p| {
+            (
+                p["document"].as_str().unwrap_or_default().to_string(),
+                p["first_page"].as_u64().unwrap_or(0),
+                p["pages"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn bookmarks_name_the_documents_of_a_combined_file_with_their_pages() {
+    let (_, json) = audit_json(&fixture("folders"), &[]);
+    let s = |d: &str, a: u64, n: u64| (d.to_string(), a, n);
+    assert_eq!(
+        contents(&json, "第一党支部/冯丽"),
+        [
+            s("application", 1, 2),
+            s("activist_assessment", 3, 1),
+            s("autobiography", 4, 2),
+            s("vetting", 6, 1),
+            s("training", 7, 1),
+            // Its pages are bookmarks below it: the range runs to the next top-level one.
+            s("volunteer", 8, 4),
+            s("probation_assessment", 12, 1),
+            s("conversion", 13, 2),
+        ]
+    );
+    // Named destinations (a /Names /Dests tree).
+    assert_eq!(
+        contents(&json, "第二党支部/黄敏"),
+        [s("application", 1, 1), s("activist_assessment", 2, 2)]
+    );
+    // An outline that cannot be followed names nothing.
+    assert!(contents(&json, "第二党支部/杨帆").is_empty());
 }

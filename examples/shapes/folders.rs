@@ -6,7 +6,12 @@
 //!   预备党员考察鉴定表) and the other materials of a real dossier (谈话记录, 推荐材料,
 //!   支部大会决议, 公示情况反馈表, a page of the 志愿书 filed on its own);
 //! - 郑强: 考察表.pdf fits the activist's and the probationer's assessment equally →
-//!   ambiguous-file (info), and not also a missing 入党积极分子考察表.
+//!   ambiguous-file (info), and not also a missing 入党积极分子考察表;
+//! - 冯丽: the whole dossier as one PDF whose nested bookmarks name the materials;
+//! - 黄敏: one PDF whose bookmarks go to named destinations;
+//! - 杨帆: one 6-page PDF whose outline cannot be followed, and 何静: two pages without
+//!   bookmarks → combined-file-unverifiable (one warning listing what cannot be confirmed, not
+//!   a missing-document for each).
 
 use super::V::{E, S, T};
 use super::{Person, id};
@@ -100,5 +105,242 @@ pub fn people() -> Vec<Person> {
             files: vec!["入党申请书.pdf", "考察表.pdf"],
             resume: None,
         },
+        Person {
+            branch: b1,
+            folder: Some("冯丽".into()),
+            in_ledger: true,
+            name: "冯丽",
+            sex: "女",
+            nation: "汉族",
+            id: T(id("110101", "19940211", "344")),
+            birth: S("1994.02"),
+            dates: dates(4),
+            files: vec![],
+            resume: None,
+        },
+        Person {
+            branch: b2,
+            folder: Some("黄敏".into()),
+            in_ledger: true,
+            name: "黄敏",
+            sex: "女",
+            nation: "汉族",
+            id: T(id("110105", "19980306", "355")),
+            birth: S("1998.03"),
+            dates: dates(1),
+            files: vec![],
+            resume: None,
+        },
+        Person {
+            branch: b2,
+            folder: Some("何静".into()),
+            in_ledger: true,
+            name: "何静",
+            sex: "女",
+            nation: "汉族",
+            id: T(id("110105", "20000101", "377")),
+            birth: S("2000.01"),
+            dates: dates(0),
+            files: vec![],
+            resume: None,
+        },
+        Person {
+            branch: b2,
+            folder: Some("杨帆".into()),
+            in_ledger: true,
+            name: "杨帆",
+            sex: "男",
+            nation: "汉族",
+            id: T(id("110105", "19970615", "366")),
+            birth: S("1997.06"),
+            dates: dates(2),
+            files: vec![],
+            resume: None,
+        },
+    ]
+}
+
+/// A PDF of `pages` blank A4 pages with bookmarks: (depth, title, zero-based page). With
+/// `named`, bookmarks go to named destinations (a /Names /Dests tree) instead of pages;
+/// with `broken`, the outline's /First points at an object that does not exist.
+pub fn outlined_pdf(
+    tag: &str,
+    pages: usize,
+    marks: &[(u8, &str, usize)],
+    named: bool,
+    broken: bool,
+) -> Vec<u8> {
+    let utf16 = |s: &str| {
+        let mut hex = String::from("<FEFF");
+        for u in s.encode_utf16() {
+            hex.push_str(&format!("{u:04X}"));
+        }
+        hex + ">"
+    };
+    let page_obj = |k: usize| 5 + k;
+    let item_obj = |i: usize| 5 + pages + i;
+    let n = marks.len();
+    // Parent (None: the outline root), next sibling, first and last child of each item.
+    let parent: Vec<Option<usize>> = (0..n)
+        .map(|i| (0..i).rev().find(|&j| marks[j].0 < marks[i].0))
+        .collect();
+    let next: Vec<Option<usize>> = (0..n)
+        .map(|i| {
+            (i + 1..n)
+                .take_while(|&j| marks[j].0 >= marks[i].0)
+                .find(|&j| marks[j].0 == marks[i].0)
+        })
+        .collect();
+    let prev: Vec<Option<usize>> = (0..n)
+        .map(|i| (0..n).find(|&j| next[j] == Some(i)))
+        .collect();
+    let children =
+        |p: Option<usize>| -> Vec<usize> { (0..n).filter(|&i| parent[i] == p).collect() };
+    let mut objs: Vec<String> = Vec::new();
+    let names = if named {
+        let pairs: Vec<String> = marks
+            .iter()
+            .enumerate()
+            .map(|(i, m)| format!("(d{i:03}) [{} 0 R /Fit]", page_obj(m.2)))
+            .collect();
+        format!(" /Names << /Dests << /Kids [4 0 R] >> >>") + &format!("%{}", pairs.len())
+    } else {
+        String::new()
+    };
+    let names = names.split('%').next().unwrap_or_default().to_string();
+    objs.push(format!(
+        "<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R{names} >>"
+    ));
+    let kids: Vec<String> = (0..pages).map(|k| format!("{} 0 R", page_obj(k))).collect();
+    objs.push(format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    ));
+    let top = children(None);
+    objs.push(if broken {
+        "<< /Type /Outlines /First 999 0 R /Last 999 0 R /Count 1 >>".to_string()
+    } else if let (Some(f), Some(l)) = (top.first(), top.last()) {
+        format!(
+            "<< /Type /Outlines /First {} 0 R /Last {} 0 R /Count {} >>",
+            item_obj(*f),
+            item_obj(*l),
+            n
+        )
+    } else {
+        "<< /Type /Outlines /Count 0 >>".to_string()
+    });
+    // Object 4: the name tree's one leaf.
+    let leaf: Vec<String> = marks
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("(d{i:03}) [{} 0 R /Fit]", page_obj(m.2)))
+        .collect();
+    objs.push(format!(
+        "<< /Names [{}] /Limits [(d000) (d{:03})] >>",
+        leaf.join(" "),
+        n.max(1) - 1
+    ));
+    for _ in 0..pages {
+        objs.push("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>".to_string());
+    }
+    for (i, (_, title, page)) in marks.iter().enumerate() {
+        let mut o = format!(
+            "<< /Title {} /Parent {} 0 R",
+            utf16(title),
+            parent[i].map_or(3, item_obj)
+        );
+        if let Some(p) = prev[i] {
+            o += &format!(" /Prev {} 0 R", item_obj(p));
+        }
+        if let Some(x) = next[i] {
+            o += &format!(" /Next {} 0 R", item_obj(x));
+        }
+        let kids = children(Some(i));
+        if let (Some(f), Some(l)) = (kids.first(), kids.last()) {
+            o += &format!(
+                " /First {} 0 R /Last {} 0 R /Count {}",
+                item_obj(*f),
+                item_obj(*l),
+                kids.len()
+            );
+        }
+        if named {
+            o += &format!(" /A << /S /GoTo /D (d{i:03}) >>");
+        } else {
+            o += &format!(" /Dest [{} 0 R /Fit]", page_obj(*page));
+        }
+        objs.push(o + " >>");
+    }
+    let mut out = format!("%PDF-1.7\n% {tag}\n").into_bytes();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// The combined files of `fixtures/folders` (written after the people's own files).
+pub fn combined_files() -> Vec<(String, Vec<u8>)> {
+    let b1 = "第一党支部";
+    let b2 = "第二党支部";
+    vec![
+        // 冯丽: the whole dossier in one PDF, nested bookmarks (the 志愿书's pages below it).
+        (
+            format!("{b1}/冯丽/冯丽发展党员档案.pdf"),
+            outlined_pdf(
+                "冯丽",
+                14,
+                &[
+                    (0, "一、入党申请书", 0),
+                    (0, "二、入党积极分子培养教育考察登记表", 2),
+                    (0, "三、自传", 3),
+                    (0, "四、政审材料", 5),
+                    (0, "五、集中培训表", 6),
+                    (0, "六、入党志愿书", 7),
+                    (1, "第1页", 7),
+                    (1, "第2页", 8),
+                    (1, "第3页", 9),
+                    (1, "第4页", 10),
+                    (0, "七、预备党员考察表", 11),
+                    (0, "八、转正申请书", 12),
+                ],
+                false,
+                false,
+            ),
+        ),
+        // 黄敏: bookmarks to named destinations.
+        (
+            format!("{b2}/黄敏/黄敏材料.pdf"),
+            outlined_pdf(
+                "黄敏",
+                3,
+                &[(0, "入党申请书", 0), (0, "入党积极分子考察登记表", 1)],
+                true,
+                false,
+            ),
+        ),
+        // 何静: two pages, no bookmarks at all: unverifiable.
+        (
+            format!("{b2}/何静/何静档案.pdf"),
+            outlined_pdf("何静", 2, &[], false, false),
+        ),
+        // 杨帆: an outline that cannot be followed, no document named: unverifiable.
+        (
+            format!("{b2}/杨帆/杨帆档案.pdf"),
+            outlined_pdf("杨帆", 6, &[(0, "入党申请书", 0)], false, true),
+        ),
     ]
 }

@@ -90,6 +90,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     Ok(Meta {
         dpi,
         pages: Some(1),
+        outline: None,
     })
 }
 

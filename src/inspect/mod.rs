@@ -103,6 +103,9 @@ pub struct Inspection {
     pub dpi: Option<f64>,
     /// Pages of a PDF or TIFF (1 for a single image).
     pub pages: Option<u32>,
+    /// Bookmarks of a PDF or OFD.
+    #[serde(skip)]
+    pub outline: Option<Box<[Bookmark]>>,
 }
 
 impl Inspection {
@@ -112,15 +115,27 @@ impl Inspection {
             problem: None,
             dpi: None,
             pages: None,
+            outline: None,
         }
     }
 }
 
 /// Facts about an image or document, as the format parsers report them.
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Meta {
     pub dpi: Option<f64>,
     pub pages: Option<u32>,
+    /// Bookmarks of a PDF or OFD (None where there are none).
+    pub outline: Option<Box<[Bookmark]>>,
+}
+
+/// One bookmark of a combined file: its title, depth (0 at the top) and the page it goes to
+/// (zero-based; None when its destination cannot be followed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bookmark {
+    pub title: String,
+    pub page: Option<u32>,
+    pub depth: u8,
 }
 
 pub fn sniff(head: &[u8]) -> FileFormat {
@@ -209,12 +224,14 @@ fn inspect_inner(path: &Path, size: u64) -> Inspection {
             problem: None,
             dpi: meta.dpi,
             pages: meta.pages,
+            outline: meta.outline,
         },
         Err(problem) => Inspection {
             format,
             problem: Some(problem),
             dpi: None,
             pages: None,
+            outline: None,
         },
     }
 }

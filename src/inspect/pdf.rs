@@ -13,6 +13,35 @@ const WINDOWS: [usize; 4] = [4 * 1024, 64 * 1024, 1024 * 1024, 8 * 1024 * 1024];
 /// Largest stream (cross-reference or object stream) decoded, before and after inflating.
 const MAX_STREAM: u64 = 64 * 1024 * 1024;
 const MAX_PAGES: usize = 100_000;
+/// Bookmarks read at the most (a dossier has a few dozen).
+const MAX_BOOKMARKS: usize = 10_000;
+
+/// A PDF text string: UTF-16 with its byte-order mark, UTF-8 with its mark, else GBK (as
+/// Chinese writers often store it), else Latin-1 (PDFDocEncoding's ASCII part).
+fn decode_text(b: &[u8]) -> String {
+    if let Some(rest) = b.strip_prefix(b"\xFE\xFF") {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = b.strip_prefix(b"\xFF\xFE") {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|c| u16::from_le_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+    if let Ok(s) = std::str::from_utf8(b) {
+        return s.to_string();
+    }
+    if let Some(s) = encoding_rs::GBK.decode_without_bom_handling_and_without_replacement(b) {
+        return s.into_owned();
+    }
+    b.iter().map(|&c| char::from(c)).collect()
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Obj {
@@ -21,7 +50,9 @@ enum Obj {
     Int(i64),
     Real(f64),
     Name(Vec<u8>),
-    Str,
+    /// A string's bytes, escapes undone (titles of bookmarks are read; most strings are not
+    /// looked at).
+    Str(Vec<u8>),
     Array(Vec<Obj>),
     Dict(Dict),
     Ref(u32, u16),
@@ -185,27 +216,74 @@ impl<'a> Lexer<'a> {
                 }
             }
             b'<' => {
-                while self.peek().ok_or(Error::Eof)? != b'>' {
-                    self.pos += 1;
-                }
                 self.pos += 1;
-                Ok(Obj::Str)
-            }
-            b'(' => {
-                let mut level = 0usize;
+                let mut hex = Vec::new();
                 loop {
                     let c = self.peek().ok_or(Error::Eof)?;
                     self.pos += 1;
                     match c {
-                        b'\\' => self.pos += 1,
-                        b'(' => level += 1,
+                        b'>' => break,
+                        c if c.is_ascii_hexdigit() => hex.push(c),
+                        _ => {}
+                    }
+                }
+                if hex.len() % 2 == 1 {
+                    hex.push(b'0');
+                }
+                let bytes = hex
+                    .chunks(2)
+                    .filter_map(|p| std::str::from_utf8(p).ok())
+                    .filter_map(|p| u8::from_str_radix(p, 16).ok())
+                    .collect();
+                Ok(Obj::Str(bytes))
+            }
+            b'(' => {
+                let mut level = 0usize;
+                let mut out = Vec::new();
+                loop {
+                    let c = self.peek().ok_or(Error::Eof)?;
+                    self.pos += 1;
+                    match c {
+                        b'\\' => {
+                            let e = self.peek().ok_or(Error::Eof)?;
+                            self.pos += 1;
+                            match e {
+                                b'n' => out.push(b'\n'),
+                                b'r' => out.push(b'\r'),
+                                b't' => out.push(b'\t'),
+                                b'b' => out.push(8),
+                                b'f' => out.push(12),
+                                b'0'..=b'7' => {
+                                    let mut v = u32::from(e - b'0');
+                                    for _ in 0..2 {
+                                        match self.peek() {
+                                            Some(d @ b'0'..=b'7') => {
+                                                v = v * 8 + u32::from(d - b'0');
+                                                self.pos += 1;
+                                            }
+                                            _ => break,
+                                        }
+                                    }
+                                    out.push(v as u8);
+                                }
+                                b'\r' | b'\n' => {}
+                                other => out.push(other),
+                            }
+                        }
+                        b'(' => {
+                            level += 1;
+                            if level > 1 {
+                                out.push(c);
+                            }
+                        }
                         b')' => {
                             level -= 1;
                             if level == 0 {
-                                return Ok(Obj::Str);
+                                return Ok(Obj::Str(out));
                             }
+                            out.push(c);
                         }
-                        _ => {}
+                        _ => out.push(c),
                     }
                 }
             }
@@ -623,8 +701,9 @@ impl<'f> Pdf<'f> {
         Err("引用层级过深".into())
     }
 
-    /// (pages, lowest page resolution) from the page tree.
-    fn pages(&mut self) -> Result<(u32, Option<f64>), String> {
+    /// (pages, lowest page resolution, each page's object number in order) from the page
+    /// tree.
+    fn pages(&mut self) -> Result<(u32, Option<f64>, Vec<u32>), String> {
         let root = self.trailer.get(b"Root").cloned().ok_or("缺少 /Root")?;
         let root = self.resolve(&root)?;
         let pages = root
@@ -636,8 +715,13 @@ impl<'f> Pdf<'f> {
         let mut seen = HashSet::new();
         let mut count = 0usize;
         let mut lowest: Option<f64> = None;
+        let mut numbers = Vec::new();
         while let Some((node, media, res)) = stack.pop() {
-            if let Obj::Ref(n, _) = node
+            let number = match node {
+                Obj::Ref(n, _) => Some(n),
+                _ => None,
+            };
+            if let Some(n) = number
                 && !seen.insert(n)
             {
                 return Err("页面树成环".into());
@@ -660,13 +744,137 @@ impl<'f> Pdf<'f> {
                 }
                 _ => {
                     count += 1;
+                    numbers.push(number.unwrap_or(u32::MAX));
                     if let Some(dpi) = self.page_dpi(media.as_ref(), res.as_ref()) {
                         lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
                     }
                 }
             }
         }
-        Ok((count as u32, lowest))
+        Ok((count as u32, lowest, numbers))
+    }
+
+    /// The bookmarks (outline), depth first, with the page each goes to (read from the outline
+    /// and the page tree only, never page content). Empty when there is none.
+    fn outline(&mut self, page_numbers: &[u32]) -> Result<Vec<super::Bookmark>, String> {
+        let page_of: HashMap<u32, u32> = page_numbers
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| (n, i as u32))
+            .collect();
+        let root = self.trailer.get(b"Root").cloned().ok_or("缺少 /Root")?;
+        let root = self.resolve(&root)?;
+        let Some(root) = root.as_dict().cloned() else {
+            return Ok(Vec::new());
+        };
+        let Some(outlines) = root.get(b"Outlines").cloned() else {
+            return Ok(Vec::new());
+        };
+        let outlines = self.resolve(&outlines)?;
+        let first = outlines.as_dict().and_then(|d| d.get(b"First")).cloned();
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack: Vec<(Obj, u8)> = first.into_iter().map(|f| (f, 0)).collect();
+        while let Some((item, depth)) = stack.pop() {
+            if let Obj::Ref(n, _) = item
+                && !seen.insert(n)
+            {
+                return Err("书签成环".into());
+            }
+            if out.len() >= MAX_BOOKMARKS {
+                return Err("书签过多".into());
+            }
+            let item = self.resolve(&item)?;
+            let Some(d) = item.as_dict() else { continue };
+            let title = match d.get(b"Title").map(|t| self.resolve(t)) {
+                Some(Ok(Obj::Str(b))) => decode_text(&b),
+                _ => String::new(),
+            };
+            let dest = match (d.get(b"Dest"), d.get(b"A")) {
+                (Some(dest), _) => Some(dest.clone()),
+                (None, Some(a)) => {
+                    let a = self.resolve(a)?;
+                    a.as_dict()
+                        .filter(|a| a.get(b"S").is_some_and(|s| s.is_name(b"GoTo")))
+                        .and_then(|a| a.get(b"D").cloned())
+                }
+                _ => None,
+            };
+            let page = match dest {
+                Some(dest) => self.dest_page(&dest, &root, &page_of),
+                None => None,
+            };
+            out.push(super::Bookmark { title, page, depth });
+            if let Some(next) = d.get(b"Next") {
+                stack.push((next.clone(), depth));
+            }
+            if let Some(first) = d.get(b"First") {
+                stack.push((first.clone(), depth.saturating_add(1)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The page (zero-based) a destination goes to: an explicit `[page /XYZ …]`, or a name
+    /// looked up in the catalog's /Dests or its /Names /Dests tree.
+    fn dest_page(&mut self, dest: &Obj, root: &Dict, page_of: &HashMap<u32, u32>) -> Option<u32> {
+        let dest = self.resolve(dest).ok()?;
+        let array = match dest {
+            Obj::Array(a) => a,
+            Obj::Name(n) | Obj::Str(n) => match self.named_dest(&n, root)? {
+                Obj::Array(a) => a,
+                Obj::Dict(d) => match self.resolve(d.get(b"D")?).ok()? {
+                    Obj::Array(a) => a,
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            Obj::Dict(d) => match self.resolve(d.get(b"D")?).ok()? {
+                Obj::Array(a) => a,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        match array.first()? {
+            Obj::Ref(n, _) => page_of.get(n).copied(),
+            // Some writers give the page's index instead of the page (remote-style).
+            Obj::Int(i) => u32::try_from(*i).ok(),
+            _ => None,
+        }
+    }
+
+    fn named_dest(&mut self, name: &[u8], root: &Dict) -> Option<Obj> {
+        if let Some(dests) = root.get(b"Dests")
+            && let Ok(Obj::Dict(d)) = self.resolve(dests)
+            && let Some(v) = d.get(name)
+        {
+            return self.resolve(v).ok();
+        }
+        let names = self.resolve(root.get(b"Names")?).ok()?;
+        let tree = names.as_dict()?.get(b"Dests")?.clone();
+        let mut stack = vec![tree];
+        let mut visited = 0usize;
+        while let Some(node) = stack.pop() {
+            visited += 1;
+            if visited > MAX_BOOKMARKS {
+                return None;
+            }
+            let node = self.resolve(&node).ok()?;
+            let d = node.as_dict()?;
+            if let Some(Ok(Obj::Array(pairs))) = d.get(b"Names").map(|n| self.resolve(n)) {
+                for pair in pairs.chunks(2) {
+                    if let [Obj::Str(k), v] = pair
+                        && k.as_slice() == name
+                    {
+                        return self.resolve(v).ok();
+                    }
+                }
+            }
+            if let Some(Ok(Obj::Array(kids))) = d.get(b"Kids").map(|k| self.resolve(k)) {
+                stack.extend(kids);
+            }
+        }
+        None
     }
 
     /// The resolution of a page's largest image against its MediaBox.
@@ -774,10 +982,15 @@ fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, String> {
 pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     let mut pdf = Pdf::open(file, size)?;
     match pdf.pages() {
-        Ok((pages, dpi)) => Ok(Meta {
-            dpi,
-            pages: Some(pages),
-        }),
+        Ok((pages, dpi, numbers)) => {
+            // Bookmarks that cannot be followed are no bookmarks: the file is still whole.
+            let outline = pdf.outline(&numbers).unwrap_or_default();
+            Ok(Meta {
+                dpi,
+                pages: Some(pages),
+                outline: (!outline.is_empty()).then(|| outline.into_boxed_slice()),
+            })
+        }
         Err(_) => Ok(Meta::default()),
     }
 }

@@ -56,6 +56,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
             return Ok(Meta {
                 dpi,
                 pages: Some(1),
+                outline: None,
             });
         }
     }

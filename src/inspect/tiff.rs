@@ -297,6 +297,7 @@ pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, String> {
     Ok(Meta {
         dpi: d.dpi,
         pages: Some(d.pages),
+        outline: None,
     })
 }
 

@@ -58,23 +58,48 @@ pub fn document_list(result: &AuditResult, config: &crate::config::Config) -> St
                 .iter()
                 .filter(|f| f.document.as_deref() == Some(doc.key.as_str()))
                 .collect();
-            if files.is_empty() {
+            // Inside combined files, by their bookmarks.
+            let inside: Vec<(&str, &crate::audit::FilePart)> = d
+                .files
+                .iter()
+                .flat_map(|f| f.contents.iter().map(move |p| (&*f.file, p)))
+                .filter(|(_, p)| &*p.document == doc.key.as_str())
+                .collect();
+            if files.is_empty() && inside.is_empty() {
                 continue;
             }
-            let pages: u32 = files.iter().filter_map(|f| f.pages).sum();
-            let known = files.iter().filter(|f| f.pages.is_some()).count();
+            let pages: u32 = files.iter().filter_map(|f| f.pages).sum::<u32>()
+                + inside.iter().filter_map(|(_, p)| p.pages).sum::<u32>();
+            let known = files.iter().filter(|f| f.pages.is_some()).count()
+                + inside.iter().filter(|(_, p)| p.pages.is_some()).count();
             let pages = match known {
                 0 => "页数未知".to_string(),
-                k if k < files.len() => format!("{pages}页以上"),
+                k if k < files.len() + inside.len() => format!("{pages}页以上"),
                 _ => format!("{pages}页"),
             };
-            parts.push(if files.len() > 1 {
-                format!("{} {pages}（{}个文件）", doc.title, files.len())
-            } else {
+            let mut notes: Vec<String> = Vec::new();
+            if files.len() > 1 {
+                notes.push(format!("{}个文件", files.len()));
+            }
+            for (file, p) in &inside {
+                let name = file.rsplit('/').next().unwrap_or(file);
+                notes.push(match (p.first_page, p.pages) {
+                    (Some(a), Some(n)) if n > 1 => format!("{name} 第{a}–{}页", a + n - 1),
+                    (Some(a), _) => format!("{name} 第{a}页"),
+                    _ => format!("{name} 书签"),
+                });
+            }
+            parts.push(if notes.is_empty() {
                 format!("{} {pages}", doc.title)
+            } else {
+                format!("{} {pages}（{}）", doc.title, notes.join("，"))
             });
         }
-        let other = d.files.iter().filter(|f| f.document.is_none()).count();
+        let other = d
+            .files
+            .iter()
+            .filter(|f| f.document.is_none() && f.contents.is_empty())
+            .count();
         if other > 0 {
             parts.push(format!("未识别 {other}个文件"));
         }

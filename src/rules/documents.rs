@@ -3,6 +3,7 @@
 use crate::classify::{Classifier, Match};
 use crate::config::{Params, Rule};
 use crate::finding::Finding;
+use crate::inspect::FileFormat;
 use crate::rules::Context;
 
 pub const REQUIRED_DOC: &str = "\
@@ -52,27 +53,63 @@ fn required_at(ctx: &Context<'_>, rule: &Rule, stage: usize) -> Vec<usize> {
     }
 }
 
+/// The documents a dossier holds: by file name, by material folder, or inside a combined
+/// file by its bookmarks.
+fn present(ctx: &Context<'_>, d: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = ctx.classes[d].iter().flatten().copied().collect();
+    for parts in ctx.parts[d].iter().flatten() {
+        v.extend(parts.iter().map(|p| p.document));
+    }
+    v
+}
+
+/// A dossier's combined files that say nothing of what they hold: PDF or OFD files of more
+/// than one page whose name names no document and that have no usable bookmarks.
+fn unverifiable(ctx: &Context<'_>, d: usize) -> Vec<usize> {
+    let files = &ctx.archive.dossiers[d].files;
+    (0..files.len())
+        .filter(|&i| {
+            let insp = &ctx.inspections[d][i];
+            ctx.classes[d][i].is_none()
+                && ctx.parts[d][i].is_none()
+                && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
+                && insp.problem.is_none()
+                && insp.pages.is_some_and(|p| p > 1)
+                && !ctx.is_unreadable(&files[i].rel)
+        })
+        .collect()
+}
+
+/// The documents a person at their stage should hold under `rule` and that are not there.
+fn missing(ctx: &Context<'_>, rule: &Rule, d: usize, stage: usize) -> Vec<usize> {
+    let present = present(ctx, d);
+    // A file that fits two documents equally may be either: neither is reported missing
+    // (ambiguous-file says what was seen).
+    let classifier = Classifier::new(&ctx.config.documents);
+    let maybe: Vec<usize> = ctx.archive.dossiers[d]
+        .files
+        .iter()
+        .zip(&ctx.classes[d])
+        .filter(|(_, c)| c.is_none())
+        .filter_map(|(f, _)| tie(&classifier, f))
+        .flat_map(|(a, b)| [a, b])
+        .collect();
+    required_at(ctx, rule, stage)
+        .into_iter()
+        .filter(|doc| !present.contains(doc) && !maybe.contains(doc))
+        .collect()
+}
+
 pub fn required(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     for p in ctx.people {
         let (Some(d), Some(_), Some(stage)) = (p.dossier, p.row, p.stage) else {
             continue;
         };
-        let present = &ctx.classes[d];
-        // A file that fits two documents equally may be either: neither is reported missing
-        // (ambiguous-file says what was seen).
-        let classifier = Classifier::new(&ctx.config.documents);
-        let maybe: Vec<usize> = ctx.archive.dossiers[d]
-            .files
-            .iter()
-            .zip(present)
-            .filter(|(_, c)| c.is_none())
-            .filter_map(|(f, _)| tie(&classifier, f))
-            .flat_map(|(a, b)| [a, b])
-            .collect();
-        for doc in required_at(ctx, rule, stage) {
-            if present.contains(&Some(doc)) || maybe.contains(&doc) {
-                continue;
-            }
+        // A combined file without bookmarks may hold them: combined-file-unverifiable says so.
+        if !unverifiable(ctx, d).is_empty() {
+            continue;
+        }
+        for doc in missing(ctx, rule, d, stage) {
             let document = &ctx.config.documents[doc];
             out.push(ctx.finding(
                 rule,
@@ -83,6 +120,50 @@ pub fn required(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
                 &[
                     ("document", &document.title),
                     ("stage", &ctx.config.stages[stage].title),
+                ],
+            ));
+        }
+    }
+}
+
+pub const COMBINED_DOC: &str = "\
+kind: combined-file-unverifiable — 档案中有多页的 PDF 或 OFD 合订文件，文件名不含材料名称、也没有可用的书签
+（如“张伟发展党员档案.pdf”），而档案按文件名缺少本阶段应有的材料：这些材料可能就在合订文件里，无法确认。
+报告这一条（在该文件上，列出无法确认的材料），不再逐项报告 missing-document。给合订文件加上以材料命名的书签，
+或按材料拆分文件，即可核对。有书签的合订文件按书签确认材料及其页码、页数（只读书签和页面树，不读页面内容）。
+参数：documents（与 required-documents 相同，省略时用 stages 表）。消息变量：{file}、{pages}、{documents}。
+subject：null。";
+
+pub fn combined(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for p in ctx.people {
+        let (Some(d), Some(_), Some(stage)) = (p.dossier, p.row, p.stage) else {
+            continue;
+        };
+        let files = unverifiable(ctx, d);
+        if files.is_empty() {
+            continue;
+        }
+        let missing = missing(ctx, rule, d, stage);
+        if missing.is_empty() {
+            continue;
+        }
+        let titles: Vec<String> = missing
+            .iter()
+            .map(|&doc| format!("《{}》", ctx.config.documents[doc].title))
+            .collect();
+        for i in files {
+            let f = &ctx.archive.dossiers[d].files[i];
+            let pages = ctx.inspections[d][i].pages.unwrap_or(0).to_string();
+            out.push(ctx.finding(
+                rule,
+                Some(p),
+                None,
+                Some(f.rel.to_string()),
+                Some(crate::finding::Location::file(f.rel.to_string())),
+                &[
+                    ("file", &f.rel),
+                    ("pages", &pages),
+                    ("documents", &titles.join("、")),
                 ],
             ));
         }
@@ -134,8 +215,28 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     let classifier = Classifier::new(&ctx.config.documents);
     for p in ctx.people {
         let Some(d) = p.dossier else { continue };
-        for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
-            if class.is_none() && !ctx.is_unreadable(&f.rel) && tie(&classifier, f).is_none() {
+        // A combined file is reported by combined-file-unverifiable when it may hold a missing
+        // document; one with bookmarks naming documents is recognised.
+        let combined: Vec<usize> = match (p.row, p.stage) {
+            (Some(_), Some(stage))
+                if ctx.config.rules.iter().any(|r| {
+                    r.enabled
+                        && r.kind == crate::config::Kind::CombinedFileUnverifiable
+                        && !missing(ctx, r, d, stage).is_empty()
+                }) =>
+            {
+                unverifiable(ctx, d)
+            }
+            _ => Vec::new(),
+        };
+        let files = ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]);
+        for (i, (f, class)) in files.enumerate() {
+            if class.is_none()
+                && ctx.parts[d][i].is_none()
+                && !combined.contains(&i)
+                && !ctx.is_unreadable(&f.rel)
+                && tie(&classifier, f).is_none()
+            {
                 out.push(ctx.finding(
                     rule,
                     Some(p),

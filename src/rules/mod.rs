@@ -6,7 +6,7 @@
 //!
 //! | kind | module |
 //! |---|---|
-//! | required-documents, unrecognized-file, ambiguous-file | [`documents`] |
+//! | required-documents, unrecognized-file, ambiguous-file, combined-file-unverifiable | [`documents`] |
 //! | unreadable-file, empty-file, format-mismatch, low-resolution, duplicate-file, ledger-not-found | [`files`] |
 //! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match, ledger-conflict, id-number-mismatch | [`identity`] |
 //! | invalid-date, ambiguous-month | [`dates`] |
@@ -70,6 +70,8 @@ pub struct Context<'a> {
     pub orphan_resumes: &'a [usize],
     /// For each dossier, for each of its files: what was found inside.
     pub inspections: &'a PerFile<Inspection>,
+    /// For each dossier, for each of its files: the documents its bookmarks name.
+    pub parts: &'a PerFile<Option<Box<[crate::classify::Part]>>>,
     /// For each loose file: what was found inside.
     pub loose_inspections: &'a [Inspection],
     /// Groups of byte-identical dossier files, as (dossier, file) pairs in archive order.
@@ -321,6 +323,7 @@ fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         Kind::IdNumberMismatch => identity::id_number_mismatch(ctx, rule, out),
         Kind::AmbiguousFile => documents::ambiguous(ctx, rule, out),
         Kind::LayoutAmbiguous => layout::ambiguous(ctx, rule, out),
+        Kind::CombinedFileUnverifiable => documents::combined(ctx, rule, out),
         // Waivers are weighed after the audit, by `triage`.
         Kind::WaiverExpired | Kind::WaiverUnused => {}
     }
@@ -389,6 +392,7 @@ pub fn kind_doc(kind: Kind) -> &'static str {
         Kind::IdNumberMismatch => identity::ID_MISMATCH_DOC,
         Kind::AmbiguousFile => documents::AMBIGUOUS_DOC,
         Kind::LayoutAmbiguous => layout::AMBIGUOUS_DOC,
+        Kind::CombinedFileUnverifiable => documents::COMBINED_DOC,
         Kind::WaiverExpired => WAIVER_EXPIRED_DOC,
         Kind::WaiverUnused => WAIVER_UNUSED_DOC,
     }
@@ -397,9 +401,10 @@ pub fn kind_doc(kind: Kind) -> &'static str {
 /// The source file a kind lives in, so a reader can go from a rule id to its code.
 pub fn kind_module(kind: Kind) -> &'static str {
     match kind {
-        Kind::RequiredDocuments | Kind::UnrecognizedFile | Kind::AmbiguousFile => {
-            "src/rules/documents.rs"
-        }
+        Kind::RequiredDocuments
+        | Kind::UnrecognizedFile
+        | Kind::AmbiguousFile
+        | Kind::CombinedFileUnverifiable => "src/rules/documents.rs",
         Kind::UnreadableFile
         | Kind::LedgerNotFound
         | Kind::EmptyFile
