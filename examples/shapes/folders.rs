@@ -198,16 +198,10 @@ pub fn outlined_pdf(
         |p: Option<usize>| -> Vec<usize> { (0..n).filter(|&i| parent[i] == p).collect() };
     let mut objs: Vec<String> = Vec::new();
     let names = if named {
-        let pairs: Vec<String> = marks
-            .iter()
-            .enumerate()
-            .map(|(i, m)| format!("(d{i:03}) [{} 0 R /Fit]", page_obj(m.2)))
-            .collect();
-        format!(" /Names << /Dests << /Kids [4 0 R] >> >>") + &format!("%{}", pairs.len())
+        " /Names << /Dests << /Kids [4 0 R] >> >>"
     } else {
-        String::new()
+        ""
     };
-    let names = names.split('%').next().unwrap_or_default().to_string();
     objs.push(format!(
         "<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R{names} >>"
     ));
