@@ -12,12 +12,13 @@ fn folders_audit_to_exactly_the_planted_findings() {
     let want: std::collections::BTreeSet<_> = [
         t("ambiguous-file", "第二党支部/郑强"),
         t("combined-file-unverifiable", "第二党支部/何静"),
+        t("combined-file-unverifiable", "第二党支部/孔亮"),
         t("combined-file-unverifiable", "第二党支部/杨帆"),
     ]
     .into_iter()
     .collect();
     assert_eq!(triples(&json), want);
-    assert_eq!(findings(&json).len(), 3);
+    assert_eq!(findings(&json).len(), 4);
     // Warnings and infos do not fail the run.
     assert_eq!(code, 0);
     let yang = findings(&json)
@@ -245,6 +246,11 @@ fn bookmarks_name_the_documents_of_a_combined_file_with_their_pages() {
     assert_eq!(
         contents(&json, "第二党支部/黄敏"),
         [s("application", 1, 1), s("activist_assessment", 2, 2)]
+    );
+    // An OFD's outline, a material nested below a group bookmark.
+    assert_eq!(
+        contents(&json, "第二党支部/郭涛"),
+        [s("application", 1, 2), s("activist_assessment", 3, 2)]
     );
     // An outline that cannot be followed names nothing.
     assert!(contents(&json, "第二党支部/杨帆").is_empty());

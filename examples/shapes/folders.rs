@@ -9,6 +9,7 @@
 //!   ambiguous-file (info), and not also a missing 入党积极分子考察表;
 //! - 冯丽: the whole dossier as one PDF whose nested bookmarks name the materials;
 //! - 黄敏: one PDF whose bookmarks go to named destinations;
+//! - 郭涛: one OFD whose outline names the materials; 孔亮: an OFD without one (unverifiable);
 //! - 杨帆: one 6-page PDF whose outline cannot be followed, and 何静: two pages without
 //!   bookmarks → combined-file-unverifiable (one warning listing what cannot be confirmed, not
 //!   a missing-document for each).
@@ -128,6 +129,32 @@ pub fn people() -> Vec<Person> {
             id: T(id("110105", "19980306", "355")),
             birth: S("1998.03"),
             dates: dates(1),
+            files: vec![],
+            resume: None,
+        },
+        Person {
+            branch: b2,
+            folder: Some("郭涛".into()),
+            in_ledger: true,
+            name: "郭涛",
+            sex: "男",
+            nation: "汉族",
+            id: T(id("110105", "19960903", "388")),
+            birth: S("1996.09"),
+            dates: dates(1),
+            files: vec![],
+            resume: None,
+        },
+        Person {
+            branch: b2,
+            folder: Some("孔亮".into()),
+            in_ledger: true,
+            name: "孔亮",
+            sex: "男",
+            nation: "汉族",
+            id: T(id("110105", "19951120", "399")),
+            birth: S("1995.11"),
+            dates: dates(0),
             files: vec![],
             resume: None,
         },
@@ -331,10 +358,96 @@ pub fn combined_files() -> Vec<(String, Vec<u8>)> {
             format!("{b2}/何静/何静档案.pdf"),
             outlined_pdf("何静", 2, &[], false, false),
         ),
+        // 郭涛: an OFD whose outline names the materials (one nested below a group).
+        (
+            format!("{b2}/郭涛/郭涛档案.ofd"),
+            ofd(
+                "郭涛",
+                4,
+                &[
+                    (0, "申请入党阶段", 0),
+                    (1, "入党申请书", 0),
+                    (0, "入党积极分子考察登记表", 2),
+                ],
+            ),
+        ),
+        // 孔亮: a 3-page OFD without an outline: unverifiable.
+        (format!("{b2}/孔亮/孔亮档案.ofd"), ofd("孔亮", 3, &[])),
         // 杨帆: an outline that cannot be followed, no document named: unverifiable.
         (
             format!("{b2}/杨帆/杨帆档案.pdf"),
             outlined_pdf("杨帆", 6, &[(0, "入党申请书", 0)], false, true),
         ),
     ]
+}
+
+/// An OFD of `pages` pages (GB/T 33190: OFD.xml → Doc_0/Document.xml) with bookmarks
+/// (depth, title, zero-based page).
+pub fn ofd(tag: &str, pages: usize, marks: &[(u8, &str, usize)]) -> Vec<u8> {
+    use std::io::Write as _;
+    let ns = "http://www.ofdspec.org/2016";
+    let ofd_xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<ofd:OFD xmlns:ofd=\"{ns}\" Version=\"1.0\" DocType=\"OFD\"><ofd:DocBody>\
+<ofd:DocInfo><ofd:DocID>{tag}</ofd:DocID></ofd:DocInfo>\
+<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
+    );
+    let page_list: String = (0..pages)
+        .map(|k| {
+            format!(
+                "<ofd:Page ID=\"{}\" BaseLoc=\"Pages/Page_{k}/Content.xml\"/>",
+                10 + k
+            )
+        })
+        .collect();
+    // Nested OutlineElem elements from the flat (depth, title, page) list.
+    let mut outline = String::new();
+    let mut open: Vec<u8> = Vec::new();
+    for (depth, title, page) in marks {
+        while open.last().is_some_and(|d| d >= depth) {
+            outline.push_str("</ofd:OutlineElem>");
+            open.pop();
+        }
+        outline.push_str(&format!(
+            "<ofd:OutlineElem Title=\"{title}\"><ofd:Actions><ofd:Action Event=\"CLICK\">\
+<ofd:Goto><ofd:Dest Type=\"Fit\" PageID=\"{}\"/></ofd:Goto></ofd:Action></ofd:Actions>",
+            10 + page
+        ));
+        open.push(*depth);
+    }
+    for _ in open {
+        outline.push_str("</ofd:OutlineElem>");
+    }
+    let outlines = if marks.is_empty() {
+        String::new()
+    } else {
+        format!("<ofd:Outlines>{outline}</ofd:Outlines>")
+    };
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<ofd:Document xmlns:ofd=\"{ns}\"><ofd:CommonData><ofd:MaxUnitID>999</ofd:MaxUnitID>\
+<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData>\
+<ofd:Pages>{page_list}</ofd:Pages>{outlines}</ofd:Document>"
+    );
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let opts =
+            zip::write::SimpleFileOptions::default().last_modified_time(zip::DateTime::default());
+        let mut put = |name: &str, body: &str| -> zip::result::ZipResult<()> {
+            zip.start_file(name, opts)?;
+            zip.write_all(body.as_bytes())?;
+            Ok(())
+        };
+        let page = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ofd:Page xmlns:ofd=\"http://www.ofdspec.org/2016\"/>";
+        let written = put("OFD.xml", &ofd_xml)
+            .and_then(|()| put("Doc_0/Document.xml", &document))
+            .and_then(|()| {
+                (0..pages).try_for_each(|k| put(&format!("Doc_0/Pages/Page_{k}/Content.xml"), page))
+            });
+        if written.is_ok() {
+            let _ = zip.finish();
+        }
+    }
+    buf.into_inner()
 }

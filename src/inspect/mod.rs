@@ -9,6 +9,7 @@
 //! crates that cover these formats either decode image data or read whole files.
 
 pub mod jpeg;
+pub mod ofd;
 pub mod pdf;
 pub mod png;
 pub mod tiff;
@@ -213,6 +214,13 @@ fn inspect_inner(path: &Path, size: u64) -> Inspection {
             format = zip_kind(&mut file);
             match format {
                 FileFormat::Unknown => Err("ZIP 压缩包已损坏".to_string()),
+                FileFormat::Ofd => {
+                    if file.seek(SeekFrom::Start(0)).is_err() {
+                        Err("OFD 无法读取".to_string())
+                    } else {
+                        ofd::inspect(&mut file)
+                    }
+                }
                 _ => Ok(Meta::default()),
             }
         }
