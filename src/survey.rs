@@ -37,6 +37,131 @@ pub struct Survey {
     pub dossiers: usize,
     /// When no sheet is a ledger: the nearest miss, in words.
     pub near_miss: Option<String>,
+    /// What was understood of the folders.
+    pub folders: FolderSurvey,
+}
+
+/// The folder side of the survey.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct FolderSurvey {
+    pub layout: crate::layout::LayoutReport,
+    /// Dossiers per branch, in archive order.
+    pub branches: Vec<(String, usize)>,
+    /// Folders inside dossiers that name a material (张伟/03-入党志愿书/…).
+    pub material_folders: usize,
+    /// Multi-page PDF/OFD files whose name names no document: with bookmarks that name
+    /// documents, and without.
+    pub combined_with_bookmarks: usize,
+    pub combined_without: usize,
+    /// Files per document, in rule-set order (documents with none left out).
+    pub files_per_document: Vec<(String, usize)>,
+    /// Names that match no document, grouped with digits as `*` (扫描*.jpg), commonest first:
+    /// (pattern, files, an example path).
+    pub unrecognised: Vec<(String, usize, String)>,
+}
+
+/// How many unrecognised name groups are listed.
+const UNRECOGNISED_LISTED: usize = 20;
+
+/// A file name with every run of digits as `*`: 扫描0001.jpg → 扫描*.jpg.
+fn name_pattern(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut digits = false;
+    for c in name.chars() {
+        if c.is_ascii_digit() {
+            if !digits {
+                out.push('*');
+            }
+            digits = true;
+        } else {
+            out.push(c);
+            digits = false;
+        }
+    }
+    out
+}
+
+fn folders(config: &Config, archive: &crate::walk::Archive) -> FolderSurvey {
+    use crate::classify::Classifier;
+    use crate::inspect::FileFormat;
+    let classifier = Classifier::new(&config.documents);
+    let mut survey = FolderSurvey {
+        layout: archive.layout.clone(),
+        ..FolderSurvey::default()
+    };
+    for d in &archive.dossiers {
+        match survey.branches.last_mut() {
+            Some((b, n)) if *b == d.branch => *n += 1,
+            _ => survey.branches.push((d.branch.clone(), 1)),
+        }
+    }
+    let mut material: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut per_doc = vec![0usize; config.documents.len()];
+    let mut groups: std::collections::HashMap<String, (usize, String)> = Default::default();
+    let classes = archive.per_file_in(|d, f| classifier.classify_in(&d.path, f));
+    for (di, d) in archive.dossiers.iter().enumerate() {
+        for (f, class) in d.files.iter().zip(&classes[di]) {
+            let inner = f
+                .rel
+                .strip_prefix(d.path.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+                .unwrap_or(&f.rel);
+            let mut at = d.path.clone();
+            for folder in inner
+                .split('/')
+                .rev()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                at = format!("{at}/{folder}");
+                if classifier.classify(folder).is_some() {
+                    material.insert(at.clone());
+                }
+            }
+            if let Some(c) = class {
+                per_doc[*c] += 1;
+                continue;
+            }
+            let ext = f.ext();
+            if ext == "pdf" || ext == "ofd" {
+                let i = crate::inspect::inspect(&f.path(&archive.root), f.size);
+                if matches!(i.format, FileFormat::Pdf | FileFormat::Ofd)
+                    && i.pages.is_some_and(|p| p > 1)
+                {
+                    let named = i
+                        .outline
+                        .as_deref()
+                        .is_some_and(|o| !classifier.parts(o, i.pages).is_empty());
+                    if named {
+                        survey.combined_with_bookmarks += 1;
+                    } else {
+                        survey.combined_without += 1;
+                    }
+                    continue;
+                }
+            }
+            let g = groups
+                .entry(name_pattern(f.name()))
+                .or_insert_with(|| (0, f.rel.to_string()));
+            g.0 += 1;
+        }
+    }
+    survey.material_folders = material.len();
+    survey.files_per_document = config
+        .documents
+        .iter()
+        .zip(per_doc)
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, n)| (d.title.clone(), n))
+        .collect();
+    let mut groups: Vec<(String, usize, String)> =
+        groups.into_iter().map(|(k, (n, e))| (k, n, e)).collect();
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    groups.truncate(UNRECOGNISED_LISTED);
+    survey.unrecognised = groups;
+    survey
 }
 
 /// The nearest a set of workbooks came to a ledger: `台账.xlsx 工作表“名册” 第 3 行认出 …`.
@@ -121,6 +246,7 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     let mut branches: Vec<&str> = archive.dossiers.iter().map(|d| d.branch.as_str()).collect();
     branches.dedup();
     Ok(Survey {
+        folders: folders(config, &archive),
         branches: branches.len(),
         dossiers: archive.dossiers.len(),
         spreadsheets,
@@ -207,8 +333,88 @@ pub fn human(s: &Survey, config: &Config) -> String {
     }
     let _ = writeln!(
         out,
-        "支部文件夹 {} 个，档案文件夹 {} 个；档案内表格 {} 个，其中简历 {} 个。",
+        "支部 {} 个，档案文件夹 {} 个；档案内表格 {} 个，其中简历 {} 个。",
         s.branches, s.dossiers, s.dossier_spreadsheets, s.dossier_resumes
     );
+    human_folders(&mut out, &s.folders);
     out
+}
+
+fn human_folders(out: &mut String, f: &FolderSurvey) {
+    let l = &f.layout;
+    let how = if l.pinned {
+        "（规则文件指定）"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "\n文件夹结构{how}：");
+    match &l.root_branch {
+        Some(b) => {
+            let _ = writeln!(out, "  根目录是一个支部：{b}（其下每个文件夹是一份档案）");
+        }
+        None => {
+            let _ = writeln!(out, "  根目录是整个档案（其下是支部文件夹）");
+        }
+    }
+    for (above, label) in [
+        (true, "支部之上的分组文件夹"),
+        (false, "支部与个人之间的分组文件夹"),
+    ] {
+        let groups: Vec<&String> = l
+            .groups
+            .iter()
+            .filter(|g| g.1 == above)
+            .map(|g| &g.0)
+            .collect();
+        if let Some(first) = groups.first() {
+            let _ = writeln!(out, "  {label} {} 个，如 {first}", groups.len());
+        }
+    }
+    for (folder, detail) in &l.notes {
+        let shown = if folder.is_empty() {
+            "."
+        } else {
+            folder.as_str()
+        };
+        let _ = writeln!(out, "  无法确定：{shown}：{detail}");
+    }
+    let per: Vec<String> = f
+        .branches
+        .iter()
+        .map(|(b, n)| format!("{b} {n} 份"))
+        .collect();
+    if !per.is_empty() {
+        let _ = writeln!(out, "  各支部档案：{}", per.join("，"));
+    }
+    if f.material_folders > 0 {
+        let _ = writeln!(
+            out,
+            "  按材料分的文件夹 {} 个（其中的文件算作该材料）",
+            f.material_folders
+        );
+    }
+    if f.combined_with_bookmarks + f.combined_without > 0 {
+        let _ = writeln!(
+            out,
+            "  合订文件（多页 PDF/OFD，文件名不含材料名称）：有书签 {} 个，无可用书签 {} 个",
+            f.combined_with_bookmarks, f.combined_without
+        );
+    }
+    let docs: Vec<String> = f
+        .files_per_document
+        .iter()
+        .map(|(d, n)| format!("{d} {n}"))
+        .collect();
+    if !docs.is_empty() {
+        let _ = writeln!(out, "  各材料的文件数：{}", docs.join(" · "));
+    }
+    if !f.unrecognised.is_empty() {
+        let _ = writeln!(
+            out,
+            "  无法识别的文件名（数字记作 *；可在规则文件中为材料添加别名）："
+        );
+        for (pattern, n, example) in &f.unrecognised {
+            let _ = writeln!(out, "    {pattern}：{n} 个，如 {example}");
+        }
+    }
 }

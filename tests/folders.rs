@@ -255,3 +255,46 @@ fn bookmarks_name_the_documents_of_a_combined_file_with_their_pages() {
     // An outline that cannot be followed names nothing.
     assert!(contents(&json, "第二党支部/杨帆").is_empty());
 }
+
+fn survey(archive: &std::path::Path) -> serde_json::Value {
+    let out = common::dangan()
+        .arg("survey")
+        .arg(archive)
+        .args(["--as-of", common::AS_OF, "--format", "json"])
+        .output()
+        .expect("dangan survey runs");
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).expect("survey JSON")
+}
+
+#[test]
+fn survey_shows_the_folders_as_understood() {
+    let s = survey(&fixture("layouts/branch-alone/第一党支部"));
+    let f = &s["folders"];
+    assert_eq!(f["layout"]["root"], "branch");
+    assert_eq!(f["layout"]["root_branch"], "第一党支部");
+    assert_eq!(
+        f["layout"]["groups"],
+        serde_json::json!([["2022年第二批", false]])
+    );
+    assert_eq!(f["branches"], serde_json::json!([["第一党支部", 3]]));
+
+    let s = survey(&fixture("layouts/years-above"));
+    let f = &s["folders"];
+    assert_eq!(f["layout"]["root"], "archive");
+    assert_eq!(
+        f["layout"]["groups"],
+        serde_json::json!([["2019年", true], ["2021年", true]])
+    );
+
+    let s = survey(&fixture("folders"));
+    let f = &s["folders"];
+    assert_eq!(f["material_folders"], 8);
+    assert_eq!(f["combined_with_bookmarks"], 3);
+    assert_eq!(f["combined_without"], 3);
+    assert_eq!(f["unrecognised"][0][0], "考察表.pdf");
+
+    let s = survey(&fixture("demo"));
+    let unrecognised = &s["folders"]["unrecognised"];
+    assert_eq!(unrecognised[0][0], "扫描*.jpg", "{unrecognised}");
+}
