@@ -12,8 +12,6 @@
 //! folder at the dossier level that holds nothing of its own but folders with evidence is
 //! taken for an unlisted grouping folder, and said once (`layout-ambiguous`).
 
-use std::collections::HashMap;
-
 use crate::config::{LayoutConfig, RootKind};
 use crate::walk::{Archive, DossierDir, FileEntry, Node, Tree, WalkProblem};
 
@@ -68,15 +66,37 @@ enum Role {
     Dossier(usize),
 }
 
-/// Per folder: its name, parent and what it holds directly.
-struct Dir {
-    name: String,
-    rel: String,
-    parent: Option<usize>,
+/// Per folder: where its path is, its parent and children, and what it holds directly. Kept
+/// small (no strings, no list per folder): an archive has a folder per person.
+struct Dir<'t> {
+    /// The folder's path relative to the root ("" for the root).
+    rel: &'t str,
+    parent: u32,
+    first_child: u32,
+    next_sibling: u32,
     /// Holds a file naming a document, or a material folder.
     evidence: bool,
     material: bool,
-    children: Vec<usize>,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// A folder's subfolders, in order.
+fn children<'a>(dirs: &'a [Dir<'_>], d: usize) -> impl Iterator<Item = usize> + 'a {
+    let mut c = dirs[d].first_child;
+    std::iter::from_fn(move || {
+        let here = c;
+        (here != NONE).then(|| {
+            c = dirs[here as usize].next_sibling;
+            here as usize
+        })
+    })
+}
+
+impl Dir<'_> {
+    fn name(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or(self.rel)
+    }
 }
 
 fn is_group(name: &str, config: &LayoutConfig) -> bool {
@@ -132,17 +152,18 @@ pub fn arrange(
 ) -> Archive {
     // Folders, indexed; index 0 is the root.
     let mut dirs: Vec<Dir> = vec![Dir {
-        name: root_name.to_string(),
-        rel: String::new(),
-        parent: None,
+        rel: "",
+        parent: NONE,
+        first_child: NONE,
+        next_sibling: NONE,
         evidence: false,
         material: false,
-        children: Vec::new(),
     }];
+    let mut last_child: Vec<u32> = vec![NONE];
     // The folder each node lies in (for files and problems), by walk order.
-    let mut stack: Vec<usize> = vec![0];
-    let mut owner: Vec<usize> = Vec::with_capacity(tree.nodes.len());
-    for node in &tree.nodes {
+    let mut stack: Vec<u32> = vec![0];
+    let mut owner: Vec<u32> = Vec::with_capacity(tree.len());
+    for node in tree.nodes() {
         let depth = match node {
             Node::Dir { depth, .. } | Node::File { depth, .. } | Node::Problem { depth, .. } => {
                 *depth as usize
@@ -153,31 +174,38 @@ pub fn arrange(
         owner.push(parent);
         match node {
             Node::Dir { rel, .. } => {
-                let name = rel.rsplit('/').next().unwrap_or(rel).to_string();
-                let material = (names.material)(&name);
-                let i = dirs.len();
+                let i = dirs.len() as u32;
+                let name = rel.rsplit('/').next().unwrap_or(rel);
+                let material = (names.material)(name);
                 dirs.push(Dir {
-                    name,
-                    rel: rel.to_string(),
-                    parent: Some(parent),
+                    rel,
+                    parent,
+                    first_child: NONE,
+                    next_sibling: NONE,
                     evidence: false,
                     material,
-                    children: Vec::new(),
                 });
-                dirs[parent].children.push(i);
+                last_child.push(NONE);
+                let p = parent as usize;
+                match last_child[p] {
+                    NONE => dirs[p].first_child = i,
+                    prev => dirs[prev as usize].next_sibling = i,
+                }
+                last_child[p] = i;
                 if material {
-                    dirs[parent].evidence = true;
+                    dirs[p].evidence = true;
                 }
                 stack.push(i);
             }
             Node::File { file, .. } => {
                 if !file.is_spreadsheet() && (names.document)(file.stem()) {
-                    dirs[parent].evidence = true;
+                    dirs[parent as usize].evidence = true;
                 }
             }
             Node::Problem { .. } => {}
         }
     }
+    drop(last_child);
 
     let mut report = LayoutReport::default();
     // The folders one level down through grouping folders.
@@ -185,11 +213,11 @@ pub fn arrange(
         let mut out = Vec::new();
         let mut todo: Vec<usize> = from.to_vec();
         while let Some(d) = todo.pop() {
-            for &c in &dirs[d].children {
+            for c in children(&dirs, d) {
                 if dirs[c].material {
                     continue;
                 }
-                if is_group(&dirs[c].name, config) && !dirs[c].evidence {
+                if is_group(dirs[c].name(), config) && !dirs[c].evidence {
                     todo.push(c);
                 } else {
                     out.push(c);
@@ -232,72 +260,81 @@ pub fn arrange(
             .push((String::new(), root_name.to_string()));
     }
     let mut dossiers: Vec<DossierDir> = Vec::new();
-    let mut dossier_dir: Vec<usize> = Vec::new();
     for i in 1..dirs.len() {
-        let Some(p) = dirs[i].parent else { continue };
+        let p = dirs[i].parent as usize;
         let d = &dirs[i];
         role[i] = match role[p] {
             Role::Dossier(k) => Role::Dossier(k),
             Role::Above => {
-                if is_group(&d.name, config) && !d.evidence {
-                    report.groups.push((d.rel.clone(), true));
+                if is_group(d.name(), config) && !d.evidence {
+                    report.groups.push((d.rel.to_string(), true));
                     Role::Above
                 } else {
-                    branches.push(d.name.clone());
-                    report.branch_dirs.push((d.rel.clone(), d.name.clone()));
+                    branches.push(d.name().to_string());
+                    report
+                        .branch_dirs
+                        .push((d.rel.to_string(), d.name().to_string()));
                     Role::Branch(branches.len() - 1)
                 }
             }
             Role::Branch(b) => {
                 let grouping = !d.material
                     && !d.evidence
-                    && (is_group(&d.name, config)
-                        || (!d.children.is_empty()
-                            && d.children
-                                .iter()
-                                .any(|&c| dirs[c].evidence && !dirs[c].material)));
+                    && (is_group(d.name(), config)
+                        || children(&dirs, i).any(|c| dirs[c].evidence && !dirs[c].material));
                 if grouping {
-                    if !is_group(&d.name, config) {
+                    if !is_group(d.name(), config) {
                         report.notes.push((
-                            d.rel.clone(),
+                            d.rel.to_string(),
                             "文件夹本身没有材料文件，其下的文件夹含材料文件：按分组文件夹（年度、批次等）处理，其下每个文件夹是一份档案；如不对，请把它的名称加入规则文件的 layout.groups".into(),
                         ));
                     }
-                    report.groups.push((d.rel.clone(), false));
+                    report.groups.push((d.rel.to_string(), false));
                     Role::Branch(b)
                 } else {
                     dossiers.push(DossierDir {
                         branch: branches[b].clone(),
-                        rel: format!("{}/{}", branches[b], d.name),
-                        path: d.rel.clone(),
-                        folder: d.name.clone(),
+                        rel: format!("{}/{}", branches[b], d.name()),
+                        path: d.rel.to_string(),
+                        folder: d.name().to_string(),
                         files: Vec::new(),
                     });
-                    dossier_dir.push(i);
                     Role::Dossier(dossiers.len() - 1)
                 }
             }
         };
     }
     // Two dossiers of one branch and name under different grouping folders keep their paths.
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for d in &dossiers {
-        *seen.entry(d.rel.clone()).or_default() += 1;
+    let mut order: Vec<usize> = (0..dossiers.len()).collect();
+    order.sort_unstable_by(|&a, &b| dossiers[a].rel.cmp(&dossiers[b].rel));
+    let mut repeated = vec![false; dossiers.len()];
+    for w in order.windows(2) {
+        if dossiers[w[0]].rel == dossiers[w[1]].rel {
+            repeated[w[0]] = true;
+            repeated[w[1]] = true;
+        }
     }
-    for d in &mut dossiers {
-        if seen.get(&d.rel).copied().unwrap_or(0) > 1 {
+    for (d, repeated) in dossiers.iter_mut().zip(repeated) {
+        if repeated {
             d.rel = format!("{}/{}", d.branch, d.path);
         }
     }
 
     // Files and problems to their dossiers, the rest loose.
+    drop(dirs);
+    let Tree {
+        root: tree_root,
+        parts,
+        ignored,
+    } = tree;
     let mut archive = Archive {
-        root: tree.root,
-        ignored: tree.ignored,
+        root: tree_root,
+        ignored,
         ..Archive::default()
     };
     let mut loose: Vec<FileEntry> = Vec::new();
-    for (node, dir) in tree.nodes.into_iter().zip(owner) {
+    for (node, dir) in parts.into_iter().flatten().zip(owner) {
+        let dir = dir as usize;
         match node {
             Node::Dir { .. } => {}
             Node::File { file, .. } => match role[dir] {

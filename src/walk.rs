@@ -230,13 +230,29 @@ pub enum Node {
     },
 }
 
-/// The whole tree as walked.
+/// The whole tree as walked: the root's own files, then each top-level folder's part, in
+/// order (kept in parts: joining them would copy every entry once more).
 #[derive(Debug, Default)]
 pub struct Tree {
     pub root: PathBuf,
-    pub nodes: Vec<Node>,
+    pub parts: Vec<Vec<Node>>,
     /// Files and folders skipped as system files.
     pub ignored: usize,
+}
+
+impl Tree {
+    /// Every node, in order.
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.parts.iter().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.parts.iter().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Walk the archive: the root's own entries, then each top-level folder (in parallel), each
@@ -263,28 +279,32 @@ pub fn walk_tree(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Tree> {
         ..Tree::default()
     };
     // The root's files (and its broken links) first, then its folders.
-    let files: Vec<_> = tops.iter().filter(|t| !t.2).collect();
-    for (path, _, _) in files {
-        walk_from(root, path, ignore, &mut tree);
+    let mut top_files = Vec::new();
+    for (path, _, _) in tops.iter().filter(|t| !t.2) {
+        tree.ignored += walk_from(root, path, ignore, &mut top_files);
     }
+    tree.parts.push(top_files);
     let dirs: Vec<&PathBuf> = tops.iter().filter(|t| t.2).map(|t| &t.0).collect();
-    let parts: Vec<Tree> = dirs
+    let parts: Vec<(Vec<Node>, usize)> = dirs
         .par_iter()
         .map(|path| {
-            let mut part = Tree::default();
-            walk_from(root, path, ignore, &mut part);
-            part
+            let mut nodes = Vec::new();
+            let ignored = walk_from(root, path, ignore, &mut nodes);
+            nodes.shrink_to_fit();
+            (nodes, ignored)
         })
         .collect();
-    for part in parts {
-        tree.nodes.extend(part.nodes);
-        tree.ignored += part.ignored;
+    for (nodes, ignored) in parts {
+        tree.parts.push(nodes);
+        tree.ignored += ignored;
     }
     Ok(tree)
 }
 
-/// Walk `start` (a direct entry of the root) and everything below it into `tree`.
-fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, tree: &mut Tree) {
+/// Walk `start` (a direct entry of the root) and everything below it into `nodes`; returns
+/// how many entries were skipped as system files.
+fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, nodes: &mut Vec<Node>) -> usize {
+    let mut ignored = 0;
     let mut walker = WalkDir::new(start)
         .follow_links(true)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()))
@@ -305,14 +325,14 @@ fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, tree: &mut Tree) {
                 } else {
                     err.to_string()
                 };
-                tree.nodes.push(Node::Problem { rel, detail, depth });
+                nodes.push(Node::Problem { rel, detail, depth });
                 continue;
             }
         };
         let depth = (entry.depth() + 1) as u16;
         let (name, _) = decode_name(entry.file_name());
         if ignore.skips(&name) {
-            tree.ignored += 1;
+            ignored += 1;
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
@@ -320,7 +340,7 @@ fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, tree: &mut Tree) {
         }
         let rel = rel_path(root, entry.path());
         if entry.file_type().is_dir() {
-            tree.nodes.push(Node::Dir {
+            nodes.push(Node::Dir {
                 rel: rel.into_boxed_str(),
                 depth,
             });
@@ -329,8 +349,9 @@ fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, tree: &mut Tree) {
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         let below = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let file = FileEntry::new(rel, size, below.to_str().is_none().then_some(below));
-        tree.nodes.push(Node::File { file, depth });
+        nodes.push(Node::File { file, depth });
     }
+    ignored
 }
 
 /// The archive's order of two relative paths: folder by folder, so that `a/b` comes before

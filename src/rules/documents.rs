@@ -81,26 +81,35 @@ fn unverifiable(ctx: &Context<'_>, d: usize) -> Vec<usize> {
 }
 
 /// The documents a person at their stage should hold under `rule` and that are not there.
-fn missing(ctx: &Context<'_>, rule: &Rule, d: usize, stage: usize) -> Vec<usize> {
+fn missing(
+    ctx: &Context<'_>,
+    classifier: &Classifier,
+    rule: &Rule,
+    d: usize,
+    stage: usize,
+) -> Vec<usize> {
     let present = present(ctx, d);
+    let mut wanted = required_at(ctx, rule, stage);
+    wanted.retain(|doc| !present.contains(doc));
+    if wanted.is_empty() {
+        return wanted;
+    }
     // A file that fits two documents equally may be either: neither is reported missing
     // (ambiguous-file says what was seen).
-    let classifier = Classifier::new(&ctx.config.documents);
     let maybe: Vec<usize> = ctx.archive.dossiers[d]
         .files
         .iter()
         .zip(&ctx.classes[d])
         .filter(|(_, c)| c.is_none())
-        .filter_map(|(f, _)| tie(&classifier, f))
+        .filter_map(|(f, _)| tie(classifier, f))
         .flat_map(|(a, b)| [a, b])
         .collect();
-    required_at(ctx, rule, stage)
-        .into_iter()
-        .filter(|doc| !present.contains(doc) && !maybe.contains(doc))
-        .collect()
+    wanted.retain(|doc| !maybe.contains(doc));
+    wanted
 }
 
 pub fn required(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let classifier = Classifier::new(&ctx.config.documents);
     for p in ctx.people {
         let (Some(d), Some(_), Some(stage)) = (p.dossier, p.row, p.stage) else {
             continue;
@@ -109,7 +118,7 @@ pub fn required(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if !unverifiable(ctx, d).is_empty() {
             continue;
         }
-        for doc in missing(ctx, rule, d, stage) {
+        for doc in missing(ctx, &classifier, rule, d, stage) {
             let document = &ctx.config.documents[doc];
             out.push(ctx.finding(
                 rule,
@@ -135,6 +144,7 @@ kind: combined-file-unverifiable — 档案中有多页的 PDF 或 OFD 合订文
 subject：null。";
 
 pub fn combined(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    let classifier = Classifier::new(&ctx.config.documents);
     for p in ctx.people {
         let (Some(d), Some(_), Some(stage)) = (p.dossier, p.row, p.stage) else {
             continue;
@@ -143,7 +153,7 @@ pub fn combined(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if files.is_empty() {
             continue;
         }
-        let missing = missing(ctx, rule, d, stage);
+        let missing = missing(ctx, &classifier, rule, d, stage);
         if missing.is_empty() {
             continue;
         }
@@ -217,18 +227,18 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         let Some(d) = p.dossier else { continue };
         // A combined file is reported by combined-file-unverifiable when it may hold a missing
         // document; one with bookmarks naming documents is recognised.
-        let combined: Vec<usize> = match (p.row, p.stage) {
-            (Some(_), Some(stage))
-                if ctx.config.rules.iter().any(|r| {
-                    r.enabled
-                        && r.kind == crate::config::Kind::CombinedFileUnverifiable
-                        && !missing(ctx, r, d, stage).is_empty()
-                }) =>
-            {
-                unverifiable(ctx, d)
-            }
-            _ => Vec::new(),
+        let mut combined = unverifiable(ctx, d);
+        let reported = match (p.row, p.stage) {
+            (Some(_), Some(stage)) if !combined.is_empty() => ctx.config.rules.iter().any(|r| {
+                r.enabled
+                    && r.kind == crate::config::Kind::CombinedFileUnverifiable
+                    && !missing(ctx, &classifier, r, d, stage).is_empty()
+            }),
+            _ => false,
         };
+        if !reported {
+            combined.clear();
+        }
         let files = ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]);
         for (i, (f, class)) in files.enumerate() {
             if class.is_none()
