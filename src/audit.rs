@@ -307,14 +307,15 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     progress.phase("检查文件", Some(archive.file_count() as u64));
     let (inspections, loose_inspections) = reading(readers, || inspect_all(&archive, &progress));
     // Documents inside combined files, by their bookmarks.
-    let parts = {
-        let classifier = Classifier::new(&config.documents);
-        inspections.map(|i| {
-            let outline = i.outline.as_deref()?;
-            let parts = classifier.parts(outline, i.pages);
-            (!parts.is_empty()).then(|| parts.into_boxed_slice())
-        })
-    };
+    let parts = crate::classify::Parts::find(
+        &Classifier::new(&config.documents),
+        archive.dossiers.len(),
+        |d| archive.dossiers[d].files.len(),
+        |d, i| {
+            let insp = &inspections[d][i];
+            insp.outline.as_deref().map(|o| (&o.0[..], insp.pages))
+        },
+    );
     // A shard cannot see the other shards' files: it fingerprints its own, and the merge
     // finds the duplicates.
     let duplicate_groups = if shard.is_some() {
@@ -524,7 +525,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
 /// Every dossier file's document, by its name.
 fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
     let classifier = Classifier::new(&config.documents);
-    archive.per_file_in(|d, f| classifier.classify_in(&d.path, f))
+    archive.per_file_in(|d, f| classifier.classify_in(d.path(), f))
 }
 
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the
@@ -760,7 +761,7 @@ fn dossier_reports(
     mut dirs: Vec<crate::walk::DossierDir>,
     classes: PerFile<Option<usize>>,
     inspections: PerFile<Inspection>,
-    parts: &PerFile<Option<Box<[crate::classify::Part]>>>,
+    parts: &crate::classify::Parts,
 ) -> Vec<DossierReport> {
     let doc_keys: Vec<Arc<str>> = config
         .documents
@@ -782,8 +783,8 @@ fn dossier_reports(
                     .into_iter()
                     .zip(&classes[d])
                     .zip(&inspections[d])
-                    .zip(&parts[d])
-                    .map(|(((f, c), i), parts)| FileReport {
+                    .enumerate()
+                    .map(|(k, ((f, c), i))| FileReport {
                         file: f.rel,
                         document: c.map(|c| Arc::clone(&doc_keys[c])),
                         format: i.format,
@@ -791,8 +792,8 @@ fn dossier_reports(
                         pages: i.pages,
                         dpi: i.dpi.map(|d| d.round()),
                         contents: parts
+                            .get(d, k)
                             .iter()
-                            .flat_map(|p| p.iter())
                             .map(|p| FilePart {
                                 document: Arc::clone(&doc_keys[p.document]),
                                 first_page: p.first_page,

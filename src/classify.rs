@@ -160,6 +160,55 @@ impl Classifier {
     }
 }
 
+/// The documents inside the archive's combined files, by dossier and file: few files have
+/// bookmarks, so only theirs are held.
+#[derive(Debug, Default)]
+pub struct Parts {
+    /// ((dossier, file), parts), sorted.
+    items: Vec<((u32, u32), Box<[Part]>)>,
+}
+
+impl Parts {
+    /// Each dossier file's bookmarks (`outline(d, i)`) read as documents.
+    pub fn find<'a>(
+        classifier: &Classifier,
+        dossiers: usize,
+        files: impl Fn(usize) -> usize,
+        outline: impl Fn(usize, usize) -> Option<(&'a [crate::inspect::Bookmark], Option<u32>)>,
+    ) -> Parts {
+        let mut items = Vec::new();
+        for d in 0..dossiers {
+            for i in 0..files(d) {
+                let Some((marks, pages)) = outline(d, i) else {
+                    continue;
+                };
+                let parts = classifier.parts(marks, pages);
+                if !parts.is_empty() {
+                    items.push(((d as u32, i as u32), parts.into_boxed_slice()));
+                }
+            }
+        }
+        Parts { items }
+    }
+
+    /// The documents file `i` of dossier `d` holds by its bookmarks (empty for most files).
+    pub fn get(&self, d: usize, i: usize) -> &[Part] {
+        let key = (d as u32, i as u32);
+        self.items
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .map_or(&[], |at| &self.items[at].1)
+    }
+
+    /// Every part of a dossier's combined files.
+    pub fn of_dossier(&self, d: usize) -> impl Iterator<Item = &Part> {
+        let from = self.items.partition_point(|((x, _), _)| (*x as usize) < d);
+        self.items[from..]
+            .iter()
+            .take_while(move |((x, _), _)| *x as usize == d)
+            .flat_map(|(_, p)| p.iter())
+    }
+}
+
 /// What a file name fits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Match {

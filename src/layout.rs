@@ -292,10 +292,12 @@ pub fn arrange(
                     report.groups.push((d.rel.to_string(), false));
                     Role::Branch(b)
                 } else {
+                    let rel = format!("{}/{}", branches[b], d.name());
+                    let other_path = (rel != d.rel).then(|| Box::from(d.rel));
                     dossiers.push(DossierDir {
                         branch: branches[b].clone(),
-                        rel: format!("{}/{}", branches[b], d.name()),
-                        path: d.rel.to_string(),
+                        rel,
+                        other_path,
                         folder: d.name().to_string(),
                         files: Vec::new(),
                     });
@@ -316,7 +318,9 @@ pub fn arrange(
     }
     for (d, repeated) in dossiers.iter_mut().zip(repeated) {
         if repeated {
-            d.rel = format!("{}/{}", d.branch, d.path);
+            let path = d.path().to_string();
+            d.rel = format!("{}/{}", d.branch, path);
+            d.other_path = (d.rel != path).then(|| path.into_boxed_str());
         }
     }
 
@@ -362,7 +366,7 @@ pub fn arrange(
             keep[k] = false;
             archive
                 .foreign_folders
-                .push((d.path.clone(), d.folder.clone()));
+                .push((d.path().to_string(), d.folder.clone()));
         }
     }
     let mut renumber = vec![None; dossiers.len()];

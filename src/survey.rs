@@ -98,15 +98,15 @@ fn folders(config: &Config, archive: &crate::walk::Archive) -> FolderSurvey {
     let mut material: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut per_doc = vec![0usize; config.documents.len()];
     let mut groups: std::collections::HashMap<String, (usize, String)> = Default::default();
-    let classes = archive.per_file_in(|d, f| classifier.classify_in(&d.path, f));
+    let classes = archive.per_file_in(|d, f| classifier.classify_in(d.path(), f));
     for (di, d) in archive.dossiers.iter().enumerate() {
         for (f, class) in d.files.iter().zip(&classes[di]) {
             let inner = f
                 .rel
-                .strip_prefix(d.path.as_str())
+                .strip_prefix(d.path())
                 .and_then(|r| r.strip_prefix('/'))
                 .unwrap_or(&f.rel);
-            let mut at = d.path.clone();
+            let mut at = d.path().to_string();
             for folder in inner
                 .split('/')
                 .rev()
@@ -133,7 +133,7 @@ fn folders(config: &Config, archive: &crate::walk::Archive) -> FolderSurvey {
                     let named = i
                         .outline
                         .as_deref()
-                        .is_some_and(|o| !classifier.parts(o, i.pages).is_empty());
+                        .is_some_and(|o| !classifier.parts(&o.0, i.pages).is_empty());
                     if named {
                         survey.combined_with_bookmarks += 1;
                     } else {

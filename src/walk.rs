@@ -86,15 +86,22 @@ impl FileEntry {
     }
 }
 
+impl DossierDir {
+    /// The folder's path relative to the archive root.
+    pub fn path(&self) -> &str {
+        self.other_path.as_deref().unwrap_or(&self.rel)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DossierDir {
     pub branch: String,
     /// The dossier as findings, baselines and waivers name it: branch and folder
     /// (`第一党支部/03-张三`), whatever grouping folders stand between them on disk.
     pub rel: String,
-    /// The folder's path relative to the archive root (`2021年/03-张三` when the root is a
-    /// branch with year folders).
-    pub path: String,
+    /// The folder's path relative to the archive root, where it is not `rel` (`2021年/03-张三`
+    /// when the root is a branch with year folders); see [`DossierDir::path`].
+    pub other_path: Option<Box<str>>,
     /// The folder's own name (`03-张三`).
     pub folder: String,
     pub files: Vec<FileEntry>,
@@ -423,7 +430,7 @@ mod tests {
         let dir = |n: usize| DossierDir {
             branch: "b".into(),
             rel: format!("b/d{n}"),
-            path: format!("b/d{n}"),
+            other_path: None,
             folder: format!("d{n}"),
             files: (0..n)
                 .map(|i| FileEntry::new(format!("b/d{n}/f{i}.pdf"), i as u64, None))

@@ -104,9 +104,9 @@ pub struct Inspection {
     pub dpi: Option<f64>,
     /// Pages of a PDF or TIFF (1 for a single image).
     pub pages: Option<u32>,
-    /// Bookmarks of a PDF or OFD.
+    /// Bookmarks of a PDF or OFD (boxed: few files have them, and every file has this).
     #[serde(skip)]
-    pub outline: Option<Box<[Bookmark]>>,
+    pub outline: Option<Box<Outline>>,
 }
 
 impl Inspection {
@@ -129,6 +129,10 @@ pub struct Meta {
     /// Bookmarks of a PDF or OFD (None where there are none).
     pub outline: Option<Box<[Bookmark]>>,
 }
+
+/// A file's bookmarks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outline(pub Box<[Bookmark]>);
 
 /// One bookmark of a combined file: its title, depth (0 at the top) and the page it goes to
 /// (zero-based; None when its destination cannot be followed).
@@ -232,7 +236,7 @@ fn inspect_inner(path: &Path, size: u64) -> Inspection {
             problem: None,
             dpi: meta.dpi,
             pages: meta.pages,
-            outline: meta.outline,
+            outline: meta.outline.map(|o| Box::new(Outline(o))),
         },
         Err(problem) => Inspection {
             format,

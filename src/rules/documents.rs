@@ -57,9 +57,7 @@ fn required_at(ctx: &Context<'_>, rule: &Rule, stage: usize) -> Vec<usize> {
 /// file by its bookmarks.
 fn present(ctx: &Context<'_>, d: usize) -> Vec<usize> {
     let mut v: Vec<usize> = ctx.classes[d].iter().flatten().copied().collect();
-    for parts in ctx.parts[d].iter().flatten() {
-        v.extend(parts.iter().map(|p| p.document));
-    }
+    v.extend(ctx.parts.of_dossier(d).map(|p| p.document));
     v
 }
 
@@ -71,7 +69,7 @@ fn unverifiable(ctx: &Context<'_>, d: usize) -> Vec<usize> {
         .filter(|&i| {
             let insp = &ctx.inspections[d][i];
             ctx.classes[d][i].is_none()
-                && ctx.parts[d][i].is_none()
+                && ctx.parts.get(d, i).is_empty()
                 && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
                 && insp.problem.is_none()
                 && insp.pages.is_some_and(|p| p > 1)
@@ -242,7 +240,7 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         let files = ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]);
         for (i, (f, class)) in files.enumerate() {
             if class.is_none()
-                && ctx.parts[d][i].is_none()
+                && ctx.parts.get(d, i).is_empty()
                 && !combined.contains(&i)
                 && !ctx.is_unreadable(&f.rel)
                 && tie(&classifier, f).is_none()

@@ -73,7 +73,7 @@ fn all_folders(ctx: &Context<'_>) -> Vec<(String, String, Option<usize>)> {
             let d = p.dossier?;
             let id = p.folder_id.as_ref()?;
             Some((
-                ctx.archive.dossiers[d].path.clone(),
+                ctx.archive.dossiers[d].path().to_string(),
                 idnum::normalize(id),
                 Some(i),
             ))
@@ -132,7 +132,7 @@ pub fn unmatched_dossier(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>)
             continue;
         }
         let Some(d) = p.dossier else { continue };
-        let rel = &ctx.archive.dossiers[d].path;
+        let rel = &ctx.archive.dossiers[d].path().to_string();
         out.push(ctx.finding(
             rule,
             Some(p),
@@ -291,7 +291,7 @@ pub fn id_number(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         if let (Some(d), Some(id), false) = (p.dossier, &p.folder_id, p.id_mismatch) {
             let same = row_id.is_some_and(|r| idnum::normalize(r) == idnum::normalize(id));
             if !same && let Err(e) = idnum::check(id, ctx.as_of) {
-                let rel = &ctx.archive.dossiers[d].path;
+                let rel = &ctx.archive.dossiers[d].path().to_string();
                 out.push(ctx.finding(
                     rule,
                     Some(p),
@@ -353,7 +353,7 @@ pub fn id_number_mismatch(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>
         if idnum::check(ledger_id, ctx.as_of).is_err() {
             continue;
         }
-        let rel = &ctx.archive.dossiers[d].path;
+        let rel = &ctx.archive.dossiers[d].path().to_string();
         out.push(ctx.finding(
             rule,
             Some(p),

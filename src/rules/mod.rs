@@ -71,7 +71,7 @@ pub struct Context<'a> {
     /// For each dossier, for each of its files: what was found inside.
     pub inspections: &'a PerFile<Inspection>,
     /// For each dossier, for each of its files: the documents its bookmarks name.
-    pub parts: &'a PerFile<Option<Box<[crate::classify::Part]>>>,
+    pub parts: &'a crate::classify::Parts,
     /// For each loose file: what was found inside.
     pub loose_inspections: &'a [Inspection],
     /// Groups of byte-identical dossier files, as (dossier, file) pairs in archive order.
