@@ -160,12 +160,15 @@ impl Classifier {
     }
 }
 
+/// (dossier, file) of a dossier file.
+type FileKey = (u32, u32);
+
 /// The documents inside the archive's combined files, by dossier and file: few files have
 /// bookmarks, so only theirs are held.
 #[derive(Debug, Default)]
 pub struct Parts {
-    /// ((dossier, file), parts), sorted.
-    items: Vec<((u32, u32), Box<[Part]>)>,
+    /// (file, its parts), sorted by file.
+    items: Vec<(FileKey, Box<[Part]>)>,
 }
 
 impl Parts {
