@@ -1130,7 +1130,6 @@ fn write_file(path: &Path, rel: &str) -> std::io::Result<()> {
 /// An OpenDocument spreadsheet (.ods) ledger for one branch, without a branch column: its rows
 /// take the branch of the folder it sits in.
 fn write_ods(path: &Path, people: &[&Person]) -> Result<(), Box<dyn std::error::Error>> {
-    use std::io::Write;
     fn cell(v: &V) -> String {
         let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
         match v {
@@ -1187,6 +1186,12 @@ xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1
 <office:body><office:spreadsheet><table:table table:name=\"台账\">{rows}</table:table>\
 </office:spreadsheet></office:body></office:document-content>"
     );
+    ods_package(path, &content)
+}
+
+/// An .ods file around its content.xml (the mimetype stored first, then the manifest).
+fn ods_package(path: &Path, content: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Write;
     let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
 <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
 <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\

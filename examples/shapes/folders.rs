@@ -17,7 +17,8 @@
 use super::V::{E, S, T};
 use super::{Person, id};
 
-fn dates(stage: usize) -> [super::V; 10] {
+/// A complete ledger row's dates up to a stage (0 applicant … 4 full member).
+pub fn dates(stage: usize) -> [super::V; 10] {
     let all = [
         "2019.03.05",
         "2019.03.20",

@@ -12,25 +12,9 @@
 use std::fs;
 use std::path::Path;
 
-use super::V::{E, S, T};
+use super::V::{S, T};
+use super::folders::dates;
 use super::{ALL_DOCS, Person, id, write_file, write_ledger, write_ods};
-
-fn dates(stage: usize) -> [super::V; 10] {
-    let all = [
-        "2019.03.05",
-        "2019.03.20",
-        "2019.06.01",
-        "2020.06.01",
-        "2020.08.01",
-        "2020.08.10-2020.08.12",
-        "2020.09.15",
-        "2020.12.15",
-        "2021.09.15",
-        "2021.12.15",
-    ];
-    let upto = [1, 2, 5, 7, 9][stage];
-    std::array::from_fn(|i| if i <= upto { S(all[i]) } else { E })
-}
 
 /// A person whose folder is at `path` (relative to the archive root), at `stage` (0–4).
 fn person(branch: &'static str, name: &'static str, path: &str, stage: usize, seq: &str) -> Person {

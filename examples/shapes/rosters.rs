@@ -18,7 +18,6 @@
 //! Everyone else's dossier is complete and audits clean.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign};
@@ -157,23 +156,7 @@ xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
 xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
 <office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
     );
-    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
-<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
-<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
-<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
-</manifest:manifest>";
-    let mut zip = zip::ZipWriter::new(fs::File::create(path)?);
-    let stored =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    zip.start_file("mimetype", stored)?;
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")?;
-    let deflated = zip::write::SimpleFileOptions::default();
-    zip.start_file("META-INF/manifest.xml", deflated)?;
-    zip.write_all(manifest.as_bytes())?;
-    zip.start_file("content.xml", deflated)?;
-    zip.write_all(content.as_bytes())?;
-    zip.finish()?;
-    Ok(())
+    super::ods_package(path, &content)
 }
 
 /// One person of the fixture and the cells the rosters give them.
