@@ -150,7 +150,19 @@ pub fn arrange(
     root_name: &str,
     owns: &(dyn Fn(&str) -> bool + Sync),
 ) -> Archive {
-    // Folders, indexed; index 0 is the root.
+    let (dirs, owner) = scan(&tree, names);
+    let mut report = LayoutReport::default();
+    let root_is_branch = root_kind(&dirs, config, &mut report);
+    let (role, branches, mut dossiers) =
+        roles(&dirs, config, root_name, root_is_branch, &mut report);
+    keep_repeated_paths(&mut dossiers);
+    drop(dirs);
+    distribute(tree, &owner, &role, &branches, dossiers, report, owns)
+}
+
+/// The folders of a walked tree as compact records (index 0 is the root), and the folder each
+/// node lies in.
+fn scan<'t>(tree: &'t Tree, names: &Names<'_>) -> (Vec<Dir<'t>>, Vec<u32>) {
     let mut dirs: Vec<Dir> = vec![Dir {
         rel: "",
         parent: NONE,
@@ -160,7 +172,6 @@ pub fn arrange(
         material: false,
     }];
     let mut last_child: Vec<u32> = vec![NONE];
-    // The folder each node lies in (for files and problems), by walk order.
     let mut stack: Vec<u32> = vec![0];
     let mut owner: Vec<u32> = Vec::with_capacity(tree.len());
     for node in tree.nodes() {
@@ -205,29 +216,33 @@ pub fn arrange(
             Node::Problem { .. } => {}
         }
     }
-    drop(last_child);
+    (dirs, owner)
+}
 
-    let mut report = LayoutReport::default();
-    // The folders one level down through grouping folders.
-    let level = |from: &[usize]| -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut todo: Vec<usize> = from.to_vec();
-        while let Some(d) = todo.pop() {
-            for c in children(&dirs, d) {
-                if dirs[c].material {
-                    continue;
-                }
-                if is_group(dirs[c].name(), config) && !dirs[c].evidence {
-                    todo.push(c);
-                } else {
-                    out.push(c);
-                }
+/// The folders one level down from `from`, through grouping folders.
+fn level(dirs: &[Dir<'_>], config: &LayoutConfig, from: &[usize]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut todo: Vec<usize> = from.to_vec();
+    while let Some(d) = todo.pop() {
+        for c in children(dirs, d) {
+            if dirs[c].material {
+                continue;
+            }
+            if is_group(dirs[c].name(), config) && !dirs[c].evidence {
+                todo.push(c);
+            } else {
+                out.push(c);
             }
         }
-        out
-    };
-    let first = level(&[0]);
-    let second = level(&first);
+    }
+    out
+}
+
+/// Whether the root is one branch: pinned, or when the first level below it holds more folders
+/// with evidence than the level below that. A tie is said once.
+fn root_kind(dirs: &[Dir<'_>], config: &LayoutConfig, report: &mut LayoutReport) -> bool {
+    let first = level(dirs, config, &[0]);
+    let second = level(dirs, config, &first);
     let with = |v: &[usize]| v.iter().filter(|&&d| dirs[d].evidence).count();
     let (a, b) = (with(&first), with(&second));
     let root_is_branch = match config.root {
@@ -247,8 +262,18 @@ pub fn arrange(
     };
     report.pinned = config.root != RootKind::Auto;
     report.root = if root_is_branch { "branch" } else { "archive" };
+    root_is_branch
+}
 
-    // Roles, top down (a folder always comes after its parent).
+/// Each folder's role, top down (a folder always comes after its parent); the branches, and the
+/// dossiers with no files yet.
+fn roles(
+    dirs: &[Dir<'_>],
+    config: &LayoutConfig,
+    root_name: &str,
+    root_is_branch: bool,
+    report: &mut LayoutReport,
+) -> (Vec<Role>, Vec<String>, Vec<DossierDir>) {
     let mut branches: Vec<String> = Vec::new();
     let mut role: Vec<Role> = vec![Role::Above; dirs.len()];
     if root_is_branch {
@@ -260,10 +285,8 @@ pub fn arrange(
             .push((String::new(), root_name.to_string()));
     }
     let mut dossiers: Vec<DossierDir> = Vec::new();
-    for i in 1..dirs.len() {
-        let p = dirs[i].parent as usize;
-        let d = &dirs[i];
-        role[i] = match role[p] {
+    for (i, d) in dirs.iter().enumerate().skip(1) {
+        role[i] = match role[d.parent as usize] {
             Role::Dossier(k) => Role::Dossier(k),
             Role::Above => {
                 if is_group(d.name(), config) && !d.evidence {
@@ -281,7 +304,7 @@ pub fn arrange(
                 let grouping = !d.material
                     && !d.evidence
                     && (is_group(d.name(), config)
-                        || children(&dirs, i).any(|c| dirs[c].evidence && !dirs[c].material));
+                        || children(dirs, i).any(|c| dirs[c].evidence && !dirs[c].material));
                 if grouping {
                     if !is_group(d.name(), config) {
                         report.notes.push((
@@ -306,7 +329,12 @@ pub fn arrange(
             }
         };
     }
-    // Two dossiers of one branch and name under different grouping folders keep their paths.
+    (role, branches, dossiers)
+}
+
+/// Two dossiers of one branch and name under different grouping folders keep their paths as
+/// their names.
+fn keep_repeated_paths(dossiers: &mut [DossierDir]) {
     let mut order: Vec<usize> = (0..dossiers.len()).collect();
     order.sort_unstable_by(|&a, &b| dossiers[a].rel.cmp(&dossiers[b].rel));
     let mut repeated = vec![false; dossiers.len()];
@@ -323,9 +351,19 @@ pub fn arrange(
             d.other_path = (d.rel != path).then(|| path.into_boxed_str());
         }
     }
+}
 
-    // Files and problems to their dossiers, the rest loose.
-    drop(dirs);
+/// Files and problems to their dossiers, the rest loose; a shard keeps its branches' dossiers
+/// and of the others' only the folder names.
+fn distribute(
+    tree: Tree,
+    owner: &[u32],
+    role: &[Role],
+    branches: &[String],
+    mut dossiers: Vec<DossierDir>,
+    report: LayoutReport,
+    owns: &(dyn Fn(&str) -> bool + Sync),
+) -> Archive {
     let Tree {
         root: tree_root,
         parts,
@@ -337,7 +375,7 @@ pub fn arrange(
         ..Archive::default()
     };
     let mut loose: Vec<FileEntry> = Vec::new();
-    for (node, dir) in parts.into_iter().flatten().zip(owner) {
+    for (node, &dir) in parts.into_iter().flatten().zip(owner) {
         let dir = dir as usize;
         match node {
             Node::Dir { .. } => {}
@@ -359,22 +397,16 @@ pub fn arrange(
             }
         }
     }
-    // A shard keeps its branches' dossiers; the others' folder names only.
-    let mut keep = vec![true; dossiers.len()];
-    for (k, d) in dossiers.iter().enumerate() {
-        if !owns(&d.branch) {
-            keep[k] = false;
-            archive
-                .foreign_folders
-                .push((d.path().to_string(), d.folder.clone()));
-        }
-    }
     let mut renumber = vec![None; dossiers.len()];
     let mut kept = Vec::with_capacity(dossiers.len());
     for (k, d) in dossiers.into_iter().enumerate() {
-        if keep[k] {
+        if owns(&d.branch) {
             renumber[k] = Some(kept.len());
             kept.push(d);
+        } else {
+            archive
+                .foreign_folders
+                .push((d.path().to_string(), d.folder.clone()));
         }
     }
     archive.problems.retain_mut(|p| match p.dossier {
