@@ -157,6 +157,35 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
         };
         return (rows, counts);
     }
+    let groups = group_rows(&rows, config);
+    let people = groups.len();
+    let merged = groups.iter().filter(|g| g.len() > 1).count();
+    let mut slots: Vec<Option<LedgerRow>> = rows.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(people);
+    for g in groups {
+        let mut it = g.into_iter();
+        let Some(first) = it.next().and_then(|i| slots[i].take()) else {
+            continue;
+        };
+        let rest: Vec<LedgerRow> = it.filter_map(|i| slots[i].take()).collect();
+        out.push(if rest.is_empty() {
+            first
+        } else {
+            combine(first, rest, config)
+        });
+    }
+    (
+        out,
+        MergeCounts {
+            rows: total,
+            people,
+            merged,
+        },
+    )
+}
+
+/// The rows that are one person, as groups of row indices in the rows' order.
+fn group_rows(rows: &[LedgerRow], config: &Config) -> Vec<Vec<usize>> {
     // An ID number's groups: more than one where a sheet repeats the number (duplicate-person);
     // a row of another sheet joins the first of them that has no row on its sheet yet.
     let mut by_id: HashMap<CompactString, Vec<usize>> = HashMap::new();
@@ -229,30 +258,7 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
             }
         }
     }
-    let people = groups.len();
-    let merged = groups.iter().filter(|g| g.len() > 1).count();
-    let mut slots: Vec<Option<LedgerRow>> = rows.into_iter().map(Some).collect();
-    let mut out = Vec::with_capacity(people);
-    for g in groups {
-        let mut it = g.into_iter();
-        let Some(first) = it.next().and_then(|i| slots[i].take()) else {
-            continue;
-        };
-        let rest: Vec<LedgerRow> = it.filter_map(|i| slots[i].take()).collect();
-        out.push(if rest.is_empty() {
-            first
-        } else {
-            combine(first, rest, config)
-        });
-    }
-    (
-        out,
-        MergeCounts {
-            rows: total,
-            people,
-            merged,
-        },
-    )
+    groups
 }
 
 /// One row from several: values fill in where the first is empty; disagreements are kept as
