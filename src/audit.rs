@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::inspect::{FileFormat, Inspection, content_hash, inspect};
 use crate::join::{attach_resumes, join};
-use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook, read_workbook};
+use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook};
 use crate::rules::{self, Context, Unreadable};
 use crate::shard::{Shard, ShardData};
 use crate::walk::{Archive, PerFile, describe_io};
@@ -297,11 +297,21 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         .build()
         .ok();
     let readers = readers.as_ref();
-    let mut archive = reading(readers, || crate::layout::walk_archive(root, config, &owns))
-        .map_err(|e| ArchiveError {
+    let tree =
+        reading(readers, || crate::layout::walk(root, config)).map_err(|e| ArchiveError {
             path: root.display().to_string(),
             detail: describe_io(&e),
         })?;
+    // The spreadsheets that may be ledgers are read before the layout is found: a folder named
+    // as a person in them is a dossier.
+    let headers = HeaderIndex::new(config);
+    let bounds = DateBounds {
+        earliest: config.earliest,
+        as_of,
+    };
+    let mut ahead = crate::ledger::ReadAhead::new(config, &headers, bounds);
+    let mut archive =
+        crate::layout::arrange_archive(tree, config, &owns, &mut |files| ahead.read(root, files));
 
     let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
@@ -335,7 +345,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         near_miss,
     } = read_sheets(
         config,
-        as_of,
+        ahead,
         &archive,
         &mut classes,
         &inspections,
@@ -609,7 +619,7 @@ struct Sheets {
 /// classified as one). A workbook that cannot be read joins `unreadable`.
 fn read_sheets(
     config: &Config,
-    as_of: Date,
+    mut ahead: crate::ledger::ReadAhead<'_>,
     archive: &Archive,
     classes: &mut PerFile<Option<usize>>,
     inspections: &PerFile<Inspection>,
@@ -635,27 +645,21 @@ fn read_sheets(
             }
         }
     }
-    let headers = HeaderIndex::new(config);
-    let bounds = DateBounds {
-        earliest: config.earliest,
-        as_of,
+    let rel_of = |job: &Sheet| match *job {
+        Sheet::Loose(i) => &archive.loose[i],
+        Sheet::Dossier(d, i) => &archive.dossiers[d].files[i],
     };
+    let read: Vec<Option<Workbook>> = jobs.iter().map(|j| ahead.take(&rel_of(j).rel)).collect();
     let books: Vec<Workbook> = jobs
         .par_iter()
-        .map(|job| match *job {
-            Sheet::Loose(i) => {
-                let f = &archive.loose[i];
-                let branch = archive.layout.branch_of(&f.rel);
-                read_workbook(&archive.root, f, branch, config, &headers, bounds)
+        .zip(read)
+        .map(|(job, read)| {
+            let f = rel_of(job);
+            let book = ahead.get(&archive.root, f, read);
+            if let Sheet::Loose(_) = job {
+                book.set_folder_branch(archive.layout.branch_of(&f.rel));
             }
-            Sheet::Dossier(d, i) => read_workbook(
-                &archive.root,
-                &archive.dossiers[d].files[i],
-                None,
-                config,
-                &headers,
-                bounds,
-            ),
+            book
         })
         .collect();
     let mut ledger: Vec<LedgerRow> = Vec::new();

@@ -4,8 +4,10 @@
 //! on its own (`第一党支部/<person>/…`); grouping folders between branch and person (years,
 //! batches, stages: `第一党支部/2021年/李娜`) or above the branches (`2019年/第一党支部/张伟`).
 //!
-//! A folder has *evidence* of being a dossier when it directly holds a file whose name names a
-//! document, or a folder that does (a folder per material). Grouping folders are the ones
+//! A folder has *evidence* of being a dossier when its name, less sequence numbers, ID numbers
+//! and brackets, is a person's name in a ledger (the spreadsheets outside folders with
+//! evidence are read first, for their names), or when it directly holds a file whose name
+//! names a document, or a folder that does (a folder per material). Grouping folders are the ones
 //! whose whole name matches `layout.groups` (YAML), and they are passed through. The root is
 //! a branch when the first level below it (through grouping folders) holds more folders with
 //! evidence than the level below that; otherwise it holds branches. `layout.root` pins it. A
@@ -77,6 +79,8 @@ struct Dir<'t> {
     /// Holds a file naming a document, or a material folder.
     evidence: bool,
     material: bool,
+    /// Named as a person in the ledger.
+    person: bool,
 }
 
 const NONE: u32 = u32::MAX;
@@ -97,6 +101,11 @@ impl Dir<'_> {
     fn name(&self) -> &str {
         self.rel.rsplit('/').next().unwrap_or(self.rel)
     }
+
+    /// Evidence of being a dossier: files that name documents, or the name of a person.
+    fn dossier_like(&self) -> bool {
+        self.evidence || self.person
+    }
 }
 
 fn is_group(name: &str, config: &LayoutConfig) -> bool {
@@ -104,19 +113,29 @@ fn is_group(name: &str, config: &LayoutConfig) -> bool {
     config.groups.iter().any(|re| re.is_match(&n))
 }
 
-/// Walk the archive at `root` and arrange it, with the rule set's documents as the names that
-/// are evidence of a dossier.
-pub fn walk_archive(
-    root: &std::path::Path,
-    config: &crate::config::Config,
-    owns: &(dyn Fn(&str) -> bool + Sync),
-) -> std::io::Result<Archive> {
-    use crate::classify::{Classifier, Match};
+/// The people a layout can recognise folders by: given the spreadsheets that may be ledgers
+/// (those outside folders with evidence), the names of the people in them, normalised. The
+/// caller reads them, and may keep what it read.
+pub type People<'a> = dyn FnMut(&[&FileEntry]) -> std::collections::HashSet<String> + 'a;
+
+/// Walk the archive at `root` (the tree its layout is then found in).
+pub fn walk(root: &std::path::Path, config: &crate::config::Config) -> std::io::Result<Tree> {
     let ignore = crate::walk::Ignore {
         names: &config.ignore_names,
         prefixes: &config.ignore_prefixes,
     };
-    let tree = crate::walk::walk_tree(root, &ignore)?;
+    crate::walk::walk_tree(root, &ignore)
+}
+
+/// Arrange a walked archive, with the rule set's documents as the names that are evidence of a
+/// dossier, and the people `people` finds in its ledgers.
+pub fn arrange_archive(
+    tree: Tree,
+    config: &crate::config::Config,
+    owns: &(dyn Fn(&str) -> bool + Sync),
+    people: &mut People<'_>,
+) -> Archive {
+    use crate::classify::{Classifier, Match};
     let classifier = Classifier::new(&config.documents);
     let document = |stem: &str| classifier.matches(stem) != Match::None;
     let material = |name: &str| classifier.classify(name).is_some();
@@ -124,13 +143,8 @@ pub fn walk_archive(
         document: &document,
         material: &material,
     };
-    Ok(arrange(
-        tree,
-        &config.layout,
-        &names,
-        &root_name(root),
-        owns,
-    ))
+    let root_name = root_name(&tree.root);
+    arrange(tree, &config.layout, &names, &root_name, owns, people)
 }
 
 /// The root folder's own name (of `.` too): a branch's name when the root is one branch.
@@ -149,8 +163,10 @@ pub fn arrange(
     names: &Names<'_>,
     root_name: &str,
     owns: &(dyn Fn(&str) -> bool + Sync),
+    people: &mut People<'_>,
 ) -> Archive {
-    let (dirs, owner) = scan(&tree, names);
+    let (mut dirs, owner) = scan(&tree, names);
+    mark_people(&tree, &mut dirs, &owner, people);
     let mut report = LayoutReport::default();
     let root_is_branch = root_kind(&dirs, config, &mut report);
     let (role, branches, mut dossiers) =
@@ -170,6 +186,7 @@ fn scan<'t>(tree: &'t Tree, names: &Names<'_>) -> (Vec<Dir<'t>>, Vec<u32>) {
         next_sibling: NONE,
         evidence: false,
         material: false,
+        person: false,
     }];
     let mut last_child: Vec<u32> = vec![NONE];
     let mut stack: Vec<u32> = vec![0];
@@ -195,6 +212,7 @@ fn scan<'t>(tree: &'t Tree, names: &Names<'_>) -> (Vec<Dir<'t>>, Vec<u32>) {
                     next_sibling: NONE,
                     evidence: false,
                     material,
+                    person: false,
                 });
                 last_child.push(NONE);
                 let p = parent as usize;
@@ -219,6 +237,34 @@ fn scan<'t>(tree: &'t Tree, names: &Names<'_>) -> (Vec<Dir<'t>>, Vec<u32>) {
     (dirs, owner)
 }
 
+/// Read the names of the people in the spreadsheets that may be ledgers (outside folders with
+/// evidence), and mark the folders named as one of them.
+fn mark_people(tree: &Tree, dirs: &mut [Dir<'_>], owner: &[u32], people: &mut People<'_>) {
+    let candidates: Vec<&FileEntry> = tree
+        .nodes()
+        .zip(owner)
+        .filter_map(|(node, &d)| match node {
+            Node::File { file, .. }
+                if file.is_spreadsheet()
+                    && file.size > 0
+                    && !dirs[d as usize].evidence
+                    && !dirs[d as usize].material =>
+            {
+                Some(file)
+            }
+            _ => None,
+        })
+        .collect();
+    let names = people(&candidates);
+    if names.is_empty() {
+        return;
+    }
+    for d in dirs.iter_mut().skip(1).filter(|d| !d.material) {
+        let name = crate::join::name_from_folder(d.name());
+        d.person = !name.is_empty() && names.contains(&name);
+    }
+}
+
 /// The folders one level down from `from`, through grouping folders.
 fn level(dirs: &[Dir<'_>], config: &LayoutConfig, from: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
@@ -228,7 +274,7 @@ fn level(dirs: &[Dir<'_>], config: &LayoutConfig, from: &[usize]) -> Vec<usize> 
             if dirs[c].material {
                 continue;
             }
-            if is_group(dirs[c].name(), config) && !dirs[c].evidence {
+            if is_group(dirs[c].name(), config) && !dirs[c].dossier_like() {
                 todo.push(c);
             } else {
                 out.push(c);
@@ -243,7 +289,7 @@ fn level(dirs: &[Dir<'_>], config: &LayoutConfig, from: &[usize]) -> Vec<usize> 
 fn root_kind(dirs: &[Dir<'_>], config: &LayoutConfig, report: &mut LayoutReport) -> bool {
     let first = level(dirs, config, &[0]);
     let second = level(dirs, config, &first);
-    let with = |v: &[usize]| v.iter().filter(|&&d| dirs[d].evidence).count();
+    let with = |v: &[usize]| v.iter().filter(|&&d| dirs[d].dossier_like()).count();
     let (a, b) = (with(&first), with(&second));
     let root_is_branch = match config.root {
         RootKind::Branch => true,
@@ -289,7 +335,7 @@ fn roles(
         role[i] = match role[d.parent as usize] {
             Role::Dossier(k) => Role::Dossier(k),
             Role::Above => {
-                if is_group(d.name(), config) && !d.evidence {
+                if is_group(d.name(), config) && !d.dossier_like() {
                     report.groups.push((d.rel.to_string(), true));
                     Role::Above
                 } else {
@@ -302,9 +348,9 @@ fn roles(
             }
             Role::Branch(b) => {
                 let grouping = !d.material
-                    && !d.evidence
+                    && !d.dossier_like()
                     && (is_group(d.name(), config)
-                        || children(dirs, i).any(|c| dirs[c].evidence && !dirs[c].material));
+                        || children(dirs, i).any(|c| dirs[c].dossier_like() && !dirs[c].material));
                 if grouping {
                     if !is_group(d.name(), config) {
                         report.notes.push((

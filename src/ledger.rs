@@ -111,8 +111,9 @@ pub struct LedgerSheet {
     /// (field, column); their texts join the first column's.
     pub more: Box<[(usize, u32)]>,
     /// The branch folder the ledger sits in, when it sits in one (used when there is no
-    /// branch column).
-    pub folder_branch: Option<Box<str>>,
+    /// branch column). Set once the layout is known, which may be after the sheet is read
+    /// (`Workbook::set_folder_branch`).
+    pub folder_branch: std::sync::OnceLock<Box<str>>,
 }
 
 /// One person's row in a ledger.
@@ -234,7 +235,7 @@ impl LedgerRow {
     }
 
     pub fn folder_branch(&self) -> Option<&str> {
-        self.sheet.folder_branch.as_deref()
+        self.sheet.folder_branch.get().map(|b| &**b)
     }
 
     pub fn text(&self, field: Option<usize>) -> Option<&str> {
@@ -325,6 +326,84 @@ pub struct Workbook {
     pub sheets: Vec<SheetSurvey>,
 }
 
+impl Workbook {
+    /// The branch of the folder the workbook sits in: its ledger rows' branch where the sheet
+    /// has no branch column. Known only once the layout is, which may be after the reading.
+    pub fn set_folder_branch(&self, branch: Option<&str>) {
+        let Some(branch) = branch else { return };
+        for row in &self.ledger_rows {
+            // Rows of one sheet share it: the first row sets it, the others find it set.
+            let _ = row.sheet.folder_branch.set(Box::from(branch));
+        }
+    }
+
+    /// The names of the people in its ledger rows, normalised.
+    pub fn person_names<'a>(&'a self, config: &'a Config) -> impl Iterator<Item = String> + 'a {
+        self.ledger_rows
+            .iter()
+            .filter_map(|r| r.text(Some(config.name_field)))
+            .map(crate::text::normalize)
+    }
+}
+
+/// Workbooks read before the layout was known, for the names of the people in their ledgers
+/// (see `layout`): the reading proper takes them from here rather than reading them again.
+pub struct ReadAhead<'a> {
+    pub config: &'a Config,
+    pub headers: &'a HeaderIndex,
+    pub bounds: DateBounds,
+    books: std::collections::HashMap<Box<str>, Workbook>,
+}
+
+impl<'a> ReadAhead<'a> {
+    pub fn new(config: &'a Config, headers: &'a HeaderIndex, bounds: DateBounds) -> Self {
+        ReadAhead {
+            config,
+            headers,
+            bounds,
+            books: std::collections::HashMap::new(),
+        }
+    }
+
+    /// Read `files` (in parallel) and keep them; the names of the people in their ledgers.
+    pub fn read(
+        &mut self,
+        root: &std::path::Path,
+        files: &[&FileEntry],
+    ) -> std::collections::HashSet<String> {
+        use rayon::prelude::*;
+        let books: Vec<Workbook> = files
+            .par_iter()
+            .map(|f| read_workbook(root, f, self.config, self.headers, self.bounds))
+            .collect();
+        let names = books
+            .iter()
+            .flat_map(|b| b.person_names(self.config))
+            .collect();
+        self.books = files
+            .iter()
+            .map(|f| Box::from(&*f.rel))
+            .zip(books)
+            .collect();
+        names
+    }
+
+    /// The workbook at `rel` if it was read ahead (each is given out once).
+    pub fn take(&mut self, rel: &str) -> Option<Workbook> {
+        self.books.remove(rel)
+    }
+
+    /// The workbook of `file`: read ahead, or read now.
+    pub fn get(
+        &self,
+        root: &std::path::Path,
+        file: &FileEntry,
+        ahead: Option<Workbook>,
+    ) -> Workbook {
+        ahead.unwrap_or_else(|| read_workbook(root, file, self.config, self.headers, self.bounds))
+    }
+}
+
 /// The bounds a date must fall within.
 #[derive(Debug, Clone, Copy)]
 pub struct DateBounds {
@@ -336,13 +415,12 @@ pub struct DateBounds {
 pub fn read_workbook(
     root: &std::path::Path,
     file: &FileEntry,
-    folder_branch: Option<&str>,
     config: &Config,
     headers: &HeaderIndex,
     bounds: DateBounds,
 ) -> Workbook {
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        read_inner(root, file, folder_branch, config, headers, bounds)
+        read_inner(root, file, config, headers, bounds)
     }));
     match result {
         Ok(wb) => wb,
@@ -356,7 +434,6 @@ pub fn read_workbook(
 fn read_inner(
     root: &std::path::Path,
     file: &FileEntry,
-    folder_branch: Option<&str>,
     config: &Config,
     headers: &HeaderIndex,
     bounds: DateBounds,
@@ -370,7 +447,6 @@ fn read_inner(
         config,
         headers,
         bounds,
-        folder_branch,
         file: Arc::from(&*file.rel),
         wb: &mut wb,
         sheet: None,
@@ -429,7 +505,6 @@ struct Parser<'a> {
     config: &'a Config,
     headers: &'a HeaderIndex,
     bounds: DateBounds,
-    folder_branch: Option<&'a str>,
     file: Arc<str>,
     wb: &'a mut Workbook,
     sheet: Option<Arc<SheetRef>>,
@@ -566,7 +641,7 @@ impl Parser<'_> {
                     at: SheetRef::clone(sheet),
                     cols: by_field.into_boxed_slice(),
                     more: more.into_boxed_slice(),
-                    folder_branch: self.folder_branch.map(Box::from),
+                    folder_branch: std::sync::OnceLock::new(),
                 });
                 let columns = survey_columns(&h.columns);
                 if let Some(sv) = self.survey() {

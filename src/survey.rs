@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::ledger::merge::{MergeCounts, merge_people};
-use crate::ledger::{DateBounds, HeaderIndex, SheetRole, SheetSurvey, read_workbook};
+use crate::ledger::{DateBounds, HeaderIndex, SheetRole, SheetSurvey};
 
 /// One spreadsheet as read.
 #[derive(Debug, serde::Serialize)]
@@ -187,22 +187,28 @@ pub fn near_miss<'a>(
 }
 
 pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Survey> {
-    let archive = crate::layout::walk_archive(root, config, &|_: &str| true)?;
     let headers = HeaderIndex::new(config);
     let bounds = DateBounds {
         earliest: config.earliest,
         as_of,
     };
+    let mut ahead = crate::ledger::ReadAhead::new(config, &headers, bounds);
+    let tree = crate::layout::walk(root, config)?;
+    let archive = crate::layout::arrange_archive(tree, config, &|_: &str| true, &mut |files| {
+        ahead.read(root, files)
+    });
     let loose: Vec<_> = archive
         .loose
         .iter()
         .filter(|f| f.is_spreadsheet())
+        .map(|f| (f, ahead.take(&f.rel)))
         .collect();
     let books: Vec<_> = loose
-        .par_iter()
-        .map(|f| {
-            let branch = archive.layout.branch_of(&f.rel);
-            read_workbook(&archive.root, f, branch, config, &headers, bounds)
+        .into_par_iter()
+        .map(|(f, read)| {
+            let book = ahead.get(&archive.root, f, read);
+            book.set_folder_branch(archive.layout.branch_of(&f.rel));
+            (f, book)
         })
         .collect();
     let dossier_files: Vec<_> = archive
@@ -214,7 +220,8 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     let dossier_resumes = dossier_files
         .par_iter()
         .filter(|f| {
-            read_workbook(&archive.root, f, None, config, &headers, bounds)
+            ahead
+                .get(&archive.root, f, None)
                 .sheets
                 .iter()
                 .any(|s| s.role == SheetRole::Resume)
@@ -223,7 +230,7 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     let mut rows = Vec::new();
     let mut spreadsheets = Vec::new();
     let mut ledger_found = false;
-    for (f, mut book) in loose.iter().zip(books) {
+    for (f, mut book) in books {
         ledger_found |= book.has_ledger;
         rows.append(&mut book.ledger_rows);
         spreadsheets.push(SpreadsheetSurvey {

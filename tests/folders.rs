@@ -298,3 +298,48 @@ fn survey_shows_the_folders_as_understood() {
     let unrecognised = &s["folders"]["unrecognised"];
     assert_eq!(unrecognised[0][0], "扫描*.jpg", "{unrecognised}");
 }
+
+#[test]
+fn a_branch_of_combined_files_is_told_by_the_ledgers_names() {
+    // No file name names a document (张伟发展党员档案.pdf): only the ledger's names tell the
+    // person folders (张伟, 02-李娜, 王芳（ID）) from branches.
+    let root = fixture("layouts/combined-alone/第三党支部");
+    let (code, json) = audit_json(&root, &[]);
+    assert_eq!(findings(&json), &Vec::<serde_json::Value>::new(), "{json}");
+    assert_eq!(code, 0);
+    let names: Vec<String> = dossier_files(&json).into_iter().map(|(d, _)| d).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("第三党支部/")),
+        "{names:?}"
+    );
+    assert_eq!(
+        contents(&json, "第三党支部/02-李娜").len(),
+        8,
+        "the bookmarks name the eight materials"
+    );
+    check_snapshot("layouts-combined-alone", &json);
+
+    // Without the ledger, nothing tells them apart: the same archive is read as branches.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let copy = dir.path().join("第三党支部");
+    common::copy_tree(&root, &copy);
+    std::fs::remove_file(copy.join("第三党支部发展党员台账.xlsx")).expect("remove ledger");
+    let (_, json) = audit_json(&copy, &[]);
+    let names: Vec<String> = dossier_files(&json).into_iter().map(|(d, _)| d).collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn a_person_folder_holding_scan_batches_is_one_dossier() {
+    // 孙悦/正式材料/…, 孙悦/补充材料/…: 孙悦 is a person in the ledger, so a dossier, not a
+    // grouping folder with two dossiers in it.
+    let (code, json) = audit_json(&fixture("layouts/scan-batches"), &[]);
+    assert_eq!(findings(&json), &Vec::<serde_json::Value>::new(), "{json}");
+    assert_eq!(code, 0);
+    let dossiers = dossier_files(&json);
+    let names: Vec<&str> = dossiers.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(names, ["第一党支部/周伟", "第一党支部/孙悦"]);
+    assert_eq!(dossiers[1].1.len(), 8, "{dossiers:?}");
+    check_snapshot("layouts-scan-batches", &json);
+}

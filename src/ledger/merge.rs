@@ -333,7 +333,7 @@ mod tests {
             },
             cols: cols.into_boxed_slice(),
             more: Box::new([]),
-            folder_branch: None,
+            folder_branch: std::sync::OnceLock::new(),
         })
     }
 
