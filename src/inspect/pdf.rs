@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
+use std::rc::Rc;
 
 use super::{Meta, read_at};
 
@@ -15,6 +16,14 @@ const MAX_STREAM: u64 = 64 * 1024 * 1024;
 const MAX_PAGES: usize = 100_000;
 /// Bookmarks read at the most (a dossier has a few dozen).
 const MAX_BOOKMARKS: usize = 10_000;
+/// The most bytes read from one file, raw and inflated together: a hostile file hits it and is
+/// reported, instead of being read for minutes.
+pub const MAX_READ: u64 = 256 * 1024 * 1024;
+/// The most indirect objects parsed from one file.
+pub const MAX_OBJECTS: u32 = 1_000_000;
+/// How deep one object's lookup may lead to another's (a stream's /Length kept in an object
+/// stream, …) before the chain is called circular.
+const MAX_DEPTH: u32 = 16;
 
 /// A PDF text string: UTF-16 with its byte-order mark, UTF-8 with its mark, else GBK (as
 /// Chinese writers often store it), else Latin-1 (PDFDocEncoding's ASCII part).
@@ -309,12 +318,17 @@ impl<'a> Lexer<'a> {
                 if let Ok(i) = s.parse::<i64>() {
                     // An indirect reference: "12 0 R".
                     let save = self.pos;
-                    if i >= 0
-                        && let Ok(g) = self.int()
-                        && let Ok(r) = self.word()
-                        && r == b"R"
-                    {
-                        return Ok(Obj::Ref(i as u32, g as u16));
+                    if i >= 0 {
+                        // A window may end inside "4 0 R": read a larger one.
+                        match self.int() {
+                            Err(Error::Eof) => return Err(Error::Eof),
+                            Ok(g) => match self.word() {
+                                Err(Error::Eof) => return Err(Error::Eof),
+                                Ok(b"R") => return Ok(Obj::Ref(i as u32, g as u16)),
+                                _ => {}
+                            },
+                            Err(_) => {}
+                        }
                     }
                     self.pos = save;
                     return Ok(Obj::Int(i));
@@ -352,6 +366,29 @@ struct Pdf<'f> {
     trailer: Dict,
     cache: HashMap<u32, Obj>,
     objstms: HashMap<u32, ObjStream>,
+    /// Bytes read so far (raw and inflated) and objects parsed: see `MAX_READ`, `MAX_OBJECTS`.
+    read: u64,
+    objects: u32,
+    /// Lookups in progress (an object whose reading needs another's).
+    depth: u32,
+    /// The largest image (width, height) of each resource dictionary met, by its object
+    /// number or, inherited inline, by its shared copy (kept alive here).
+    images: HashMap<ResKey, (Rc<Obj>, Option<(f64, f64)>)>,
+}
+
+/// Which resource dictionary: an indirect one by number, an inline one by its shared copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ResKey {
+    Ref(u32),
+    Inline(usize),
+}
+
+/// Inherited page attributes (MediaBox, Resources) are shared by the pages below, not copied.
+type Inherited = Option<Rc<Obj>>;
+
+/// The message for a budget hit, naming it.
+fn limit(what: &str) -> String {
+    format!("超出检查上限（{what}），未检查完")
 }
 
 /// A decoded object stream: its bytes (padded with white space so the last object does not
@@ -395,6 +432,10 @@ impl<'f> Pdf<'f> {
             trailer: Dict::default(),
             cache: HashMap::new(),
             objstms: HashMap::new(),
+            read: 0,
+            objects: 0,
+            depth: 0,
+            images: HashMap::new(),
         };
         let mut next = Some(start);
         let mut seen = HashSet::new();
@@ -406,8 +447,16 @@ impl<'f> Pdf<'f> {
             let trailer = pdf
                 .read_section(at)
                 .map_err(|e| format!("PDF 交叉引用表损坏（偏移 {at}）：{e}"))?;
-            if let Some(Obj::Int(x)) = trailer.get(b"XRefStm") {
-                let _ = pdf.read_section(*x as u64);
+            // A hybrid file's cross-reference stream: each read once, however many sections
+            // point at it.
+            if let Some(Obj::Int(x)) = trailer.get(b"XRefStm")
+                && let Ok(x) = u64::try_from(*x)
+                && seen.insert(x)
+            {
+                let _ = pdf.read_section(x);
+            }
+            if pdf.read > MAX_READ {
+                return Err(limit("读取超过 256 MiB"));
             }
             next = trailer
                 .get(b"Prev")
@@ -425,7 +474,17 @@ impl<'f> Pdf<'f> {
     }
 
     fn window(&mut self, at: u64, len: usize) -> Result<Vec<u8>, String> {
+        self.spend(len as u64)?;
         read_at(self.file, at, len).map_err(|e| e.to_string())
+    }
+
+    /// Count bytes against the file's budget.
+    fn spend(&mut self, bytes: u64) -> Result<(), String> {
+        self.read = self.read.saturating_add(bytes);
+        if self.read > MAX_READ {
+            return Err(limit("读取超过 256 MiB"));
+        }
+        Ok(())
     }
 
     /// Parse with growing windows until the parser no longer runs out of bytes.
@@ -563,8 +622,13 @@ impl<'f> Pdf<'f> {
         let data = match filter.as_deref() {
             None => raw,
             Some(b"FlateDecode") => {
-                miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&raw, MAX_STREAM as usize)
-                    .map_err(|_| "流解压失败".to_string())?
+                let data = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
+                    &raw,
+                    MAX_STREAM as usize,
+                )
+                .map_err(|_| "流解压失败".to_string())?;
+                self.spend(data.len() as u64)?;
+                data
             }
             Some(_) => return Err("不支持的压缩方式".into()),
         };
@@ -641,11 +705,27 @@ impl<'f> Pdf<'f> {
         Ok(dict.clone())
     }
 
-    fn get(&mut self, num: u32, _gen: u16) -> Result<Obj, String> {
+    fn get(&mut self, num: u32, gen_: u16) -> Result<Obj, String> {
         if let Some(o) = self.cache.get(&num) {
             return Ok(o.clone());
         }
-        let value = match self.xref.get(&num).copied() {
+        if self.depth >= MAX_DEPTH {
+            return Err(format!("对象 {num} 的读取循环引用自身"));
+        }
+        self.objects += 1;
+        if self.objects > MAX_OBJECTS {
+            return Err(limit("对象超过 100 万个"));
+        }
+        self.depth += 1;
+        let value = self.load(num, gen_);
+        self.depth -= 1;
+        let value = value?;
+        self.cache.insert(num, value.clone());
+        Ok(value)
+    }
+
+    fn load(&mut self, num: u32, _gen: u16) -> Result<Obj, String> {
+        Ok(match self.xref.get(&num).copied() {
             None | Some(Loc::Free) => Obj::Null,
             Some(Loc::At(at)) => {
                 if at >= self.size {
@@ -654,9 +734,7 @@ impl<'f> Pdf<'f> {
                 self.read_object(at)?.value
             }
             Some(Loc::InStream(stm, idx)) => self.in_objstm(stm, idx)?,
-        };
-        self.cache.insert(num, value.clone());
-        Ok(value)
+        })
     }
 
     fn in_objstm(&mut self, stm: u32, idx: u32) -> Result<Obj, String> {
@@ -711,7 +789,7 @@ impl<'f> Pdf<'f> {
             .and_then(|d| d.get(b"Pages"))
             .cloned()
             .ok_or("缺少 /Pages")?;
-        let mut stack: Vec<(Obj, Option<Obj>, Option<Obj>)> = vec![(pages, None, None)];
+        let mut stack: Vec<(Obj, Inherited, Inherited)> = vec![(pages, None, None)];
         let mut seen = HashSet::new();
         let mut count = 0usize;
         let mut lowest: Option<f64> = None;
@@ -731,8 +809,8 @@ impl<'f> Pdf<'f> {
             }
             let node = self.resolve(&node)?;
             let Some(d) = node.as_dict() else { continue };
-            let media = d.get(b"MediaBox").cloned().or(media);
-            let res = d.get(b"Resources").cloned().or(res);
+            let media = d.get(b"MediaBox").map(|m| Rc::new(m.clone())).or(media);
+            let res = d.get(b"Resources").map(|r| Rc::new(r.clone())).or(res);
             match d.get(b"Kids") {
                 Some(kids) if !d.get(b"Type").is_some_and(|t| t.is_name(b"Page")) => {
                     let kids = self.resolve(kids)?;
@@ -745,7 +823,7 @@ impl<'f> Pdf<'f> {
                 _ => {
                     count += 1;
                     numbers.push(number.unwrap_or(u32::MAX));
-                    if let Some(dpi) = self.page_dpi(media.as_ref(), res.as_ref()) {
+                    if let Some(dpi) = self.page_dpi(media.as_deref(), res) {
                         lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
                     }
                 }
@@ -878,7 +956,7 @@ impl<'f> Pdf<'f> {
     }
 
     /// The resolution of a page's largest image against its MediaBox.
-    fn page_dpi(&mut self, media: Option<&Obj>, res: Option<&Obj>) -> Option<f64> {
+    fn page_dpi(&mut self, media: Option<&Obj>, res: Inherited) -> Option<f64> {
         let media = self.resolve(media?).ok()?;
         let Obj::Array(b) = media else { return None };
         let v: Vec<f64> = b.iter().filter_map(Obj::as_f64).collect();
@@ -886,13 +964,38 @@ impl<'f> Pdf<'f> {
             return None;
         };
         let (pw, ph) = ((x1 - x0).abs() / 72.0, (y1 - y0).abs() / 72.0);
-        if pw <= 0.0 || ph <= 0.0 {
+        if !(pw > 0.0 && ph > 0.0 && pw.is_finite() && ph.is_finite()) {
             return None;
         }
-        let res = self.resolve(res?).ok()?;
+        let (w, h) = self.largest_image(res?)?;
+        let (pw, ph) = if (w > h) == (pw > ph) {
+            (pw, ph)
+        } else {
+            (ph, pw)
+        };
+        Some((w / pw).min(h / ph)).filter(|d| d.is_finite())
+    }
+
+    /// The (width, height) of the largest image in a resource dictionary, worked out once per
+    /// dictionary however many pages share it.
+    fn largest_image(&mut self, res: Rc<Obj>) -> Option<(f64, f64)> {
+        let key = match &*res {
+            Obj::Ref(n, _) => ResKey::Ref(*n),
+            _ => ResKey::Inline(Rc::as_ptr(&res) as usize),
+        };
+        if let Some((_, found)) = self.images.get(&key) {
+            return *found;
+        }
+        let found = self.find_largest_image(&res);
+        self.images.insert(key, (res, found));
+        found
+    }
+
+    fn find_largest_image(&mut self, res: &Obj) -> Option<(f64, f64)> {
+        let res = self.resolve(res).ok()?;
         let xobjects = res.as_dict()?.get(b"XObject")?.clone();
         let xobjects = self.resolve(&xobjects).ok()?;
-        let mut best: Option<(u64, f64)> = None;
+        let mut best: Option<(f64, f64)> = None;
         for (_, r) in &xobjects.as_dict()?.0 {
             let Obj::Ref(n, _) = r else { continue };
             let Some(Loc::At(at)) = self.xref.get(n).copied() else {
@@ -913,18 +1016,14 @@ impl<'f> Pdf<'f> {
             ) else {
                 continue;
             };
-            let (pw, ph) = if (w > h) == (pw > ph) {
-                (pw, ph)
-            } else {
-                (ph, pw)
-            };
-            let dpi = (w / pw).min(h / ph);
-            let area = (w * h) as u64;
-            if best.is_none_or(|(a, _)| area > a) {
-                best = Some((area, dpi));
+            if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+                continue;
+            }
+            if best.is_none_or(|(bw, bh)| w * h > bw * bh) {
+                best = Some((w, h));
             }
         }
-        best.map(|(_, d)| d)
+        best
     }
 }
 

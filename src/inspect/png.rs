@@ -5,9 +5,11 @@ use std::io::{BufReader, Read, Seek, SeekFrom};
 
 use super::Meta;
 
-/// Below this size every chunk's CRC is checked; above it, every chunk but IDAT (whose data
-/// is skipped with a seek, so a large scan costs a few reads).
+/// Below this size every chunk's CRC is checked; above it, every chunk but IDAT and those
+/// larger than `CRC_CHUNK_MAX` (whose data is skipped with a seek, so a large scan, or a
+/// sparse file claiming a 4 GiB text chunk, costs a few reads).
 const CRC_ALL_BELOW: u64 = 16 * 1024 * 1024;
+const CRC_CHUNK_MAX: u64 = 1024 * 1024;
 
 pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     file.seek(SeekFrom::Start(8)).map_err(|e| e.to_string())?;
@@ -29,23 +31,33 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         if pos + 12 + len > size {
             return Err(format!("PNG 数据块 {name} 超出文件末尾（文件不完整）"));
         }
-        let check = &kind != b"IDAT" || size < CRC_ALL_BELOW;
+        let check = size < CRC_ALL_BELOW || (&kind != b"IDAT" && len <= CRC_CHUNK_MAX);
         if check {
-            let mut data = vec![0u8; len as usize];
-            r.read_exact(&mut data)
-                .map_err(|_| format!("PNG 数据块 {name} 不完整"))?;
+            // Streamed through a small buffer: memory does not grow with the chunk.
+            let mut h = crc32fast::Hasher::new();
+            h.update(&kind);
+            let mut buf = [0u8; 8192];
+            let mut left = len;
+            let mut head = [0u8; 9];
+            while left > 0 {
+                let n = left.min(buf.len() as u64) as usize;
+                r.read_exact(&mut buf[..n])
+                    .map_err(|_| format!("PNG 数据块 {name} 不完整"))?;
+                if left == len && n >= 9 {
+                    head.copy_from_slice(&buf[..9]);
+                }
+                h.update(&buf[..n]);
+                left -= n as u64;
+            }
             let mut crc = [0u8; 4];
             r.read_exact(&mut crc)
                 .map_err(|_| format!("PNG 数据块 {name} 缺少 CRC"))?;
-            let mut h = crc32fast::Hasher::new();
-            h.update(&kind);
-            h.update(&data);
             if h.finalize() != u32::from_be_bytes(crc) {
                 return Err(format!("PNG 数据块 {name} 的 CRC 校验错误（文件已损坏）"));
             }
-            if &kind == b"pHYs" && data.len() == 9 && data[8] == 1 {
-                let x = f64::from(u32::from_be_bytes([data[0], data[1], data[2], data[3]]));
-                let y = f64::from(u32::from_be_bytes([data[4], data[5], data[6], data[7]]));
+            if &kind == b"pHYs" && len == 9 && head[8] == 1 {
+                let x = f64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+                let y = f64::from(u32::from_be_bytes([head[4], head[5], head[6], head[7]]));
                 dpi = Some(x.min(y) * 0.0254);
             }
         } else {

@@ -15,9 +15,12 @@ const TILE_OFFSETS: u16 = 0x0144;
 const TILE_BYTE_COUNTS: u16 = 0x0145;
 
 /// The most directories (pages) followed before the chain is called broken.
-const MAX_PAGES: u32 = 100_000;
-/// The most offsets read from one strip or tile table.
-const MAX_STRIPS: u64 = 1 << 20;
+pub const MAX_PAGES: u32 = 10_000;
+/// The most entries in one directory (a scan's have a few dozen).
+const MAX_ENTRIES: u64 = 4_096;
+/// The most directory entries and strip or tile offsets read from one file, all directories
+/// together: a file past it is reported as past an inspection limit.
+pub const MAX_FIELDS: u64 = 1 << 20;
 
 /// Random access to the bytes of a TIFF structure.
 pub trait Source {
@@ -72,10 +75,43 @@ impl Source for &[u8] {
 struct Reader<'s, S: Source> {
     src: &'s mut S,
     little: bool,
-    big: bool,
+    /// Directory entries and table values read so far (see `MAX_FIELDS`).
+    fields: u64,
 }
 
 impl<S: Source> Reader<'_, S> {
+    /// `n` more fields against the file's budget.
+    fn spend(&mut self, n: u64) -> Result<(), String> {
+        self.fields = self.fields.saturating_add(n);
+        if self.fields > MAX_FIELDS {
+            return Err(format!(
+                "超出检查上限（目录项和图像数据表超过 {MAX_FIELDS} 项），未检查完"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `len` bytes at `off`, in one read.
+    fn bytes(&mut self, off: u64, len: u64) -> Result<Vec<u8>, String> {
+        let end = off.checked_add(len);
+        if end.is_none_or(|e| e > self.src.size()) {
+            return Err(format!("目录指向文件末尾之外（偏移 {off}）"));
+        }
+        let mut buf = vec![0u8; len as usize];
+        self.src.read_at(off, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// An unsigned integer of `b.len()` bytes (2, 4 or 8) in the file's byte order.
+    fn decode(&self, b: &[u8]) -> u64 {
+        let fold = |acc: u64, &x: &u8| (acc << 8) | u64::from(x);
+        if self.little {
+            b.iter().rev().fold(0, fold)
+        } else {
+            b.iter().fold(0, fold)
+        }
+    }
+
     fn u16(&mut self, off: u64) -> Result<u16, String> {
         let mut b = [0u8; 2];
         self.src.read_at(off, &mut b)?;
@@ -104,15 +140,6 @@ impl<S: Source> Reader<'_, S> {
         } else {
             u64::from_be_bytes(b)
         })
-    }
-
-    /// An offset-sized field (4 bytes, 8 in BigTIFF).
-    fn offset(&mut self, off: u64) -> Result<u64, String> {
-        if self.big {
-            self.u64(off)
-        } else {
-            self.u32(off).map(u64::from)
-        }
     }
 }
 
@@ -168,39 +195,50 @@ pub fn walk<S: Source>(
         43 => true,
         _ => return Err("TIFF 标识错误".into()),
     };
-    let mut r = Reader { src, little, big };
+    let mut r = Reader {
+        src,
+        little,
+        fields: 0,
+    };
     let mut next = if big { r.u64(8)? } else { u64::from(r.u32(4)?) };
     let mut out = Directories::default();
     let mut seen = std::collections::HashSet::new();
     while next != 0 {
-        if !seen.insert(next) || out.pages >= MAX_PAGES {
+        if !seen.insert(next) {
             return Err("TIFF 目录链成环".into());
+        }
+        if out.pages >= MAX_PAGES {
+            return Err(format!(
+                "超出检查上限（超过 {MAX_PAGES} 个图像目录），未检查完"
+            ));
         }
         let (count, first, esize) = if big {
             (r.u64(next)?, next + 8, 20u64)
         } else {
             (u64::from(r.u16(next)?), next + 2, 12u64)
         };
-        if count > 10_000 {
+        if count > MAX_ENTRIES {
             return Err("TIFF 目录项数目异常".into());
         }
+        r.spend(count)?;
+        // The directory and the next directory's offset, in one read.
+        let inline = if big { 8 } else { 4 };
+        let dir = r.bytes(first, count * esize + inline)?;
         let mut entries = Vec::with_capacity(count as usize);
-        for i in 0..count {
-            let at = first + i * esize;
-            let tag = r.u16(at)?;
-            let kind = r.u16(at + 2)?;
-            let n = if big {
-                r.u64(at + 4)?
+        for e in dir.chunks_exact(esize as usize).take(count as usize) {
+            let tag = r.decode(&e[..2]) as u16;
+            let kind = r.decode(&e[2..4]) as u16;
+            let (n, field) = if big {
+                (r.decode(&e[4..12]), &e[12..20])
             } else {
-                u64::from(r.u32(at + 4)?)
+                (r.decode(&e[4..8]), &e[8..12])
             };
-            let inline = if big { 8 } else { 4 };
-            let field = at + if big { 12 } else { 8 };
+            let at = first + (e.as_ptr() as usize - dir.as_ptr() as usize) as u64;
             let bytes = type_size(kind).saturating_mul(n);
             let value_at = if bytes <= inline {
-                field
+                at + if big { 12 } else { 8 }
             } else {
-                r.offset(field)?
+                r.decode(field)
             };
             entries.push(Entry {
                 tag,
@@ -209,6 +247,8 @@ pub fn walk<S: Source>(
                 value_at,
             });
         }
+        let next_at = (count * esize) as usize;
+        let next_field = &dir[next_at..next_at + inline as usize];
         out.pages += 1;
         if out.pages == 1 {
             out.dpi = resolution(&mut r, &entries)?;
@@ -220,7 +260,7 @@ pub fn walk<S: Source>(
         if first_only {
             break;
         }
-        next = r.offset(first + count * esize)?;
+        next = r.decode(next_field);
     }
     if out.pages == 0 {
         return Err("TIFF 没有图像目录".into());
@@ -276,11 +316,21 @@ fn check_pairs<S: Source>(
     let (Some(o), Some(c)) = (find(entries, offsets), find(entries, counts)) else {
         return Ok(());
     };
-    let n = o.count.min(c.count).min(MAX_STRIPS);
+    let n = o.count.min(c.count);
+    r.spend(n.saturating_mul(2))?;
     let size = r.src.size();
-    for i in 0..n {
-        let off = number(r, o, i)?;
-        let len = number(r, c, i)?;
+    // Each table in one read (the budget bounds them).
+    let (os, cs) = (type_size(o.kind), type_size(c.kind));
+    if !matches!(os, 2 | 4 | 8) || !matches!(cs, 2 | 4 | 8) {
+        return Err("TIFF 字段类型错误".into());
+    }
+    let offs = r.bytes(o.value_at, n * os)?;
+    let lens = r.bytes(c.value_at, n * cs)?;
+    let pairs = offs
+        .chunks_exact(os as usize)
+        .zip(lens.chunks_exact(cs as usize));
+    for (i, (off, len)) in pairs.enumerate() {
+        let (off, len) = (r.decode(off), r.decode(len));
         if off.checked_add(len).is_none_or(|end| end > size) {
             return Err(format!(
                 "图像数据指向文件末尾之外（第 {} 段，偏移 {off}，长度 {len}，文件 {size} 字节）",
