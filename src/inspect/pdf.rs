@@ -373,7 +373,7 @@ struct Pdf<'f> {
     depth: u32,
     /// The largest image (width, height) of each resource dictionary met, by its object
     /// number or, inherited inline, by its shared copy (kept alive here).
-    images: HashMap<ResKey, (Rc<Obj>, Option<(f64, f64)>)>,
+    images: HashMap<ResKey, (Rc<Obj>, Option<Size>)>,
 }
 
 /// Which resource dictionary: an indirect one by number, an inline one by its shared copy.
@@ -382,6 +382,9 @@ enum ResKey {
     Ref(u32),
     Inline(usize),
 }
+
+/// An image's width and height in pixels.
+type Size = (f64, f64);
 
 /// Inherited page attributes (MediaBox, Resources) are shared by the pages below, not copied.
 type Inherited = Option<Rc<Obj>>;
@@ -978,7 +981,7 @@ impl<'f> Pdf<'f> {
 
     /// The (width, height) of the largest image in a resource dictionary, worked out once per
     /// dictionary however many pages share it.
-    fn largest_image(&mut self, res: Rc<Obj>) -> Option<(f64, f64)> {
+    fn largest_image(&mut self, res: Rc<Obj>) -> Option<Size> {
         let key = match &*res {
             Obj::Ref(n, _) => ResKey::Ref(*n),
             _ => ResKey::Inline(Rc::as_ptr(&res) as usize),
@@ -991,11 +994,11 @@ impl<'f> Pdf<'f> {
         found
     }
 
-    fn find_largest_image(&mut self, res: &Obj) -> Option<(f64, f64)> {
+    fn find_largest_image(&mut self, res: &Obj) -> Option<Size> {
         let res = self.resolve(res).ok()?;
         let xobjects = res.as_dict()?.get(b"XObject")?.clone();
         let xobjects = self.resolve(&xobjects).ok()?;
-        let mut best: Option<(f64, f64)> = None;
+        let mut best: Option<Size> = None;
         for (_, r) in &xobjects.as_dict()?.0 {
             let Obj::Ref(n, _) = r else { continue };
             let Some(Loc::At(at)) = self.xref.get(n).copied() else {
