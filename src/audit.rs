@@ -113,7 +113,7 @@ impl Progress {
             && let Ok(mut t) = t.lock()
         {
             let (rss, peak) = resident_mb();
-            eprintln!(
+            crate::say!(
                 "timing: {:<12} {:>9.1} ms  RSS {rss:>6.1} MB (peak {peak:>6.1} MB)",
                 t.0,
                 t.1.elapsed().as_secs_f64() * 1000.0,

@@ -187,7 +187,7 @@ fn today() -> Date {
 
 fn load_rules(args: &RulesArgs) -> Result<Config, ExitCode> {
     config::load(&args.rules).map_err(|e| {
-        eprintln!("{:?}", miette::Report::new(e));
+        crate::say!("{:?}", miette::Report::new(e));
         ExitCode::from(2)
     })
 }
@@ -202,7 +202,7 @@ pub fn run() -> ExitCode {
         Command::Baseline { scope, output } => run_baseline(scope, &output),
         Command::Rules(args) => match load_rules(&args) {
             Ok(c) => {
-                print!("{}", list_rules(&c));
+                out(&list_rules(&c));
                 ExitCode::SUCCESS
             }
             Err(code) => code,
@@ -210,11 +210,11 @@ pub fn run() -> ExitCode {
         Command::Explain { rule, rules } => match load_rules(&rules) {
             Ok(c) => match explain(&c, &rule) {
                 Some(text) => {
-                    print!("{text}");
+                    out(&text);
                     ExitCode::SUCCESS
                 }
                 None => {
-                    eprintln!(
+                    crate::say!(
                         "错误：没有 id 为“{rule}”的规则。可用的规则：{}",
                         c.rules
                             .iter()
@@ -238,7 +238,7 @@ fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), Exi
         Some(path) => match Waivers::load(path, &config) {
             Ok(w) => Some(w),
             Err(e) => {
-                eprintln!("{:?}", miette::Report::new(e));
+                crate::say!("{:?}", miette::Report::new(e));
                 return Err(ExitCode::from(2));
             }
         },
@@ -253,7 +253,7 @@ fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), Exi
         io_threads: usize::from(scope.io_threads),
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
-        eprintln!("错误：{e}");
+        crate::say!("错误：{e}");
         ExitCode::from(2)
     })?;
     if let Some(w) = &waivers {
@@ -264,7 +264,7 @@ fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), Exi
 
 fn refuse_inside(out: &Path, archive: &Path) -> Result<(), ExitCode> {
     if inside(out, archive) {
-        eprintln!(
+        crate::say!(
             "错误：{} 位于被审核的档案文件夹内；dangan 不向档案写入任何内容",
             out.display()
         );
@@ -285,7 +285,7 @@ fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
     let text = serde_json::to_string_pretty(&baseline).unwrap_or_default() + "\n";
     match write_atomic(output, text.as_bytes()) {
         Ok(()) => {
-            eprintln!(
+            crate::say!(
                 "已记录 {} 个问题为基线：{}",
                 baseline.entries.len(),
                 output.display()
@@ -293,7 +293,7 @@ fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("错误：无法写出基线文件 {}：{e}", output.display());
+            crate::say!("错误：无法写出基线文件 {}：{e}", output.display());
             ExitCode::from(2)
         }
     }
@@ -315,7 +315,7 @@ fn run_audit(args: AuditArgs) -> ExitCode {
     if args.scope.shard.is_some()
         && (args.out.format != Format::Json || args.out.report_dir.is_some())
     {
-        eprintln!(
+        crate::say!(
             "错误：--shard 的结果要由 dangan merge 合并：请使用 --format json，并把 --report-dir 交给 merge"
         );
         return ExitCode::from(2);
@@ -350,7 +350,7 @@ fn run_merge(args: MergeArgs) -> ExitCode {
         match read {
             Ok(r) => shards.push(r),
             Err(e) => {
-                eprintln!("错误：无法读取分片报告 {}：{e}", path.display());
+                crate::say!("错误：无法读取分片报告 {}：{e}", path.display());
                 return ExitCode::from(2);
             }
         }
@@ -358,7 +358,7 @@ fn run_merge(args: MergeArgs) -> ExitCode {
     let mut result = match crate::shard::merge(&config, shards) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("错误：{e}");
+            crate::say!("错误：{e}");
             return ExitCode::from(2);
         }
     };
@@ -366,7 +366,7 @@ fn run_merge(args: MergeArgs) -> ExitCode {
         match Waivers::load(path, &config) {
             Ok(w) => triage::apply_waivers(&mut result, &w, &config),
             Err(e) => {
-                eprintln!("{:?}", miette::Report::new(e));
+                crate::say!("{:?}", miette::Report::new(e));
                 return ExitCode::from(2);
             }
         }
@@ -377,7 +377,7 @@ fn run_merge(args: MergeArgs) -> ExitCode {
 fn load_baseline(out: &OutputArgs) -> Result<Option<triage::Baseline>, ExitCode> {
     match &out.baseline {
         Some(path) => triage::Baseline::load(path).map(Some).map_err(|e| {
-            eprintln!("错误：{e}");
+            crate::say!("错误：{e}");
             ExitCode::from(2)
         }),
         None => Ok(None),
@@ -401,9 +401,9 @@ fn report_result(
             show_id_numbers: args.show_id_numbers,
         };
         match report::dir::write(dir, config, &result, privacy) {
-            Ok(files) => eprintln!("已写出 {} 个报告文件到 {}", files.len(), dir.display()),
+            Ok(files) => crate::say!("已写出 {} 个报告文件到 {}", files.len(), dir.display()),
             Err(e) => {
-                eprintln!("错误：无法写出报告到 {}：{e}", dir.display());
+                crate::say!("错误：无法写出报告到 {}：{e}", dir.display());
                 return ExitCode::from(2);
             }
         }
@@ -439,7 +439,7 @@ fn report_result(
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("错误：无法写出报告：{e}");
+        crate::say!("错误：无法写出报告：{e}");
         return ExitCode::from(2);
     }
     let threshold = match args.fail_on {
@@ -525,7 +525,7 @@ fn run_survey(args: SurveyArgs) -> ExitCode {
     let survey = match crate::survey::survey(&config, &args.archive, as_of) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("无法读取档案文件夹 {}：{e}", args.archive.display());
+            crate::say!("无法读取档案文件夹 {}：{e}", args.archive.display());
             return ExitCode::from(2);
         }
     };
@@ -534,7 +534,7 @@ fn run_survey(args: SurveyArgs) -> ExitCode {
         SurveyFormat::Json => match serde_json::to_string_pretty(&survey) {
             Ok(s) => s + "\n",
             Err(e) => {
-                eprintln!("{e}");
+                crate::say!("{e}");
                 return ExitCode::from(2);
             }
         },
@@ -544,8 +544,13 @@ fn run_survey(args: SurveyArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            crate::say!("{e}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Text to standard output; a closed pipe (`dangan rules | head -1`) ends it quietly.
+fn out(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }

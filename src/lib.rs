@@ -5,6 +5,16 @@
 //! → [`report`].
 //! [`config`] loads the rule set; [`audit`] runs the pipeline; [`cli`] is the thin front.
 
+/// A line to standard error that never panics: a closed or broken stderr loses the message,
+/// not the run (and not the report being written).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod audit;
 pub mod classify;
 pub mod cli;

@@ -371,6 +371,9 @@ struct Pdf<'f> {
     objects: u32,
     /// Lookups in progress (an object whose reading needs another's).
     depth: u32,
+    /// The budget hit, if one was: the file is then reported as not inspected to the end,
+    /// even where the parse would have gone on without what it could not read.
+    limit: Option<String>,
     /// The largest image (width, height) of each resource dictionary met, by its object
     /// number or, inherited inline, by its shared copy (kept alive here).
     images: HashMap<ResKey, (Rc<Obj>, Option<Size>)>,
@@ -438,6 +441,7 @@ impl<'f> Pdf<'f> {
             read: 0,
             objects: 0,
             depth: 0,
+            limit: None,
             images: HashMap::new(),
         };
         let mut next = Some(start);
@@ -458,8 +462,8 @@ impl<'f> Pdf<'f> {
             {
                 let _ = pdf.read_section(x);
             }
-            if pdf.read > MAX_READ {
-                return Err(limit("读取超过 256 MiB"));
+            if let Some(l) = pdf.limit.take() {
+                return Err(l);
             }
             next = trailer
                 .get(b"Prev")
@@ -485,9 +489,14 @@ impl<'f> Pdf<'f> {
     fn spend(&mut self, bytes: u64) -> Result<(), String> {
         self.read = self.read.saturating_add(bytes);
         if self.read > MAX_READ {
-            return Err(limit("读取超过 256 MiB"));
+            return Err(self.hit("读取超过 256 MiB"));
         }
         Ok(())
+    }
+
+    /// Note a budget hit; its message.
+    fn hit(&mut self, what: &str) -> String {
+        self.limit.get_or_insert_with(|| limit(what)).clone()
     }
 
     /// Parse with growing windows until the parser no longer runs out of bytes.
@@ -541,7 +550,9 @@ impl<'f> Pdf<'f> {
                 Err(_) => return Err("trailer 不是字典".into()),
                 Ok(x) => x,
             };
-            if !(0..=10_000_000).contains(&count) || first < 0 || at + count as u64 * 20 > self.size
+            if !(0..=i64::from(MAX_OBJECTS)).contains(&count)
+                || first < 0
+                || at + count as u64 * 20 > self.size
             {
                 return Err("子节数目异常".into());
             }
@@ -566,6 +577,9 @@ impl<'f> Pdf<'f> {
                     _ => return Err("交叉引用条目格式错误".into()),
                 };
                 self.xref.entry(first as u32 + i as u32).or_insert(loc);
+            }
+            if self.xref.len() > MAX_OBJECTS as usize {
+                return Err(self.hit("交叉引用条目超过 100 万个"));
             }
             at += count as u64 * 20;
         }
@@ -703,6 +717,9 @@ impl<'f> Pdf<'f> {
                     _ => continue,
                 };
                 self.xref.entry((first + i) as u32).or_insert(loc);
+                if self.xref.len() > MAX_OBJECTS as usize {
+                    return Err(self.hit("交叉引用条目超过 100 万个"));
+                }
             }
         }
         Ok(dict.clone())
@@ -713,11 +730,11 @@ impl<'f> Pdf<'f> {
             return Ok(o.clone());
         }
         if self.depth >= MAX_DEPTH {
-            return Err(format!("对象 {num} 的读取循环引用自身"));
+            return Err(self.hit("对象之间的引用嵌套超过 16 层，可能循环引用"));
         }
         self.objects += 1;
         if self.objects > MAX_OBJECTS {
-            return Err(limit("对象超过 100 万个"));
+            return Err(self.hit("对象超过 100 万个"));
         }
         self.depth += 1;
         let value = self.load(num, gen_);
@@ -1083,17 +1100,21 @@ fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, String> {
 /// resolution unknown (the file is still whole).
 pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     let mut pdf = Pdf::open(file, size)?;
-    match pdf.pages() {
+    let meta = match pdf.pages() {
         Ok((pages, dpi, numbers)) => {
             // Bookmarks that cannot be followed are no bookmarks: the file is still whole.
             let outline = pdf.outline(&numbers).unwrap_or_default();
-            Ok(Meta {
+            Meta {
                 dpi,
                 pages: Some(pages),
                 outline: (!outline.is_empty()).then(|| outline.into_boxed_slice()),
-            })
+            }
         }
-        Err(_) => Ok(Meta::default()),
+        Err(_) => Meta::default(),
+    };
+    match pdf.limit {
+        Some(l) => Err(l),
+        None => Ok(meta),
     }
 }
 

@@ -6,10 +6,14 @@ use std::path::Path;
 use crate::audit::AuditResult;
 use crate::finding::Severity;
 
+/// A workflow command's message: `%`, CR and LF encoded as the runner expects, and every
+/// other character that would act on a log (escape sequences, bidi overrides) shown escaped.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::text::visible(&s).into_owned()
 }
 
 fn property(s: &str) -> String {

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use crate::audit::AuditResult;
 use crate::finding::{About, Finding, Severity};
+use crate::text::visible;
 
 struct Style {
     color: bool,
@@ -31,8 +32,10 @@ impl Style {
 /// The heading of a group of findings about one person or one place.
 fn who(f: &Finding) -> String {
     match f.about() {
-        About::Dossier(d) => format!("档案 {d}"),
-        About::LedgerOnly { name, .. } => format!("{name}（台账中有此人，无档案文件夹）"),
+        About::Dossier(d) => format!("档案 {}", visible(d)),
+        About::LedgerOnly { name, .. } => {
+            format!("{}（台账中有此人，无档案文件夹）", visible(name))
+        }
         About::BranchFolder(_) => "支部文件夹".to_string(),
         About::Archive => "档案根目录".to_string(),
     }
@@ -111,12 +114,12 @@ pub fn document_list(result: &AuditResult, config: &crate::config::Config) -> St
         let _ = writeln!(
             out,
             "  {} {}（{stage}）：{}",
-            d.dossier,
-            d.name,
+            visible(&d.dossier),
+            visible(&d.name),
             if parts.is_empty() {
                 "（空）".to_string()
             } else {
-                parts.join(" · ")
+                visible(&parts.join(" · ")).into_owned()
             }
         );
     }
@@ -133,7 +136,7 @@ pub fn render(result: &AuditResult, color: bool) -> String {
         if branch != Some(b) {
             branch = Some(b);
             group = None;
-            let title = b.unwrap_or("（未归属支部）");
+            let title = visible(b.unwrap_or("（未归属支部）"));
             let _ = writeln!(out, "\n{}", st.paint("1", &format!("■ {title}")));
         }
         let g = who(f);
@@ -149,19 +152,21 @@ pub fn render(result: &AuditResult, color: bool) -> String {
             out,
             "    {label} {}  {}",
             st.paint("2", &format!("[{}]", f.rule)),
-            f.message
+            visible(&f.message)
         );
         if let Some(w) = &f.waived {
             let _ = writeln!(
                 out,
                 "         已豁免：{}（批准人：{}，有效期至 {}）",
-                w.reason, w.approved_by, w.expires
+                visible(&w.reason),
+                visible(&w.approved_by),
+                w.expires
             );
         }
         if let Some(l) = &f.location {
-            let _ = writeln!(out, "         位置：{l}");
+            let _ = writeln!(out, "         位置：{}", visible(&l.to_string()));
         }
-        let _ = writeln!(out, "         依据：{}", f.basis);
+        let _ = writeln!(out, "         依据：{}", visible(&f.basis));
     }
     let s = &result.summary;
     let c = s.findings;

@@ -26,6 +26,10 @@ pub fn write(result: &AuditResult, w: &mut dyn std::io::Write) -> std::io::Resul
         dossiers: &result.dossiers,
         shard: result.shard.as_ref(),
     };
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(std::io::Error::other)?;
+    // An I/O error keeps its kind (a closed pipe is still a closed pipe).
+    serde_json::to_writer_pretty(&mut *w, &report).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::new(kind, e),
+        None => std::io::Error::other(e),
+    })?;
     w.write_all(b"\n")
 }

@@ -1,0 +1,377 @@
+//! Hostile files inside the archive (issue 13, items 1–7): each ends as a finding on that file
+//! (or reads correctly), in bounded time, and the rest of the archive is audited. Every file
+//! here is built in code; each case hung, aborted or misread before the budgets of
+//! `src/inspect` (README "Robustness").
+
+mod common;
+use common::{AS_OF, copy_tree, fixture};
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A debug build, two cores, under `cargo test`'s parallel load: far below the minutes or
+/// the abort these cases took before.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The clean archive with `bytes` written at `rel` (replacing a dossier's file): the audit's
+/// exit code, JSON and how long it took. Fails on a crash, a hang or a run that stopped.
+fn audit_with(rel: &str, write: impl FnOnce(&Path)) -> (Value, Duration) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_tree(&fixture("clean"), dir.path());
+    write(&dir.path().join(rel));
+    let start = Instant::now();
+    let out = common::dangan()
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .timeout(TIME_LIMIT)
+        .output()
+        .expect("dangan runs");
+    let took = start.elapsed();
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "{rel}: exit {code:?} after {took:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(json["summary"]["dossiers"], 5, "the run goes on: {json}");
+    (json, took)
+}
+
+/// The findings about `rel`: (rule, message).
+fn about(json: &Value, rel: &str) -> Vec<(String, String)> {
+    common::findings(json)
+        .iter()
+        .filter(|f| f["file"] == rel)
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("rule"), s("message"))
+        })
+        .collect()
+}
+
+const TARGET: &str = "第一党支部/李四/入党申请书.pdf";
+
+/// A PDF of numbered objects (object i+1 is `objs[i]`, body between `obj` and `endobj`) with a
+/// classic cross-reference table.
+fn pdf(objs: &[Vec<u8>], root: u32) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut o = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    o.extend_from_slice(data);
+    o.extend_from_slice(b"\nendstream");
+    o
+}
+
+/// Item 1: an object stream whose /Length is an object stored inside that same stream.
+#[test]
+fn a_stream_whose_length_is_inside_itself() {
+    // Object 1: the object stream holding 2 (the catalog) and 3 (its own length).
+    let a = b"<< /Type /Catalog /Pages 5 0 R >>";
+    let b = b"60";
+    let head = format!("2 0 3 {} ", a.len() + 1);
+    let mut data = head.clone().into_bytes();
+    data.extend_from_slice(a);
+    data.push(b' ');
+    data.extend_from_slice(b);
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let obj1 = out.len();
+    out.extend_from_slice(
+        format!(
+            "1 0 obj\n<< /Type /ObjStm /N 2 /First {} /Length 3 0 R >>\nstream\n",
+            head.len()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&data);
+    out.extend_from_slice(b"\nendstream\nendobj\n");
+    // Object 4: the cross-reference stream (W 1 4 2, uncompressed).
+    let obj4 = out.len();
+    let mut rows = Vec::new();
+    let row = |t: u8, a: u32, b: u16| {
+        let mut r = vec![t];
+        r.extend_from_slice(&a.to_be_bytes());
+        r.extend_from_slice(&b.to_be_bytes());
+        r
+    };
+    rows.extend(row(0, 0, 0xffff));
+    rows.extend(row(1, obj1 as u32, 0));
+    rows.extend(row(2, 1, 0));
+    rows.extend(row(2, 1, 1));
+    rows.extend(row(1, obj4 as u32, 0));
+    out.extend_from_slice(b"4 0 obj\n");
+    out.extend_from_slice(&stream("/Type /XRef /Size 5 /W [1 4 2] /Root 2 0 R", &rows));
+    out.extend_from_slice(format!("\nendobj\nstartxref\n{obj4}\n%%EOF\n").as_bytes());
+    assert!(out.len() < 1024);
+    let (json, _) = audit_with(TARGET, |p| std::fs::write(p, &out).expect("write"));
+    let f = about(&json, TARGET);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "unreadable-file");
+    assert!(f[0].1.contains("超出检查上限"), "{f:?}");
+}
+
+/// Item 2: 10,000 cross-reference sections all naming one /XRefStm that inflates to 64 MiB.
+#[test]
+fn many_sections_naming_one_big_cross_reference_stream() {
+    let zeros = vec![0u8; 64 << 20];
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&zeros, 6);
+    drop(zeros);
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let cat = out.len();
+    out.extend_from_slice(b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    let pages = out.len();
+    out.extend_from_slice(b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n");
+    let xs = out.len();
+    out.extend_from_slice(b"3 0 obj\n");
+    out.extend_from_slice(&stream(
+        "/Type /XRef /Size 3 /W [1 4 2] /Filter /FlateDecode",
+        &packed,
+    ));
+    out.extend_from_slice(b"\nendobj\n");
+    let mut prev: Option<usize> = None;
+    for _ in 0..10_000 {
+        let at = out.len();
+        let p = prev.map(|p| format!(" /Prev {p}")).unwrap_or_default();
+        out.extend_from_slice(
+            format!(
+                "xref\n0 3\n0000000000 65535 f \n{cat:010} 00000 n \n{pages:010} 00000 n \ntrailer\n<< /Size 3 /Root 1 0 R /XRefStm {xs}{p} >>\n"
+            )
+            .as_bytes(),
+        );
+        prev = Some(at);
+    }
+    out.extend_from_slice(format!("startxref\n{}\n%%EOF\n", prev.unwrap_or(0)).as_bytes());
+    let (json, took) = audit_with(TARGET, |p| std::fs::write(p, &out).expect("write"));
+    assert!(took < TIME_LIMIT, "{took:?}");
+    // Whole, and read once: no finding needed, but no hang.
+    assert!(
+        about(&json, TARGET)
+            .iter()
+            .all(|(r, _)| r == "unreadable-file"),
+        "{json}"
+    );
+}
+
+/// Items 3 and 4: 20,000 pages sharing one resource dictionary of 20,000 image references,
+/// held by reference (3) or inline in the page tree's root, inherited by every page (4).
+fn shared_resources(inline: bool) -> Vec<u8> {
+    const PAGES: usize = 20_000;
+    let images = 10;
+    // 1 catalog, 2 pages root, 3 the XObject dictionary, 4..4+images images, then pages.
+    let first_image = 4;
+    let first_page = first_image + images;
+    let xobjects: String = (0..PAGES)
+        .map(|i| format!("/Im{i} {} 0 R ", first_image + i % images))
+        .collect();
+    let kids: String = (0..PAGES)
+        .map(|i| format!("{} 0 R ", first_page + i))
+        .collect();
+    let res = if inline {
+        format!("/Resources << /XObject << {xobjects}>> >>")
+    } else {
+        "/Resources << /XObject 3 0 R >>".to_string()
+    };
+    let mut objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{kids}] /Count {PAGES} {res} >>").into_bytes(),
+        format!("<< {xobjects}>>").into_bytes(),
+    ];
+    for _ in 0..images {
+        objs.push(stream(
+            "/Type /XObject /Subtype /Image /Width 1700 /Height 2200 /ColorSpace /DeviceGray /BitsPerComponent 8",
+            b"x",
+        ));
+    }
+    for _ in 0..PAGES {
+        objs.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec());
+    }
+    pdf(&objs, 1)
+}
+
+#[test]
+fn pages_sharing_a_large_resource_dictionary_by_reference() {
+    let bytes = shared_resources(false);
+    let (json, took) = audit_with(TARGET, |p| std::fs::write(p, &bytes).expect("write"));
+    assert!(took < TIME_LIMIT, "{took:?}");
+    // Read right: 20,000 pages of 200-dpi images, no finding on the file.
+    assert_eq!(about(&json, TARGET), Vec::<(String, String)>::new());
+    let file = json["dossiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|d| d["files"].as_array().into_iter().flatten())
+        .find(|f| f["file"] == TARGET)
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(file["pages"], 20_000, "{file}");
+    assert_eq!(file["dpi"], 200.0, "{file}");
+}
+
+#[test]
+fn pages_inheriting_a_large_inline_resource_dictionary() {
+    let bytes = shared_resources(true);
+    let (json, took) = audit_with(TARGET, |p| std::fs::write(p, &bytes).expect("write"));
+    assert!(took < TIME_LIMIT, "{took:?}");
+    assert_eq!(about(&json, TARGET), Vec::<(String, String)>::new());
+}
+
+/// Item 5: a page object of about 4,090 bytes, so that the first 4 KiB read ends just after
+/// the `4 0` of `/Resources 4 0 R`: read further, and the 100-dpi scan is caught.
+#[test]
+fn a_reference_cut_by_the_read_window_reads_further() {
+    let build = |pad: usize| {
+        let objs: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Pad ({}) /Resources 4 0 R >>",
+                "x".repeat(pad)
+            )
+            .into_bytes(),
+            b"<< /XObject << /Im0 5 0 R >> >>".to_vec(),
+            stream(
+                "/Type /XObject /Subtype /Image /Width 850 /Height 1100 /ColorSpace /DeviceGray /BitsPerComponent 8",
+                b"x",
+            ),
+        ];
+        pdf(&objs, 1)
+    };
+    // Find the padding that puts the window's end right after "4 0".
+    let probe = build(0);
+    let page = find(&probe, b"3 0 obj").expect("page object");
+    let r = find(&probe, b"/Resources 4 0 R").expect("reference") + "/Resources 4 0".len();
+    let pad = 4096 - (r - page);
+    let bytes = build(pad);
+    let page = find(&bytes, b"3 0 obj").expect("page object");
+    assert_eq!(
+        &bytes[page + 4096 - 3..page + 4096],
+        b"4 0",
+        "the window ends inside the reference"
+    );
+    let (json, _) = audit_with(TARGET, |p| std::fs::write(p, &bytes).expect("write"));
+    let f = about(&json, TARGET);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, "low-resolution", "{f:?}");
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Item 6: a TIFF whose directories each hold strip tables of 500,000 entries (shared, so the
+/// file stays small): read each table in one read, and stop at the file's budget.
+#[test]
+fn a_tiff_with_huge_strip_tables() {
+    let rel = "第一党支部/李四/自传.tif";
+    let n: u32 = 500_000;
+    let dirs = 8u32;
+    // Header, then the two tables (offsets all 8, lengths all 1), then the directories.
+    let mut b = b"II*\0".to_vec();
+    let first_dir = 8 + 8 * n;
+    b.extend_from_slice(&first_dir.to_le_bytes());
+    let offsets_at = 8u32;
+    let counts_at = 8 + 4 * n;
+    for _ in 0..n {
+        b.extend_from_slice(&8u32.to_le_bytes());
+    }
+    for _ in 0..n {
+        b.extend_from_slice(&1u32.to_le_bytes());
+    }
+    let entry = |tag: u16, kind: u16, count: u32, value: u32| {
+        let mut e = tag.to_le_bytes().to_vec();
+        e.extend_from_slice(&kind.to_le_bytes());
+        e.extend_from_slice(&count.to_le_bytes());
+        e.extend_from_slice(&value.to_le_bytes());
+        e
+    };
+    for d in 0..dirs {
+        b.extend_from_slice(&2u16.to_le_bytes());
+        b.extend(entry(0x0111, 4, n, offsets_at));
+        b.extend(entry(0x0117, 4, n, counts_at));
+        let next = if d + 1 < dirs {
+            first_dir + (d + 1) * (2 + 24 + 4)
+        } else {
+            0
+        };
+        b.extend_from_slice(&next.to_le_bytes());
+    }
+    let (json, took) = audit_with(rel, |p| std::fs::write(p, &b).expect("write"));
+    assert!(took < TIME_LIMIT, "{took:?}");
+    let f = about(&json, rel);
+    assert!(
+        f.iter()
+            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限")),
+        "{f:?}"
+    );
+}
+
+/// Item 7: a sparse 4 GiB PNG (a few KB on disk) whose one text chunk claims nearly all of it.
+#[test]
+fn a_sparse_png_with_a_huge_text_chunk() {
+    let rel = "第一党支部/李四/自传.png";
+    let (json, took) = audit_with(rel, |p| {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(data);
+            let mut h = crc32fast::Hasher::new();
+            h.update(kind);
+            h.update(data);
+            c.extend_from_slice(&h.finalize().to_be_bytes());
+            c
+        };
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&100u32.to_be_bytes());
+        ihdr.extend_from_slice(&100u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+        let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+        b.extend(chunk(b"IHDR", &ihdr));
+        let text_len: u32 = 0xFFFF_0000;
+        b.extend_from_slice(&text_len.to_be_bytes());
+        b.extend_from_slice(b"tEXt");
+        let text_at = b.len() as u64;
+        let f = std::fs::File::create(p).expect("create");
+        use std::io::{Seek, Write};
+        let mut f = f;
+        f.write_all(&b).expect("write");
+        // The text's bytes are a hole; its CRC, then IEND, follow.
+        f.seek(std::io::SeekFrom::Start(text_at + u64::from(text_len)))
+            .expect("seek");
+        f.write_all(&[0, 0, 0, 0]).expect("crc");
+        f.write_all(&chunk(b"IEND", b"")).expect("iend");
+    });
+    assert!(took < TIME_LIMIT, "{took:?}");
+    // The chunk is not read (past the size whose every CRC is checked): the file is a whole
+    // PNG as far as its structure goes.
+    assert!(
+        about(&json, rel)
+            .iter()
+            .all(|(r, _)| r != "unreadable-file"),
+        "{json}"
+    );
+}

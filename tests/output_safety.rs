@@ -1,0 +1,273 @@
+//! Output and the file system (issue 13, items 9, 10, 14): reports are written through
+//! exclusive temporary files, never through a planted link; FIFOs, devices and links are
+//! written into or followed, never replaced; a closed pipe or stderr never costs the report.
+#![cfg(unix)]
+
+mod common;
+use common::{AS_OF, fixture};
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("dangan")
+}
+
+fn json_at(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("report written");
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+/// Names in `dir` that look like temporary report files.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("dangan-tmp"))
+        .collect()
+}
+
+#[test]
+fn a_link_planted_at_the_old_temporary_name_is_not_written_through() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let out = dir.path().join("report.json");
+    std::os::unix::fs::symlink(&victim, dir.path().join("report.json.dangan-tmp")).expect("plant");
+    let status = Command::new(bin())
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+        .arg(&out)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "keep me",
+        "the planted link was written through"
+    );
+    assert_eq!(json_at(&out)["summary"]["dossiers"], 5);
+    // Only the planted link is left; dangan's own temporary file is gone.
+    assert_eq!(leftovers(dir.path()), ["report.json.dangan-tmp"]);
+}
+
+#[test]
+fn two_runs_writing_one_report_both_leave_valid_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    let run = || {
+        Command::new(bin())
+            .arg("audit")
+            .arg(fixture("demo"))
+            .args([
+                "--as-of",
+                AS_OF,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "-o",
+            ])
+            .arg(&out)
+            .spawn()
+            .expect("runs")
+    };
+    let (mut a, mut b) = (run(), run());
+    assert_eq!(a.wait().expect("a").code(), Some(0));
+    assert_eq!(b.wait().expect("b").code(), Some(0));
+    assert!(json_at(&out)["summary"]["dossiers"].as_u64().is_some());
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[test]
+fn a_fifo_is_written_into_and_a_link_is_followed_not_replaced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A FIFO: a reader gets the report, and it is still a FIFO afterwards.
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            std::fs::File::open(&fifo)
+                .expect("open fifo")
+                .read_to_string(&mut s)
+                .expect("read fifo");
+            s
+        })
+    };
+    let status = Command::new(bin())
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+        .arg(&fifo)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    let got = reader.join().expect("reader");
+    assert!(got.contains("\"summary\""), "{got}");
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced");
+
+    // A link to a file: the file gets the report, the link stays a link.
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "old").expect("real");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).expect("link");
+    let status = Command::new(bin())
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+        .arg(&link)
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(json_at(&real)["summary"]["dossiers"], 5);
+
+    // A dangling link is refused, and left as it was.
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).expect("link");
+    let out = Command::new(bin())
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+        .arg(&dangling)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("dangling.json"));
+    assert!(!dir.path().join("nowhere.json").exists());
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+/// An archive whose JSON report is larger than a pipe's buffer (30 copies of a branch).
+fn big_archive() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..30 {
+        common::copy_tree(
+            &fixture("clean").join("第一党支部"),
+            &dir.path().join(format!("支部{i:02}")),
+        );
+    }
+    dir
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let archive = big_archive();
+    for format in ["json", "human"] {
+        let mut child = Command::new(bin())
+            .arg("audit")
+            .arg(archive.path())
+            .args(["--as-of", AS_OF, "--format", format, "--fail-on", "never"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let mut first = [0u8; 1];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("first byte");
+        // The pipe is closed here (like `| head -c 1`).
+        let out = child.wait_with_output().expect("waits");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_closed_stderr_does_not_stop_the_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("report.json");
+    let reports = dir.path().join("reports");
+    // `exec 2>&-` closes stderr; dangan then has messages to say (the reports written).
+    let script = format!(
+        "exec 2>&-; exec '{}' audit '{}' --as-of {AS_OF} --format json --fail-on never -o '{}' --report-dir '{}'",
+        bin().display(),
+        fixture("defects").display(),
+        out.display(),
+        reports.display()
+    );
+    let status = Command::new("sh")
+        .args(["-c", &script])
+        .status()
+        .expect("sh runs");
+    assert_eq!(status.code(), Some(0));
+    assert!(json_at(&out)["summary"]["dossiers"].as_u64().is_some());
+    assert!(reports.join("index.html").exists());
+}
+
+#[test]
+fn names_cannot_act_on_the_terminal_or_the_ci_log() {
+    // Item 16: a file whose name holds a line break followed by a workflow command, escape
+    // sequences (clear screen, set title), a bell, a CR and a right-to-left override.
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("clean"), dir.path());
+    let hostile = "扫描\n::error file=x.rs::owned\u{1b}[2J\u{1b}]0;t\u{7}\r\u{202e}fdp.jpg";
+    std::fs::write(dir.path().join("第一党支部/李四").join(hostile), b"x").expect("write");
+    for format in ["human", "github"] {
+        let out = Command::new(bin())
+            .arg("audit")
+            .arg(dir.path())
+            .args(["--as-of", AS_OF, "--format", format, "--fail-on", "never"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).expect("utf-8");
+        assert!(
+            text.contains("owned"),
+            "{format}: the file is reported: {text}"
+        );
+        for bad in ['\u{1b}', '\u{7}', '\r', '\u{202e}'] {
+            assert!(!text.contains(bad), "{format}: raw {bad:?} in {text:?}");
+        }
+        let commands = text.lines().filter(|l| l.starts_with("::")).count();
+        let findings = if format == "github" {
+            text.lines().count()
+        } else {
+            0
+        };
+        assert_eq!(
+            commands, findings,
+            "{format}: a line of the name became a command: {text}"
+        );
+        // A line break in a name is shown as \n, or encoded as the runner reads it (%0A).
+        let shown = if format == "github" {
+            "%0A::error"
+        } else {
+            "\\n::error"
+        };
+        assert!(text.contains(shown), "{format}: shown escaped: {text}");
+    }
+}
