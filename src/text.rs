@@ -123,6 +123,45 @@ pub fn cell_name(row: u32, col: u32) -> String {
     s
 }
 
+/// Whether a character would act on a terminal or a CI log instead of showing: control
+/// characters (line breaks, escape, bell …) and the bidirectional formatting characters
+/// (U+202E and the like reverse how a name reads).
+fn acts(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Text from the archive (a file name, a cell, a waiver's reason) made safe to print: every
+/// character that would act instead of show is written as an escape (`\n`, `\u{1b}`), so a
+/// name cannot start a line of its own, move the cursor or pose as a CI command.
+///
+/// ```
+/// use dangan::text::visible;
+/// assert_eq!(visible("张三"), "张三");
+/// assert_eq!(visible("a\n::error::x"), "a\\n::error::x");
+/// assert_eq!(visible("\u{1b}]0;title\u{7}"), "\\u{1b}]0;title\\u{7}");
+/// assert_eq!(visible("abc\u{202E}gpj.exe"), "abc\\u{202e}gpj.exe");
+/// ```
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if acts(c) => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,43 +222,4 @@ mod tests {
         assert_eq!(cell_name(4, 25), "Z5");
         assert_eq!(cell_name(9, 26), "AA10");
     }
-}
-
-/// Whether a character would act on a terminal or a CI log instead of showing: control
-/// characters (line breaks, escape, bell …) and the bidirectional formatting characters
-/// (U+202E and the like reverse how a name reads).
-fn acts(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// Text from the archive (a file name, a cell, a waiver's reason) made safe to print: every
-/// character that would act instead of show is written as an escape (`\n`, `\u{1b}`), so a
-/// name cannot start a line of its own, move the cursor or pose as a CI command.
-///
-/// ```
-/// use dangan::text::visible;
-/// assert_eq!(visible("张三"), "张三");
-/// assert_eq!(visible("a\n::error::x"), "a\\n::error::x");
-/// assert_eq!(visible("\u{1b}]0;title\u{7}"), "\\u{1b}]0;title\\u{7}");
-/// assert_eq!(visible("abc\u{202E}gpj.exe"), "abc\\u{202e}gpj.exe");
-/// ```
-pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(acts) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if acts(c) => out.push_str(&c.escape_unicode().to_string()),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
