@@ -120,8 +120,8 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
     /// 档案根目录（SARIF、GitHub 格式中的文件路径以它为基准；默认当前目录）
-    #[arg(long, value_name = "ARCHIVE", default_value = ".")]
-    pub archive: PathBuf,
+    #[arg(long, value_name = "ARCHIVE")]
+    pub archive: Option<PathBuf>,
     #[command(flatten)]
     pub out: OutputArgs,
 }
@@ -301,16 +301,8 @@ fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
 
 fn run_audit(args: AuditArgs) -> ExitCode {
     let archive = &args.scope.archive;
-    for path in [
-        args.out.output.clone(),
-        args.out.report_dir.as_ref().map(|d| d.join("index.html")),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if let Err(code) = refuse_inside(&path, archive) {
-            return code;
-        }
+    if let Err(code) = refuse_outputs_inside(&args.out, archive) {
+        return code;
     }
     if args.scope.shard.is_some()
         && (args.out.format != Format::Json || args.out.report_dir.is_some())
@@ -332,6 +324,12 @@ fn run_audit(args: AuditArgs) -> ExitCode {
 }
 
 fn run_merge(args: MergeArgs) -> ExitCode {
+    if let Some(archive) = &args.archive
+        && let Err(code) = refuse_outputs_inside(&args.out, archive)
+    {
+        return code;
+    }
+    let archive = args.archive.as_deref().unwrap_or(Path::new("."));
     let config = match load_rules(&args.rules) {
         Ok(c) => c,
         Err(code) => return code,
@@ -342,11 +340,9 @@ fn run_merge(args: MergeArgs) -> ExitCode {
     };
     let mut shards = Vec::new();
     for path in &args.shards {
-        let read = std::fs::read(path)
-            .map_err(|e| e.to_string())
-            .and_then(|b| {
-                serde_json::from_slice::<crate::shard::ShardReport>(&b).map_err(|e| e.to_string())
-            });
+        let read = crate::input::read(path, crate::input::MAX_SHARD).and_then(|b| {
+            serde_json::from_slice::<crate::shard::ShardReport>(&b).map_err(|e| e.to_string())
+        });
         match read {
             Ok(r) => shards.push(r),
             Err(e) => {
@@ -371,7 +367,7 @@ fn run_merge(args: MergeArgs) -> ExitCode {
             }
         }
     }
-    report_result(&config, result, baseline.as_ref(), &args.out, &args.archive)
+    report_result(&config, result, baseline.as_ref(), &args.out, archive)
 }
 
 fn load_baseline(out: &OutputArgs) -> Result<Option<triage::Baseline>, ExitCode> {
@@ -453,19 +449,54 @@ fn report_result(
     }
 }
 
-/// Whether `path` would land inside `dir` (compared on canonical forms where they exist).
+/// Whether `path` would land inside `dir`: both compared on canonical forms, the path's by its
+/// nearest folder that exists (a report folder not yet created inside the archive is still
+/// inside it).
 fn inside(path: &Path, dir: &Path) -> bool {
     let Ok(dir) = dir.canonicalize() else {
         return false;
     };
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    match parent.canonicalize() {
-        Ok(p) => p.starts_with(&dir),
-        Err(_) => false,
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(cwd) => cwd.join(path),
+            Err(_) => return false,
+        }
+    };
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut at = abs.as_path();
+    loop {
+        if let Ok(real) = at.canonicalize() {
+            let mut full = real;
+            for part in rest.iter().rev() {
+                if part == ".." {
+                    full.pop();
+                } else if part != "." {
+                    full.push(part);
+                }
+            }
+            return full.starts_with(&dir);
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return false,
+        }
     }
+}
+
+/// Refuse reports (`-o`, `--report-dir`) that would be written inside the archive.
+fn refuse_outputs_inside(out: &OutputArgs, archive: &Path) -> Result<(), ExitCode> {
+    for path in [out.output.as_deref(), out.report_dir.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        refuse_inside(path, archive)?;
+    }
+    Ok(())
 }
 
 pub fn list_rules(c: &Config) -> String {

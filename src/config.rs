@@ -746,7 +746,7 @@ pub fn load(user_files: &[impl AsRef<Path>]) -> Result<Config, ConfigErrors> {
     let mut errors = Vec::new();
     for p in user_files {
         let p = p.as_ref();
-        match std::fs::read_to_string(p) {
+        match crate::input::read_text(p, crate::input::MAX_YAML) {
             Ok(text) => sources.push(Source {
                 name: p.display().to_string(),
                 text,

@@ -22,6 +22,7 @@ pub mod config;
 pub mod date;
 pub mod finding;
 pub mod idnum;
+pub mod input;
 pub mod inspect;
 pub mod join;
 pub mod layout;

@@ -54,7 +54,7 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::input::read_text(path, crate::input::MAX_BASELINE)
             .map_err(|e| format!("无法读取基线文件 {}：{e}", path.display()))?;
         serde_json::from_str(&text).map_err(|e| {
             format!(
@@ -151,11 +151,12 @@ fn line_offset(text: &str, line: usize) -> usize {
 impl Waivers {
     pub fn load(path: &Path, config: &Config) -> Result<Waivers, WaiverError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| WaiverError {
-            message: format!("无法读取豁免文件 {name}：{e}"),
-            src: NamedSource::new(name.clone(), String::new()),
-            span: (0, 0).into(),
-        })?;
+        let text =
+            crate::input::read_text(path, crate::input::MAX_YAML).map_err(|e| WaiverError {
+                message: format!("无法读取豁免文件 {name}：{e}"),
+                src: NamedSource::new(name.clone(), String::new()),
+                span: (0, 0).into(),
+            })?;
         let err = |offset: usize, message: String| WaiverError {
             message,
             src: NamedSource::new(name.clone(), text.clone()),

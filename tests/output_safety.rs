@@ -271,3 +271,84 @@ fn names_cannot_act_on_the_terminal_or_the_ci_log() {
         assert!(text.contains(shown), "{format}: shown escaped: {text}");
     }
 }
+
+#[test]
+fn a_report_folder_not_yet_made_inside_the_archive_is_refused() {
+    // Item 11: the check resolves the nearest folder that exists.
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("clean"), dir.path());
+    let reports = dir.path().join("新报告/第一批");
+    let out = Command::new(bin())
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--as-of", AS_OF, "--report-dir"])
+        .arg(&reports)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("档案文件夹内"));
+    assert!(!dir.path().join("新报告").exists(), "created inside the archive");
+    // The same through `..` from a folder that does not exist yet.
+    let sneaky = dir.path().join("甲/../乙/report.json");
+    let out = Command::new(bin())
+        .arg("audit")
+        .arg(dir.path())
+        .args(["--as-of", AS_OF, "-o"])
+        .arg(&sneaky)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    // merge --archive A writes nothing inside A either.
+    let out = Command::new(bin())
+        .args(["merge", "/nonexistent-shard.json", "--archive"])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("合并.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("档案文件夹内"));
+    assert!(!dir.path().join("合并.json").exists());
+}
+
+#[test]
+fn devices_given_as_inputs_are_refused_not_read_forever() {
+    // Item 20: --baseline /dev/zero and a shard /dev/zero.
+    let out = Command::new(bin())
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF, "--baseline", "/dev/zero"])
+        .timeout_secs(30)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("设备文件"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(bin())
+        .args(["merge", "/dev/zero"])
+        .timeout_secs(30)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("设备文件"));
+}
+
+/// `Command::output` with a deadline (std has none): the child is killed past it.
+trait Deadline {
+    fn timeout_secs(&mut self, secs: u64) -> &mut Self;
+}
+
+impl Deadline for Command {
+    fn timeout_secs(&mut self, secs: u64) -> &mut Self {
+        // `timeout(1)` kills the child past the deadline and exits 124.
+        let program = self.get_program().to_owned();
+        let args: Vec<_> = self.get_args().map(|a| a.to_owned()).collect();
+        let mut wrapped = Command::new("timeout");
+        wrapped.arg(secs.to_string()).arg(program).args(args);
+        *self = wrapped;
+        self
+    }
+}
