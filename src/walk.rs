@@ -285,6 +285,21 @@ pub fn walk_tree(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Tree> {
         root: root.to_path_buf(),
         ..Tree::default()
     };
+    // Links are followed only while they stay inside the archive.
+    let real_root = std::fs::canonicalize(root)?;
+    if is_pseudo(&real_root) {
+        return Err(std::io::Error::other(
+            "是系统的伪文件系统（/proc、/sys、/dev），不是档案",
+        ));
+    }
+    // An archive at / holds them: they are left out.
+    if real_root == Path::new("/") {
+        tops.retain(|t| !is_pseudo(&t.0));
+    }
+    let ignore = &Walk {
+        ignore,
+        real_root: &real_root,
+    };
     // The root's files (and its broken links) first, then its folders.
     let mut top_files = Vec::new();
     for (path, _, _) in tops.iter().filter(|t| !t.2) {
@@ -308,9 +323,41 @@ pub fn walk_tree(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Tree> {
     Ok(tree)
 }
 
+/// The kernel's pseudo-file-systems: endless, and never an archive.
+fn is_pseudo(path: &Path) -> bool {
+    ["/proc", "/sys", "/dev"]
+        .iter()
+        .any(|p| path.starts_with(p))
+}
+
+/// What the walk of each top-level folder needs.
+struct Walk<'a> {
+    ignore: &'a Ignore<'a>,
+    /// The archive's real (canonical) path: a link is followed only to a place below it.
+    real_root: &'a Path,
+}
+
+impl Walk<'_> {
+    fn skips(&self, name: &str) -> bool {
+        self.ignore.skips(name)
+    }
+
+    /// Where a link leads, when that is outside the archive (or nowhere it can tell).
+    fn leaves(&self, link: &Path) -> Option<String> {
+        match std::fs::canonicalize(link) {
+            Ok(target) if target.starts_with(self.real_root) => None,
+            Ok(target) => Some(target.display().to_string()),
+            // A broken link is reported by the walk itself.
+            Err(_) => None,
+        }
+    }
+}
+
 /// Walk `start` (a direct entry of the root) and everything below it into `nodes`; returns
-/// how many entries were skipped as system files.
-fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, nodes: &mut Vec<Node>) -> usize {
+/// how many entries were skipped as system files. A symbolic link is followed only when it
+/// leads to a place inside the archive; one that leads out is reported, not followed. What is
+/// neither a file nor a folder (a FIFO, a device) is reported, not read.
+fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>) -> usize {
     let mut ignored = 0;
     let mut walker = WalkDir::new(start)
         .follow_links(true)
@@ -346,9 +393,30 @@ fn walk_from(root: &Path, start: &Path, ignore: &Ignore<'_>, nodes: &mut Vec<Nod
             continue;
         }
         let rel = rel_path(root, entry.path());
+        if entry.path_is_symlink()
+            && let Some(target) = ignore.leaves(entry.path())
+        {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            nodes.push(Node::Problem {
+                rel,
+                detail: format!("符号链接指向档案之外（{target}），未跟随"),
+                depth,
+            });
+            continue;
+        }
         if entry.file_type().is_dir() {
             nodes.push(Node::Dir {
                 rel: rel.into_boxed_str(),
+                depth,
+            });
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            nodes.push(Node::Problem {
+                rel,
+                detail: "不是普通文件（管道、设备或套接字），未读取".into(),
                 depth,
             });
             continue;

@@ -55,30 +55,33 @@ fn a_link_planted_at_the_old_temporary_name_is_not_written_through() {
 }
 
 #[test]
-fn two_runs_writing_one_report_both_leave_valid_json() {
+fn runs_writing_one_report_together_leave_valid_json() {
+    let archive = big_archive();
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.json");
-    let run = || {
-        Command::new(bin())
-            .arg("audit")
-            .arg(fixture("demo"))
-            .args([
-                "--as-of",
-                AS_OF,
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-                "-o",
-            ])
-            .arg(&out)
-            .spawn()
-            .expect("runs")
-    };
-    let (mut a, mut b) = (run(), run());
-    assert_eq!(a.wait().expect("a").code(), Some(0));
-    assert_eq!(b.wait().expect("b").code(), Some(0));
-    assert!(json_at(&out)["summary"]["dossiers"].as_u64().is_some());
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(bin())
+                .arg("audit")
+                .arg(archive.path())
+                .args([
+                    "--as-of",
+                    AS_OF,
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                    "-o",
+                ])
+                .arg(&out)
+                .spawn()
+                .expect("runs")
+        })
+        .collect();
+    for mut r in runs {
+        assert_eq!(r.wait().expect("waits").code(), Some(0));
+    }
+    assert_eq!(json_at(&out)["summary"]["dossiers"], 60);
     assert!(
         leftovers(dir.path()).is_empty(),
         "{:?}",
@@ -208,21 +211,31 @@ fn a_reader_that_stops_early_is_not_an_error() {
 
 #[test]
 fn a_closed_stderr_does_not_stop_the_report() {
+    // stderr is a pipe whose reader has gone (`2>&1 | head -1` after the first line): every
+    // message dangan has to say (the reports written) meets a broken pipe.
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("report.json");
     let reports = dir.path().join("reports");
-    // `exec 2>&-` closes stderr; dangan then has messages to say (the reports written).
-    let script = format!(
-        "exec 2>&-; exec '{}' audit '{}' --as-of {AS_OF} --format json --fail-on never -o '{}' --report-dir '{}'",
-        bin().display(),
-        fixture("defects").display(),
-        out.display(),
-        reports.display()
-    );
-    let status = Command::new("sh")
-        .args(["-c", &script])
-        .status()
-        .expect("sh runs");
+    let mut child = Command::new(bin())
+        .arg("audit")
+        .arg(fixture("defects"))
+        .args([
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-o",
+        ])
+        .arg(&out)
+        .arg("--report-dir")
+        .arg(&reports)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stderr.take());
+    let status = child.wait().expect("waits");
     assert_eq!(status.code(), Some(0));
     assert!(json_at(&out)["summary"]["dossiers"].as_u64().is_some());
     assert!(reports.join("index.html").exists());
@@ -287,7 +300,10 @@ fn a_report_folder_not_yet_made_inside_the_archive_is_refused() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("档案文件夹内"));
-    assert!(!dir.path().join("新报告").exists(), "created inside the archive");
+    assert!(
+        !dir.path().join("新报告").exists(),
+        "created inside the archive"
+    );
     // The same through `..` from a folder that does not exist yet.
     let sneaky = dir.path().join("甲/../乙/report.json");
     let out = Command::new(bin())
@@ -351,4 +367,57 @@ impl Deadline for Command {
         *self = wrapped;
         self
     }
+}
+
+#[test]
+fn links_out_of_the_archive_and_special_files_are_reported_not_followed() {
+    // Item 18 and 20: a link inside a dossier to /etc, and a FIFO among the scans.
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("clean"), dir.path());
+    let dossier = dir.path().join("第一党支部/李四");
+    std::os::unix::fs::symlink("/etc", dossier.join("参考材料")).expect("link");
+    let made = Command::new("mkfifo")
+        .arg(dossier.join("扫描管道.pdf"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    // A link that stays inside the archive is followed as before.
+    std::os::unix::fs::symlink(
+        dir.path().join("第一党支部/李四/自传.pdf"),
+        dir.path().join("第一党支部/01-张三/自传-链接.pdf"),
+    )
+    .expect("inner link");
+    let (_, json) = common::audit_json(dir.path(), &[]);
+    let files: Vec<&str> = json["dossiers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|d| d["files"].as_array().into_iter().flatten())
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert!(
+        !files.iter().any(|f| f.contains("参考材料/")),
+        "files outside the archive were listed: {files:?}"
+    );
+    assert!(
+        files.iter().any(|f| f.ends_with("自传-链接.pdf")),
+        "{files:?}"
+    );
+    let said = |name: &str, words: &str| {
+        common::findings(&json).iter().any(|f| {
+            f["file"].as_str().is_some_and(|p| p.ends_with(name))
+                && f["message"].as_str().is_some_and(|m| m.contains(words))
+        })
+    };
+    assert!(said("参考材料", "档案之外"), "{json}");
+    assert!(said("扫描管道.pdf", "不是普通文件"), "{json}");
+    assert!(!said("扫描管道.pdf", "空文件"), "{json}");
+
+    // The kernel's pseudo-file-systems are refused as archives.
+    let out = Command::new(bin())
+        .args(["audit", "/proc", "--as-of", AS_OF])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("伪文件系统"));
 }
