@@ -392,6 +392,9 @@ fn report_result(
     if let Some(b) = baseline {
         triage::apply_baseline(&mut result, b);
     }
+    // A report folder that cannot be written does not cost the main report: it is still
+    // written, and the run then ends with 2.
+    let mut dir_failed = false;
     if let Some(dir) = &args.report_dir {
         let privacy = report::dir::Privacy {
             show_id_numbers: args.show_id_numbers,
@@ -400,7 +403,7 @@ fn report_result(
             Ok(files) => crate::say!("已写出 {} 个报告文件到 {}", files.len(), dir.display()),
             Err(e) => {
                 crate::say!("错误：无法写出报告到 {}：{e}", dir.display());
-                return ExitCode::from(2);
+                dir_failed = true;
             }
         }
     }
@@ -436,6 +439,9 @@ fn report_result(
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         crate::say!("错误：无法写出报告：{e}");
+        return ExitCode::from(2);
+    }
+    if dir_failed {
         return ExitCode::from(2);
     }
     let threshold = match args.fail_on {

@@ -421,3 +421,109 @@ fn links_out_of_the_archive_and_special_files_are_reported_not_followed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("伪文件系统"));
 }
+
+/// A ledger workbook of (branch, name, applied) rows.
+fn ledger(path: &Path, rows: &[(&str, &str, &str)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["所在党支部", "姓名", "申请入党时间", "谈话时间"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    for (r, (b, n, a)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *b).expect("cell");
+        ws.write_string(r, 1, *n).expect("cell");
+        ws.write_string(r, 2, *a).expect("cell");
+        ws.write_string(r, 3, "2024.03.20").expect("cell");
+    }
+    wb.save(path).expect("save");
+}
+
+#[test]
+fn report_files_never_collide_and_long_cells_or_names_cost_nothing() {
+    // Items 12 and 13: branches whose file names would collide with each other or with the
+    // committee's pages; a 90-character branch; a cell of 32,767 characters (Excel's limit).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).expect("mkdir");
+    let long_branch = "很长的支部名称".repeat(13); // 91 characters, 273 bytes
+    let huge = "x".repeat(32_767);
+    let branches = [
+        "甲:支部",
+        "甲?支部",
+        "甲_支部",
+        "index",
+        "Summary",
+        long_branch.as_str(),
+    ];
+    let mut rows: Vec<(&str, &str, &str)> = branches
+        .iter()
+        .zip(["张一", "张二", "张三", "张四", "张五", "张六"])
+        .map(|(b, n)| (*b, n, "2024.03.01"))
+        .collect();
+    rows.push(("甲_支部", "李七", huge.as_str()));
+    ledger(&archive.join("台账.xlsx"), &rows);
+    let reports = dir.path().join("reports");
+    let json_out = dir.path().join("report.json");
+    let out = Command::new(bin())
+        .arg("audit")
+        .arg(&archive)
+        .args([
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "-o",
+        ])
+        .arg(&json_out)
+        .arg("--report-dir")
+        .arg(&reports)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(json_at(&json_out)["summary"].is_object());
+    // One workbook and one page per branch, plus the committee's two: every name distinct.
+    let names: Vec<String> = std::fs::read_dir(&reports)
+        .expect("reports")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), branches.len() * 2 + 2, "{names:?}");
+    assert!(
+        stderr.contains(&format!("已写出 {} 个报告文件", names.len())),
+        "{stderr}"
+    );
+    let index = std::fs::read_to_string(reports.join("index.html")).expect("index");
+    assert!(
+        index.contains("<title>发展党员档案审核汇总</title>"),
+        "the committee's page was overwritten by a branch's"
+    );
+    // Each branch's page holds that branch's person and no other branch's.
+    for (b, n) in branches
+        .iter()
+        .zip(["张一", "张二", "张三", "张四", "张五", "张六"])
+    {
+        let holding: Vec<&String> = names
+            .iter()
+            .filter(|f| f.ends_with(".html") && *f != "index.html")
+            .filter(|f| {
+                std::fs::read_to_string(reports.join(f))
+                    .expect("page")
+                    .contains(n)
+            })
+            .collect();
+        assert_eq!(holding.len(), 1, "{b}: {holding:?}");
+        // The committee's page links to it.
+        assert!(
+            index.contains(holding[0].as_str()),
+            "{b}: no link to {}",
+            holding[0]
+        );
+    }
+}

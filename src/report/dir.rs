@@ -42,6 +42,61 @@ impl Privacy {
 
 const UNASSIGNED: &str = "（未归属支部）";
 
+/// Excel's most characters in one cell.
+const CELL_MAX: usize = 32_767;
+
+/// Text for a cell, cut visibly at Excel's limit (a ledger cell at the limit, quoted in a
+/// message, would pass it): one long cell never costs the workbook.
+fn fit(s: &str) -> std::borrow::Cow<'_, str> {
+    // Bytes bound characters: most strings need no count.
+    if s.len() <= CELL_MAX || s.chars().count() <= CELL_MAX {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    const MARK: &str = "…（超出 Excel 单元格上限，已截断）";
+    let keep = CELL_MAX - MARK.chars().count();
+    let mut out: String = s.chars().take(keep).collect();
+    out.push_str(MARK);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writing text into cells, always within Excel's limit.
+trait Cells {
+    fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: impl AsRef<str>,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, XlsxError>;
+    fn text_with(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, XlsxError>;
+}
+
+impl Cells for rust_xlsxwriter::Worksheet {
+    fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: impl AsRef<str>,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, XlsxError> {
+        self.write_string(row, col, fit(s.as_ref()))
+    }
+
+    fn text_with(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<&mut rust_xlsxwriter::Worksheet, XlsxError> {
+        self.write_string_with_format(row, col, fit(s.as_ref()), format)
+    }
+}
+
 fn save(wb: &mut Workbook, path: &Path) -> std::io::Result<()> {
     let bytes = wb.save_to_buffer().map_err(std::io::Error::other)?;
     write_atomic(path, &bytes)
@@ -208,10 +263,10 @@ fn branch_xlsx(
     rows.sort_by_key(|f| (who(f), f.rule_order));
     for (i, f) in rows.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, privacy.text(&who(f)))?;
-        ws.write_string(r, 1, f.name.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 2, subject_title(config, f))?;
-        ws.write_string(r, 3, sev_label(f))?;
+        ws.text(r, 0, privacy.text(&who(f)))?;
+        ws.text(r, 1, f.name.as_deref().unwrap_or(""))?;
+        ws.text(r, 2, subject_title(config, f))?;
+        ws.text(r, 3, sev_label(f))?;
         let mut msg = privacy.text(&f.message);
         if let Some(w) = &f.waived {
             msg.push_str(&format!(
@@ -219,10 +274,10 @@ fn branch_xlsx(
                 w.reason, w.approved_by, w.expires
             ));
         }
-        ws.write_string_with_format(r, 4, msg, &wrap)?;
-        ws.write_string(r, 5, place(f, privacy))?;
-        ws.write_string_with_format(r, 6, &f.basis, &wrap)?;
-        ws.write_string(r, 7, &f.rule)?;
+        ws.text_with(r, 4, msg, &wrap)?;
+        ws.text(r, 5, place(f, privacy))?;
+        ws.text_with(r, 6, &f.basis, &wrap)?;
+        ws.text(r, 7, &f.rule)?;
     }
     for (c, w) in [28, 10, 16, 8, 60, 36, 40, 24].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
@@ -241,7 +296,7 @@ fn branch_xlsx(
             .as_ref()
             .and_then(|d| reports.get(d.as_str()).copied());
         let (label, n) = status(p, &b.findings);
-        ws.write_string(
+        ws.text(
             r,
             0,
             p.dossier
@@ -249,9 +304,9 @@ fn branch_xlsx(
                 .map(|d| privacy.text(d))
                 .unwrap_or_else(|| "（无）".into()),
         )?;
-        ws.write_string(r, 1, p.name.as_str())?;
-        ws.write_string(r, 2, p.stage_title.as_deref().unwrap_or("未知"))?;
-        ws.write_string(r, 3, label)?;
+        ws.text(r, 1, p.name.as_str())?;
+        ws.text(r, 2, p.stage_title.as_deref().unwrap_or("未知"))?;
+        ws.text(r, 3, label)?;
         ws.write_number(r, 4, n as f64)?;
         ws.write_number(r, 5, d.map_or(0, |d| d.files.len()) as f64)?;
         ws.write_number(
@@ -679,7 +734,7 @@ fn summary_xlsx(
     let d = breakdown(&developed, result.as_of);
     let mut r = 1;
     for stat in &a {
-        ws.write_string(r, 0, &stat.label)?;
+        ws.text(r, 0, &stat.label)?;
         ws.write_number(r, 1, stat.people.len() as f64)?;
         ws.write_number(
             r,
@@ -691,7 +746,7 @@ fn summary_xlsx(
         r += 1;
     }
     for st in &config.stages {
-        ws.write_string(r, 0, format!("阶段：{}", st.title))?;
+        ws.text(r, 0, format!("阶段：{}", st.title))?;
         ws.write_number(
             r,
             1,
@@ -723,10 +778,10 @@ fn summary_xlsx(
             .set_font_color(rust_xlsxwriter::Color::White)
             .set_bold()
             .set_background_color(rt.hex.as_str());
-        ws.write_string(r, 0, &rt.branch)?;
-        ws.write_string_with_format(r, 1, &rt.label, &colour)?;
-        ws.write_string(r, 2, rt.reasons.join("；"))?;
-        ws.write_string(
+        ws.text(r, 0, &rt.branch)?;
+        ws.text_with(r, 1, &rt.label, &colour)?;
+        ws.text(r, 2, rt.reasons.join("；"))?;
+        ws.text(
             r,
             3,
             rt.last_admitted.map(|d| d.to_string()).unwrap_or_default(),
@@ -749,10 +804,10 @@ fn summary_xlsx(
             .iter()
             .filter(|f| f.waived.is_none() && f.rule == rule.id)
             .count();
-        ws.write_string(r, 0, &rule.id)?;
-        ws.write_string(r, 1, rule.severity.label_zh())?;
+        ws.text(r, 0, &rule.id)?;
+        ws.text(r, 1, rule.severity.label_zh())?;
         ws.write_number(r, 2, n as f64)?;
-        ws.write_string(r, 3, &rule.basis)?;
+        ws.text(r, 3, &rule.basis)?;
     }
     ws.set_column_width(0, 28)?;
     ws.set_column_width(3, 60)?;
@@ -777,9 +832,9 @@ fn summary_xlsx(
     ws.write_row_with_format(0, 0, cols, &head)?;
     for (i, p) in result.people.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, p.branch.as_str())?;
-        ws.write_string(r, 1, p.name.as_str())?;
-        ws.write_string(
+        ws.text(r, 0, p.branch.as_str())?;
+        ws.text(r, 1, p.name.as_str())?;
+        ws.text(
             r,
             2,
             p.id_number
@@ -787,14 +842,14 @@ fn summary_xlsx(
                 .map(|x| privacy.id(x))
                 .unwrap_or_default(),
         )?;
-        ws.write_string(r, 3, p.stage_title.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 4, p.sex.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 5, p.ethnicity.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 6, p.education.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 7, p.category.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 8, p.birth.map(|d| d.to_string()).unwrap_or_default())?;
-        ws.write_string(r, 9, p.admitted.map(|d| d.to_string()).unwrap_or_default())?;
-        ws.write_string(
+        ws.text(r, 3, p.stage_title.as_deref().unwrap_or(""))?;
+        ws.text(r, 4, p.sex.as_deref().unwrap_or(""))?;
+        ws.text(r, 5, p.ethnicity.as_deref().unwrap_or(""))?;
+        ws.text(r, 6, p.education.as_deref().unwrap_or(""))?;
+        ws.text(r, 7, p.category.as_deref().unwrap_or(""))?;
+        ws.text(r, 8, p.birth.map(|d| d.to_string()).unwrap_or_default())?;
+        ws.text(r, 9, p.admitted.map(|d| d.to_string()).unwrap_or_default())?;
+        ws.text(
             r,
             10,
             p.dossier

@@ -59,7 +59,14 @@ pub fn page(title: &str, meta: &str, body: &str) -> String {
     )
 }
 
-/// A file-system-safe name for a branch.
+/// The longest branch file name (without the extension), in bytes: file systems allow 255,
+/// and a report folder may be copied into a deeper path.
+const STEM_MAX: usize = 120;
+
+/// A file-system-safe, unique and stable name for a branch's report files. A name kept as it
+/// is stays as it is; a name that had to change (characters a file name cannot hold, too
+/// long, or the committee's own `index` / `summary`) gets a short hash of the branch's real
+/// name, so that 甲:支部, 甲?支部 and 甲_支部 write three files, on every run the same.
 pub fn file_stem(branch: &str) -> String {
     let s: String = branch
         .chars()
@@ -71,10 +78,21 @@ pub fn file_stem(branch: &str) -> String {
             }
         })
         .collect();
-    let s = s.trim_matches(['.', ' ']).to_string();
+    let mut s = s.trim_matches(['.', ' ']).to_string();
     if s.is_empty() {
-        "未归属支部".into()
-    } else {
-        s
+        s = "未归属支部".into();
     }
+    let reserved = ["index", "summary"]
+        .iter()
+        .any(|r| s.eq_ignore_ascii_case(r));
+    if s == branch && !reserved && s.len() <= STEM_MAX {
+        return s;
+    }
+    let mut cut = s.len().min(STEM_MAX);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+    let hash = xxhash_rust::xxh3::xxh3_64(branch.as_bytes());
+    format!("{s}-{:08x}", hash >> 32)
 }
