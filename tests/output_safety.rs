@@ -493,6 +493,7 @@ fn report_files_never_collide_and_long_cells_or_names_cost_nothing() {
         .expect("reports")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != ".dangan-reports")
         .collect();
     assert_eq!(names.len(), branches.len() * 2 + 2, "{names:?}");
     assert!(
@@ -526,4 +527,43 @@ fn report_files_never_collide_and_long_cells_or_names_cost_nothing() {
             holding[0]
         );
     }
+}
+
+#[test]
+fn a_reused_report_folder_keeps_only_this_runs_files() {
+    // Item 15: a branch gone since the last run leaves no page behind; the user's own files
+    // in the folder stay.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).expect("mkdir");
+    common::copy_tree(&fixture("clean"), &archive);
+    let reports = dir.path().join("reports");
+    let run = || {
+        let status = Command::new(bin())
+            .arg("audit")
+            .arg(&archive)
+            .args(["--as-of", AS_OF, "--fail-on", "never", "--report-dir"])
+            .arg(&reports)
+            .stdout(Stdio::null())
+            .status()
+            .expect("runs");
+        assert_eq!(status.code(), Some(0));
+    };
+    run();
+    assert!(reports.join("第二党支部.html").exists());
+    std::fs::write(reports.join("说明.txt"), "mine").expect("user file");
+    // 第二党支部 leaves the archive (and the ledger).
+    std::fs::remove_dir_all(archive.join("第二党支部")).expect("remove branch");
+    std::fs::remove_file(archive.join("发展党员工作台账.xlsx")).expect("remove ledger");
+    run();
+    assert!(
+        !reports.join("第二党支部.html").exists(),
+        "a page of the earlier run is left"
+    );
+    assert!(!reports.join("第二党支部.xlsx").exists());
+    assert!(reports.join("第一党支部.html").exists());
+    assert_eq!(
+        std::fs::read_to_string(reports.join("说明.txt")).expect("user file"),
+        "mine"
+    );
 }
