@@ -438,13 +438,40 @@ pub fn archive_order(a: &str, b: &str) -> std::cmp::Ordering {
 fn rel_path(root: &Path, p: &Path) -> String {
     let rel = p.strip_prefix(root).unwrap_or(p);
     let mut out = String::new();
+    // Only a path with a name that is not UTF-8 needs its folders on disk.
+    let mut dir = rel.to_str().is_none().then(|| root.to_path_buf());
     for (i, c) in rel.components().enumerate() {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(&decode_name(c.as_os_str()).0);
+        let raw = c.as_os_str();
+        let name = decode_name(raw).0;
+        match dir.as_mut() {
+            Some(dir) => {
+                // A GBK-named entry beside a UTF-8 one of the same name (张三 twice) is
+                // marked, so that the two are never one path.
+                let twin = raw.to_str().is_none() && dir.join(&*name).exists();
+                out.push_str(&if twin {
+                    mark_gbk(&name)
+                } else {
+                    name.into_owned()
+                });
+                dir.push(raw);
+            }
+            None => out.push_str(&name),
+        }
     }
     out
+}
+
+/// A decoded GBK name marked as such, before its extension: 张三〔GBK〕, 自传〔GBK〕.pdf.
+fn mark_gbk(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 5 => {
+            format!("{stem}〔GBK〕.{ext}")
+        }
+        _ => format!("{name}〔GBK〕"),
+    }
 }
 
 pub fn describe_io(e: &std::io::Error) -> String {
