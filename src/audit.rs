@@ -467,6 +467,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     };
     let shard_data = shard.map(|sh| ShardData {
         shard: sh,
+        run: None,
         fingerprints: reading(readers, || {
             fingerprints(&archive, &classes, config, &people)
         }),

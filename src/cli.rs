@@ -177,8 +177,16 @@ pub enum FailOn {
 }
 
 fn parse_as_of(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))
+    let d = s
+        .parse::<Date>()
+        .map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))?;
+    // Before the Party was founded every date in every dossier would be "in the future".
+    if d < jiff::civil::date(1921, 7, 1) {
+        return Err(format!(
+            "审核基准日 {d} 早于 1921-07-01：请给出审核当天或之前一个合理的日期"
+        ));
+    }
+    Ok(d)
 }
 
 fn today() -> Date {
@@ -230,6 +238,22 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// Which archive a shard ran on, the same wherever it is mounted: a hash of the root folder's
+/// name and the names directly inside it.
+fn archive_identity(root: &Path) -> String {
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(root)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    names.sort();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(crate::layout::root_name(root).as_bytes());
+    for n in &names {
+        h.update(b"\0");
+        h.update(n.as_encoded_bytes());
+    }
+    format!("{:032x}", h.digest128())
+}
+
 /// Load the rules and waivers, audit, apply the waivers: what `audit` and `baseline` share.
 /// `people`: whether the committee's statistics (`--report-dir`) will be written.
 fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), ExitCode> {
@@ -258,6 +282,19 @@ fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), Exi
     })?;
     if let Some(w) = &waivers {
         triage::apply_waivers(&mut result, w, &config);
+    }
+    if let Some(data) = result.shard.as_mut() {
+        let hash = |p: &Path| {
+            crate::input::read(p, crate::input::MAX_YAML)
+                .map(|b| format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&b)))
+                .unwrap_or_default()
+        };
+        data.run = Some(crate::shard::RunIdentity {
+            archive: archive_identity(&scope.archive),
+            rules: config.fingerprint.clone(),
+            since: scope.since,
+            waivers: scope.waivers.as_deref().map(hash),
+        });
     }
     Ok((config, result))
 }

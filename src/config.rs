@@ -557,6 +557,8 @@ pub struct ResumeColumns {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub ruleset_name: String,
+    /// A hash of the rule files' texts, as loaded: the rule set a shard was audited with.
+    pub fingerprint: String,
     pub effective: Option<String>,
     pub earliest: Date,
     pub ignore_names: Vec<String>,
@@ -1357,6 +1359,14 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
     let ignore = raw.ignore.unwrap_or_default();
     Some(Config {
         ruleset_name: meta.name.unwrap_or_else(|| "dangan".into()),
+        fingerprint: {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            for s in sources {
+                h.update(s.text.as_bytes());
+                h.update(b"\0");
+            }
+            format!("{:032x}", h.digest128())
+        },
         effective: meta.effective,
         earliest,
         ignore_names: ignore.names.iter().map(|s| s.to_lowercase()).collect(),

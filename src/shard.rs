@@ -69,6 +69,40 @@ pub struct ShardData {
     /// Files at the archive's root, counted by shard 0 only in `summary.files`.
     pub fingerprints: Vec<Fingerprint>,
     pub people: Vec<PersonFacts>,
+    /// What the shard's run was: shards of different runs are never merged (absent in
+    /// reports of older versions).
+    #[serde(default)]
+    pub run: Option<RunIdentity>,
+}
+
+/// The archive, rule set, scope and waivers a shard was audited with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunIdentity {
+    /// A hash of the archive root's name and the names directly inside it (the same wherever
+    /// the archive is mounted).
+    pub archive: String,
+    /// `Config::fingerprint`.
+    pub rules: String,
+    pub since: Option<jiff::civil::Date>,
+    /// A hash of the waiver file, if one was applied.
+    pub waivers: Option<String>,
+}
+
+impl RunIdentity {
+    /// What differs from `other`, in words (None when nothing does).
+    fn differs(&self, other: &RunIdentity) -> Option<&'static str> {
+        if self.archive != other.archive {
+            Some("档案文件夹")
+        } else if self.rules != other.rules {
+            Some("规则文件")
+        } else if self.since != other.since {
+            Some("审核范围（--since）")
+        } else if self.waivers != other.waivers {
+            Some("豁免文件")
+        } else {
+            None
+        }
+    }
 }
 
 /// A shard's JSON report, as read back.
@@ -91,12 +125,42 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
         .as_ref()
         .map(|s| s.shard.count)
         .ok_or("不是分片报告（缺少 shard 部分）：请用 audit --shard K/N --format json 生成")?;
+    // Every shard must be there: a count past them is an error, not an allocation.
+    if count as usize > shards.len() {
+        let mut have: Vec<u32> = shards
+            .iter()
+            .filter_map(|r| r.shard.as_ref().map(|s| s.shard.index))
+            .collect();
+        have.sort_unstable();
+        have.dedup();
+        let missing = (0u32..)
+            .zip(&have)
+            .find(|(k, h)| k != *h)
+            .map_or(have.len() as u32, |(k, _)| k);
+        return Err(format!("缺少分片 {missing}/{count}"));
+    }
+    let run = first.shard.as_ref().and_then(|s| s.run.clone());
+    if let Some(run) = &run
+        && run.rules != config.fingerprint
+    {
+        return Err(
+            "分片审核时使用的规则文件与本次合并的规则文件不同：请用同样的 --rules 合并".into(),
+        );
+    }
     let mut seen = vec![false; count as usize];
     for r in &shards {
         let s = r.shard.as_ref().ok_or("不是分片报告（缺少 shard 部分）")?;
         if r.version != 1 || s.shard.count != count || r.as_of != as_of {
             return Err(format!(
                 "分片 {}/{} 与其他分片的总数、版本或审核基准日不一致",
+                s.shard.index, s.shard.count
+            ));
+        }
+        if let (Some(a), Some(b)) = (&run, &s.run)
+            && let Some(what) = a.differs(b)
+        {
+            return Err(format!(
+                "分片 {}/{} 与其他分片不是同一次审核（{what}不同），不能合并",
                 s.shard.index, s.shard.count
             ));
         }

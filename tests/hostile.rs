@@ -421,3 +421,45 @@ fn the_same_name_in_utf8_and_gbk_gives_two_paths() {
     assert_ne!(paths[0], paths[1], "one path for two files");
     assert!(paths.iter().any(|p| p.contains("〔GBK〕")), "{paths:?}");
 }
+
+/// Item 20: 20,000 comment segments before the image data hit the segment cap, and say so
+/// (not "no SOS segment").
+#[test]
+fn a_jpeg_of_endless_comments_names_the_cap() {
+    let rel = "第一党支部/李四/自传.jpg";
+    let mut b = vec![0xFF, 0xD8];
+    for _ in 0..20_000 {
+        b.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x04, b'h', b'i']);
+    }
+    b.extend_from_slice(&[0xFF, 0xD9]);
+    let (json, _) = audit_with(rel, |p| std::fs::write(p, &b).expect("write"));
+    let f = about(&json, rel);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].1.contains("超出检查上限") && !f[0].1.contains("SOS"),
+        "{f:?}"
+    );
+}
+
+/// Item 20: a zero-byte spreadsheet is empty-file's alone.
+#[test]
+fn a_zero_byte_spreadsheet_is_one_empty_file() {
+    let rel = "旧台账.xlsx";
+    let (json, _) = audit_with(rel, |p| std::fs::write(p, b"").expect("write"));
+    let f = about(&json, rel);
+    let rules: Vec<&str> = f.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(rules, ["empty-file"], "{f:?}");
+}
+
+/// Item 20: an as-of date before 1921-07-01 is refused (it turned every date into an error).
+#[test]
+fn an_as_of_date_before_the_party_is_refused() {
+    let out = common::dangan()
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", "1900-01-01"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1921-07-01"));
+}

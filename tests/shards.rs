@@ -131,6 +131,53 @@ fn merge_refuses_incomplete_or_mixed_shards() {
 }
 
 #[test]
+fn merge_refuses_shards_of_different_runs_or_absurd_counts() {
+    // Issue 13, item 20: shards of two archives, of two scopes, or claiming 4294967295 shards.
+    let work = tempfile::tempdir().expect("tempdir");
+    let shard = |archive: &str, k: u32, extra: &[&str]| {
+        let out = work
+            .path()
+            .join(format!("{archive}-{k}-{}.json", extra.len()));
+        let o = out.to_str().expect("utf-8").to_string();
+        let spec = format!("{k}/2");
+        let mut args = vec!["audit", "--format", "json", "--shard", &spec, "-o", &o];
+        args.extend_from_slice(extra);
+        let (code, err) = dangan(&args, Some(&fixture(archive)));
+        assert!(code <= 1, "{err}");
+        out
+    };
+    let merge = |a: &Path, b: &Path| {
+        dangan(
+            &[
+                "merge",
+                a.to_str().expect("utf-8"),
+                b.to_str().expect("utf-8"),
+            ],
+            None,
+        )
+    };
+    let (code, err) = merge(&shard("defects", 0, &[]), &shard("clean", 1, &[]));
+    assert_eq!(code, 2);
+    assert!(err.contains("档案文件夹不同"), "{err}");
+    let (code, err) = merge(
+        &shard("defects", 0, &[]),
+        &shard("defects", 1, &["--since", "2021-01-01"]),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("审核范围"), "{err}");
+    let (code, _) = merge(&shard("defects", 0, &[]), &shard("defects", 1, &[]));
+    assert_eq!(code, 1, "the same run's shards merge");
+
+    let path = shard("defects", 0, &[]);
+    let mut json = read(&path);
+    json["shard"]["count"] = serde_json::json!(4_294_967_295u32);
+    std::fs::write(&path, json.to_string()).expect("write");
+    let (code, err) = dangan(&["merge", path.to_str().expect("utf-8")], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("缺少分片 1/4294967295"), "{err}");
+}
+
+#[test]
 fn merge_writes_the_same_reports() {
     let work = tempfile::tempdir().expect("tempdir");
     let waivers = fixture("waivers.yaml");

@@ -7,6 +7,8 @@ use super::{Meta, read_at, tiff};
 
 /// How far from the end the EOI marker is looked for: scanners append padding or trailers.
 const TAIL: u64 = 64 * 1024;
+/// The most segments read before the image data (a scan has a dozen).
+pub const MAX_SEGMENTS: usize = 10_000;
 
 pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     file.seek(SeekFrom::Start(2)).map_err(|e| e.to_string())?;
@@ -17,7 +19,9 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     let mut exif: Option<f64> = None;
     let mut scan = false;
     let mut byte = [0u8; 1];
-    for _ in 0..10_000 {
+    let mut segments = 0usize;
+    while segments < MAX_SEGMENTS {
+        segments += 1;
         // A marker: 0xFF (fill bytes allowed), then the code.
         r.read_exact(&mut byte)
             .map_err(|_| "JPEG 在图像数据之前就结束了（文件不完整）".to_string())?;
@@ -78,7 +82,11 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         }
     }
     if !scan {
-        return Err("JPEG 没有图像数据（缺少 SOS 段）".into());
+        return Err(if segments >= MAX_SEGMENTS {
+            format!("超出检查上限（图像数据之前的段超过 {MAX_SEGMENTS} 个），未检查完")
+        } else {
+            "JPEG 没有图像数据（缺少 SOS 段）".into()
+        });
     }
     drop(r);
     let start = size.saturating_sub(TAIL).max(pos);

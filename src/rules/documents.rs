@@ -239,7 +239,9 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         }
         let files = ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]);
         for (i, (f, class)) in files.enumerate() {
+            // An empty file is empty-file's alone.
             if class.is_none()
+                && f.size > 0
                 && ctx.parts.get(d, i).is_empty()
                 && !combined.contains(&i)
                 && !ctx.is_unreadable(&f.rel)
@@ -257,7 +259,7 @@ pub fn unrecognized(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
         }
     }
     for (f, recognised) in ctx.archive.loose.iter().zip(ctx.loose_recognised) {
-        if *recognised || ctx.is_unreadable(&f.rel) {
+        if *recognised || f.size == 0 || ctx.is_unreadable(&f.rel) {
             continue;
         }
         let mut finding = ctx.finding(
