@@ -19,6 +19,7 @@ use crate::finding::Location;
 use crate::text::{cell_name, normalize};
 use crate::walk::FileEntry;
 
+mod budget;
 mod header;
 pub mod merge;
 pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
@@ -929,6 +930,12 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
         .is_ok()
         && head == *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    // calamine builds .xls and .ods sheets as dense grids: sized first (budget.rs).
+    if ole {
+        budget::check_xls(path)?;
+    } else if ext == "ods" {
+        budget::check_ods(path)?;
+    }
     if ole && matches!(ext, "xlsx" | "xlsm") {
         // An OLE container named .xlsx: an encrypted workbook, or an .xls renamed.
         let opened: Result<calamine::Xls<_>, _> = calamine::open_workbook(path);

@@ -463,3 +463,153 @@ fn an_as_of_date_before_the_party_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1921-07-01"));
 }
+
+/// Item 8: a 1 KB .ods whose one text cell is repeated 99,000 × 1,000 times.
+#[test]
+fn an_ods_of_one_cell_repeated_a_hundred_million_times() {
+    let rel = "汇总.ods";
+    let (json, took) = audit_with(rel, |p| {
+        use std::io::Write;
+        let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="99000"><table:table-cell table:number-columns-repeated="1000" office:value-type="string"><text:p>姓名</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(p).expect("create"));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", stored).expect("entry");
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .expect("write");
+        zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+            .expect("entry");
+        zip.write_all(content.as_bytes()).expect("write");
+        zip.start_file(
+            "META-INF/manifest.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .expect("entry");
+        zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).expect("write");
+        zip.finish().expect("finish");
+    });
+    assert!(took < TIME_LIMIT, "{took:?}");
+    let f = about(&json, rel);
+    assert!(
+        f.iter()
+            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限")),
+        "{f:?}"
+    );
+}
+
+/// A minimal .xls (BIFF8 in a compound file): one sheet with numbers at the given cells.
+fn xls(cells: &[(u16, u16, f64)]) -> Vec<u8> {
+    let rec = |kind: u16, data: &[u8]| {
+        let mut r = kind.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    };
+    let bof = |dt: u16| {
+        let mut d = 0x0600u16.to_le_bytes().to_vec();
+        d.extend_from_slice(&dt.to_le_bytes());
+        d.extend_from_slice(&[0; 12]);
+        rec(0x0809, &d)
+    };
+    let mut globals = bof(0x0005);
+    let sheet_name = b"Sheet1";
+    let boundsheet_len = 4 + 6 + 2 + 2 + sheet_name.len();
+    let sheet_at = globals.len() + boundsheet_len + 4;
+    let mut bs = (sheet_at as u32).to_le_bytes().to_vec();
+    bs.extend_from_slice(&[0, 0, sheet_name.len() as u8, 0]);
+    bs.extend_from_slice(sheet_name);
+    globals.extend(rec(0x0085, &bs));
+    globals.extend(rec(0x000A, &[]));
+    let mut stream = globals;
+    stream.extend(bof(0x0010));
+    for &(r, c, v) in cells {
+        let mut d = r.to_le_bytes().to_vec();
+        d.extend_from_slice(&c.to_le_bytes());
+        d.extend_from_slice(&0u16.to_le_bytes());
+        d.extend_from_slice(&v.to_le_bytes());
+        stream.extend(rec(0x0203, &d));
+    }
+    stream.extend(rec(0x000A, &[]));
+    // At least 4096 bytes, so that it is a regular stream (not in the mini stream).
+    stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
+    let sectors = stream.len() / 512;
+    // Sector 0: the FAT; sector 1: the directory; 2..: the workbook stream.
+    let free = 0xFFFF_FFFFu32;
+    let end = 0xFFFF_FFFEu32;
+    let mut header = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    header.extend_from_slice(&[0; 16]);
+    header.extend_from_slice(&0x003Eu16.to_le_bytes());
+    header.extend_from_slice(&3u16.to_le_bytes());
+    header.extend_from_slice(&0xFFFEu16.to_le_bytes());
+    header.extend_from_slice(&9u16.to_le_bytes());
+    header.extend_from_slice(&6u16.to_le_bytes());
+    header.extend_from_slice(&[0; 6]);
+    header.extend_from_slice(&0u32.to_le_bytes()); // directory sectors (v3: 0)
+    header.extend_from_slice(&1u32.to_le_bytes()); // FAT sectors
+    header.extend_from_slice(&1u32.to_le_bytes()); // first directory sector
+    header.extend_from_slice(&0u32.to_le_bytes());
+    header.extend_from_slice(&4096u32.to_le_bytes());
+    header.extend_from_slice(&end.to_le_bytes()); // mini FAT
+    header.extend_from_slice(&0u32.to_le_bytes());
+    header.extend_from_slice(&end.to_le_bytes()); // DIFAT
+    header.extend_from_slice(&0u32.to_le_bytes());
+    header.extend_from_slice(&0u32.to_le_bytes()); // DIFAT[0]: the FAT is sector 0
+    for _ in 1..109 {
+        header.extend_from_slice(&free.to_le_bytes());
+    }
+    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, end];
+    for i in 0..sectors {
+        fat.push(if i + 1 < sectors { (3 + i) as u32 } else { end });
+    }
+    fat.resize(128, free);
+    let mut out = header;
+    for v in fat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let entry = |name: &str, kind: u8, child: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
+        for (i, u) in units.iter().enumerate() {
+            e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        e[0x40..0x42].copy_from_slice(&((units.len() * 2) as u16).to_le_bytes());
+        e[0x42] = kind;
+        e[0x43] = 1;
+        e[0x44..0x48].copy_from_slice(&free.to_le_bytes());
+        e[0x48..0x4C].copy_from_slice(&free.to_le_bytes());
+        e[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+        e[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+        e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    out.extend(entry("Root Entry", 5, 1, end, 0));
+    out.extend(entry("Workbook", 2, free, 2, stream.len() as u32));
+    out.extend(vec![0u8; 256]);
+    out.extend(stream);
+    out
+}
+
+/// Item 8: a small .xls with a value in IV65536 (the last cell of a BIFF8 sheet).
+#[test]
+fn an_xls_with_a_value_in_its_last_cell() {
+    let rel = "旧台账.xls";
+    let bytes = xls(&[(0, 0, 1.0), (65_535, 255, 2.0)]);
+    assert!(bytes.len() < 8 * 1024);
+    let (json, took) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
+    assert!(took < TIME_LIMIT, "{took:?}");
+    let f = about(&json, rel);
+    assert!(
+        f.iter()
+            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限")),
+        "{f:?}"
+    );
+    // The same workbook with its cells near each other is read (not refused).
+    let bytes = xls(&[(0, 0, 1.0), (3, 2, 2.0)]);
+    let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
+    let f = about(&json, rel);
+    assert!(
+        f.iter().all(|(r, _)| r != "unreadable-file"),
+        "a small .xls was refused: {f:?}"
+    );
+}
