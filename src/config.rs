@@ -748,7 +748,7 @@ pub fn load(user_files: &[impl AsRef<Path>]) -> Result<Config, ConfigErrors> {
     let mut errors = Vec::new();
     for p in user_files {
         let p = p.as_ref();
-        match crate::input::read_text(p, crate::input::MAX_YAML) {
+        match crate::input::read_yaml(p) {
             Ok(text) => sources.push(Source {
                 name: p.display().to_string(),
                 text,
@@ -905,6 +905,19 @@ pub fn header_alias(alias: &str) -> String {
 }
 
 /// Names to indices, strings to durations; every mistake is pushed to `errors`.
+/// The most memory one regular expression of a rule file may compile to (and its lazy DFA
+/// use): 500 patterns then stay within about 400 MB, however they are written.
+const REGEX_SIZE: usize = 256 << 10;
+const REGEX_DFA: usize = 512 << 10;
+
+/// A rule file's regular expression, within [`REGEX_SIZE`].
+fn user_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE)
+        .dfa_size_limit(REGEX_DFA)
+        .build()
+}
+
 fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> Option<Config> {
     let last = &sources[sources.len() - 1];
     let meta = raw.ruleset.unwrap_or_default();
@@ -985,7 +998,7 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         }
         let mut regex = Vec::new();
         for r in &d.regex {
-            match regex::Regex::new(r) {
+            match user_regex(r) {
                 Ok(re) => regex.push(re),
                 Err(e) => errors.push(src.error(
                     src.locate(&format!("{key}:"), Some(r)),
@@ -1336,7 +1349,7 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         groups: Vec::new(),
     };
     for g in &raw_layout.groups {
-        match regex::Regex::new(g) {
+        match user_regex(g) {
             Ok(re) => layout.groups.push(re),
             Err(e) => {
                 let src = sources

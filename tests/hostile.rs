@@ -613,3 +613,68 @@ fn an_xls_with_a_value_in_its_last_cell() {
         "a small .xls was refused: {f:?}"
     );
 }
+
+/// Run `dangan audit clean` with extra arguments: (exit code, stderr, seconds).
+fn audit_clean_with(args: &[&std::ffi::OsStr]) -> (Option<i32>, String, f64) {
+    let start = Instant::now();
+    let out = common::dangan()
+        .arg("audit")
+        .arg(fixture("clean"))
+        .args(["--as-of", AS_OF, "--format", "json"])
+        .args(args)
+        .timeout(TIME_LIMIT)
+        .output()
+        .expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        start.elapsed().as_secs_f64(),
+    )
+}
+
+/// Item 19: a rule file of 120,000 aliases of one 64 KiB string, and one nested 300,000
+/// levels deep, are refused at once with the limit named.
+#[test]
+fn rule_files_that_would_explode_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bomb = dir.path().join("bomb.yaml");
+    let mut text = format!("x-big: &s \"{}\"\nx-list:\n", "x".repeat(64 << 10));
+    for _ in 0..120_000 {
+        text.push_str("  - *s\n");
+    }
+    std::fs::write(&bomb, text).expect("write");
+    let (code, err, secs) = audit_clean_with(&["--rules".as_ref(), bomb.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("别名"), "{err}");
+    assert!(secs < 20.0, "{secs}");
+
+    let deep = dir.path().join("deep.yaml");
+    std::fs::write(&deep, "- ".repeat(300_000) + "x\n").expect("write");
+    let (code, err, secs) = audit_clean_with(&["--rules".as_ref(), deep.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("嵌套层级过深"), "{err}");
+    assert!(secs < 20.0, "{secs}");
+
+    let flow = dir.path().join("flow.yaml");
+    std::fs::write(&flow, "a: ".to_string() + &"[".repeat(300_000)).expect("write");
+    let (code, err, _) = audit_clean_with(&["--rules".as_ref(), flow.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("嵌套层级过深"), "{err}");
+}
+
+/// Item 19: 100,000 waivers load in linear time.
+#[test]
+fn a_hundred_thousand_waivers_load_quickly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("waivers.yaml");
+    let mut text = String::from("waivers:\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "  - rule: missing-document\n    dossier: \"第一党支部/人{i}\"\n    reason: 补档中\n    approved_by: 组织委员\n    expires: 2099-12-31\n"
+        ));
+    }
+    std::fs::write(&path, text).expect("write");
+    let (code, err, secs) = audit_clean_with(&["--waivers".as_ref(), path.as_os_str()]);
+    assert!(matches!(code, Some(0 | 1)), "{err}");
+    assert!(secs < 30.0, "{secs}");
+}
