@@ -117,7 +117,7 @@ struct RawWaiver {
 
 pub struct Waiver {
     rule: String,
-    dossier: GlobMatcher,
+    dossier: Pattern,
     subject: Option<String>,
     waived: Waived,
     expires: Date,
@@ -139,6 +139,30 @@ pub struct WaiverError {
     src: NamedSource<String>,
     #[label("这里")]
     span: SourceSpan,
+}
+
+/// A waiver's dossier: a path, or a glob when it has wildcards (a glob compiles to a regular
+/// expression: 100,000 waivers naming one dossier each need none).
+enum Pattern {
+    Exact(String),
+    Glob(GlobMatcher),
+}
+
+impl Pattern {
+    fn new(p: &str) -> Result<Pattern, globset::Error> {
+        if p.contains(['*', '?', '[', '{', '\\']) {
+            Ok(Pattern::Glob(Glob::new(p)?.compile_matcher()))
+        } else {
+            Ok(Pattern::Exact(p.to_string()))
+        }
+    }
+
+    fn is_match(&self, s: &str) -> bool {
+        match self {
+            Pattern::Exact(p) => p == s,
+            Pattern::Glob(g) => g.is_match(s),
+        }
+    }
 }
 
 impl Waivers {
@@ -188,14 +212,12 @@ impl Waivers {
             let expires = crate::date::parse_date(&w.expires)
                 .map(|d| d.latest())
                 .map_err(|_| err(at, format!("豁免的 expires“{}”不是日期", w.expires)))?;
-            let dossier = Glob::new(&w.dossier)
-                .map_err(|e| {
-                    err(
-                        at,
-                        format!("豁免的 dossier“{}”不是有效的通配符：{e}", w.dossier),
-                    )
-                })?
-                .compile_matcher();
+            let dossier = Pattern::new(&w.dossier).map_err(|e| {
+                err(
+                    at,
+                    format!("豁免的 dossier“{}”不是有效的通配符：{e}", w.dossier),
+                )
+            })?;
             list.push(Waiver {
                 rule: w.rule,
                 dossier,
