@@ -14,6 +14,13 @@ fn bin() -> std::path::PathBuf {
     assert_cmd::cargo::cargo_bin("dangan")
 }
 
+/// `dangan audit ARCHIVE --as-of …`, to which a test adds its options.
+fn audit(archive: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut c = Command::new(bin());
+    c.arg("audit").arg(archive).args(["--as-of", AS_OF]);
+    c
+}
+
 fn json_at(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).expect("report written");
     serde_json::from_str(&text).expect("valid JSON")
@@ -36,10 +43,8 @@ fn a_link_planted_at_the_old_temporary_name_is_not_written_through() {
     std::fs::write(&victim, "keep me").expect("victim");
     let out = dir.path().join("report.json");
     std::os::unix::fs::symlink(&victim, dir.path().join("report.json.dangan-tmp")).expect("plant");
-    let status = Command::new(bin())
-        .arg("audit")
-        .arg(fixture("clean"))
-        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+    let status = audit(fixture("clean"))
+        .args(["--format", "json", "-o"])
         .arg(&out)
         .status()
         .expect("runs");
@@ -107,10 +112,8 @@ fn a_fifo_is_written_into_and_a_link_is_followed_not_replaced() {
             s
         })
     };
-    let status = Command::new(bin())
-        .arg("audit")
-        .arg(fixture("clean"))
-        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+    let status = audit(fixture("clean"))
+        .args(["--format", "json", "-o"])
         .arg(&fifo)
         .status()
         .expect("runs");
@@ -126,10 +129,8 @@ fn a_fifo_is_written_into_and_a_link_is_followed_not_replaced() {
     std::fs::write(&real, "old").expect("real");
     let link = dir.path().join("link.json");
     std::os::unix::fs::symlink(&real, &link).expect("link");
-    let status = Command::new(bin())
-        .arg("audit")
-        .arg(fixture("clean"))
-        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+    let status = audit(fixture("clean"))
+        .args(["--format", "json", "-o"])
         .arg(&link)
         .status()
         .expect("runs");
@@ -145,10 +146,8 @@ fn a_fifo_is_written_into_and_a_link_is_followed_not_replaced() {
     // A dangling link is refused, and left as it was.
     let dangling = dir.path().join("dangling.json");
     std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).expect("link");
-    let out = Command::new(bin())
-        .arg("audit")
-        .arg(fixture("clean"))
-        .args(["--as-of", AS_OF, "--format", "json", "-o"])
+    let out = audit(fixture("clean"))
+        .args(["--format", "json", "-o"])
         .arg(&dangling)
         .output()
         .expect("runs");
@@ -178,10 +177,8 @@ fn big_archive() -> tempfile::TempDir {
 fn a_reader_that_stops_early_is_not_an_error() {
     let archive = big_archive();
     for format in ["json", "human"] {
-        let mut child = Command::new(bin())
-            .arg("audit")
-            .arg(archive.path())
-            .args(["--as-of", AS_OF, "--format", format, "--fail-on", "never"])
+        let mut child = audit(archive.path())
+            .args(["--format", format, "--fail-on", "never"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -250,10 +247,8 @@ fn names_cannot_act_on_the_terminal_or_the_ci_log() {
     let hostile = "扫描\n::error file=x.rs::owned\u{1b}[2J\u{1b}]0;t\u{7}\r\u{202e}fdp.jpg";
     std::fs::write(dir.path().join("第一党支部/李四").join(hostile), b"x").expect("write");
     for format in ["human", "github"] {
-        let out = Command::new(bin())
-            .arg("audit")
-            .arg(dir.path())
-            .args(["--as-of", AS_OF, "--format", format, "--fail-on", "never"])
+        let out = audit(dir.path())
+            .args(["--format", format, "--fail-on", "never"])
             .output()
             .expect("runs");
         assert_eq!(out.status.code(), Some(0));
@@ -291,10 +286,8 @@ fn a_report_folder_not_yet_made_inside_the_archive_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     common::copy_tree(&fixture("clean"), dir.path());
     let reports = dir.path().join("新报告/第一批");
-    let out = Command::new(bin())
-        .arg("audit")
-        .arg(dir.path())
-        .args(["--as-of", AS_OF, "--report-dir"])
+    let out = audit(dir.path())
+        .args(["--report-dir"])
         .arg(&reports)
         .output()
         .expect("runs");
@@ -306,10 +299,8 @@ fn a_report_folder_not_yet_made_inside_the_archive_is_refused() {
     );
     // The same through `..` from a folder that does not exist yet.
     let sneaky = dir.path().join("甲/../乙/report.json");
-    let out = Command::new(bin())
-        .arg("audit")
-        .arg(dir.path())
-        .args(["--as-of", AS_OF, "-o"])
+    let out = audit(dir.path())
+        .args(["-o"])
         .arg(&sneaky)
         .output()
         .expect("runs");
@@ -330,10 +321,8 @@ fn a_report_folder_not_yet_made_inside_the_archive_is_refused() {
 #[test]
 fn devices_given_as_inputs_are_refused_not_read_forever() {
     // Item 20: --baseline /dev/zero and a shard /dev/zero.
-    let out = Command::new(bin())
-        .arg("audit")
-        .arg(fixture("clean"))
-        .args(["--as-of", AS_OF, "--baseline", "/dev/zero"])
+    let out = audit(fixture("clean"))
+        .args(["--baseline", "/dev/zero"])
         .timeout_secs(30)
         .output()
         .expect("runs");
@@ -539,10 +528,8 @@ fn a_reused_report_folder_keeps_only_this_runs_files() {
     common::copy_tree(&fixture("clean"), &archive);
     let reports = dir.path().join("reports");
     let run = || {
-        let status = Command::new(bin())
-            .arg("audit")
-            .arg(&archive)
-            .args(["--as-of", AS_OF, "--fail-on", "never", "--report-dir"])
+        let status = audit(&archive)
+            .args(["--fail-on", "never", "--report-dir"])
             .arg(&reports)
             .stdout(Stdio::null())
             .status()
