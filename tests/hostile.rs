@@ -698,3 +698,60 @@ fn a_hundred_thousand_waivers_load_quickly() {
     assert!(matches!(code, Some(0 | 1)), "{err}");
     assert!(secs < TIME_LIMIT.as_secs_f64(), "{secs}");
 }
+
+/// Item 20: an image whose /Width is +inf or NaN gives no resolution, and the summary counts
+/// the file's resolution as unknown.
+#[test]
+fn an_infinite_image_width_is_an_unknown_resolution() {
+    for width in ["+inf", "NaN"] {
+        let objs: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources 4 0 R >>".to_vec(),
+            b"<< /XObject << /Im0 5 0 R >> >>".to_vec(),
+            stream(
+                &format!("/Type /XObject /Subtype /Image /Width {width} /Height 1100"),
+                b"x",
+            ),
+        ];
+        let bytes = pdf(&objs, 1);
+        let (clean, _) = audit_with(TARGET, |_| {});
+        let (json, _) = audit_with(TARGET, |p| std::fs::write(p, &bytes).expect("write"));
+        let file = json["dossiers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|d| d["files"].as_array().into_iter().flatten())
+            .find(|f| f["file"] == TARGET)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(file["dpi"], Value::Null, "{width}: {file}");
+        assert_eq!(file["pages"], 1, "{width}: {file}");
+        // The clean archive's file had no resolution either: the count is unchanged, and the
+        // file is not taken for a low-resolution scan.
+        assert_eq!(
+            json["summary"]["unknown_resolution"], clean["summary"]["unknown_resolution"],
+            "{width}"
+        );
+        assert!(about(&json, TARGET).is_empty(), "{width}: {json}");
+    }
+}
+
+/// Item 19: 500 regular expressions that each compile to megabytes are refused, each naming
+/// the limit, without taking gigabytes first.
+#[test]
+fn heavy_regular_expressions_are_refused_within_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("regex.yaml");
+    let mut text = String::from("documents:\n");
+    for i in 0..500 {
+        text.push_str(&format!(
+            "  doc{i}:\n    title: 文书{i}\n    regex: ['^\\w{{50}}(\\w|\\s){{30}}x{i}$']\n"
+        ));
+    }
+    std::fs::write(&path, text).expect("write");
+    let (code, err, secs) = audit_clean_with(&["--rules".as_ref(), path.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("size limit"), "{err}");
+    assert!(secs < TIME_LIMIT.as_secs_f64(), "{secs}");
+}

@@ -554,3 +554,18 @@ fn a_reused_report_folder_keeps_only_this_runs_files() {
         "mine"
     );
 }
+
+#[test]
+fn a_device_given_as_the_output_is_written_into_not_replaced() {
+    // Item 10: run as root, the old code replaced /dev/null with a regular file.
+    use std::os::unix::fs::FileTypeExt;
+    let status = audit(fixture("clean"))
+        .args(["--format", "json", "-o", "/dev/null"])
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+    let kind = std::fs::symlink_metadata("/dev/null")
+        .expect("meta")
+        .file_type();
+    assert!(kind.is_char_device(), "/dev/null was replaced");
+}
