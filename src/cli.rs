@@ -45,7 +45,7 @@ pub enum Command {
     /// 看看 dangan 读懂了什么：每个表格、工作表的用途，表头行，各列对应的字段，读取和跳过的行
     Survey(SurveyArgs),
     /// 列出生效的规则（id、级别、类型、依据）
-    Rules(RulesArgs),
+    Rules(RulesListArgs),
     /// 合并各分片（audit --shard K/N --format json）的结果，输出与一次完整审核相同
     Merge(MergeArgs),
     /// 说明一条规则：做什么、参数、示例
@@ -75,6 +75,21 @@ pub struct SurveyArgs {
 pub enum SurveyFormat {
     Human,
     Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesListArgs {
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// text：终端列表；markdown：README 中的规则表
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RulesFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Markdown,
 }
 
 #[derive(clap::Args, Debug)]
@@ -208,9 +223,12 @@ pub fn run() -> ExitCode {
         Command::Merge(args) => run_merge(args),
         Command::Survey(args) => run_survey(args),
         Command::Baseline { scope, output } => run_baseline(scope, &output),
-        Command::Rules(args) => match load_rules(&args) {
+        Command::Rules(args) => match load_rules(&args.rules) {
             Ok(c) => {
-                out(&list_rules(&c));
+                out(&match args.format {
+                    RulesFormat::Text => list_rules(&c),
+                    RulesFormat::Markdown => rules_markdown(&c),
+                });
                 ExitCode::SUCCESS
             }
             Err(code) => code,
@@ -540,6 +558,29 @@ fn refuse_outputs_inside(out: &OutputArgs, archive: &Path) -> Result<(), ExitCod
         refuse_inside(path, archive)?;
     }
     Ok(())
+}
+
+/// The rule table of the README (`dangan rules --format markdown`): a test keeps the README
+/// equal to it.
+pub fn rules_markdown(c: &Config) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::from("| id | severity | kind (code) | 说明 |\n|---|---|---|---|\n");
+    for r in &c.rules {
+        let state = if r.enabled {
+            r.severity.as_str()
+        } else {
+            "off"
+        };
+        let file = crate::rules::kind_module(r.kind);
+        out.push_str(&format!(
+            "| {} | {state} | {} (`{}`) | {} |\n",
+            r.id,
+            r.kind.name(),
+            file.trim_start_matches("src/"),
+            cell(r.description.as_deref().unwrap_or(""))
+        ));
+    }
+    out
 }
 
 pub fn list_rules(c: &Config) -> String {

@@ -694,3 +694,53 @@ fn io_threads_change_speed_not_results() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn allow_summer_decides_at_a_gap_limit_below_one_month() {
+    // 陈明's resume (clean fixture) runs 2001.09–2007.07, 2007.09–2013.07, 2013.09–2017.07:
+    // two July-to-September summers. At the default max_gap (3 months) a one-month gap never
+    // counts; with max_gap 0 months, allow_summer decides.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gaps = |allow: bool| {
+        let rules = dir.path().join(format!("strict-{allow}.yaml"));
+        std::fs::write(
+            &rules,
+            format!(
+                "rules:\n  - id: resume-gap\n    max_gap: 0 months\n    allow_summer: {allow}\n"
+            ),
+        )
+        .expect("rules");
+        let (_, json) = audit_json(
+            &fixture("clean"),
+            &["--rules", rules.to_str().expect("utf-8")],
+        );
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "resume-gap" && f["name"] == "陈明")
+            .count()
+    };
+    assert_eq!(gaps(true), 0, "summers are no gap");
+    assert_eq!(gaps(false), 2, "each summer is a one-month gap");
+}
+
+#[test]
+fn the_readme_rule_table_is_the_generated_one() {
+    let out = dangan()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .expect("dangan rules runs");
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).expect("utf-8");
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README");
+    let begin = readme.find("<!-- rules:begin").expect("begin marker");
+    let body = &readme[begin..];
+    let start = body.find('\n').expect("marker line") + 1;
+    let end = body.find("<!-- rules:end -->").expect("end marker");
+    assert_eq!(
+        &body[start..end],
+        table,
+        "README's rule table differs from `dangan rules --format markdown`: paste its output"
+    );
+    // Every default rule is in it.
+    assert_eq!(table.lines().count(), 2 + 34);
+}
