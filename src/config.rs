@@ -6,7 +6,6 @@
 //! what is there, every other value replaces it. A mistake is a diagnostic that names the file,
 //! line and column, and says which keys or values exist.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -1409,13 +1408,4 @@ fn resolve(raw: RawFile, sources: &[Source], errors: &mut Vec<ConfigError>) -> O
         rules,
         ratings: raw.branch_rating.unwrap_or_default(),
     })
-}
-
-/// Rules by kind, enabled only: what the engine runs.
-pub fn enabled_by_kind(config: &Config) -> HashMap<Kind, Vec<usize>> {
-    let mut m: HashMap<Kind, Vec<usize>> = HashMap::new();
-    for (i, r) in config.rules.iter().enumerate().filter(|(_, r)| r.enabled) {
-        m.entry(r.kind).or_default().push(i);
-    }
-    m
 }

@@ -63,25 +63,9 @@ impl DateValue {
         }
     }
 
-    pub fn precision(&self) -> Precision {
-        self.precision
-    }
-
     /// Months since year 0, for resume arithmetic (resumes are written to the month).
     pub fn month_index(&self) -> i64 {
         i64::from(self.first.year()) * 12 + i64::from(self.first.month()) - 1
-    }
-
-    /// The same value seen at a coarser precision (a day seen as its month).
-    pub fn truncate(&self, precision: Precision) -> DateValue {
-        if precision >= self.precision {
-            return *self;
-        }
-        let first = match precision {
-            Precision::Month => self.first.first_of_month(),
-            _ => Date::new(self.first.year(), 1, 1).unwrap_or(self.first),
-        };
-        DateValue { first, precision }
     }
 }
 

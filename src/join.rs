@@ -304,6 +304,82 @@ pub fn attach_resumes(
 mod tests {
     use super::*;
 
+    fn config() -> Config {
+        crate::config::load(&[] as &[&str]).expect("default rules")
+    }
+
+    fn folder(branch: &str, name: &str) -> DossierDir {
+        DossierDir {
+            branch: branch.into(),
+            rel: format!("{branch}/{name}"),
+            other_path: None,
+            folder: name.into(),
+            files: Vec::new(),
+        }
+    }
+
+    fn row(c: &Config, branch: &str, name: &str, id: &str) -> LedgerRow {
+        LedgerRow::of_texts(c, &[("branch", branch), ("name", name), ("id_number", id)])
+    }
+
+    /// (folder, row) of each person.
+    fn pairs(people: &[Person]) -> Vec<(Option<usize>, Option<usize>)> {
+        people.iter().map(|p| (p.dossier, p.row)).collect()
+    }
+
+    const ID_A: &str = "11010519491231002X";
+    const ID_B: &str = "110101199001011234";
+
+    #[test]
+    fn an_id_number_in_the_folder_name_picks_its_row() {
+        let c = config();
+        // Two 张三 in one branch: only the ID number tells them apart.
+        let rows = [
+            row(&c, "一支部", "张三", ID_B),
+            row(&c, "一支部", "张三", ID_A),
+        ];
+        let folders = [folder("一支部", &format!("张三（{ID_A}）"))];
+        let people = join(&c, &folders, &rows);
+        assert_eq!(pairs(&people)[0], (Some(0), Some(1)));
+    }
+
+    #[test]
+    fn the_same_name_twice_in_a_branch_joins_neither_and_says_why() {
+        let c = config();
+        let rows = [
+            row(&c, "一支部", "张三", ID_A),
+            row(&c, "一支部", "张三", ID_B),
+        ];
+        let people = join(&c, &[folder("一支部", "张三")], &rows);
+        assert_eq!(people[0].row, None);
+        assert!(
+            people[0].unmatched_detail.contains("2 行同名"),
+            "{:?}",
+            people[0]
+        );
+        assert_eq!(people.len(), 3, "the folder and both rows stand alone");
+    }
+
+    #[test]
+    fn a_name_unique_in_the_whole_ledger_joins_across_branch_spellings() {
+        let c = config();
+        // The branch column says 第一党支部, the folder 一支部.
+        let rows = [row(&c, "第一党支部", "李四", ID_A)];
+        let people = join(&c, &[folder("一支部", "李四")], &rows);
+        assert_eq!(pairs(&people), [(Some(0), Some(0))]);
+        // The guard: 李四 is in the ledger twice. 第二党支部's folder takes its own row; the
+        // other row is then the only one left by that name, but not the only 李四 of the
+        // ledger, so 一支部/李四 does not take it.
+        let rows = [
+            row(&c, "第一党支部", "李四", ID_A),
+            row(&c, "第二党支部", "李四", ID_B),
+        ];
+        let folders = [folder("第二党支部", "李四"), folder("一支部", "李四")];
+        let people = join(&c, &folders, &rows);
+        assert_eq!(people[0].row, Some(1), "{people:?}");
+        assert_eq!(people[1].row, None, "{people:?}");
+    }
+
     #[test]
     fn folder_names() {
         assert_eq!(name_from_folder("张三"), "张三");

@@ -413,11 +413,9 @@ fn distribute(
     let Tree {
         root: tree_root,
         parts,
-        ignored,
     } = tree;
     let mut archive = Archive {
         root: tree_root,
-        ignored,
         ..Archive::default()
     };
     let mut loose: Vec<FileEntry> = Vec::new();

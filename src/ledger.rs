@@ -132,6 +132,35 @@ pub struct LedgerRow {
     pub merged: Option<Box<Merged>>,
 }
 
+#[cfg(test)]
+impl LedgerRow {
+    /// A row of text cells by field key, on a sheet of its own: for other modules' tests.
+    pub(crate) fn of_texts(config: &Config, cells: &[(&str, &str)]) -> LedgerRow {
+        let mut values = vec![FieldValue::Empty; config.fields.len()];
+        let mut cols = vec![None; config.fields.len()];
+        for (c, (k, v)) in cells.iter().enumerate() {
+            let f = config.field(k).unwrap_or_else(|| panic!("no field {k}"));
+            values[f] = FieldValue::Text((*v).into());
+            cols[f] = Some(c as u32);
+        }
+        LedgerRow {
+            sheet: Arc::new(LedgerSheet {
+                at: SheetRef {
+                    file: Arc::from("台账.xlsx"),
+                    sheet: Arc::from("Sheet1"),
+                },
+                cols: cols.into_boxed_slice(),
+                more: Box::new([]),
+                folder_branch: std::sync::OnceLock::new(),
+            }),
+            row: 1,
+            values: values.into_boxed_slice(),
+            seq: 0,
+            merged: None,
+        }
+    }
+}
+
 /// The rows a merged ledger row was made of, and which gave each value.
 #[derive(Debug, Clone)]
 pub struct Merged {

@@ -122,8 +122,6 @@ pub struct Archive {
     pub dossiers: Vec<DossierDir>,
     pub loose: Vec<FileEntry>,
     pub problems: Vec<WalkProblem>,
-    /// Files skipped as system files (Thumbs.db …), counted for the summary.
-    pub ignored: usize,
     /// In a sharded run, the dossier folders of the other shards' branches: (relative path,
     /// folder name). Only their names are read, for ID numbers repeated across shards.
     pub foreign_folders: Vec<(String, String)>,
@@ -243,8 +241,6 @@ pub enum Node {
 pub struct Tree {
     pub root: PathBuf,
     pub parts: Vec<Vec<Node>>,
-    /// Files and folders skipped as system files.
-    pub ignored: usize,
 }
 
 impl Tree {
@@ -303,23 +299,20 @@ pub fn walk_tree(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Tree> {
     // The root's files (and its broken links) first, then its folders.
     let mut top_files = Vec::new();
     for (path, _, _) in tops.iter().filter(|t| !t.2) {
-        tree.ignored += walk_from(root, path, ignore, &mut top_files);
+        walk_from(root, path, ignore, &mut top_files);
     }
     tree.parts.push(top_files);
     let dirs: Vec<&PathBuf> = tops.iter().filter(|t| t.2).map(|t| &t.0).collect();
-    let parts: Vec<(Vec<Node>, usize)> = dirs
+    let parts: Vec<Vec<Node>> = dirs
         .par_iter()
         .map(|path| {
             let mut nodes = Vec::new();
-            let ignored = walk_from(root, path, ignore, &mut nodes);
+            walk_from(root, path, ignore, &mut nodes);
             nodes.shrink_to_fit();
-            (nodes, ignored)
+            nodes
         })
         .collect();
-    for (nodes, ignored) in parts {
-        tree.parts.push(nodes);
-        tree.ignored += ignored;
-    }
+    tree.parts.extend(parts);
     Ok(tree)
 }
 
@@ -353,12 +346,11 @@ impl Walk<'_> {
     }
 }
 
-/// Walk `start` (a direct entry of the root) and everything below it into `nodes`; returns
-/// how many entries were skipped as system files. A symbolic link is followed only when it
+/// Walk `start` (a direct entry of the root) and everything below it into `nodes`, leaving out
+/// system files (Thumbs.db …). A symbolic link is followed only when it
 /// leads to a place inside the archive; one that leads out is reported, not followed. What is
 /// neither a file nor a folder (a FIFO, a device) is reported, not read.
-fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>) -> usize {
-    let mut ignored = 0;
+fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>) {
     let mut walker = WalkDir::new(start)
         .follow_links(true)
         .sort_by(|a, b| a.file_name().cmp(b.file_name()))
@@ -386,7 +378,6 @@ fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>
         let depth = (entry.depth() + 1) as u16;
         let (name, _) = decode_name(entry.file_name());
         if ignore.skips(&name) {
-            ignored += 1;
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
@@ -426,7 +417,6 @@ fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>
         let file = FileEntry::new(rel, size, below.to_str().is_none().then_some(below));
         nodes.push(Node::File { file, depth });
     }
-    ignored
 }
 
 /// The archive's order of two relative paths: folder by folder, so that `a/b` comes before
