@@ -11,57 +11,16 @@ use compact_str::CompactString;
 
 use crate::classify::Classifier;
 use crate::config::Config;
-use crate::finding::{Finding, Severity};
 use crate::inspect::{FileFormat, Inspection, content_hash, inspect};
 use crate::join::{attach_resumes, join};
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook};
+use crate::results::{
+    AuditResult, Counts, DossierReport, FilePart, FileReport, PersonFacts, Scope, Shard, ShardData,
+    Summary,
+};
 use crate::rules::{self, Context, Unreadable};
-use crate::shard::{Shard, ShardData};
 use crate::walk::{Archive, PerFile, describe_io};
 
-/// Counts for the report header.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Summary {
-    pub dossiers: usize,
-    pub ledger_rows: usize,
-    /// The people the ledger rows make: fewer than the rows where one person stands on several
-    /// rosters or yearly sheets.
-    #[serde(default)]
-    pub ledger_people: usize,
-    pub files: usize,
-    /// Pages counted in PDF and TIFF files (and 1 for each other image).
-    pub pages: u64,
-    /// Scans whose resolution the file does not state.
-    pub unknown_resolution: usize,
-    pub findings: Counts,
-    /// What `--since` kept in scope (absent without it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<Scope>,
-    /// What `--baseline` matched (absent without it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<BaselineCounts>,
-    /// Findings covered by a waiver: shown, not counted above.
-    pub waived: usize,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct Scope {
-    pub since: String,
-    /// People whose application or admission falls on or after `since`, or whose dates are
-    /// unknown (a folder without a ledger row).
-    pub people_in_scope: usize,
-    pub people_out_of_scope: usize,
-}
-
-#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
-pub struct BaselineCounts {
-    /// Findings already in the baseline: not reported.
-    pub known: usize,
-    /// Baseline entries no longer found: fixed since the baseline was made.
-    pub fixed: usize,
-}
-
-/// What an audit is asked.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub as_of: Date,
@@ -170,103 +129,6 @@ impl Drop for Progress {
             pb.finish_and_clear();
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
-pub struct Counts {
-    pub error: usize,
-    pub warning: usize,
-    pub info: usize,
-}
-
-impl Counts {
-    /// Counts of the findings that are not waived.
-    pub fn of(findings: &[Finding]) -> Counts {
-        let mut c = Counts::default();
-        for f in findings.iter().filter(|f| f.waived.is_none()) {
-            match f.severity {
-                Severity::Error => c.error += 1,
-                Severity::Warning => c.warning += 1,
-                Severity::Info => c.info += 1,
-            }
-        }
-        c
-    }
-
-    /// Findings at or above a severity.
-    pub fn at_least(&self, s: Severity) -> usize {
-        match s {
-            Severity::Error => self.error,
-            Severity::Warning => self.error + self.warning,
-            Severity::Info => self.error + self.warning + self.info,
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct AuditResult {
-    pub as_of: Date,
-    pub summary: Summary,
-    pub findings: Vec<Finding>,
-    pub dossiers: Vec<DossierReport>,
-    /// Everyone in scope, with the ledger facts the committee's statistics need. Personal
-    /// data: used by `--report-dir`, never printed in the JSON report.
-    pub people: Vec<PersonFacts>,
-    /// Set in a sharded run: what the merge needs from this shard.
-    pub shard: Option<ShardData>,
-}
-
-/// One person as the statistics see them.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub struct PersonFacts {
-    pub index: usize,
-    pub branch: CompactString,
-    pub name: CompactString,
-    pub dossier: Option<String>,
-    pub stage: Option<CompactString>,
-    pub stage_title: Option<CompactString>,
-    pub id_number: Option<CompactString>,
-    pub sex: Option<CompactString>,
-    pub ethnicity: Option<CompactString>,
-    pub education: Option<CompactString>,
-    pub category: Option<CompactString>,
-    pub birth: Option<Date>,
-    pub activist: Option<Date>,
-    pub admitted: Option<Date>,
-}
-
-/// A dossier as found: who, what stage, and each file with what was seen inside it.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct DossierReport {
-    pub dossier: String,
-    pub branch: String,
-    pub name: String,
-    /// The stage key, when the dossier has a ledger row with a milestone.
-    pub stage: Option<String>,
-    pub files: Vec<FileReport>,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FileReport {
-    pub file: Box<str>,
-    /// The document key the file was classified as (shared by every file of that document).
-    pub document: Option<Arc<str>>,
-    pub format: FileFormat,
-    pub size: u64,
-    pub pages: Option<u32>,
-    pub dpi: Option<f64>,
-    /// The documents inside a combined file, by its bookmarks.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub contents: Vec<FilePart>,
-}
-
-/// A document inside a combined file.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct FilePart {
-    pub document: Arc<str>,
-    /// One-based first page, when the bookmark's destination could be followed.
-    pub first_page: Option<u32>,
-    pub pages: Option<u32>,
 }
 
 /// The archive itself cannot be audited.

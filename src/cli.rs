@@ -8,10 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use crate::audit::{AuditResult, audit};
+use crate::audit::audit;
 use crate::config::{self, Config};
 use crate::finding::Severity;
 use crate::report::{self, write_atomic, write_atomic_with};
+use crate::results::AuditResult;
 use crate::triage::{self, Waivers};
 
 #[derive(Parser, Debug)]

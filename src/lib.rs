@@ -29,6 +29,7 @@ pub mod layout;
 pub mod ledger;
 pub mod rating;
 pub mod report;
+pub mod results;
 pub mod rules;
 pub mod shard;
 pub mod survey;

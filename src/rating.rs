@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::{Span, Unit};
 
-use crate::audit::AuditResult;
 use crate::config::{Condition, Config};
 use crate::finding::Severity;
+use crate::results::AuditResult;
 
 #[derive(Debug, Clone)]
 pub struct BranchRating {

@@ -9,101 +9,14 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::audit::{AuditResult, Counts, DossierReport, PersonFacts, Scope, Summary};
 use crate::config::{Config, Kind};
 use crate::finding::{Finding, Location};
-use crate::text::{normalize, render};
+use crate::results::{AuditResult, Counts, DossierReport, PersonFacts, Scope, Summary};
+pub use crate::results::{Fingerprint, RunIdentity, Shard, ShardData};
+use crate::text::render;
 use crate::walk::archive_order;
-
-/// Shard `index` of `count` (0-based, as Kubernetes' JOB_COMPLETION_INDEX).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    pub index: u32,
-    pub count: u32,
-}
-
-impl Shard {
-    /// `K/N` with 0 ≤ K < N.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let err = || format!("“{s}”应写作 K/N（0 ≤ K < N），如 0/4");
-        let (k, n) = s.split_once('/').ok_or_else(err)?;
-        let index: u32 = k.trim().parse().map_err(|_| err())?;
-        let count: u32 = n.trim().parse().map_err(|_| err())?;
-        if count == 0 || index >= count {
-            return Err(err());
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// Whether this shard audits a branch (FNV-1a of the normalised name: stable everywhere).
-    pub fn owns(&self, branch: &str) -> bool {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in normalize(branch).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        (h % u64::from(self.count)) as u32 == self.index
-    }
-}
-
-/// One dossier file's content fingerprint, for duplicates across shards.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Fingerprint {
-    pub file: String,
-    pub dossier: String,
-    pub branch: String,
-    pub name: String,
-    pub document: Option<String>,
-    pub size: u64,
-    /// xxh3-128, hex.
-    pub hash: String,
-}
-
-/// What a shard adds to its JSON report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ShardData {
-    #[serde(flatten)]
-    pub shard: Shard,
-    /// Files at the archive's root, counted by shard 0 only in `summary.files`.
-    pub fingerprints: Vec<Fingerprint>,
-    pub people: Vec<PersonFacts>,
-    /// What the shard's run was: shards of different runs are never merged (absent in
-    /// reports of older versions).
-    #[serde(default)]
-    pub run: Option<RunIdentity>,
-}
-
-/// The archive, rule set, scope and waivers a shard was audited with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunIdentity {
-    /// A hash of the archive root's name and the names directly inside it (the same wherever
-    /// the archive is mounted).
-    pub archive: String,
-    /// `Config::fingerprint`.
-    pub rules: String,
-    pub since: Option<jiff::civil::Date>,
-    /// A hash of the waiver file, if one was applied.
-    pub waivers: Option<String>,
-}
-
-impl RunIdentity {
-    /// What differs from `other`, in words (None when nothing does).
-    fn differs(&self, other: &RunIdentity) -> Option<&'static str> {
-        if self.archive != other.archive {
-            Some("档案文件夹")
-        } else if self.rules != other.rules {
-            Some("规则文件")
-        } else if self.since != other.since {
-            Some("审核范围（--since）")
-        } else if self.waivers != other.waivers {
-            Some("豁免文件")
-        } else {
-            None
-        }
-    }
-}
 
 /// A shard's JSON report, as read back.
 #[derive(Debug, Deserialize)]

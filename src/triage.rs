@@ -9,9 +9,9 @@ use jiff::civil::Date;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{AuditResult, BaselineCounts, Counts};
 use crate::config::{Config, Kind};
 use crate::finding::{Finding, Location, Waived};
+use crate::results::{AuditResult, BaselineCounts, Counts};
 use crate::text::render;
 
 // ---------------------------------------------------------------------------------------------

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::audit::{AuditResult, DossierReport, PersonFacts};
 use crate::config::Config;
 use crate::finding::{About, Finding, Severity};
 use crate::idnum;
 use crate::rating::{BranchRating, rate};
 use crate::report::html::{esc, file_stem, page};
 use crate::report::write_atomic;
+use crate::results::{AuditResult, DossierReport, PersonFacts};
 
 /// How names and numbers are shown.
 #[derive(Debug, Clone, Copy)]

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::audit::AuditResult;
 use crate::finding::Severity;
+use crate::results::AuditResult;
 
 /// A workflow command's message: `%`, CR and LF encoded as the runner expects, and every
 /// other character that would act on a log (escape sequences, bidi overrides) shown escaped.

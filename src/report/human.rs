@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::audit::AuditResult;
 use crate::finding::{About, Finding, Severity};
+use crate::results::AuditResult;
 use crate::text::visible;
 
 struct Style {
@@ -62,7 +62,7 @@ pub fn document_list(result: &AuditResult, config: &crate::config::Config) -> St
                 .filter(|f| f.document.as_deref() == Some(doc.key.as_str()))
                 .collect();
             // Inside combined files, by their bookmarks.
-            let inside: Vec<(&str, &crate::audit::FilePart)> = d
+            let inside: Vec<(&str, &crate::results::FilePart)> = d
                 .files
                 .iter()
                 .flat_map(|f| f.contents.iter().map(move |p| (&*f.file, p)))

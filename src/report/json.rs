@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::audit::{AuditResult, DossierReport, Summary};
 use crate::finding::Finding;
+use crate::results::{AuditResult, DossierReport, Summary};
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::audit::AuditResult;
 use crate::finding::{About, Finding, Severity};
+use crate::results::AuditResult;
 
 /// XML text: the HTML escapes, without the control characters XML 1.0 forbids.
 pub fn escape(s: &str) -> String {

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::audit::AuditResult;
 use crate::config::Config;
 use crate::finding::Severity;
+use crate::results::AuditResult;
 
 fn level(s: Severity) -> &'static str {
     match s {
