@@ -557,15 +557,53 @@ fn a_reused_report_folder_keeps_only_this_runs_files() {
 
 #[test]
 fn a_device_given_as_the_output_is_written_into_not_replaced() {
-    // Item 10: run as root, the old code replaced /dev/null with a regular file.
+    // Item 10: run as root, the old code replaced /dev/null with a regular file. The device
+    // here is a null device made in a temporary folder (`mknod`, as root), so that a
+    // regression replaces that one and not the machine's; without root, a FIFO stands in.
     use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let device = dir.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&device)
+        .args(["c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("not root: a FIFO stands in for the device");
+        let fifo = Command::new("mkfifo")
+            .arg(&device)
+            .status()
+            .expect("mkfifo");
+        assert!(fifo.success());
+        let reader = {
+            let device = device.clone();
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                let _ = std::fs::File::open(&device).and_then(|mut f| f.read_to_string(&mut s));
+            })
+        };
+        let status = audit(fixture("clean"))
+            .args(["--format", "json", "-o"])
+            .arg(&device)
+            .status()
+            .expect("runs");
+        assert_eq!(status.code(), Some(0));
+        reader.join().expect("reader");
+        let kind = std::fs::symlink_metadata(&device)
+            .expect("meta")
+            .file_type();
+        assert!(kind.is_fifo(), "the FIFO was replaced");
+        return;
+    }
     let status = audit(fixture("clean"))
-        .args(["--format", "json", "-o", "/dev/null"])
+        .args(["--format", "json", "-o"])
+        .arg(&device)
         .status()
         .expect("runs");
     assert_eq!(status.code(), Some(0));
-    let kind = std::fs::symlink_metadata("/dev/null")
+    let kind = std::fs::symlink_metadata(&device)
         .expect("meta")
         .file_type();
-    assert!(kind.is_char_device(), "/dev/null was replaced");
+    assert!(kind.is_char_device(), "the device was replaced");
 }
