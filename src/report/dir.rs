@@ -204,7 +204,41 @@ fn counts(findings: &[&Finding]) -> (usize, usize, usize) {
     )
 }
 
-fn status(p: &PersonFacts, findings: &[&Finding]) -> (&'static str, usize) {
+/// Where a person's dossier stands, for the secretary's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// A ledger row without a folder.
+    NoFolder,
+    /// At least one error.
+    Errors,
+    /// No finding at all.
+    Complete,
+    /// Warnings or notes only.
+    Notes,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::NoFolder => "无档案文件夹",
+            Status::Errors => "有错误",
+            Status::Complete => "完整",
+            Status::Notes => "有提醒",
+        }
+    }
+
+    /// The cell's class in the HTML page.
+    fn class(self) -> &'static str {
+        match self {
+            Status::Complete => "ok",
+            Status::Notes => "",
+            Status::NoFolder | Status::Errors => "bad",
+        }
+    }
+}
+
+/// A person's status and how many live findings are about them.
+fn status(p: &PersonFacts, findings: &[&Finding]) -> (Status, usize) {
     let mine: Vec<_> = findings
         .iter()
         .filter(|f| {
@@ -219,16 +253,16 @@ fn status(p: &PersonFacts, findings: &[&Finding]) -> (&'static str, usize) {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let label = if p.dossier.is_none() {
-        "无档案文件夹"
+    let status = if p.dossier.is_none() {
+        Status::NoFolder
     } else if errors > 0 {
-        "有错误"
+        Status::Errors
     } else if mine.is_empty() {
-        "完整"
+        Status::Complete
     } else {
-        "有提醒"
+        Status::Notes
     };
-    (label, mine.len())
+    (status, mine.len())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +329,7 @@ fn branch_xlsx(
             .dossier
             .as_ref()
             .and_then(|d| reports.get(d.as_str()).copied());
-        let (label, n) = status(p, &b.findings);
+        let (st, n) = status(p, &b.findings);
         ws.text(
             r,
             0,
@@ -306,7 +340,7 @@ fn branch_xlsx(
         )?;
         ws.text(r, 1, p.name.as_str())?;
         ws.text(r, 2, p.stage_title.as_deref().unwrap_or("未知"))?;
-        ws.text(r, 3, label)?;
+        ws.text(r, 3, st.label())?;
         ws.write_number(r, 4, n as f64)?;
         ws.write_number(r, 5, d.map_or(0, |d| d.files.len()) as f64)?;
         ws.write_number(
@@ -333,14 +367,8 @@ fn branch_html(b: &Branch<'_>, config: &Config, result: &AuditResult, privacy: P
     ));
     body.push_str("<h2>档案情况</h2>\n<table><tr><th>档案</th><th>姓名</th><th>阶段</th><th>状态</th><th>问题数</th></tr>\n");
     for p in &b.people {
-        let (label, n) = status(p, &b.findings);
-        let cls = if label == "完整" {
-            "ok"
-        } else if label == "有提醒" {
-            ""
-        } else {
-            "bad"
-        };
+        let (st, n) = status(p, &b.findings);
+        let (cls, label) = (st.class(), st.label());
         body.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{cls}\">{label}</td><td class=\"num\">{n}</td></tr>\n",
             esc(&p.dossier.as_deref().map(|d| privacy.text(d)).unwrap_or_else(|| "（无）".into())),
@@ -629,11 +657,11 @@ fn summary_html(
         let with_dossier: Vec<_> = b.people.iter().filter(|p| p.dossier.is_some()).collect();
         let complete = with_dossier
             .iter()
-            .filter(|p| status(p, &b.findings).0 == "完整")
+            .filter(|p| status(p, &b.findings).0 == Status::Complete)
             .count();
         let bad = with_dossier
             .iter()
-            .filter(|p| status(p, &b.findings).0 == "有错误")
+            .filter(|p| status(p, &b.findings).0 == Status::Errors)
             .count();
         body.push_str(&format!(
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{complete}</td><td class=\"num\">{bad}</td><td class=\"num\">{e}</td><td class=\"num\">{w}</td><td class=\"num\">{i}</td></tr>\n",
