@@ -29,8 +29,9 @@ pub struct ShardReport {
     pub shard: Option<ShardData>,
 }
 
-/// Combine every shard of one run into the result a single run would have given.
-pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, String> {
+/// The shards are every shard of one run (same count, version, as-of date, archive, rules,
+/// scope and waivers, each once, none missing), audited with `config`'s rules; their as-of date.
+fn check_shards(config: &Config, shards: &[ShardReport]) -> Result<jiff::civil::Date, String> {
     let first = shards.first().ok_or("没有可合并的分片")?;
     let as_of = first.as_of;
     let count = first
@@ -61,7 +62,7 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
         );
     }
     let mut seen = vec![false; count as usize];
-    for r in &shards {
+    for r in shards {
         let s = r.shard.as_ref().ok_or("不是分片报告（缺少 shard 部分）")?;
         if r.version != 1 || s.shard.count != count || r.as_of != as_of {
             return Err(format!(
@@ -86,6 +87,12 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
     if let Some(missing) = seen.iter().position(|x| !x) {
         return Err(format!("缺少分片 {missing}/{count}"));
     }
+    Ok(as_of)
+}
+
+/// Combine every shard of one run into the result a single run would have given.
+pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, String> {
+    let as_of = check_shards(config, &shards)?;
 
     let order: HashMap<&str, usize> = config
         .rules

@@ -217,15 +217,13 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
         .flat_map(|d| d.files.iter())
         .filter(|f| f.is_spreadsheet())
         .collect();
+    // A resume read ahead (in a folder without named files) is not read again.
+    let read: Vec<_> = dossier_files.iter().map(|f| ahead.take(&f.rel)).collect();
     let dossier_resumes = dossier_files
         .par_iter()
-        .filter(|f| {
-            ahead
-                .get(&archive.root, f, None)
-                .sheets
-                .iter()
-                .any(|s| s.role == SheetRole::Resume)
-        })
+        .zip(read)
+        .map(|(f, read)| ahead.get(&archive.root, f, read))
+        .filter(|book| book.sheets.iter().any(|s| s.role == SheetRole::Resume))
         .count();
     let mut rows = Vec::new();
     let mut spreadsheets = Vec::new();
