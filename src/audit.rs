@@ -193,7 +193,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let duplicate_groups = if shard.is_some() {
         Vec::new()
     } else {
-        reading(readers, || duplicates(&archive))
+        reading(readers, || crate::duplicates::in_archive(&archive))
     };
 
     progress.phase("读取台账和简历", None);
@@ -232,10 +232,10 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         let mut ids = std::collections::HashSet::new();
         let mut names = std::collections::HashSet::new();
         for r in &foreign_rows {
-            if let Some(id) = r.text(config.id_field) {
+            if let Some(id) = r.text(config.keys.id_number) {
                 ids.insert(crate::idnum::normalize(id));
             }
-            if let Some(name) = r.text(Some(config.name_field)) {
+            if let Some(name) = r.text(Some(config.keys.name)) {
                 names.insert(crate::text::normalize(name));
             }
         }
@@ -275,6 +275,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         unreadable.iter().map(|u| u.rel.as_str()).collect();
     let ctx = Context {
         config,
+        rules: &config.rules,
         as_of,
         archive: &archive,
         classes: &classes,
@@ -611,7 +612,7 @@ fn person_facts(
             category: text(p.row, "category"),
             birth: p
                 .row
-                .and_then(|r| ledger[r].id_birth(config.id_field, as_of))
+                .and_then(|r| ledger[r].id_birth(config.keys.id_number, as_of))
                 .or_else(|| date(p.row, "birth")),
             activist: date(p.row, "activist"),
             admitted: date(p.row, "admitted"),
@@ -729,45 +730,4 @@ fn fingerprints(
                 })
         })
         .collect()
-}
-
-/// Groups of byte-identical dossier files, each group in archive order as
-/// (dossier, file) pairs. Only files whose size another file shares are read and hashed;
-/// a file that cannot be read for hashing is left out (its inspection reports it).
-fn duplicates(archive: &crate::walk::Archive) -> Vec<Vec<(usize, usize)>> {
-    // Sizes sorted, not a map of lists: one small record per file, no allocation per size.
-    let mut sized: Vec<(u64, u32, u32)> = Vec::with_capacity(archive.file_count());
-    for (d, dossier) in archive.dossiers.iter().enumerate() {
-        for (i, f) in dossier.files.iter().enumerate() {
-            if f.size > 0 {
-                sized.push((f.size, d as u32, i as u32));
-            }
-        }
-    }
-    sized.sort_unstable();
-    let mut candidates: Vec<(u64, u32, u32)> = Vec::new();
-    for run in sized.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() > 1 {
-            candidates.extend_from_slice(run);
-        }
-    }
-    drop(sized);
-    let mut hashed: Vec<(u64, u128, usize, usize)> = candidates
-        .par_iter()
-        .filter_map(|&(size, d, i)| {
-            let (d, i) = (d as usize, i as usize);
-            let f = &archive.dossiers[d].files[i];
-            content_hash(&f.path(&archive.root), f.size)
-                .ok()
-                .map(|h| (size, h, d, i))
-        })
-        .collect();
-    hashed.sort_unstable();
-    let mut out: Vec<Vec<(usize, usize)>> = hashed
-        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-        .filter(|g| g.len() > 1)
-        .map(|g| g.iter().map(|&(_, _, d, i)| (d, i)).collect())
-        .collect();
-    out.sort_unstable();
-    out
 }

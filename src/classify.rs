@@ -7,7 +7,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::config::Document;
+use crate::schema::Document;
 use crate::text::normalize;
 
 pub struct Classifier {
@@ -227,7 +227,7 @@ mod tests {
 
     fn classifier() -> (Classifier, Vec<Document>) {
         let config = crate::config::load(&[] as &[&str]).expect("default rules load");
-        (Classifier::new(&config.documents), config.documents)
+        (Classifier::new(&config.documents), config.schema.documents)
     }
 
     fn key(stem: &str) -> Option<String> {

@@ -572,11 +572,11 @@ pub fn rules_markdown(c: &Config) -> String {
         } else {
             "off"
         };
-        let file = crate::rules::kind_module(r.kind);
+        let file = r.kind().module();
         out.push_str(&format!(
             "| {} | {state} | {} (`{}`) | {} |\n",
             r.id,
-            r.kind.name(),
+            r.kind().name(),
             file.trim_start_matches("src/"),
             cell(r.description.as_deref().unwrap_or(""))
         ));
@@ -597,7 +597,7 @@ pub fn list_rules(c: &Config) -> String {
             "{:<width$}  {:<7}  {:<20}  {}\n",
             r.id,
             state,
-            r.kind.name(),
+            r.kind().name(),
             r.basis
         ));
     }
@@ -626,8 +626,8 @@ pub fn explain(c: &Config, id: &str) -> Option<String> {
     out.push_str(&format!(
         "定义于：{}\n\n{}\n代码：{}\n",
         r.origin,
-        crate::rules::kind_doc(r.kind),
-        crate::rules::kind_module(r.kind)
+        r.kind().doc(),
+        r.kind().module()
     ));
     Some(out)
 }

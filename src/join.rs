@@ -8,9 +8,9 @@
 use compact_str::CompactString;
 use std::collections::HashMap;
 
-use crate::config::Config;
 use crate::idnum;
 use crate::ledger::{LedgerRow, ResumeEntry};
+use crate::schema::Schema;
 use crate::text::normalize;
 use crate::walk::DossierDir;
 
@@ -23,7 +23,7 @@ pub struct Person {
     pub name: String,
     pub dossier: Option<usize>,
     pub row: Option<usize>,
-    /// Index into `Config::stages`; None without a ledger row or without any milestone.
+    /// Index into `Schema::stages`; None without a ledger row or without any milestone.
     pub stage: Option<usize>,
     /// The ID number written in the folder name, as written.
     pub folder_id: Option<String>,
@@ -67,8 +67,8 @@ pub fn name_from_folder(folder: &str) -> String {
     name
 }
 
-pub fn row_branch<'a>(row: &'a LedgerRow, config: &Config) -> Option<&'a str> {
-    row.text(config.branch_field).or(row.folder_branch())
+pub fn row_branch<'a>(row: &'a LedgerRow, config: &Schema) -> Option<&'a str> {
+    row.text(config.keys.branch).or(row.folder_branch())
 }
 
 /// Join folders and rows; the result lists matched pairs and unmatched folders in folder
@@ -109,16 +109,16 @@ fn key(s: String) -> CompactString {
     CompactString::from(s.as_str())
 }
 
-pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
+pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
     let mut by_id: HashMap<CompactString, Group> = HashMap::new();
     let mut by_branch_name: HashMap<(CompactString, CompactString), Group> = HashMap::new();
     let mut by_name: HashMap<CompactString, Group> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
-        if let Some(id) = r.text(config.id_field) {
+        if let Some(id) = r.text(config.keys.id_number) {
             by_id.entry(key(idnum::normalize(id))).or_default().push(i);
         }
         let name = key(normalize(
-            r.text(Some(config.name_field)).unwrap_or_default(),
+            r.text(Some(config.keys.name)).unwrap_or_default(),
         ));
         let branch = key(normalize(row_branch(r, config).unwrap_or_default()));
         by_branch_name
@@ -160,7 +160,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
                 let same_name = by_branch_name.get(&pair).map_or(&[][..], Group::as_slice);
                 let by_name = match same_name {
                     [r] if !taken[*r] => {
-                        let row_id = rows[*r].text(config.id_field).map(idnum::normalize);
+                        let row_id = rows[*r].text(config.keys.id_number).map(idnum::normalize);
                         let theirs = row_id
                             .as_deref()
                             .is_some_and(|x| folder_ids.contains(&CompactString::from(x)));
@@ -207,7 +207,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             index: people.len(),
             branch: d.branch.clone(),
             name: row
-                .and_then(|r| rows[r].text(Some(config.name_field)).map(str::to_string))
+                .and_then(|r| rows[r].text(Some(config.keys.name)).map(str::to_string))
                 .unwrap_or(name),
             dossier: Some(di),
             row,
@@ -226,7 +226,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             index: people.len(),
             branch: row_branch(r, config).unwrap_or_default().to_string(),
             name: r
-                .text(Some(config.name_field))
+                .text(Some(config.keys.name))
                 .unwrap_or_default()
                 .to_string(),
             dossier: None,
@@ -242,7 +242,7 @@ pub fn join(config: &Config, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
 }
 
 /// The last stage whose milestone is filled in (an unreadable date still counts as filled).
-pub fn stage_of(config: &Config, row: &LedgerRow) -> Option<usize> {
+pub fn stage_of(config: &Schema, row: &LedgerRow) -> Option<usize> {
     config
         .stages
         .iter()
@@ -253,7 +253,7 @@ pub fn stage_of(config: &Config, row: &LedgerRow) -> Option<usize> {
 /// loose sheets by ID number, else by a name that is unique among the people.
 /// Returns the entries that found nobody.
 pub fn attach_resumes(
-    config: &Config,
+    config: &Schema,
     people: &mut [Person],
     rows: &[LedgerRow],
     entries: &[ResumeEntry],
@@ -266,7 +266,7 @@ pub fn attach_resumes(
         if let Some(d) = person.dossier {
             by_dossier.insert(d, p);
         }
-        if let Some(id) = person.row.and_then(|r| rows[r].text(config.id_field)) {
+        if let Some(id) = person.row.and_then(|r| rows[r].text(config.keys.id_number)) {
             by_id.insert(key(idnum::normalize(id)), p);
         }
         if let Some(id) = &person.folder_id {
@@ -304,8 +304,10 @@ pub fn attach_resumes(
 mod tests {
     use super::*;
 
-    fn config() -> Config {
-        crate::config::load(&[] as &[&str]).expect("default rules")
+    fn config() -> Schema {
+        crate::config::load(&[] as &[&str])
+            .expect("default rules")
+            .schema
     }
 
     fn folder(branch: &str, name: &str) -> DossierDir {
@@ -318,7 +320,7 @@ mod tests {
         }
     }
 
-    fn row(c: &Config, branch: &str, name: &str, id: &str) -> LedgerRow {
+    fn row(c: &Schema, branch: &str, name: &str, id: &str) -> LedgerRow {
         LedgerRow::of_texts(c, &[("branch", branch), ("name", name), ("id_number", id)])
     }
 

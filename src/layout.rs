@@ -14,7 +14,7 @@
 //! folder at the dossier level that holds nothing of its own but folders with evidence is
 //! taken for an unlisted grouping folder, and said once (`layout-ambiguous`).
 
-use crate::config::{LayoutConfig, RootKind};
+use crate::schema::{LayoutConfig, RootKind};
 use crate::walk::{Archive, DossierDir, FileEntry, Node, Tree, WalkProblem};
 
 /// What the layout step found, for the reports and `dangan survey`.
@@ -119,7 +119,7 @@ fn is_group(name: &str, config: &LayoutConfig) -> bool {
 pub type People<'a> = dyn FnMut(&[&FileEntry]) -> std::collections::HashSet<String> + 'a;
 
 /// Walk the archive at `root` (the tree its layout is then found in).
-pub fn walk(root: &std::path::Path, config: &crate::config::Config) -> std::io::Result<Tree> {
+pub fn walk(root: &std::path::Path, config: &crate::schema::Schema) -> std::io::Result<Tree> {
     let ignore = crate::walk::Ignore {
         names: &config.ignore_names,
         prefixes: &config.ignore_prefixes,
@@ -131,7 +131,7 @@ pub fn walk(root: &std::path::Path, config: &crate::config::Config) -> std::io::
 /// dossier, and the people `people` finds in its ledgers.
 pub fn arrange_archive(
     tree: Tree,
-    config: &crate::config::Config,
+    config: &crate::schema::Schema,
     owns: &(dyn Fn(&str) -> bool + Sync),
     people: &mut People<'_>,
 ) -> Archive {

@@ -13,9 +13,9 @@ use calamine::{Data, Reader, open_workbook_auto};
 use compact_str::CompactString;
 use jiff::civil::Date;
 
-use crate::config::{Config, FieldType};
 use crate::date::{DateError, DateValue, RangeEnd, Reading, from_number, parse_date, parse_range};
 use crate::finding::Location;
+use crate::schema::{FieldType, Schema};
 use crate::text::{cell_name, normalize};
 use crate::walk::FileEntry;
 
@@ -135,7 +135,7 @@ pub struct LedgerRow {
 #[cfg(test)]
 impl LedgerRow {
     /// A row of text cells by field key, on a sheet of its own: for other modules' tests.
-    pub(crate) fn of_texts(config: &Config, cells: &[(&str, &str)]) -> LedgerRow {
+    pub(crate) fn of_texts(config: &Schema, cells: &[(&str, &str)]) -> LedgerRow {
         let mut values = vec![FieldValue::Empty; config.fields.len()];
         let mut cols = vec![None; config.fields.len()];
         for (c, (k, v)) in cells.iter().enumerate() {
@@ -368,10 +368,10 @@ impl Workbook {
     }
 
     /// The names of the people in its ledger rows, normalised.
-    pub fn person_names<'a>(&'a self, config: &'a Config) -> impl Iterator<Item = String> + 'a {
+    pub fn person_names<'a>(&'a self, config: &'a Schema) -> impl Iterator<Item = String> + 'a {
         self.ledger_rows
             .iter()
-            .filter_map(|r| r.text(Some(config.name_field)))
+            .filter_map(|r| r.text(Some(config.keys.name)))
             .map(crate::text::normalize)
     }
 }
@@ -379,14 +379,14 @@ impl Workbook {
 /// Workbooks read before the layout was known, for the names of the people in their ledgers
 /// (see `layout`): the reading proper takes them from here rather than reading them again.
 pub struct ReadAhead<'a> {
-    pub config: &'a Config,
+    pub config: &'a Schema,
     pub headers: &'a HeaderIndex,
     pub bounds: DateBounds,
     books: std::collections::HashMap<Box<str>, Workbook>,
 }
 
 impl<'a> ReadAhead<'a> {
-    pub fn new(config: &'a Config, headers: &'a HeaderIndex, bounds: DateBounds) -> Self {
+    pub fn new(config: &'a Schema, headers: &'a HeaderIndex, bounds: DateBounds) -> Self {
         ReadAhead {
             config,
             headers,
@@ -445,7 +445,7 @@ pub struct DateBounds {
 pub fn read_workbook(
     root: &std::path::Path,
     file: &FileEntry,
-    config: &Config,
+    config: &Schema,
     headers: &HeaderIndex,
     bounds: DateBounds,
 ) -> Workbook {
@@ -464,7 +464,7 @@ pub fn read_workbook(
 fn read_inner(
     root: &std::path::Path,
     file: &FileEntry,
-    config: &Config,
+    config: &Schema,
     headers: &HeaderIndex,
     bounds: DateBounds,
 ) -> Workbook {
@@ -532,7 +532,7 @@ enum State {
 /// Turns rows into ledger rows and resume entries as they stream by: nothing of a sheet is
 /// held but the row being read (and, until the header is found, the rows above it).
 struct Parser<'a> {
-    config: &'a Config,
+    config: &'a Schema,
     headers: &'a HeaderIndex,
     bounds: DateBounds,
     file: Arc<str>,
@@ -715,10 +715,10 @@ impl Parser<'_> {
         name: &str,
         ledger: &LedgerSheet,
     ) -> Option<&'static str> {
-        let name_col = ledger.cols.get(self.config.name_field).copied().flatten();
+        let name_col = ledger.cols.get(self.config.keys.name).copied().flatten();
         if let Some(c) = name_col
             && self.headers.may_name_field(name)
-            && self.headers.names_field(name, self.config.name_field)
+            && self.headers.names_field(name, self.config.keys.name)
             && matches!(cells.get(c as usize), Some(Data::String(_)))
         {
             return Some("重复的表头");
@@ -755,7 +755,7 @@ impl Parser<'_> {
                 let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
                 // A row without a name is a blank, a footnote or a total line: looked at
                 // first, before anything is allocated.
-                let Some(name_col) = ledger.cols.get(self.config.name_field).copied().flatten()
+                let Some(name_col) = ledger.cols.get(self.config.keys.name).copied().flatten()
                 else {
                     return;
                 };
@@ -806,9 +806,9 @@ fn window(buf: &[Buffered], i: usize) -> Vec<&[Data]> {
 }
 
 /// What a near-miss header lacks to be a ledger header.
-fn missing_for_ledger(matched: &[String], config: &Config) -> Vec<String> {
+fn missing_for_ledger(matched: &[String], config: &Schema) -> Vec<String> {
     let mut missing = Vec::new();
-    let name = &config.fields[config.name_field];
+    let name = &config.fields[config.keys.name];
     if !matched.contains(&name.key) {
         missing.push(format!("{}列", name.title));
     }
@@ -816,7 +816,7 @@ fn missing_for_ledger(matched: &[String], config: &Config) -> Vec<String> {
         .iter()
         .filter(|k| {
             config.field(k).is_some_and(|f| {
-                config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field
+                config.fields[f].kind != FieldType::Text && Some(f) != config.keys.birth
             })
         })
         .count();
@@ -929,7 +929,7 @@ impl SheetSurvey {
     }
 
     /// The near miss as text: `第 3 行：姓名、申请入党时间`.
-    pub fn near_miss(&self, config: &Config) -> Option<String> {
+    pub fn near_miss(&self, config: &Schema) -> Option<String> {
         let c = self.candidate.as_ref()?;
         let titles: Vec<&str> = c
             .matched
@@ -1248,7 +1248,7 @@ fn is_blank(s: &str) -> bool {
 fn ledger_row(
     cells: &[Data],
     shown: &[u8],
-    config: &Config,
+    config: &Schema,
     sheet: &Arc<LedgerSheet>,
     row: u32,
     bounds: DateBounds,
@@ -1289,7 +1289,7 @@ fn resume_entry(
     cells: &[Data],
     shown: &[u8],
     cols: &[(usize, Column)],
-    config: &Config,
+    config: &Schema,
     sheet: &Arc<SheetRef>,
     row: u32,
     bounds: DateBounds,
@@ -1297,9 +1297,10 @@ fn resume_entry(
     let get = |k: Column| cols.iter().find(|&&(_, c)| c == k).map(|&(i, _)| i);
     let text_of = |k: Column| get(k).map(|i| cell_text(cells.get(i).unwrap_or(&Data::Empty)));
     let text = text_of(Column::ResumeDescription).unwrap_or_default();
-    let name = text_of(Column::Field(config.name_field)).filter(|s| !s.is_empty());
+    let name = text_of(Column::Field(config.keys.name)).filter(|s| !s.is_empty());
     let id_number = config
-        .id_field
+        .keys
+        .id_number
         .and_then(|f| text_of(Column::Field(f)))
         .filter(|s| !s.is_empty());
     let bounded = |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| bad(raw, w));

@@ -5,9 +5,78 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use jiff::{Span, Unit};
 
-use crate::config::{Condition, Config};
+use serde::Deserialize;
+
 use crate::finding::Severity;
 use crate::results::AuditResult;
+use crate::schema::Schema;
+
+/// One colour of the 四色研判 branch rating: a branch gets the first colour any of whose
+/// conditions holds; the last colour (with no conditions) is the rest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rating {
+    pub colour: String,
+    pub label: String,
+    #[serde(default = "default_hex")]
+    pub hex: String,
+    #[serde(default)]
+    pub any: Vec<RawCondition>,
+}
+
+fn default_hex() -> String {
+    "#607d8b".into()
+}
+
+/// One entry of `any:`, as written (`{ no_admission_years: 3 }`).
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub no_admission_years: Option<u32>,
+    pub no_pipeline: Option<bool>,
+    pub pipeline_below: Option<u32>,
+    pub defect_rate_at_least: Option<f64>,
+    pub no_new_activist_this_year: Option<bool>,
+}
+
+/// A condition of the branch rating.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Condition {
+    /// No one admitted (接收为预备党员) within this many years before the as-of date.
+    NoAdmissionYears(u32),
+    /// No activist and no candidate in the pipeline.
+    NoPipeline,
+    /// Fewer than this many activists and candidates in the pipeline.
+    PipelineBelow(u32),
+    /// At least this share (0–1) of the branch's dossiers have an error.
+    DefectRateAtLeast(f64),
+    /// No one became an activist in the as-of date's year.
+    NoNewActivistThisYear,
+}
+
+impl Rating {
+    pub fn conditions(&self) -> Vec<Condition> {
+        let mut v = Vec::new();
+        for c in &self.any {
+            if let Some(n) = c.no_admission_years {
+                v.push(Condition::NoAdmissionYears(n));
+            }
+            if c.no_pipeline == Some(true) {
+                v.push(Condition::NoPipeline);
+            }
+            if let Some(n) = c.pipeline_below {
+                v.push(Condition::PipelineBelow(n));
+            }
+            if let Some(x) = c.defect_rate_at_least {
+                v.push(Condition::DefectRateAtLeast(x));
+            }
+            if c.no_new_activist_this_year == Some(true) {
+                v.push(Condition::NoNewActivistThisYear);
+            }
+        }
+        v
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct BranchRating {
@@ -33,7 +102,13 @@ struct Facts {
     defective: usize,
 }
 
-pub fn rate(config: &Config, result: &AuditResult) -> Vec<BranchRating> {
+/// Rate each branch of `result` by the first of `ratings` whose conditions hold.
+pub fn rate(ratings: &[Rating], schema: &Schema, result: &AuditResult) -> Vec<BranchRating> {
+    let stage_key = |s: Option<usize>| s.map(|s| schema.stages[s].key.as_str());
+    let (activist, candidate) = (
+        stage_key(schema.keys.activist_stage),
+        stage_key(schema.keys.candidate_stage),
+    );
     let with_errors: std::collections::HashSet<&str> = result
         .findings
         .iter()
@@ -46,10 +121,11 @@ pub fn rate(config: &Config, result: &AuditResult) -> Vec<BranchRating> {
         if let Some(a) = p.admitted {
             f.last_admitted = Some(f.last_admitted.map_or(a, |l| l.max(a)));
         }
-        match p.stage.as_deref() {
-            Some("activist") => f.activists += 1,
-            Some("candidate") => f.candidates += 1,
-            _ => {}
+        let stage = p.stage.as_deref();
+        if stage.is_some() && stage == activist {
+            f.activists += 1;
+        } else if stage.is_some() && stage == candidate {
+            f.candidates += 1;
         }
         if p.activist.is_some_and(|d| d.year() == result.as_of.year()) {
             f.new_activists += 1;
@@ -112,7 +188,7 @@ pub fn rate(config: &Config, result: &AuditResult) -> Vec<BranchRating> {
                 }
             };
             let mut chosen = None;
-            for r in &config.ratings {
+            for r in ratings {
                 let reasons: Vec<String> = r.conditions().into_iter().filter_map(reason).collect();
                 if r.any.is_empty() || !reasons.is_empty() {
                     chosen = Some((r, reasons));

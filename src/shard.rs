@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::config::{Config, Kind};
+use crate::config::Config;
 use crate::finding::{Finding, Location};
 use crate::results::{AuditResult, Counts, DossierReport, PersonFacts, Scope, Summary};
 pub use crate::results::{Fingerprint, RunIdentity, Shard, ShardData};
-use crate::text::render;
+use crate::rules::Kind;
 use crate::walk::archive_order;
 
 /// A shard's JSON report, as read back.
@@ -171,24 +171,19 @@ fn duplicate_findings(
     prints: &mut [Fingerprint],
     order: &HashMap<&str, usize>,
 ) -> Vec<Finding> {
-    prints.sort_by(|a, b| archive_order(&a.file, &b.file));
-    let mut groups: HashMap<(u64, &str), Vec<usize>> = HashMap::new();
-    for (i, p) in prints.iter().enumerate() {
-        groups.entry((p.size, p.hash.as_str())).or_default().push(i);
-    }
+    let groups = crate::duplicates::in_shards(prints);
     let mut out = Vec::new();
     for rule in config
         .rules
         .iter()
-        .filter(|r| r.enabled && r.kind == Kind::DuplicateFile)
+        .filter(|r| r.enabled && r.kind() == Kind::DuplicateFile)
     {
-        for g in groups.values().filter(|g| g.len() > 1) {
+        for g in &groups {
             let first = &prints[g[0]];
             for &i in &g[1..] {
                 let p = &prints[i];
-                let Some(severity) =
-                    crate::rules::files::duplicate_severity(rule, p.dossier == first.dossier)
-                else {
+                let same = p.dossier == first.dossier;
+                let Some(severity) = crate::rules::duplicate_file::severity(rule, same) else {
                     continue;
                 };
                 let vars = [
@@ -198,21 +193,16 @@ fn duplicate_findings(
                     ("file", p.file.as_str()),
                     ("other", first.file.as_str()),
                 ];
-                out.push(Finding {
-                    rule: rule.id.clone(),
-                    severity,
-                    branch: Some(p.branch.clone()).filter(|b| !b.is_empty()),
-                    dossier: Some(p.dossier.clone()),
-                    name: Some(p.name.clone()).filter(|n| !n.is_empty()),
-                    subject: p.document.clone(),
-                    file: Some(p.file.clone()),
-                    message: render(&rule.message, &vars),
-                    basis: rule.basis.clone(),
-                    location: Some(Location::file(p.file.clone())),
-                    waived: None,
-                    rule_order: order.get(rule.id.as_str()).copied().unwrap_or(usize::MAX),
-                    person: None,
-                });
+                let mut f = rule.finding(&vars);
+                f.severity = severity;
+                f.branch = Some(p.branch.clone()).filter(|b| !b.is_empty());
+                f.dossier = Some(p.dossier.clone());
+                f.name = Some(p.name.clone()).filter(|n| !n.is_empty());
+                f.subject = p.document.clone();
+                f.file = Some(p.file.clone());
+                f.location = Some(Location::file(p.file.clone()));
+                f.rule_order = order.get(rule.id.as_str()).copied().unwrap_or(usize::MAX);
+                out.push(f);
             }
         }
     }

@@ -9,10 +9,10 @@ use jiff::civil::Date;
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, Kind};
-use crate::finding::{Finding, Location, Waived};
+use crate::config::Config;
+use crate::finding::Waived;
 use crate::results::{AuditResult, BaselineCounts, Counts};
-use crate::text::render;
+use crate::rules::{Kind, waiver_expired, waiver_unused};
 
 // ---------------------------------------------------------------------------------------------
 // Baseline.
@@ -257,41 +257,25 @@ pub fn apply_waivers(result: &mut AuditResult, waivers: &Waivers, config: &Confi
     }
     for (order, rule) in config.rules.iter().enumerate().filter(|(_, r)| r.enabled) {
         for (i, w) in waivers.list.iter().enumerate() {
-            let fires = match rule.kind {
-                Kind::WaiverExpired => w.expires < result.as_of,
-                Kind::WaiverUnused => w.expires >= result.as_of && !used[i],
+            let (expires, used) = (w.expires, used[i]);
+            let fires = match rule.kind() {
+                Kind::WaiverExpired => waiver_expired::fires(expires, result.as_of, used),
+                Kind::WaiverUnused => waiver_unused::fires(expires, result.as_of, used),
                 _ => false,
             };
             if !fires {
                 continue;
             }
-            let line = w.line.to_string();
-            let vars = [
-                ("file", waivers.file.as_str()),
-                ("line", line.as_str()),
-                ("rule", w.rule.as_str()),
-                ("expires", w.waived.expires.as_str()),
-                ("approved_by", w.waived.approved_by.as_str()),
-            ];
-            result.findings.push(Finding {
-                rule: rule.id.clone(),
-                severity: rule.severity,
-                branch: None,
-                dossier: None,
-                name: None,
-                subject: Some(w.rule.clone()),
-                file: Some(waivers.file.clone()),
-                message: render(&rule.message, &vars),
-                basis: rule.basis.clone(),
-                location: Some(Location {
-                    file: waivers.file.clone(),
-                    sheet: None,
-                    cell: Some(format!("第{line}行")),
-                }),
-                waived: None,
-                rule_order: order,
-                person: None,
-            });
+            let mut f = crate::rules::shared::waivers::finding(
+                rule,
+                &waivers.file,
+                w.line,
+                &w.rule,
+                &w.waived.expires,
+                &w.waived.approved_by,
+            );
+            f.rule_order = order;
+            result.findings.push(f);
         }
     }
     crate::rules::sort(&mut result.findings);

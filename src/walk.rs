@@ -419,6 +419,12 @@ fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>
     }
 }
 
+/// The first folder of a relative path: the branch folder a loose file, a sheet or a folder
+/// note is reported under (None for a file at the root).
+pub fn branch_of(rel: &str) -> Option<&str> {
+    rel.split_once('/').map(|(b, _)| b)
+}
+
 /// The archive's order of two relative paths: folder by folder, so that `a/b` comes before
 /// `a-b/c` (a plain string comparison would put `-` before `/`).
 pub fn archive_order(a: &str, b: &str) -> std::cmp::Ordering {

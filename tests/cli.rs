@@ -411,7 +411,7 @@ fn rules_and_explain() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("示例："), "{text}");
     assert!(text.contains("max_gap"), "{text}");
-    assert!(text.contains("src/rules/resume.rs"), "{text}");
+    assert!(text.contains("src/rules/resume_gap.rs"), "{text}");
     let out = dangan()
         .args(["explain", "no-such-rule"])
         .output()

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use calamine::Data;
 
-use crate::config::{Config, FieldType};
+use crate::schema::{FieldType, Schema};
 use crate::text::normalize_header;
 
 /// What a header cell is.
@@ -32,7 +32,7 @@ pub struct HeaderIndex {
 }
 
 impl HeaderIndex {
-    pub fn new(config: &Config) -> HeaderIndex {
+    pub fn new(config: &Schema) -> HeaderIndex {
         let mut ledger = HashMap::new();
         for (i, f) in config.fields.iter().enumerate() {
             for a in &f.aliases {
@@ -51,7 +51,7 @@ impl HeaderIndex {
                 resume.entry(a.clone()).or_insert(col);
             }
         }
-        let name_last = config.fields[config.name_field]
+        let name_last = config.fields[config.keys.name]
             .aliases
             .iter()
             .filter_map(|a| a.chars().last())
@@ -233,13 +233,13 @@ fn ledger_header(rows: &[&[Data]], idx: &HeaderIndex) -> LedgerHeader {
 }
 
 /// Whether a header names the person and at least two milestones.
-fn qualifies(h: &LedgerHeader, config: &Config) -> bool {
-    let has_name = h.cols.iter().any(|&(_, f)| f == config.name_field);
+fn qualifies(h: &LedgerHeader, config: &Schema) -> bool {
+    let has_name = h.cols.iter().any(|&(_, f)| f == config.keys.name);
     let mut dates: Vec<usize> = h
         .cols
         .iter()
         .map(|&(_, f)| f)
-        .filter(|&f| config.fields[f].kind != FieldType::Text && Some(f) != config.birth_field)
+        .filter(|&f| config.fields[f].kind != FieldType::Text && Some(f) != config.keys.birth)
         .collect();
     dates.dedup();
     has_name && dates.len() >= 2
@@ -248,7 +248,7 @@ fn qualifies(h: &LedgerHeader, config: &Config) -> bool {
 /// The header starting at `rows[0]`, if one does: the ledger header over one to three rows
 /// that maps the most fields (more rows only when they map more), else a one-row resume
 /// header. `rows` are consecutive physical rows (the caller checks).
-pub fn header_at(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Option<HeaderKind> {
+pub fn header_at(rows: &[&[Data]], idx: &HeaderIndex, config: &Schema) -> Option<HeaderKind> {
     let mut best: Option<LedgerHeader> = None;
     for h in 1..=rows.len().min(MAX_HEADER_ROWS) {
         let cand = ledger_header(&rows[..h], idx);
@@ -263,7 +263,7 @@ pub fn header_at(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Option
 }
 
 /// How far a row falls short of a ledger header (for `dangan survey`): the fields it maps.
-pub fn candidate(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Vec<String> {
+pub fn candidate(rows: &[&[Data]], idx: &HeaderIndex, config: &Schema) -> Vec<String> {
     let mut best: Vec<String> = Vec::new();
     for h in 1..=rows.len().min(MAX_HEADER_ROWS) {
         let cand = ledger_header(&rows[..h], idx);
@@ -283,7 +283,7 @@ pub fn candidate(rows: &[&[Data]], idx: &HeaderIndex, config: &Config) -> Vec<St
 fn resume_header(
     cells: &[Data],
     idx: &HeaderIndex,
-    config: &Config,
+    config: &Schema,
 ) -> Option<Vec<(usize, Column)>> {
     let mut ledger: Vec<(usize, usize)> = Vec::new();
     let mut resume: Vec<(usize, Column)> = Vec::new();
@@ -311,7 +311,7 @@ fn resume_header(
     }
     // A resume sheet outside a dossier carries name (and ID) columns too.
     for (c, f) in ledger {
-        if f == config.name_field || Some(f) == config.id_field {
+        if f == config.keys.name || Some(f) == config.keys.id_number {
             resume.push((c, Column::Field(f)));
         }
     }
@@ -334,8 +334,10 @@ mod tests {
         cells.iter().map(|c| s(c)).collect()
     }
 
-    fn config() -> Config {
-        crate::config::load(&[] as &[&str]).expect("default rules load")
+    fn config() -> Schema {
+        crate::config::load(&[] as &[&str])
+            .expect("default rules load")
+            .schema
     }
 
     fn mapped(rows: &[Vec<Data>]) -> (usize, Vec<(String, Option<String>)>) {

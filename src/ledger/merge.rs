@@ -13,8 +13,8 @@ use std::sync::Arc;
 use compact_str::CompactString;
 
 use super::{FieldValue, LedgerRow, LedgerSheet, Merged};
-use crate::config::Config;
 use crate::idnum;
+use crate::schema::Schema;
 use crate::text::normalize;
 
 /// Two rows of one person that disagree on a field.
@@ -125,21 +125,21 @@ fn meet(held: &FieldValue, new: &FieldValue) -> Meet {
 /// A person's key: their ID number, else (branch, name).
 fn keys(
     row: &LedgerRow,
-    config: &Config,
+    config: &Schema,
 ) -> (Option<CompactString>, (CompactString, CompactString)) {
     let id = row
-        .text(config.id_field)
+        .text(config.keys.id_number)
         .map(idnum::normalize)
         .filter(|s| !s.is_empty())
         .map(CompactString::from);
-    let name = normalize(row.text(Some(config.name_field)).unwrap_or_default());
+    let name = normalize(row.text(Some(config.keys.name)).unwrap_or_default());
     let branch = normalize(super::super::join::row_branch(row, config).unwrap_or_default());
     (id, (branch.into(), name.into()))
 }
 
 /// Merge the rows that are one person. Rows keep their order (a merged row stands where its
 /// first row stood); `seq` is left as it was.
-pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, MergeCounts) {
+pub fn merge_people(rows: Vec<LedgerRow>, config: &Schema) -> (Vec<LedgerRow>, MergeCounts) {
     let total = rows.len();
     // Whether any two rows share a sheet-independent key at all: most ledgers are one sheet,
     // and then there is nothing to merge.
@@ -185,7 +185,7 @@ pub fn merge_people(rows: Vec<LedgerRow>, config: &Config) -> (Vec<LedgerRow>, M
 }
 
 /// The rows that are one person, as groups of row indices in the rows' order.
-fn group_rows(rows: &[LedgerRow], config: &Config) -> Vec<Vec<usize>> {
+fn group_rows(rows: &[LedgerRow], config: &Schema) -> Vec<Vec<usize>> {
     // An ID number's groups: more than one where a sheet repeats the number (duplicate-person);
     // a row of another sheet joins the first of them that has no row on its sheet yet.
     let mut by_id: HashMap<CompactString, Vec<usize>> = HashMap::new();
@@ -263,7 +263,7 @@ fn group_rows(rows: &[LedgerRow], config: &Config) -> Vec<Vec<usize>> {
 
 /// One row from several: values fill in where the first is empty; disagreements are kept as
 /// conflicts.
-fn combine(mut first: LedgerRow, rest: Vec<LedgerRow>, config: &Config) -> LedgerRow {
+fn combine(mut first: LedgerRow, rest: Vec<LedgerRow>, config: &Schema) -> LedgerRow {
     let n = config.fields.len();
     let mut of_field = vec![0u16; n];
     let mut sources = vec![(Arc::clone(&first.sheet), first.row)];
@@ -316,12 +316,14 @@ mod tests {
     use crate::date::parse_date;
     use crate::ledger::SheetRef;
 
-    fn config() -> Config {
-        crate::config::load(&[] as &[&str]).expect("default rules")
+    fn config() -> Schema {
+        crate::config::load(&[] as &[&str])
+            .expect("default rules")
+            .schema
     }
 
     /// A sheet with columns for the given field keys, in that order.
-    fn sheet(config: &Config, name: &str, keys: &[&str]) -> Arc<LedgerSheet> {
+    fn sheet(config: &Schema, name: &str, keys: &[&str]) -> Arc<LedgerSheet> {
         let mut cols = vec![None; config.fields.len()];
         for (c, k) in keys.iter().enumerate() {
             cols[config.field(k).expect("field")] = Some(c as u32);
@@ -338,7 +340,7 @@ mod tests {
     }
 
     fn row(
-        config: &Config,
+        config: &Schema,
         sheet: &Arc<LedgerSheet>,
         r: u32,
         cells: &[(&str, FieldValue)],

@@ -930,7 +930,7 @@ pub fn write(
         written.extend(files);
         links.push((name, stem));
     }
-    let ratings = rate(config, result);
+    let ratings = rate(&config.ratings, config, result);
     let index = dir.join("index.html");
     write_atomic(
         &index,

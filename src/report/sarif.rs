@@ -36,12 +36,12 @@ pub fn render(result: &AuditResult, config: &Config, archive: &Path) -> String {
         .map(|r| {
             json!({
                 "id": r.id,
-                "name": r.kind.name(),
+                "name": r.kind().name(),
                 "shortDescription": { "text": r.description.clone().unwrap_or_else(|| r.id.clone()) },
                 "fullDescription": { "text": format!("{}（{}）", r.description.clone().unwrap_or_default(), r.basis) },
                 "help": { "text": format!("依据：{}\n示例：{}", r.basis, r.example.clone().unwrap_or_default()) },
                 "defaultConfiguration": { "level": level(r.severity), "enabled": r.enabled },
-                "properties": { "basis": r.basis, "kind": r.kind.name() }
+                "properties": { "basis": r.basis, "kind": r.kind().name() }
             })
         })
         .collect();

@@ -1,13 +1,42 @@
-//! The time between two milestones.
+//! interval: the time between two milestones.
 
 use jiff::Unit;
 use jiff::civil::Date;
 
-use crate::config::{Params, Rule};
+use crate::date::Duration;
 use crate::finding::Finding;
 use crate::rules::Context;
+use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::schema::MilestoneRef;
 
-pub const INTERVAL_DOC: &str = "\
+pub struct Interval;
+
+/// The parameters as written.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParams {
+    from: Option<String>,
+    to: Option<String>,
+    min: Option<String>,
+    max: Option<String>,
+    inclusive: Option<bool>,
+}
+
+/// The parameters resolved: `min` or `max`, not both.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub from: MilestoneRef,
+    pub to: MilestoneRef,
+    pub min: Option<Duration>,
+    pub max: Option<Duration>,
+    /// The period counts its first and its last day (预备期自2020年9月15日至2021年9月14日
+    /// is one year): `min` is met one day before the anniversary.
+    pub inclusive: bool,
+}
+
+impl RuleKind for Interval {
+    const NAME: &'static str = "interval";
+    const DOC: &'static str = "\
 kind: interval — 两个环节之间的时长：to 至少在 from 之后 min，或至多在 from 之后 max。
 
 参数：
@@ -21,6 +50,78 @@ kind: interval — 两个环节之间的时长：to 至少在 from 之后 min，
 两个环节顺序颠倒时不报告（由 milestone-order 报告）。任一环节为空或无效时不检查。
 消息变量：{from_field}、{to_field}、{from_value}、{to_value}、{limit}（规定时长）、{actual}（实际间隔）。
 subject：to 字段。";
+    type Raw = RawParams;
+    type Params = Params;
+
+    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
+        let before = r.errors.len();
+        let from = raw.from.as_deref().and_then(|m| r.milestone(m));
+        let to = raw.to.as_deref().and_then(|m| r.milestone(m));
+        let min = raw.min.as_deref().and_then(|t| r.duration("min", t));
+        let max = raw.max.as_deref().and_then(|t| r.duration("max", t));
+        if r.errors.len() > before {
+            return None;
+        }
+        match (from, to) {
+            (Some(from), Some(to)) if min.is_some() != max.is_some() => Some(Params {
+                from,
+                to,
+                min,
+                max,
+                inclusive: raw.inclusive.unwrap_or(false),
+            }),
+            _ => {
+                let message = format!("规则 {} 需要 from、to，以及 min 或 max 之一", r.id);
+                r.error(None, message, "", None);
+                None
+            }
+        }
+    }
+
+    fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
+        for p in ctx.people {
+            let Some(row) = ctx.row(p) else { continue };
+            let (Some(a), Some(b)) = (
+                ctx.milestone(row, params.from),
+                ctx.milestone(row, params.to),
+            ) else {
+                continue;
+            };
+            if a.earliest() > b.latest() {
+                continue;
+            }
+            let (violated, limit) = match (&params.min, &params.max) {
+                (Some(min), _) => {
+                    let mut due = min.after(a.earliest());
+                    if params.inclusive {
+                        due = due.yesterday().unwrap_or(due);
+                    }
+                    (b.latest() < due, min)
+                }
+                (None, Some(max)) => (b.earliest() > max.after(a.latest()), max),
+                (None, None) => continue,
+            };
+            if !violated {
+                continue;
+            }
+            out.push(ctx.finding(
+                rule,
+                Some(p),
+                Some(ctx.config.milestone_key(params.to)),
+                None,
+                Some(row.location(Some(params.to.field))),
+                &[
+                    ("from_field", &ctx.config.milestone_title(params.from)),
+                    ("to_field", &ctx.config.milestone_title(params.to)),
+                    ("from_value", &a.to_string()),
+                    ("to_value", &b.to_string()),
+                    ("limit", &limit.to_string()),
+                    ("actual", &describe(a.earliest(), b.earliest())),
+                ],
+            ));
+        }
+    }
+}
 
 /// `1年2个月3天` between two dates.
 fn describe(a: Date, b: Date) -> String {
@@ -39,56 +140,5 @@ fn describe(a: Date, b: Date) -> String {
             s
         }
         Err(_) => String::new(),
-    }
-}
-
-pub fn interval(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    let Params::Interval {
-        from,
-        to,
-        min,
-        max,
-        inclusive,
-    } = &rule.params
-    else {
-        return;
-    };
-    for p in ctx.people {
-        let Some(row) = ctx.row(p) else { continue };
-        let (Some(a), Some(b)) = (ctx.milestone(row, *from), ctx.milestone(row, *to)) else {
-            continue;
-        };
-        if a.earliest() > b.latest() {
-            continue;
-        }
-        let (violated, limit) = match (min, max) {
-            (Some(min), _) => {
-                let mut due = min.after(a.earliest());
-                if *inclusive {
-                    due = due.yesterday().unwrap_or(due);
-                }
-                (b.latest() < due, min)
-            }
-            (None, Some(max)) => (b.earliest() > max.after(a.latest()), max),
-            (None, None) => continue,
-        };
-        if !violated {
-            continue;
-        }
-        out.push(ctx.finding(
-            rule,
-            Some(p),
-            Some(ctx.config.milestone_key(*to)),
-            None,
-            Some(row.location(Some(to.field))),
-            &[
-                ("from_field", &ctx.config.milestone_title(*from)),
-                ("to_field", &ctx.config.milestone_title(*to)),
-                ("from_value", &a.to_string()),
-                ("to_value", &b.to_string()),
-                ("limit", &limit.to_string()),
-                ("actual", &describe(a.earliest(), b.earliest())),
-            ],
-        ));
     }
 }

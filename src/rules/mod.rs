@@ -1,39 +1,175 @@
 //! Rule kinds: generic checks that the YAML rule set instantiates. Never touches the
 //! filesystem; reads the joined model and returns findings.
 //!
-//! One module per family of kinds; each kind documents its YAML keys and message variables in
-//! [`kind_doc`], which `dangan explain ID` prints.
-//!
-//! | kind | module |
-//! |---|---|
-//! | required-documents, unrecognized-file, ambiguous-file, combined-file-unverifiable | [`documents`] |
-//! | unreadable-file, empty-file, format-mismatch, low-resolution, duplicate-file, ledger-not-found | [`files`] |
-//! | unmatched-dossier, unmatched-ledger-row, unmatched-resume, duplicate-person, id-number, birth-date-match, ledger-conflict, id-number-mismatch | [`identity`] |
-//! | invalid-date, ambiguous-month | [`dates`] |
-//! | missing-milestone, milestone-order | [`order`] |
-//! | interval | [`interval`] |
-//! | layout-ambiguous | [`layout`] |
-//! | resume-gap, resume-overlap, resume-reversed | [`resume`] |
+//! Each kind is one file here, named after it (`kind: resume-gap` lives in `resume_gap.rs`):
+//! its parameters, their validation, its documentation and its check (see [`kind`]). The
+//! registry below lists them, one line each. Adding a kind is its file, its `mod` line, its
+//! registry line and its rules in `rules/default.yaml`; a file left out of the registry is dead
+//! code (`clippy -D warnings` fails), a registry line without its file does not compile.
+//! Helpers several kinds share are in [`shared`].
 
-pub mod dates;
-pub mod documents;
-pub mod files;
-pub mod identity;
+pub mod kind;
+pub mod shared;
+
+pub mod ambiguous_file;
+pub mod ambiguous_month;
+pub mod birth_date_match;
+pub mod combined_file_unverifiable;
+pub mod duplicate_file;
+pub mod duplicate_person;
+pub mod empty_file;
+pub mod format_mismatch;
+pub mod id_number;
+pub mod id_number_mismatch;
 pub mod interval;
-pub mod layout;
-pub mod order;
-pub mod resume;
+pub mod invalid_date;
+pub mod layout_ambiguous;
+pub mod ledger_conflict;
+pub mod ledger_not_found;
+pub mod low_resolution;
+pub mod milestone_order;
+pub mod missing_milestone;
+pub mod required_documents;
+pub mod resume_gap;
+pub mod resume_overlap;
+pub mod resume_reversed;
+pub mod unmatched_dossier;
+pub mod unmatched_ledger_row;
+pub mod unmatched_resume;
+pub mod unreadable_file;
+pub mod unrecognized_file;
+pub mod waiver_expired;
+pub mod waiver_unused;
+
+pub use kind::{ParamError, Resolver, Rule, RuleKind};
+
+/// The registry: one line per kind, `Variant => module::Type`, in the order `dangan explain`
+/// and the error messages list them. Generates [`Kind`], [`Params`] and the dispatch.
+macro_rules! registry {
+    ($($variant:ident => $module:ident :: $ty:ident,)*) => {
+        /// The kinds of rule.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($variant,)*
+        }
+
+        /// A rule's parameters, resolved: one variant per kind.
+        #[derive(Debug)]
+        pub enum Params {
+            $($variant(<$module::$ty as RuleKind>::Params),)*
+        }
+
+        impl Kind {
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
+
+            /// The kind's name in YAML.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => <$module::$ty as RuleKind>::NAME,)*
+                }
+            }
+
+            /// What it checks, its parameters and message variables; printed by `dangan explain`.
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => <$module::$ty as RuleKind>::DOC,)*
+                }
+            }
+
+            /// The source file the kind lives in.
+            pub fn module(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => concat!("src/rules/", stringify!($module), ".rs"),)*
+                }
+            }
+
+            /// The parameter keys it takes (beyond id, kind, enabled, severity, message,
+            /// basis, description, example), from its parameter struct.
+            pub fn params(self) -> &'static [&'static str] {
+                match self {
+                    $(Kind::$variant => kind::field_names::<<$module::$ty as RuleKind>::Raw>(),)*
+                }
+            }
+
+            /// Weighed after the audit (by `crate::triage`), not by [`run`].
+            pub fn after_audit(self) -> bool {
+                match self {
+                    $(Kind::$variant => <$module::$ty as RuleKind>::AFTER_AUDIT,)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Kind> {
+                Kind::ALL.iter().copied().find(|k| k.name() == name)
+            }
+
+            /// Read and check a rule's parameters (the keys beyond the common ones).
+            pub fn resolve(self, params: serde_yaml::Mapping, r: &mut Resolver<'_>) -> Option<Params> {
+                match self {
+                    $(Kind::$variant => {
+                        let raw = kind::read_params::<$module::$ty>(params, r)?;
+                        <$module::$ty as RuleKind>::resolve(raw, r).map(Params::$variant)
+                    })*
+                }
+            }
+        }
+
+        impl Params {
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Params::$variant(_) => Kind::$variant,)*
+                }
+            }
+        }
+
+        fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+            match &rule.params {
+                $(Params::$variant(p) => <$module::$ty as RuleKind>::check(ctx, rule, p, out),)*
+            }
+        }
+    };
+}
+
+registry! {
+    RequiredDocuments => required_documents::RequiredDocuments,
+    UnrecognizedFile => unrecognized_file::UnrecognizedFile,
+    UnreadableFile => unreadable_file::UnreadableFile,
+    EmptyFile => empty_file::EmptyFile,
+    FormatMismatch => format_mismatch::FormatMismatch,
+    LowResolution => low_resolution::LowResolution,
+    DuplicateFile => duplicate_file::DuplicateFile,
+    LedgerNotFound => ledger_not_found::LedgerNotFound,
+    UnmatchedDossier => unmatched_dossier::UnmatchedDossier,
+    UnmatchedLedgerRow => unmatched_ledger_row::UnmatchedLedgerRow,
+    UnmatchedResume => unmatched_resume::UnmatchedResume,
+    DuplicatePerson => duplicate_person::DuplicatePerson,
+    InvalidDate => invalid_date::InvalidDate,
+    MissingMilestone => missing_milestone::MissingMilestone,
+    MilestoneOrder => milestone_order::MilestoneOrder,
+    Interval => interval::Interval,
+    ResumeGap => resume_gap::ResumeGap,
+    ResumeOverlap => resume_overlap::ResumeOverlap,
+    ResumeReversed => resume_reversed::ResumeReversed,
+    IdNumber => id_number::IdNumber,
+    BirthDateMatch => birth_date_match::BirthDateMatch,
+    AmbiguousMonth => ambiguous_month::AmbiguousMonth,
+    LedgerConflict => ledger_conflict::LedgerConflict,
+    IdNumberMismatch => id_number_mismatch::IdNumberMismatch,
+    AmbiguousFile => ambiguous_file::AmbiguousFile,
+    LayoutAmbiguous => layout_ambiguous::LayoutAmbiguous,
+    CombinedFileUnverifiable => combined_file_unverifiable::CombinedFileUnverifiable,
+    WaiverExpired => waiver_expired::WaiverExpired,
+    WaiverUnused => waiver_unused::WaiverUnused,
+}
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::config::{Config, End, Kind, MilestoneRef, Rule};
 use crate::date::DateValue;
 use crate::finding::{Finding, Location};
 use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
-use crate::text::render;
+use crate::schema::{End, MilestoneRef, Schema};
 use crate::walk::{Archive, PerFile};
 
 /// Something that could not be read: a walk error or a spreadsheet that would not open.
@@ -46,7 +182,9 @@ pub struct Unreadable {
 
 /// Everything the rules look at.
 pub struct Context<'a> {
-    pub config: &'a Config,
+    pub config: &'a Schema,
+    /// The rules of the run, in their order (a kind may ask whether another is on).
+    pub rules: &'a [Rule],
     pub as_of: Date,
     pub archive: &'a Archive,
     /// For each dossier, for each of its files: the document it is.
@@ -130,7 +268,7 @@ impl Context<'_> {
     /// The value of a milestone for a person: a date, or None when empty or unusable.
     /// `birth` comes from the ID number when it is valid, else from the ledger.
     pub fn milestone(&self, row: &LedgerRow, m: MilestoneRef) -> Option<DateValue> {
-        if Some(m.field) == self.config.birth_field
+        if Some(m.field) == self.config.keys.birth
             && let Some(b) = self.id_birth(row)
         {
             return Some(DateValue::day(b));
@@ -142,7 +280,7 @@ impl Context<'_> {
     }
 
     pub fn id_birth(&self, row: &LedgerRow) -> Option<Date> {
-        row.id_birth(self.config.id_field, self.as_of)
+        row.id_birth(self.config.keys.id_number, self.as_of)
     }
 
     /// A finding about one line of a person's resume (subject `resume`, at its date cell).
@@ -184,22 +322,15 @@ impl Context<'_> {
         all.push(("branch", branch.as_deref().unwrap_or("")));
         all.push(("dossier", dossier.as_deref().unwrap_or("")));
         all.extend_from_slice(vars);
-        let message = render(&rule.message, &all);
-        Finding {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            branch,
-            dossier,
-            name,
-            subject,
-            file: file.or_else(|| location.as_ref().map(|l| l.file.clone())),
-            message,
-            basis: rule.basis.clone(),
-            location,
-            waived: None,
-            rule_order: 0,
-            person: person.map(|p| p.index),
-        }
+        let mut f = rule.finding(&all);
+        f.branch = branch;
+        f.dossier = dossier;
+        f.name = name;
+        f.subject = subject;
+        f.file = file.or_else(|| location.as_ref().map(|l| l.file.clone()));
+        f.location = location;
+        f.person = person.map(|p| p.index);
+        f
     }
 }
 
@@ -277,11 +408,10 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
 
 fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = ctx
-        .config
         .rules
         .par_iter()
         .enumerate()
-        .filter(|(_, r)| r.enabled)
+        .filter(|(_, r)| r.enabled && !r.kind().after_audit())
         .flat_map_iter(|(order, rule)| {
             let mut out = Vec::new();
             check(ctx, rule, &mut out);
@@ -293,40 +423,6 @@ fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
         .collect();
     sort(&mut findings);
     findings
-}
-
-fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
-    match rule.kind {
-        Kind::RequiredDocuments => documents::required(ctx, rule, out),
-        Kind::UnrecognizedFile => documents::unrecognized(ctx, rule, out),
-        Kind::UnreadableFile => files::unreadable(ctx, rule, out),
-        Kind::EmptyFile => files::empty(ctx, rule, out),
-        Kind::FormatMismatch => files::format_mismatch(ctx, rule, out),
-        Kind::LowResolution => files::low_resolution(ctx, rule, out),
-        Kind::DuplicateFile => files::duplicate(ctx, rule, out),
-        Kind::LedgerNotFound => files::ledger_not_found(ctx, rule, out),
-        Kind::UnmatchedDossier => identity::unmatched_dossier(ctx, rule, out),
-        Kind::UnmatchedLedgerRow => identity::unmatched_row(ctx, rule, out),
-        Kind::UnmatchedResume => identity::unmatched_resume(ctx, rule, out),
-        Kind::DuplicatePerson => identity::duplicate_person(ctx, rule, out),
-        Kind::IdNumber => identity::id_number(ctx, rule, out),
-        Kind::BirthDateMatch => identity::birth_date(ctx, rule, out),
-        Kind::InvalidDate => dates::invalid(ctx, rule, out),
-        Kind::MissingMilestone => order::missing(ctx, rule, out),
-        Kind::MilestoneOrder => order::order(ctx, rule, out),
-        Kind::Interval => interval::interval(ctx, rule, out),
-        Kind::ResumeGap => resume::gap(ctx, rule, out),
-        Kind::ResumeOverlap => resume::overlap(ctx, rule, out),
-        Kind::ResumeReversed => resume::reversed(ctx, rule, out),
-        Kind::AmbiguousMonth => dates::ambiguous_month(ctx, rule, out),
-        Kind::LedgerConflict => identity::ledger_conflict(ctx, rule, out),
-        Kind::IdNumberMismatch => identity::id_number_mismatch(ctx, rule, out),
-        Kind::AmbiguousFile => documents::ambiguous(ctx, rule, out),
-        Kind::LayoutAmbiguous => layout::ambiguous(ctx, rule, out),
-        Kind::CombinedFileUnverifiable => documents::combined(ctx, rule, out),
-        // Waivers are weighed after the audit, by `triage`.
-        Kind::WaiverExpired | Kind::WaiverUnused => {}
-    }
 }
 
 /// Branch, dossier (ledger-only rows last), rule order, then place.
@@ -353,77 +449,4 @@ pub fn sort(findings: &mut [Finding]) {
                 &b.subject,
             ))
     });
-}
-
-const WAIVER_EXPIRED_DOC: &str = "\
-kind: waiver-expired — --waivers 文件中的一条豁免已过期（expires 早于审核基准日）：它不再生效，
-被它豁免的问题重新计入。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
-
-const WAIVER_UNUSED_DOC: &str = "\
-kind: waiver-unused — --waivers 文件中的一条豁免没有对应任何问题（问题已整改，或写错了规则、档案）：
-应当删除。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
-
-/// What each kind does and which YAML keys it takes; printed by `dangan explain`.
-pub fn kind_doc(kind: Kind) -> &'static str {
-    match kind {
-        Kind::RequiredDocuments => documents::REQUIRED_DOC,
-        Kind::UnrecognizedFile => documents::UNRECOGNIZED_DOC,
-        Kind::UnreadableFile => files::UNREADABLE_DOC,
-        Kind::EmptyFile => files::EMPTY_DOC,
-        Kind::FormatMismatch => files::FORMAT_MISMATCH_DOC,
-        Kind::LowResolution => files::LOW_RESOLUTION_DOC,
-        Kind::DuplicateFile => files::DUPLICATE_DOC,
-        Kind::LedgerNotFound => files::LEDGER_NOT_FOUND_DOC,
-        Kind::UnmatchedDossier => identity::UNMATCHED_DOSSIER_DOC,
-        Kind::UnmatchedLedgerRow => identity::UNMATCHED_ROW_DOC,
-        Kind::UnmatchedResume => identity::UNMATCHED_RESUME_DOC,
-        Kind::DuplicatePerson => identity::DUPLICATE_DOC,
-        Kind::IdNumber => identity::ID_NUMBER_DOC,
-        Kind::BirthDateMatch => identity::BIRTH_DATE_DOC,
-        Kind::InvalidDate => dates::INVALID_DOC,
-        Kind::MissingMilestone => order::MISSING_DOC,
-        Kind::MilestoneOrder => order::ORDER_DOC,
-        Kind::Interval => interval::INTERVAL_DOC,
-        Kind::ResumeGap => resume::GAP_DOC,
-        Kind::ResumeOverlap => resume::OVERLAP_DOC,
-        Kind::ResumeReversed => resume::REVERSED_DOC,
-        Kind::AmbiguousMonth => dates::AMBIGUOUS_MONTH_DOC,
-        Kind::LedgerConflict => identity::LEDGER_CONFLICT_DOC,
-        Kind::IdNumberMismatch => identity::ID_MISMATCH_DOC,
-        Kind::AmbiguousFile => documents::AMBIGUOUS_DOC,
-        Kind::LayoutAmbiguous => layout::AMBIGUOUS_DOC,
-        Kind::CombinedFileUnverifiable => documents::COMBINED_DOC,
-        Kind::WaiverExpired => WAIVER_EXPIRED_DOC,
-        Kind::WaiverUnused => WAIVER_UNUSED_DOC,
-    }
-}
-
-/// The source file a kind lives in, so a reader can go from a rule id to its code.
-pub fn kind_module(kind: Kind) -> &'static str {
-    match kind {
-        Kind::RequiredDocuments
-        | Kind::UnrecognizedFile
-        | Kind::AmbiguousFile
-        | Kind::CombinedFileUnverifiable => "src/rules/documents.rs",
-        Kind::UnreadableFile
-        | Kind::LedgerNotFound
-        | Kind::EmptyFile
-        | Kind::FormatMismatch
-        | Kind::LowResolution
-        | Kind::DuplicateFile => "src/rules/files.rs",
-        Kind::UnmatchedDossier
-        | Kind::UnmatchedLedgerRow
-        | Kind::UnmatchedResume
-        | Kind::DuplicatePerson
-        | Kind::IdNumber
-        | Kind::BirthDateMatch
-        | Kind::LedgerConflict
-        | Kind::IdNumberMismatch => "src/rules/identity.rs",
-        Kind::InvalidDate | Kind::AmbiguousMonth => "src/rules/dates.rs",
-        Kind::MissingMilestone | Kind::MilestoneOrder => "src/rules/order.rs",
-        Kind::Interval => "src/rules/interval.rs",
-        Kind::LayoutAmbiguous => "src/rules/layout.rs",
-        Kind::ResumeGap | Kind::ResumeOverlap | Kind::ResumeReversed => "src/rules/resume.rs",
-        Kind::WaiverExpired | Kind::WaiverUnused => "src/triage.rs",
-    }
 }

@@ -1,0 +1,424 @@
+//! Resolution: names to indices, strings to durations and regular expressions, each rule's
+//! parameters checked by its kind. Every mistake is pushed to `errors`, pointing at its file
+//! and line; a rule with a mistake is left out (and the load fails).
+
+use indexmap::IndexMap;
+use jiff::civil::Date;
+
+use super::Config;
+use super::diag::{ConfigError, Source};
+use super::raw::{RawDocument, RawField, RawFile, RawRule, RawStage};
+use crate::finding::Severity;
+use crate::rules::{Kind, Resolver, Rule};
+use crate::schema::{Document, Field, FieldType, Keys, LayoutConfig, ResumeColumns, Schema, Stage};
+use crate::text::normalize_header;
+
+/// A header alias, normalised; `group>sub` (入党积极分子>确定时间) names a sub-column under a
+/// group cell of a two- or three-row header, each part normalised on its own.
+pub fn header_alias(alias: &str) -> String {
+    alias
+        .split('>')
+        .map(normalize_header)
+        .collect::<Vec<_>>()
+        .join(">")
+}
+
+/// The most memory one regular expression of a rule file may compile to (and its lazy DFA
+/// use): 500 patterns then stay within about 400 MB, however they are written.
+const REGEX_SIZE: usize = 256 << 10;
+const REGEX_DFA: usize = 512 << 10;
+
+/// A rule file's regular expression, within [`REGEX_SIZE`].
+fn user_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE)
+        .dfa_size_limit(REGEX_DFA)
+        .build()
+}
+
+/// The rule set as the engine uses it, from the layered YAML.
+pub(super) fn resolve(
+    raw: RawFile,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> Option<Config> {
+    let last = &sources[sources.len() - 1];
+    let meta = raw.ruleset.unwrap_or_default();
+    let earliest = earliest(raw.dates.and_then(|d| d.earliest), sources, errors)?;
+    let fields = fields(raw.fields.unwrap_or_default(), sources, errors);
+    let documents = documents(raw.documents.unwrap_or_default(), sources, errors);
+    let stages = stages(
+        raw.stages.unwrap_or_default(),
+        &fields,
+        &documents,
+        sources,
+        errors,
+    );
+    let layout = layout(raw.layout.unwrap_or_default(), sources, errors);
+    let resume = raw.resume.unwrap_or_default();
+    let norm = |v: Vec<String>| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
+    let ignore = raw.ignore.unwrap_or_default();
+    let mut schema = Schema {
+        earliest,
+        ignore_names: ignore.names.iter().map(|s| s.to_lowercase()).collect(),
+        ignore_prefixes: ignore.prefixes,
+        fields,
+        keys: Keys::default(),
+        resume: ResumeColumns {
+            start: norm(resume.start),
+            end: norm(resume.end),
+            span: norm(resume.span),
+            description: norm(resume.description),
+        },
+        not_people: raw
+            .ledger
+            .unwrap_or_default()
+            .not_people
+            .iter()
+            .map(|s| crate::text::normalize(s))
+            .filter(|s| !s.is_empty())
+            .collect(),
+        layout,
+        documents,
+        stages,
+    };
+    schema.keys = keys(&schema, last, errors)?;
+    let rules = rules(raw.rules.unwrap_or_default(), &schema, sources, errors);
+    Some(Config {
+        ruleset_name: meta.name.unwrap_or_else(|| "dangan".into()),
+        fingerprint: fingerprint(sources),
+        effective: meta.effective,
+        schema,
+        rules,
+        ratings: raw.branch_rating.unwrap_or_default(),
+    })
+}
+
+/// A hash of the rule files' texts, as loaded.
+fn fingerprint(sources: &[Source]) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for s in sources {
+        h.update(s.text.as_bytes());
+        h.update(b"\0");
+    }
+    format!("{:032x}", h.digest128())
+}
+
+/// `dates.earliest`: no date in an archive is before it (default 1921-07-01).
+fn earliest(
+    text: Option<String>,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> Option<Date> {
+    let text = text.unwrap_or_else(|| "1921-07-01".to_string());
+    match crate::date::parse_date(&text) {
+        Ok(d) => Some(d.earliest()),
+        Err(_) => {
+            let last = &sources[sources.len() - 1];
+            let src = sources
+                .iter()
+                .rev()
+                .find(|s| s.text.contains(&text))
+                .unwrap_or(last);
+            errors.push(src.error(
+                src.locate("earliest:", Some(&text)),
+                format!("dates.earliest 不是日期：{text}"),
+                "应为 YYYY-MM-DD",
+                None,
+            ));
+            Date::new(1921, 7, 1).ok()
+        }
+    }
+}
+
+fn fields(
+    raw: IndexMap<String, RawField>,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for (key, f) in raw {
+        let src = &sources[f.origin];
+        let (Some(kind), false) = (f.kind, f.aliases.is_empty()) else {
+            errors.push(src.error(
+                src.locate(&format!("{key}:"), None),
+                format!("字段 {key} 需要 type（text、date、range）和至少一个 aliases"),
+                "新字段不完整",
+                None,
+            ));
+            continue;
+        };
+        fields.push(Field {
+            title: f.title.unwrap_or_else(|| f.aliases[0].clone()),
+            aliases: f.aliases.iter().map(|a| header_alias(a)).collect(),
+            key,
+            kind,
+        });
+    }
+    fields
+}
+
+/// The fields, stages and documents the engine refers to ([`Keys`]): `name` must be there; a
+/// date key must be a date field.
+fn keys(s: &Schema, last: &Source, errors: &mut Vec<ConfigError>) -> Option<Keys> {
+    let before = errors.len();
+    let mut field = |key: &str, date: bool| -> Option<usize> {
+        let i = s.field(key)?;
+        if date && s.fields[i].kind == FieldType::Text {
+            errors.push(last.error(
+                last.locate(&format!("{key}:"), None),
+                format!(
+                    "字段 {key} 必须是日期字段（type: date 或 range）：dangan 按它计算阶段和统计"
+                ),
+                "应为日期字段",
+                None,
+            ));
+        }
+        Some(i)
+    };
+    let mut got = [None; Keys::FIELDS.len()];
+    for (slot, (key, date)) in got.iter_mut().zip(Keys::FIELDS) {
+        *slot = field(key, date);
+    }
+    let stage = |key: &str| s.stages.iter().position(|st| st.key == key);
+    let document = |key: &str| s.documents.iter().position(|d| d.key == key);
+    let Some(name) = got[0] else {
+        errors.push(last.error(0, "规则集缺少字段 name（姓名列）".into(), "", None));
+        return None;
+    };
+    let [
+        _,
+        branch,
+        id_number,
+        birth,
+        applied,
+        admitted,
+        activist,
+        sex,
+        ethnicity,
+        education,
+        category,
+    ] = got;
+    (errors.len() == before).then(|| Keys {
+        name,
+        branch,
+        id_number,
+        birth,
+        applied,
+        admitted,
+        activist,
+        sex,
+        ethnicity,
+        education,
+        category,
+        activist_stage: stage(Keys::STAGES[0]),
+        candidate_stage: stage(Keys::STAGES[1]),
+        resume: document(Keys::DOCUMENTS[0]),
+    })
+}
+
+fn documents(
+    raw: IndexMap<String, RawDocument>,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Document> {
+    let mut documents = Vec::new();
+    for (key, d) in raw {
+        let src = &sources[d.origin];
+        if d.patterns.is_empty() && d.regex.is_empty() {
+            errors.push(src.error(
+                src.locate(&format!("{key}:"), None),
+                format!("文书 {key} 没有 patterns（文件名关键词）或 regex"),
+                "至少一个关键词",
+                None,
+            ));
+            continue;
+        }
+        let mut regex = Vec::new();
+        for r in &d.regex {
+            match user_regex(r) {
+                Ok(re) => regex.push(re),
+                Err(e) => errors.push(src.error(
+                    src.locate(&format!("{key}:"), Some(r)),
+                    format!("文书 {key} 的正则表达式有误：{e}"),
+                    "无法编译",
+                    Some("按文件名（去掉扩展名、全角转半角、小写）匹配，如 ^\\d{4}-自传$".into()),
+                )),
+            }
+        }
+        let norm = |v: &[String]| {
+            v.iter()
+                .map(|p| crate::text::normalize(p).to_lowercase())
+                .collect()
+        };
+        documents.push(Document {
+            title: d
+                .title
+                .or_else(|| d.patterns.first().cloned())
+                .unwrap_or_else(|| key.clone()),
+            regex,
+            patterns: norm(&d.patterns),
+            exclude: norm(&d.exclude),
+            key,
+        });
+    }
+    documents
+}
+
+fn stages(
+    raw: Vec<RawStage>,
+    fields: &[Field],
+    documents: &[Document],
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Stage> {
+    let date_fields = || {
+        fields
+            .iter()
+            .filter(|f| f.kind != FieldType::Text)
+            .map(|f| f.key.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let doc_names = || {
+        documents
+            .iter()
+            .map(|d| d.key.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut stages = Vec::new();
+    for s in raw {
+        let src = &sources[s.origin];
+        let anchor = format!("key: {}", s.key);
+        let Some(m) = s.milestone.as_deref() else {
+            errors.push(src.error(
+                src.locate(&anchor, None),
+                format!("阶段 {} 缺少 milestone", s.key),
+                "",
+                None,
+            ));
+            continue;
+        };
+        let milestone = fields
+            .iter()
+            .position(|f| f.key == m)
+            .filter(|&i| fields[i].kind != FieldType::Text);
+        let Some(milestone) = milestone else {
+            errors.push(src.error(
+                src.locate(&anchor, Some(m)),
+                format!("阶段 {} 的 milestone「{m}」不是日期字段", s.key),
+                "未知字段",
+                Some(format!("可用的日期字段：{}", date_fields())),
+            ));
+            continue;
+        };
+        let mut requires = Vec::new();
+        for d in s.requires.unwrap_or_default() {
+            match documents.iter().position(|x| x.key == d) {
+                Some(i) => requires.push(i),
+                None => errors.push(src.error(
+                    src.locate(&anchor, Some(&d)),
+                    format!("阶段 {} 要求的文书「{d}」不存在", s.key),
+                    "未知文书",
+                    Some(format!("可用的文书：{}", doc_names())),
+                )),
+            }
+        }
+        stages.push(Stage {
+            title: s.title.unwrap_or_else(|| s.key.clone()),
+            key: s.key,
+            milestone,
+            requires,
+        });
+    }
+    stages
+}
+
+/// Each rule: the common keys here, the parameters by its kind (see `crate::rules::kind`).
+fn rules(
+    raw: Vec<RawRule>,
+    schema: &Schema,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for r in raw {
+        let src = &sources[r.origin];
+        let anchor = format!("id: {}", r.id);
+        let at = |needle: Option<&str>| src.locate(&anchor, needle);
+        let Some(kind) = r.kind.map(|k| k.0) else {
+            errors.push(src.error(
+                at(None),
+                format!("规则 {} 没有 kind，也不是对已有规则的修改", r.id),
+                "缺少 kind",
+                Some(format!(
+                    "可用的规则类型：{}",
+                    Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join("、")
+                )),
+            ));
+            continue;
+        };
+        let mut resolver = Resolver::new(schema, &r.id);
+        let params = kind.resolve(r.params, &mut resolver);
+        let (Some(message), Some(basis)) = (r.message, r.basis) else {
+            errors.push(src.error(
+                at(None),
+                format!("规则 {} 需要 message 和 basis", r.id),
+                "",
+                None,
+            ));
+            continue;
+        };
+        let failed = !resolver.errors.is_empty();
+        for e in resolver.errors {
+            errors.push(src.error(at(e.needle.as_deref()), e.message, e.label, e.help));
+        }
+        let Some(params) = params.filter(|_| !failed) else {
+            continue;
+        };
+        rules.push(Rule {
+            id: r.id,
+            enabled: r.enabled.unwrap_or(true),
+            severity: r.severity.unwrap_or(Severity::Error),
+            message,
+            basis,
+            description: r.description,
+            example: r.example,
+            params,
+            origin: src.name.clone(),
+        });
+    }
+    rules
+}
+
+fn layout(
+    raw: super::raw::RawLayout,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> LayoutConfig {
+    let last = &sources[sources.len() - 1];
+    let mut layout = LayoutConfig {
+        root: raw.root.unwrap_or_default(),
+        groups: Vec::new(),
+    };
+    for g in &raw.groups {
+        match user_regex(g) {
+            Ok(re) => layout.groups.push(re),
+            Err(e) => {
+                let src = sources
+                    .iter()
+                    .rev()
+                    .find(|s| s.text.contains(g.as_str()))
+                    .unwrap_or(last);
+                errors.push(src.error(
+                    src.locate("groups:", Some(g)),
+                    format!("layout.groups 的正则表达式有误：{e}"),
+                    "无法编译",
+                    Some("按整个文件夹名匹配，如 ^\\d{4}年$".into()),
+                ));
+            }
+        }
+    }
+    layout
+}

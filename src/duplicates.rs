@@ -1,0 +1,72 @@
+//! Byte-identical files: the one place they are grouped, for a single run (from the archive)
+//! and for the merge of a sharded run (from the shards' fingerprints). Both give the same
+//! groups: members in archive order, the first of each group the original.
+
+use rayon::prelude::*;
+
+use crate::inspect::content_hash;
+use crate::results::Fingerprint;
+use crate::walk::{Archive, archive_order};
+
+/// The groups of items sharing a key, with more than one member: each group in ascending
+/// order of its items, the groups by their first item.
+///
+/// ```
+/// let groups = dangan::duplicates::identical(vec![(7, 3), (1, 0), (7, 1), (2, 2)]);
+/// assert_eq!(groups, vec![vec![1, 3]]);
+/// ```
+pub fn identical<K: Ord + Copy, T: Ord + Copy>(mut keyed: Vec<(K, T)>) -> Vec<Vec<T>> {
+    keyed.sort_unstable();
+    let mut out: Vec<Vec<T>> = keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1)
+        .map(|g| g.iter().map(|&(_, t)| t).collect())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Groups of byte-identical dossier files, as (dossier, file) pairs. Only files whose size
+/// another file shares are read and hashed; a file that cannot be read for hashing is left
+/// out (its inspection reports it).
+pub fn in_archive(archive: &Archive) -> Vec<Vec<(usize, usize)>> {
+    // Sizes sorted, not a map of lists: one small record per file, no allocation per size.
+    let mut sized: Vec<(u64, u32, u32)> = Vec::with_capacity(archive.file_count());
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (i, f) in dossier.files.iter().enumerate() {
+            if f.size > 0 {
+                sized.push((f.size, d as u32, i as u32));
+            }
+        }
+    }
+    sized.sort_unstable();
+    let mut candidates: Vec<(u64, u32, u32)> = Vec::new();
+    for run in sized.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            candidates.extend_from_slice(run);
+        }
+    }
+    drop(sized);
+    let hashed: Vec<((u64, u128), (usize, usize))> = candidates
+        .par_iter()
+        .filter_map(|&(size, d, i)| {
+            let (d, i) = (d as usize, i as usize);
+            let f = &archive.dossiers[d].files[i];
+            let hash = content_hash(&f.path(&archive.root), f.size).ok()?;
+            Some(((size, hash), (d, i)))
+        })
+        .collect();
+    identical(hashed)
+}
+
+/// The same groups from the shards' fingerprints: `prints` is put in archive order, and each
+/// group holds indices into it.
+pub fn in_shards(prints: &mut [Fingerprint]) -> Vec<Vec<usize>> {
+    prints.sort_by(|a, b| archive_order(&a.file, &b.file));
+    let keyed: Vec<((u64, &str), usize)> = prints
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.size, p.hash.as_str()), i))
+        .collect();
+    identical(keyed)
+}

@@ -1,0 +1,75 @@
+//! duplicate-file: byte-identical files, across dossiers or within one.
+
+use crate::finding::{Finding, Severity};
+use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::shared::files::file_finding;
+use crate::rules::{Context, Params};
+
+pub struct DuplicateFile;
+
+/// What to do with byte-identical files inside one dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SameDossier {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+/// `same_dossier` as written.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParams {
+    same_dossier: Option<SameDossier>,
+}
+
+impl RuleKind for DuplicateFile {
+    const NAME: &'static str = "duplicate-file";
+    const DOC: &'static str = "\
+kind: duplicate-file — 两个文件内容逐字节相同。分属两份档案时按本规则的 severity 报告（可能归错了人）；
+同一档案内按 same_dossier 报告（默认 warning；off 不报告）。每组相同文件中，第一个之后的每个各报告一次。
+参数：same_dossier: error|warning|info|off。消息变量：{file}、{other}（第一个相同的文件）。subject：文书键。";
+    type Raw = RawParams;
+    /// The severity inside one dossier; None: not reported.
+    type Params = Option<Severity>;
+
+    fn resolve(raw: RawParams, _: &mut Resolver<'_>) -> Option<Option<Severity>> {
+        Some(match raw.same_dossier.unwrap_or(SameDossier::Warning) {
+            SameDossier::Error => Some(Severity::Error),
+            SameDossier::Warning => Some(Severity::Warning),
+            SameDossier::Info => Some(Severity::Info),
+            SameDossier::Off => None,
+        })
+    }
+
+    fn check(ctx: &Context<'_>, rule: &Rule, _: &Option<Severity>, out: &mut Vec<Finding>) {
+        for group in ctx.duplicate_groups {
+            let Some(&(d0, i0)) = group.first() else {
+                continue;
+            };
+            let first = &ctx.archive.dossiers[d0].files[i0];
+            for &(d, i) in &group[1..] {
+                let Some(severity) = severity(rule, d == d0) else {
+                    continue;
+                };
+                let f = &ctx.archive.dossiers[d].files[i];
+                let vars = [("other", &*first.rel)];
+                let mut finding = file_finding(ctx, rule, Some(d), f, ctx.classes[d][i], &vars);
+                finding.severity = severity;
+                out.push(finding);
+            }
+        }
+    }
+}
+
+/// The severity a repeated file is reported at: the rule's when it repeats a file of another
+/// dossier, `same_dossier`'s within one (None: not reported, or not a duplicate-file rule).
+/// The merge of shards uses it too.
+pub fn severity(rule: &Rule, same_dossier: bool) -> Option<Severity> {
+    match rule.params {
+        Params::DuplicateFile(within) if same_dossier => within,
+        Params::DuplicateFile(_) => Some(rule.severity),
+        _ => None,
+    }
+}

@@ -1,0 +1,122 @@
+//! What a dossier holds and should hold: shared by required-documents, unrecognized-file,
+//! ambiguous-file and combined-file-unverifiable.
+
+use crate::classify::{Classifier, Match};
+use crate::inspect::FileFormat;
+use crate::rules::Context;
+use crate::rules::kind::Resolver;
+
+/// The parameters of required-documents and combined-file-unverifiable, as written.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequired {
+    /// Only these documents (default: the stage table's `requires`).
+    pub documents: Option<Vec<String>>,
+    /// The stage from which they are required (default: the first).
+    pub from_stage: Option<String>,
+}
+
+/// The documents a rule requires, resolved.
+#[derive(Debug, Clone)]
+pub struct Required {
+    /// None: the stage table's `requires`.
+    pub documents: Option<Vec<usize>>,
+    pub from_stage: usize,
+}
+
+impl Required {
+    pub fn resolve(raw: RawRequired, r: &mut Resolver<'_>) -> Option<Required> {
+        let before = r.errors.len();
+        let documents = raw
+            .documents
+            .map(|ds| ds.iter().filter_map(|d| r.document(d)).collect());
+        let from_stage = match raw.from_stage.as_deref() {
+            None => 0,
+            Some(s) => r.stage(s).unwrap_or(0),
+        };
+        (r.errors.len() == before).then_some(Required {
+            documents,
+            from_stage,
+        })
+    }
+
+    /// Documents a person at `stage` must hold.
+    pub fn at(&self, ctx: &Context<'_>, stage: usize) -> Vec<usize> {
+        if stage < self.from_stage {
+            return Vec::new();
+        }
+        if let Some(docs) = &self.documents {
+            return docs.clone();
+        }
+        let mut v = Vec::new();
+        for s in &ctx.config.stages[self.from_stage..=stage] {
+            for &d in &s.requires {
+                if !v.contains(&d) {
+                    v.push(d);
+                }
+            }
+        }
+        v
+    }
+}
+
+/// The documents a dossier holds: by file name, by material folder, or inside a combined
+/// file by its bookmarks.
+pub fn present(ctx: &Context<'_>, d: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = ctx.classes[d].iter().flatten().copied().collect();
+    v.extend(ctx.parts.of_dossier(d).map(|p| p.document));
+    v
+}
+
+/// A dossier's combined files that say nothing of what they hold: PDF or OFD files of more
+/// than one page whose name names no document and that have no usable bookmarks.
+pub fn unverifiable(ctx: &Context<'_>, d: usize) -> Vec<usize> {
+    let files = &ctx.archive.dossiers[d].files;
+    (0..files.len())
+        .filter(|&i| {
+            let insp = &ctx.inspections[d][i];
+            ctx.classes[d][i].is_none()
+                && ctx.parts.get(d, i).is_empty()
+                && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
+                && insp.problem.is_none()
+                && insp.pages.is_some_and(|p| p > 1)
+                && !ctx.is_unreadable(&files[i].rel)
+        })
+        .collect()
+}
+
+/// The documents a person at their stage should hold under `required` and that are not there.
+pub fn missing(
+    ctx: &Context<'_>,
+    classifier: &Classifier,
+    required: &Required,
+    d: usize,
+    stage: usize,
+) -> Vec<usize> {
+    let present = present(ctx, d);
+    let mut wanted = required.at(ctx, stage);
+    wanted.retain(|doc| !present.contains(doc));
+    if wanted.is_empty() {
+        return wanted;
+    }
+    // A file that fits two documents equally may be either: neither is reported missing
+    // (ambiguous-file says what was seen).
+    let maybe: Vec<usize> = ctx.archive.dossiers[d]
+        .files
+        .iter()
+        .zip(&ctx.classes[d])
+        .filter(|(_, c)| c.is_none())
+        .filter_map(|(f, _)| tie(classifier, f))
+        .flat_map(|(a, b)| [a, b])
+        .collect();
+    wanted.retain(|doc| !maybe.contains(doc));
+    wanted
+}
+
+/// Two documents a dossier file's name fits equally, when it names no single one.
+pub fn tie(classifier: &Classifier, f: &crate::walk::FileEntry) -> Option<(usize, usize)> {
+    match classifier.matches(f.stem()) {
+        Match::Tie(a, b) => Some((a, b)),
+        _ => None,
+    }
+}

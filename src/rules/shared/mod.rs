@@ -1,0 +1,8 @@
+//! Helpers several kinds share: what a dossier holds, who repeats whom, a resume's spans, a
+//! finding about a file. No kind lives here.
+
+pub mod documents;
+pub mod files;
+pub mod identity;
+pub mod resume;
+pub mod waivers;

@@ -1,0 +1,57 @@
+//! A person's resume as ordered spans of months: shared by resume-gap, resume-overlap and
+//! resume-reversed.
+
+use crate::date::{DateValue, RangeEnd};
+use crate::join::Person;
+use crate::rules::Context;
+
+/// A usable entry: (entry index, start month, end month, start, end shown).
+pub struct Span {
+    pub entry: usize,
+    pub start: i64,
+    pub end: i64,
+    pub start_text: String,
+    pub end_text: String,
+}
+
+/// A person's entries with usable dates, by start then end.
+pub fn spans(ctx: &Context<'_>, p: &Person) -> Vec<Span> {
+    let now = DateValue::day(ctx.as_of).month_index();
+    let mut v: Vec<Span> = p
+        .resume
+        .iter()
+        .filter_map(|&e| {
+            let entry = &ctx.resumes[e];
+            let start = entry.start.as_ref().ok()?;
+            let (end, end_text) = match entry.end.as_ref().ok()? {
+                RangeEnd::Date(d) => (d.month_index(), d.to_string()),
+                RangeEnd::Present => (now, "至今".to_string()),
+            };
+            Some(Span {
+                entry: e,
+                start: start.month_index(),
+                end,
+                start_text: start.to_string(),
+                end_text,
+            })
+        })
+        .collect();
+    v.sort_by_key(|s| (s.start, s.end));
+    v
+}
+
+/// A month index as `2021-03`.
+pub fn month_text(m: i64) -> String {
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
+/// Walk the ordered, non-reversed entries with the latest end so far.
+pub fn walk(ctx: &Context<'_>, p: &Person, mut visit: impl FnMut(&Span, i64)) {
+    let mut latest: Option<i64> = None;
+    for s in spans(ctx, p).iter().filter(|s| s.end >= s.start) {
+        if let Some(l) = latest {
+            visit(s, l);
+        }
+        latest = Some(latest.map_or(s.end, |l| l.max(s.end)));
+    }
+}

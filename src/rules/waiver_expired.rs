@@ -1,0 +1,33 @@
+//! waiver-expired: a waiver of the --waivers file that has expired: it no longer covers anything. Weighed after the audit, by
+//! `crate::triage`, which asks [`fires`] of each waiver and builds the finding with
+//! [`crate::rules::shared::waivers::finding`].
+
+use jiff::civil::Date;
+
+use crate::finding::Finding;
+use crate::rules::Context;
+use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+
+pub struct WaiverExpired;
+
+impl RuleKind for WaiverExpired {
+    const NAME: &'static str = "waiver-expired";
+    const DOC: &'static str = "\
+kind: waiver-expired — --waivers 文件中的一条豁免已过期（expires 早于审核基准日）：它不再生效，
+被它豁免的问题重新计入。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
+    const AFTER_AUDIT: bool = true;
+    type Raw = NoParams;
+    type Params = ();
+
+    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
+        Some(())
+    }
+
+    fn check(_: &Context<'_>, _: &Rule, _: &(), _: &mut Vec<Finding>) {}
+}
+
+/// Whether a waiver that expires on `expires` (and covered a finding of this run, `used`)
+/// is reported at `as_of`.
+pub fn fires(expires: Date, as_of: Date, _used: bool) -> bool {
+    expires < as_of
+}

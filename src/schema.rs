@@ -1,0 +1,182 @@
+//! The archive's vocabulary, resolved: the ledger's fields, the documents a dossier may hold,
+//! the stages of development, the layout of folders, the resume's columns, and the keys the
+//! engine itself needs. Loaded from YAML by [`crate::config`]; read by every step below the
+//! rules. Nothing here knows of rules, so the walk, the ledger and the join depend on this
+//! module alone.
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// Free text (name, branch, ID number …).
+    Text,
+    /// One date.
+    Date,
+    /// A date or a range of dates (`2022.05.10-2022.05.12`).
+    Range,
+}
+
+/// What the archive root is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RootKind {
+    /// Found from the folders (see `crate::layout`).
+    #[default]
+    Auto,
+    /// Branch folders inside (possibly under grouping folders).
+    Archive,
+    /// One branch: dossier folders inside (possibly under grouping folders).
+    Branch,
+}
+
+/// The layout rules, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct LayoutConfig {
+    pub root: RootKind,
+    pub groups: Vec<regex::Regex>,
+}
+
+/// A ledger column the engine knows.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: String,
+    pub title: String,
+    pub kind: FieldType,
+    /// Header aliases, normalised with [`crate::text::normalize_header`].
+    pub aliases: Vec<String>,
+}
+
+/// A document a dossier may hold.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub key: String,
+    pub title: String,
+    pub patterns: Vec<String>,
+    /// Regular expressions over the normalised, lower-case file stem.
+    pub regex: Vec<regex::Regex>,
+    pub exclude: Vec<String>,
+}
+
+/// A stage of development, opened by a milestone.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub key: String,
+    pub title: String,
+    pub milestone: usize,
+    pub requires: Vec<usize>,
+}
+
+/// Which end of a milestone a rule means: `trained.start` / `trained.end`; a plain name is
+/// the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    Start,
+    End,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MilestoneRef {
+    pub field: usize,
+    pub end: End,
+}
+
+/// Column aliases of a resume sheet, normalised.
+#[derive(Debug, Clone, Default)]
+pub struct ResumeColumns {
+    pub start: Vec<String>,
+    pub end: Vec<String>,
+    pub span: Vec<String>,
+    pub description: Vec<String>,
+}
+
+/// The fields, stages and documents the engine itself refers to, resolved once at load (the
+/// YAML keys in [`Keys::FIELDS`], [`Keys::STAGES`], [`Keys::DOCUMENTS`]). A date key must
+/// name a date field; the name field must exist. An optional key that is absent turns its use
+/// off (no `--since` on that milestone, no count of that stage).
+#[derive(Debug, Clone, Default)]
+pub struct Keys {
+    /// 姓名: the one field every ledger must have.
+    pub name: usize,
+    pub branch: Option<usize>,
+    pub id_number: Option<usize>,
+    pub birth: Option<usize>,
+    /// 申请入党时间 and 接收为预备党员时间: `--since` keeps the people with either on or after it.
+    pub applied: Option<usize>,
+    pub admitted: Option<usize>,
+    /// 确定为入党积极分子时间: the committee's statistics.
+    pub activist: Option<usize>,
+    /// Text columns the committee's statistics break down by.
+    pub sex: Option<usize>,
+    pub ethnicity: Option<usize>,
+    pub education: Option<usize>,
+    pub category: Option<usize>,
+    /// The stages the branch rating counts as the pipeline (入党积极分子, 发展对象).
+    pub activist_stage: Option<usize>,
+    pub candidate_stage: Option<usize>,
+    /// The document a person's resume sheet is (简历).
+    pub resume: Option<usize>,
+}
+
+impl Keys {
+    /// The field keys the engine reads, with whether each must be a date.
+    pub const FIELDS: [(&'static str, bool); 11] = [
+        ("name", false),
+        ("branch", false),
+        ("id_number", false),
+        ("birth", true),
+        ("applied", true),
+        ("admitted", true),
+        ("activist", true),
+        ("sex", false),
+        ("ethnicity", false),
+        ("education", false),
+        ("category", false),
+    ];
+    /// The stage keys the engine reads.
+    pub const STAGES: [&'static str; 2] = ["activist", "candidate"];
+    /// The document keys the engine reads.
+    pub const DOCUMENTS: [&'static str; 1] = ["resume"];
+}
+
+/// The vocabulary of an archive, as the rule files define it.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub earliest: Date,
+    pub ignore_names: Vec<String>,
+    pub ignore_prefixes: Vec<String>,
+    pub fields: Vec<Field>,
+    pub keys: Keys,
+    pub resume: ResumeColumns,
+    /// Normalised beginnings of ledger rows that are not people (合计, 填表人, 注：).
+    pub not_people: Vec<String>,
+    pub layout: LayoutConfig,
+    pub documents: Vec<Document>,
+    pub stages: Vec<Stage>,
+}
+
+impl Schema {
+    pub fn field(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key)
+    }
+
+    /// `trained.end` → 集中培训时间（结束）
+    pub fn milestone_title(&self, m: MilestoneRef) -> String {
+        let f = &self.fields[m.field];
+        match (f.kind, m.end) {
+            (FieldType::Range, End::Start) => format!("{}（开始）", f.title),
+            (FieldType::Range, End::End) => format!("{}（结束）", f.title),
+            _ => f.title.clone(),
+        }
+    }
+
+    pub fn milestone_key(&self, m: MilestoneRef) -> String {
+        let f = &self.fields[m.field];
+        match (f.kind, m.end) {
+            (FieldType::Range, End::Start) => format!("{}.start", f.key),
+            (FieldType::Range, End::End) => format!("{}.end", f.key),
+            _ => f.key.clone(),
+        }
+    }
+}
