@@ -145,12 +145,10 @@ enum Sheet {
     Dossier(usize, usize),
 }
 
+/// Audit the archive at `root`: the phases in their order. What a phase no longer needs is let
+/// go before the next (100,000 dossiers are audited in under 300 MB).
 pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditResult, ArchiveError> {
-    let as_of = options.as_of;
     let progress = Progress::new(options.progress);
-    progress.phase("读取档案目录", None);
-    let shard = options.shard;
-    let owns = |branch: &str| shard.is_none_or(|s| s.owns(branch));
     // Reading (directories, file structure, hashes) runs on its own pool of readers; the
     // spreadsheets, the join and the rules are work for the cores (rayon's global pool).
     let readers = rayon::ThreadPoolBuilder::new()
@@ -159,26 +157,148 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         .build()
         .ok();
     let readers = readers.as_ref();
+    let headers = HeaderIndex::new(config);
+    let bounds = DateBounds {
+        earliest: config.earliest,
+        as_of: options.as_of,
+    };
+    let mut ahead = crate::ledger::ReadAhead::new(config, &headers, bounds);
+    progress.phase("读取档案目录", None);
+    let mut archive = walk(config, root, options, readers, &mut ahead)?;
+    let mut classes = classify(config, &archive);
+    progress.phase("检查文件", Some(archive.file_count() as u64));
+    let files = scan_files(config, &archive, options, readers, &progress);
+
+    progress.phase("读取台账和简历", None);
+    let mut unreadable = unreadable_files(&archive, &files.inspections, &files.loose);
+    let sheets = read_sheets(
+        config,
+        ahead,
+        &archive,
+        &mut classes,
+        &files.inspections,
+        &files.loose,
+        &mut unreadable,
+    );
+
+    progress.phase("连接台账与档案", None);
+    let joined = join_people(config, options, &archive, sheets);
+
+    progress.phase("核对规则", None);
+    let findings = check(
+        config,
+        options,
+        &archive,
+        &classes,
+        &files,
+        &joined,
+        &unreadable,
+    );
+    let (findings, in_scope, scope) = scope(config, options, &joined, findings);
+
+    // What only the rules needed is let go before the facts and lists are built.
+    let Joined {
+        ledger,
+        people,
+        resumes,
+        foreign_rows,
+        orphan_resumes,
+        person_of_dossier,
+        person_of_row,
+        ..
+    } = joined;
+    drop((unreadable, resumes, foreign_rows, orphan_resumes));
+    drop((person_of_dossier, person_of_row));
+    let mut facts = if options.people || options.shard.is_some() {
+        person_facts(config, options.as_of, &archive, &ledger, &people, &in_scope)
+    } else {
+        Vec::new()
+    };
+    let shard = options.shard.map(|sh| ShardData {
+        shard: sh,
+        run: None,
+        fingerprints: reading(readers, || {
+            fingerprints(&archive, &classes, config, &people)
+        }),
+        // The shard's JSON carries the facts; the result keeps a copy only for --report-dir.
+        people: if options.people {
+            facts.clone()
+        } else {
+            std::mem::take(&mut facts)
+        },
+    });
+    let summary = summary(
+        options,
+        &archive,
+        &files.inspections,
+        &ledger,
+        &findings,
+        scope,
+    );
+    // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
+    // and the ledger is let go first.
+    drop(ledger);
+    let dossiers = dossier_reports(
+        config,
+        &people,
+        &in_scope,
+        std::mem::take(&mut archive.dossiers),
+        classes,
+        files.inspections,
+        &files.parts,
+    );
+    Ok(AuditResult {
+        shard,
+        people: facts,
+        as_of: options.as_of,
+        summary,
+        findings,
+        dossiers,
+    })
+}
+
+/// Walk the folders and find the layout. The spreadsheets that may be ledgers are read
+/// before the layout is found (a folder named as a person in them is a dossier), into `ahead`.
+fn walk(
+    config: &Config,
+    root: &Path,
+    options: &Options,
+    readers: Option<&rayon::ThreadPool>,
+    ahead: &mut crate::ledger::ReadAhead<'_>,
+) -> Result<Archive, ArchiveError> {
+    let shard = options.shard;
+    let owns = |branch: &str| shard.is_none_or(|s| s.owns(branch));
     let tree =
         reading(readers, || crate::layout::walk(root, config)).map_err(|e| ArchiveError {
             path: root.display().to_string(),
             detail: describe_io(&e),
         })?;
-    // The spreadsheets that may be ledgers are read before the layout is found: a folder named
-    // as a person in them is a dossier.
-    let headers = HeaderIndex::new(config);
-    let bounds = DateBounds {
-        earliest: config.earliest,
-        as_of,
-    };
-    let mut ahead = crate::ledger::ReadAhead::new(config, &headers, bounds);
-    let mut archive =
-        crate::layout::arrange_archive(tree, config, &owns, &mut |files| ahead.read(root, files));
+    Ok(crate::layout::arrange_archive(
+        tree,
+        config,
+        &owns,
+        &mut |files| ahead.read(root, files),
+    ))
+}
 
-    let mut classes = classify(config, &archive);
-    progress.phase("检查文件", Some(archive.file_count() as u64));
-    let (inspections, loose_inspections) = reading(readers, || inspect_all(&archive, &progress));
-    // Documents inside combined files, by their bookmarks.
+/// What is inside the files: each file's inspection, the documents combined files hold by
+/// their bookmarks, and the groups of byte-identical files.
+struct Files {
+    inspections: PerFile<Inspection>,
+    /// The loose files' inspections.
+    loose: Vec<Inspection>,
+    parts: crate::classify::Parts,
+    duplicate_groups: Vec<Vec<(usize, usize)>>,
+}
+
+fn scan_files(
+    config: &Config,
+    archive: &Archive,
+    options: &Options,
+    readers: Option<&rayon::ThreadPool>,
+    progress: &Progress,
+) -> Files {
+    let (inspections, loose) = reading(readers, || inspect_all(archive, progress));
     let parts = crate::classify::Parts::find(
         &Classifier::new(&config.documents),
         archive.dossiers.len(),
@@ -190,33 +310,38 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     );
     // A shard cannot see the other shards' files: it fingerprints its own, and the merge
     // finds the duplicates.
-    let duplicate_groups = if shard.is_some() {
+    let duplicate_groups = if options.shard.is_some() {
         Vec::new()
     } else {
-        reading(readers, || crate::duplicates::in_archive(&archive))
+        reading(readers, || crate::duplicates::in_archive(archive))
     };
+    Files {
+        inspections,
+        loose,
+        parts,
+        duplicate_groups,
+    }
+}
 
-    progress.phase("读取台账和简历", None);
-    let mut unreadable = unreadable_files(&archive, &inspections, &loose_inspections);
-    let Sheets {
-        ledger,
-        mut resumes,
-        resume_owner,
-        loose_recognised,
-        ledger_found,
-        near_miss,
-    } = read_sheets(
-        config,
-        ahead,
-        &archive,
-        &mut classes,
-        &inspections,
-        &loose_inspections,
-        &mut unreadable,
-    );
+/// The people: ledger rows merged, joined to the dossiers, resumes attached.
+struct Joined {
+    ledger: Vec<LedgerRow>,
+    /// In a shard, the rows of other shards' branches.
+    foreign_rows: Vec<LedgerRow>,
+    people: Vec<crate::join::Person>,
+    resumes: Vec<ResumeEntry>,
+    orphan_resumes: Vec<usize>,
+    person_of_dossier: Vec<Option<usize>>,
+    person_of_row: Vec<Option<usize>>,
+    loose_recognised: Vec<bool>,
+    ledger_found: bool,
+    near_miss: Option<String>,
+}
 
-    progress.phase("连接台账与档案", None);
-    let (mut ledger, _) = crate::ledger::merge::merge_people(ledger, config);
+fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sheets) -> Joined {
+    let shard = options.shard;
+    let owns = |branch: &str| shard.is_none_or(|s| s.owns(branch));
+    let (mut ledger, _) = crate::ledger::merge::merge_people(sheets.ledger, config);
     for (i, row) in ledger.iter_mut().enumerate() {
         row.seq = i;
     }
@@ -225,25 +350,12 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let (mut ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = ledger
         .into_iter()
         .partition(|r| owns(crate::join::row_branch(r, config).unwrap_or_default()));
+    let mut resumes = sheets.resumes;
     let mut people = join(config, &archive.dossiers, &ledger);
-    let mut orphan_resumes = attach_resumes(config, &mut people, &ledger, &resumes, &resume_owner);
+    let mut orphan_resumes =
+        attach_resumes(config, &mut people, &ledger, &resumes, &sheets.resume_owner);
     if shard.is_some() {
-        // A resume row of another shard's person is that shard's to check.
-        let mut ids = std::collections::HashSet::new();
-        let mut names = std::collections::HashSet::new();
-        for r in &foreign_rows {
-            if let Some(id) = r.text(config.keys.id_number) {
-                ids.insert(crate::idnum::normalize(id));
-            }
-            if let Some(name) = r.text(Some(config.keys.name)) {
-                names.insert(crate::text::normalize(name));
-            }
-        }
-        let theirs = |e: &ResumeEntry| match (e.id_number(), e.name()) {
-            (Some(id), _) => ids.contains(&crate::idnum::normalize(id)),
-            (None, Some(name)) => names.contains(&crate::text::normalize(name)),
-            (None, None) => false,
-        };
+        let theirs = of_foreign_row(config, &foreign_rows);
         orphan_resumes.retain(|&i| !theirs(&resumes[i]));
     }
     // Names and ID numbers of resume rows served the matching; keep them only where a finding
@@ -270,43 +382,96 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             person_of_row[r] = Some(i);
         }
     }
+    Joined {
+        ledger,
+        foreign_rows,
+        people,
+        resumes,
+        orphan_resumes,
+        person_of_dossier,
+        person_of_row,
+        loose_recognised: sheets.loose_recognised,
+        ledger_found: sheets.ledger_found,
+        near_miss: sheets.near_miss,
+    }
+}
 
+/// Whether a resume row is of a person of another shard's branch (that shard checks it):
+/// the ID numbers and names of those rows, and the test.
+fn of_foreign_row(
+    config: &Config,
+    foreign_rows: &[LedgerRow],
+) -> impl Fn(&ResumeEntry) -> bool + use<> {
+    let mut ids = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::new();
+    for r in foreign_rows {
+        if let Some(id) = r.text(config.keys.id_number) {
+            ids.insert(crate::idnum::normalize(id));
+        }
+        if let Some(name) = r.text(Some(config.keys.name)) {
+            names.insert(crate::text::normalize(name));
+        }
+    }
+    move |e: &ResumeEntry| match (e.id_number(), e.name()) {
+        (Some(id), _) => ids.contains(&crate::idnum::normalize(id)),
+        (None, Some(name)) => names.contains(&crate::text::normalize(name)),
+        (None, None) => false,
+    }
+}
+
+/// Run the rules over the joined model.
+fn check(
+    config: &Config,
+    options: &Options,
+    archive: &Archive,
+    classes: &PerFile<Option<usize>>,
+    files: &Files,
+    joined: &Joined,
+    unreadable: &[Unreadable],
+) -> Vec<crate::finding::Finding> {
     let unreadable_paths: std::collections::HashSet<&str> =
         unreadable.iter().map(|u| u.rel.as_str()).collect();
     let ctx = Context {
         config,
         rules: &config.rules,
-        as_of,
-        archive: &archive,
-        classes: &classes,
-        ledger: &ledger,
-        ledger_found,
-        ledger_near_miss: near_miss.as_deref(),
-        resumes: &resumes,
-        people: &people,
-        person_of_dossier: &person_of_dossier,
-        person_of_row: &person_of_row,
-        loose_recognised: &loose_recognised,
-        unreadable: &unreadable,
+        as_of: options.as_of,
+        archive,
+        classes,
+        ledger: &joined.ledger,
+        ledger_found: joined.ledger_found,
+        ledger_near_miss: joined.near_miss.as_deref(),
+        resumes: &joined.resumes,
+        people: &joined.people,
+        person_of_dossier: &joined.person_of_dossier,
+        person_of_row: &joined.person_of_row,
+        loose_recognised: &joined.loose_recognised,
+        unreadable,
         unreadable_paths: &unreadable_paths,
-        orphan_resumes: &orphan_resumes,
-        inspections: &inspections,
-        parts: &parts,
-        loose_inspections: &loose_inspections,
-        duplicate_groups: &duplicate_groups,
-        foreign_rows: &foreign_rows,
+        orphan_resumes: &joined.orphan_resumes,
+        inspections: &files.inspections,
+        parts: &files.parts,
+        loose_inspections: &files.loose,
+        duplicate_groups: &files.duplicate_groups,
+        foreign_rows: &joined.foreign_rows,
     };
-    progress.phase("核对规则", None);
-    let mut findings = rules::run(&ctx);
+    rules::run(&ctx)
+}
 
-    // --since: the batch of people who applied or were admitted on or after the date.
-    let in_scope: Vec<bool> = people
+/// `--since`: the batch of people who applied or were admitted on or after the date; the
+/// findings about the others are left out.
+fn scope(
+    config: &Config,
+    options: &Options,
+    joined: &Joined,
+    mut findings: Vec<crate::finding::Finding>,
+) -> (Vec<crate::finding::Finding>, Vec<bool>, Option<Scope>) {
+    let keys = &config.keys;
+    let in_scope: Vec<bool> = joined
+        .people
         .iter()
         .map(|p| match (options.since, p.row) {
-            (Some(since), Some(r)) => ["applied", "admitted"].iter().any(|k| {
-                config
-                    .field(k)
-                    .and_then(|f| ledger[r].value(f))
+            (Some(since), Some(r)) => [keys.applied, keys.admitted].iter().any(|&k| {
+                k.and_then(|f| joined.ledger[r].value(f))
                     .and_then(crate::ledger::FieldValue::date)
                     .is_some_and(|d| d.latest() >= since)
             }),
@@ -319,81 +484,44 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         people_out_of_scope: in_scope.iter().filter(|x| !**x).count(),
     });
     findings.retain(|f| f.person.is_none_or(|p| in_scope[p]));
+    (findings, in_scope, scope)
+}
 
-    // What only the rules needed is let go before the facts and lists are built.
-    drop(unreadable_paths);
-    drop((resumes, foreign_rows, unreadable));
-    let mut facts = if options.people || shard.is_some() {
-        person_facts(config, as_of, &archive, &ledger, &people, &in_scope)
-    } else {
-        Vec::new()
-    };
-    let shard_data = shard.map(|sh| ShardData {
-        shard: sh,
-        run: None,
-        fingerprints: reading(readers, || {
-            fingerprints(&archive, &classes, config, &people)
-        }),
-        // The shard's JSON carries the facts; the result keeps a copy only for --report-dir.
-        people: if options.people {
-            facts.clone()
-        } else {
-            std::mem::take(&mut facts)
-        },
-    });
+/// The run's counts.
+fn summary(
+    options: &Options,
+    archive: &Archive,
+    inspections: &PerFile<Inspection>,
+    ledger: &[LedgerRow],
+    findings: &[crate::finding::Finding],
+    scope: Option<Scope>,
+) -> Summary {
     // Files at the root are seen by every shard; shard 0 counts them.
     let root_files = archive
         .loose
         .iter()
         .filter(|f| !f.rel.contains('/'))
         .count();
-    let files = match shard {
+    let files = match options.shard {
         Some(sh) if sh.index != 0 => archive.file_count() - root_files,
         _ => archive.file_count(),
     };
-    let pages = inspections
-        .all()
-        .iter()
-        .filter_map(|i| i.pages)
-        .map(u64::from)
-        .sum();
-    let unknown_resolution = inspections
-        .all()
-        .iter()
-        .filter(|i| i.problem.is_none() && i.dpi.is_none() && i.format.is_scan())
-        .count();
-    let summary = Summary {
+    let all = inspections.all();
+    Summary {
         dossiers: archive.dossiers.len(),
         ledger_rows: ledger.iter().map(|r| r.sources().len().max(1)).sum(),
         ledger_people: ledger.len(),
         files,
-        pages,
-        unknown_resolution,
-        findings: Counts::of(&findings),
+        pages: all.iter().filter_map(|i| i.pages).map(u64::from).sum(),
+        unknown_resolution: all
+            .iter()
+            .filter(|i| i.problem.is_none() && i.dpi.is_none() && i.format.is_scan())
+            .count(),
+        findings: Counts::of(findings),
         scope,
         baseline: None,
         waived: 0,
-    };
-    // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
-    // and the ledger is let go first.
-    drop(ledger);
-    let dossiers = dossier_reports(
-        config,
-        &people,
-        &in_scope,
-        std::mem::take(&mut archive.dossiers),
-        classes,
-        inspections,
-        &parts,
-    );
-    Ok(AuditResult {
-        shard: shard_data,
-        people: facts,
-        as_of,
-        summary,
-        findings,
-        dossiers,
-    })
+    }
 }
 
 /// Every dossier file's document, by its name.
