@@ -100,7 +100,18 @@ pub enum RangeEnd {
     Present,
 }
 
-/// Read a date written as text.
+/// Read a date written as text: the written precision is kept (a month stays a month).
+///
+/// ```
+/// use dangan::date::parse_date;
+/// let d = |s| parse_date(s).map(|v| v.to_string());
+/// assert_eq!(d("2021年3月5日").as_deref(), Ok("2021-03-05"));
+/// assert_eq!(d("2021/3/5").as_deref(), Ok("2021-03-05"));
+/// assert_eq!(d("２０２１．０３").as_deref(), Ok("2021-03"));
+/// assert_eq!(d("20210305").as_deref(), Ok("2021-03-05"));
+/// assert!(parse_date("2023年2月30日").is_err());
+/// assert!(parse_date("三月").is_err());
+/// ```
 pub fn parse_date(raw: &str) -> Result<DateValue, DateError> {
     parse_normalized(&normalize(raw))
 }
@@ -176,6 +187,18 @@ fn split_numbers(s: &str) -> Option<Vec<(i64, usize)>> {
 
 /// Read a range (`2022.05.10-2022.05.12`, `2005.09—2008.07`, `2012.07-至今`, `2022.5.10至12`).
 /// A single date is a range of one value.
+///
+/// ```
+/// use dangan::date::{parse_range, RangeEnd};
+/// let (a, b) = parse_range("2005.09—2008.07").unwrap();
+/// assert_eq!((a.to_string(), b), ("2005-09".into(), RangeEnd::Date(dangan::date::parse_date("2008.07").unwrap())));
+/// let (a, b) = parse_range("2012.07-至今").unwrap();
+/// assert_eq!((a.to_string(), b), ("2012-07".into(), RangeEnd::Present));
+/// let (a, b) = parse_range("2022.5.10至12").unwrap();
+/// assert_eq!(a.to_string(), "2022-05-10");
+/// assert_eq!(b, RangeEnd::Date(dangan::date::parse_date("2022-05-12").unwrap()));
+/// assert!(parse_range("去年").is_err());
+/// ```
 pub fn parse_range(raw: &str) -> Result<(DateValue, RangeEnd), DateError> {
     let s = normalize(raw);
     if let Ok(d) = parse_normalized(&s) {
@@ -225,6 +248,15 @@ fn complete_from(start: DateValue, right: &str) -> Option<Result<DateValue, Date
 
 /// An Excel serial day number (1900 date system) as a date. Serials ≥ 61 count from
 /// 1899-12-30; 60 is Excel's fictitious 1900-02-29 and is refused.
+///
+/// ```
+/// use dangan::date::from_excel_serial;
+/// assert_eq!(from_excel_serial(44260.0).map(|d| d.to_string()).as_deref(), Some("2021-03-05"));
+/// assert_eq!(from_excel_serial(1.0).map(|d| d.to_string()).as_deref(), Some("1900-01-01"));
+/// assert_eq!(from_excel_serial(61.0).map(|d| d.to_string()).as_deref(), Some("1900-03-01"));
+/// assert_eq!(from_excel_serial(60.0), None);
+/// assert_eq!(from_excel_serial(f64::NAN), None);
+/// ```
 pub fn from_excel_serial(serial: f64) -> Option<Date> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
@@ -340,6 +372,15 @@ pub struct Duration {
 }
 
 impl Duration {
+    /// A duration as a rule file writes it.
+    ///
+    /// ```
+    /// use dangan::date::Duration;
+    /// assert_eq!(Duration::parse("1 year").map(|d| d.total_months()), Some(12));
+    /// assert_eq!(Duration::parse("3个月").map(|d| d.total_months()), Some(3));
+    /// assert_eq!(Duration::parse("5 days").map(|d| d.days), Some(5));
+    /// assert_eq!(Duration::parse("soon"), None);
+    /// ```
     pub fn parse(s: &str) -> Option<Duration> {
         let s = normalize(s).to_lowercase();
         let mut out = Duration::default();

@@ -29,6 +29,18 @@ pub fn normalize(raw: &str) -> String {
 }
 
 /// Check an ID number against GB 11643 (18 characters) or the legacy 15-digit form.
+///
+/// ```
+/// use dangan::idnum::{check, IdError};
+/// let today = jiff::civil::date(2026, 11, 30);
+/// let id = check("11010519491231002x", today).unwrap();
+/// assert_eq!((id.normalized.as_str(), id.birth.to_string()), ("11010519491231002X", "1949-12-31".into()));
+/// assert_eq!(check("110105194912310021", today), Err(IdError::CheckDigit('X')));
+/// assert_eq!(check("110105194902300020", today).unwrap_err(), IdError::BirthDate);
+/// assert_eq!(check("12345", today), Err(IdError::Malformed));
+/// // The legacy 15-digit form: a 19xx birth year.
+/// assert_eq!(check("110105491231002", today).unwrap().birth.to_string(), "1949-12-31");
+/// ```
 pub fn check(raw: &str, as_of: Date) -> Result<IdNumber, IdError> {
     let s = normalize(raw);
     let b = s.as_bytes();
@@ -75,6 +87,11 @@ fn birth_of(y: &str, m: &str, d: &str) -> Option<Date> {
 }
 
 /// Find an ID number inside a folder name such as `张三（110101199001011234）`.
+///
+/// ```
+/// assert_eq!(dangan::idnum::find_in("03-张三（11010519491231002x）").as_deref(), Some("11010519491231002X"));
+/// assert_eq!(dangan::idnum::find_in("2021年第一批"), None);
+/// ```
 pub fn find_in(text: &str) -> Option<String> {
     let s = normalize(text);
     let b = s.as_bytes();
@@ -97,6 +114,10 @@ pub fn find_in(text: &str) -> Option<String> {
 }
 
 /// `110101********1234`: region and last four kept, birth date hidden.
+///
+/// ```
+/// assert_eq!(dangan::idnum::mask("11010519491231002X"), "110105********002X");
+/// ```
 pub fn mask(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
     if chars.len() < 10 {
