@@ -151,11 +151,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let progress = Progress::new(options.progress);
     // Reading (directories, file structure, hashes) runs on its own pool of readers; the
     // spreadsheets, the join and the rules are work for the cores (rayon's global pool).
-    let readers = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.io_threads.max(1))
-        .thread_name(|i| format!("dangan-io-{i}"))
-        .build()
-        .ok();
+    let readers = io_pool(options.io_threads);
     let readers = readers.as_ref();
     let headers = HeaderIndex::new(config);
     let bounds = DateBounds {
@@ -168,7 +164,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
     let files = scan_files(config, &archive, options, readers, &progress);
-
     progress.phase("读取台账和简历", None);
     let mut unreadable = unreadable_files(&archive, &files.inspections, &files.loose);
     let sheets = read_sheets(
@@ -209,24 +204,20 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     } = joined;
     drop((unreadable, resumes, foreign_rows, orphan_resumes));
     drop((person_of_dossier, person_of_row));
-    let mut facts = if options.people || options.shard.is_some() {
+    let facts = if options.people || options.shard.is_some() {
         person_facts(config, options.as_of, &archive, &ledger, &people, &in_scope)
     } else {
         Vec::new()
     };
-    let shard = options.shard.map(|sh| ShardData {
-        shard: sh,
-        run: None,
-        fingerprints: reading(readers, || {
-            fingerprints(&archive, &classes, config, &people)
-        }),
-        // The shard's JSON carries the facts; the result keeps a copy only for --report-dir.
-        people: if options.people {
-            facts.clone()
-        } else {
-            std::mem::take(&mut facts)
-        },
-    });
+    let (facts, shard) = match options.shard {
+        None => (facts, None),
+        Some(sh) => {
+            let prints = reading(readers, || {
+                fingerprints(&archive, &classes, config, &people)
+            });
+            shard_data(sh, prints, facts, options.people)
+        }
+    };
     let summary = summary(
         options,
         &archive,
@@ -255,6 +246,36 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         findings,
         dossiers,
     })
+}
+
+/// The pool of readers: directories, file structure and hashes are read on it.
+fn io_pool(threads: usize) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .thread_name(|i| format!("dangan-io-{i}"))
+        .build()
+        .ok()
+}
+
+/// A shard's data: its fingerprints and the facts of its people. The shard's JSON carries
+/// the facts; the result keeps a copy only for --report-dir (`people`).
+fn shard_data(
+    shard: crate::shard::Shard,
+    fingerprints: Vec<crate::results::Fingerprint>,
+    mut facts: Vec<PersonFacts>,
+    people: bool,
+) -> (Vec<PersonFacts>, Option<ShardData>) {
+    let data = ShardData {
+        shard,
+        run: None,
+        fingerprints,
+        people: if people {
+            facts.clone()
+        } else {
+            std::mem::take(&mut facts)
+        },
+    };
+    (facts, Some(data))
 }
 
 /// Walk the folders and find the layout. The spreadsheets that may be ledgers are read

@@ -102,8 +102,8 @@ struct Facts {
     defective: usize,
 }
 
-/// Rate each branch of `result` by the first of `ratings` whose conditions hold.
-pub fn rate(ratings: &[Rating], schema: &Schema, result: &AuditResult) -> Vec<BranchRating> {
+/// What the rating looks at, per branch.
+fn facts_by_branch(schema: &Schema, result: &AuditResult) -> BTreeMap<String, Facts> {
     let stage_key = |s: Option<usize>| s.map(|s| schema.stages[s].key.as_str());
     let (activist, candidate) = (
         stage_key(schema.keys.activist_stage),
@@ -138,6 +138,12 @@ pub fn rate(ratings: &[Rating], schema: &Schema, result: &AuditResult) -> Vec<Br
             }
         }
     }
+    by_branch
+}
+
+/// Rate each branch of `result` by the first of `ratings` whose conditions hold.
+pub fn rate(ratings: &[Rating], schema: &Schema, result: &AuditResult) -> Vec<BranchRating> {
+    let by_branch = facts_by_branch(schema, result);
     by_branch
         .into_iter()
         .filter(|(b, _)| !b.is_empty())

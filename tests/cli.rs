@@ -744,3 +744,32 @@ fn the_readme_rule_table_is_the_generated_one() {
     // Every default rule is in it.
     assert_eq!(table.lines().count(), 2 + 34);
 }
+
+#[test]
+fn a_kinds_parameters_are_its_own_and_an_overlay_cannot_drop_one() {
+    // A key the kind does not take, on a new rule and on an overlay of a built-in one: an
+    // error at its line that names the keys the kind takes (from its parameter struct).
+    let e = yaml_error("rules:\n  - id: resume-gap\n    max_gapp: 6 months\n");
+    assert!(e.contains("不接受参数 max_gapp"), "{e}");
+    assert!(e.contains("bad.yaml:3:5"), "{e}");
+    assert!(
+        e.contains("max_gap、allow_summer"),
+        "lists the kind's keys: {e}"
+    );
+    let e = yaml_error(
+        "rules:\n  - id: x\n    kind: empty-file\n    message: m\n    basis: b\n    min_dpi: 300\n",
+    );
+    assert!(
+        e.contains("不接受参数 min_dpi") && e.contains("该类型没有参数"),
+        "{e}"
+    );
+    // A value of the wrong type is an error of that rule, not a silent default.
+    let e = yaml_error("rules:\n  - id: low-resolution\n    min_dpi: [300]\n");
+    assert!(
+        e.contains("low-resolution") && e.contains("参数有误"),
+        "{e}"
+    );
+    // A key the engine needs, given the wrong type, is refused at load.
+    let e = yaml_error("fields:\n  applied:\n    type: text\n");
+    assert!(e.contains("字段 applied 必须是日期字段"), "{e}");
+}

@@ -225,46 +225,23 @@ impl RawRule {
     }
 }
 
+/// Layer the rule file `o` (the `origin`-th source) over what the files before it said.
 pub(super) fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
     if let Some(m) = o.ruleset {
         let meta = into.ruleset.get_or_insert_with(RawMeta::default);
-        if m.name.is_some() {
-            meta.name = m.name;
-        }
-        if m.effective.is_some() {
-            meta.effective = m.effective;
-        }
+        replace(&mut meta.name, m.name);
+        replace(&mut meta.effective, m.effective);
     }
-    if let Some(d) = o.dates
-        && d.earliest.is_some()
-    {
-        into.dates.get_or_insert_with(RawDates::default).earliest = d.earliest;
+    if let Some(d) = o.dates {
+        replace(
+            &mut into.dates.get_or_insert_with(RawDates::default).earliest,
+            d.earliest,
+        );
     }
     if let Some(ig) = o.ignore {
         let cur = into.ignore.get_or_insert_with(RawIgnore::default);
         cur.names.extend(ig.names);
         cur.prefixes.extend(ig.prefixes);
-    }
-    if let Some(fields) = o.fields {
-        let cur = into.fields.get_or_insert_with(IndexMap::new);
-        for (k, mut f) in fields {
-            f.origin = origin;
-            match cur.get_mut(&k) {
-                Some(e) => {
-                    if f.title.is_some() {
-                        e.title = f.title;
-                    }
-                    if f.kind.is_some() {
-                        e.kind = f.kind;
-                    }
-                    e.aliases.extend(f.aliases);
-                    e.origin = origin;
-                }
-                None => {
-                    cur.insert(k, f);
-                }
-            }
-        }
     }
     if let Some(r) = o.resume {
         let cur = into.resume.get_or_insert_with(RawResume::default);
@@ -279,63 +256,77 @@ pub(super) fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
     }
     if let Some(l) = o.layout {
         let cur = into.layout.get_or_insert_with(RawLayout::default);
-        if l.root.is_some() {
-            cur.root = l.root;
-        }
+        replace(&mut cur.root, l.root);
         cur.groups.extend(l.groups);
-    }
-    if let Some(docs) = o.documents {
-        let cur = into.documents.get_or_insert_with(IndexMap::new);
-        for (k, mut d) in docs {
-            d.origin = origin;
-            match cur.get_mut(&k) {
-                Some(e) => {
-                    if d.title.is_some() {
-                        e.title = d.title;
-                    }
-                    e.patterns.extend(d.patterns);
-                    e.regex.extend(d.regex);
-                    e.exclude.extend(d.exclude);
-                    e.origin = origin;
-                }
-                None => {
-                    cur.insert(k, d);
-                }
-            }
-        }
-    }
-    if let Some(stages) = o.stages {
-        let cur = into.stages.get_or_insert_with(Vec::new);
-        for mut s in stages {
-            s.origin = origin;
-            match cur.iter_mut().find(|e| e.key == s.key) {
-                Some(e) => {
-                    if s.title.is_some() {
-                        e.title = s.title;
-                    }
-                    if s.milestone.is_some() {
-                        e.milestone = s.milestone;
-                    }
-                    if s.requires.is_some() {
-                        e.requires = s.requires;
-                    }
-                    e.origin = origin;
-                }
-                None => cur.push(s),
-            }
-        }
     }
     if o.branch_rating.is_some() {
         into.branch_rating = o.branch_rating;
     }
-    if let Some(rules) = o.rules {
-        let cur = into.rules.get_or_insert_with(Vec::new);
-        for mut r in rules {
-            r.origin = origin;
-            match cur.iter_mut().find(|e| e.id == r.id) {
-                Some(e) => e.overlay(r),
-                None => cur.push(r),
-            }
+    for (k, mut f) in o.fields.into_iter().flatten() {
+        f.origin = origin;
+        let cur = into.fields.get_or_insert_with(IndexMap::new);
+        match cur.get_mut(&k) {
+            Some(e) => e.overlay(f),
+            None => drop(cur.insert(k, f)),
         }
+    }
+    for (k, mut d) in o.documents.into_iter().flatten() {
+        d.origin = origin;
+        let cur = into.documents.get_or_insert_with(IndexMap::new);
+        match cur.get_mut(&k) {
+            Some(e) => e.overlay(d),
+            None => drop(cur.insert(k, d)),
+        }
+    }
+    for mut st in o.stages.into_iter().flatten() {
+        st.origin = origin;
+        let cur = into.stages.get_or_insert_with(Vec::new);
+        match cur.iter_mut().find(|e| e.key == st.key) {
+            Some(e) => e.overlay(st),
+            None => cur.push(st),
+        }
+    }
+    for mut r in o.rules.into_iter().flatten() {
+        r.origin = origin;
+        let cur = into.rules.get_or_insert_with(Vec::new);
+        match cur.iter_mut().find(|e| e.id == r.id) {
+            Some(e) => e.overlay(r),
+            None => cur.push(r),
+        }
+    }
+}
+
+/// A value an overlay sets replaces the one before.
+fn replace<T>(into: &mut Option<T>, value: Option<T>) {
+    if value.is_some() {
+        *into = value;
+    }
+}
+
+impl RawField {
+    fn overlay(&mut self, f: RawField) {
+        replace(&mut self.title, f.title);
+        replace(&mut self.kind, f.kind);
+        self.aliases.extend(f.aliases);
+        self.origin = f.origin;
+    }
+}
+
+impl RawDocument {
+    fn overlay(&mut self, d: RawDocument) {
+        replace(&mut self.title, d.title);
+        self.patterns.extend(d.patterns);
+        self.regex.extend(d.regex);
+        self.exclude.extend(d.exclude);
+        self.origin = d.origin;
+    }
+}
+
+impl RawStage {
+    fn overlay(&mut self, s: RawStage) {
+        replace(&mut self.title, s.title);
+        replace(&mut self.milestone, s.milestone);
+        replace(&mut self.requires, s.requires);
+        self.origin = s.origin;
     }
 }
