@@ -91,9 +91,9 @@ pub struct ResumeColumns {
     pub description: Vec<String>,
 }
 
-/// The fields, stages and documents the engine itself refers to, resolved once at load (the
-/// YAML keys in [`Keys::FIELDS`], [`Keys::STAGES`], [`Keys::DOCUMENTS`]). A date key must
-/// name a date field; the name field must exist. An optional key that is absent turns its use
+/// The fields, stages and documents the engine itself refers to, resolved once at load (by
+/// `crate::config`, under the YAML keys of the same names). A date key must name a date
+/// field; the name field must exist. An optional key that is absent turns its use
 /// off (no `--since` on that milestone, no count of that stage).
 #[derive(Debug, Clone, Default)]
 pub struct Keys {
@@ -117,27 +117,6 @@ pub struct Keys {
     pub candidate_stage: Option<usize>,
     /// The document a person's resume sheet is (简历).
     pub resume: Option<usize>,
-}
-
-impl Keys {
-    /// The field keys the engine reads, with whether each must be a date.
-    pub const FIELDS: [(&'static str, bool); 11] = [
-        ("name", false),
-        ("branch", false),
-        ("id_number", false),
-        ("birth", true),
-        ("applied", true),
-        ("admitted", true),
-        ("activist", true),
-        ("sex", false),
-        ("ethnicity", false),
-        ("education", false),
-        ("category", false),
-    ];
-    /// The stage keys the engine reads.
-    pub const STAGES: [&'static str; 2] = ["activist", "candidate"];
-    /// The document keys the engine reads.
-    pub const DOCUMENTS: [&'static str; 1] = ["resume"];
 }
 
 /// The vocabulary of an archive, as the rule files define it.

@@ -42,7 +42,6 @@ pub(super) fn resolve(
     sources: &[Source],
     errors: &mut Vec<ConfigError>,
 ) -> Option<Config> {
-    let last = &sources[sources.len() - 1];
     let meta = raw.ruleset.unwrap_or_default();
     let earliest = earliest(raw.dates.and_then(|d| d.earliest), sources, errors)?;
     let fields = fields(raw.fields.unwrap_or_default(), sources, errors);
@@ -82,7 +81,7 @@ pub(super) fn resolve(
         documents,
         stages,
     };
-    schema.keys = keys(&schema, last, errors)?;
+    schema.keys = keys(&schema, sources, errors)?;
     let rules = rules(raw.rules.unwrap_or_default(), &schema, sources, errors);
     Some(Config {
         ruleset_name: meta.name.unwrap_or_else(|| "dangan".into()),
@@ -92,6 +91,17 @@ pub(super) fn resolve(
         rules,
         ratings: raw.branch_rating.unwrap_or_default(),
     })
+}
+
+/// The last rule file whose text holds `text` (the one that set it), else the last file:
+/// where a mistake in a merged value is pointed at.
+fn naming<'a>(sources: &'a [Source], text: &str) -> &'a Source {
+    let last = &sources[sources.len() - 1];
+    sources
+        .iter()
+        .rev()
+        .find(|s| s.text.contains(text))
+        .unwrap_or(last)
 }
 
 /// A hash of the rule files' texts, as loaded.
@@ -114,12 +124,7 @@ fn earliest(
     match crate::date::parse_date(&text) {
         Ok(d) => Some(d.earliest()),
         Err(_) => {
-            let last = &sources[sources.len() - 1];
-            let src = sources
-                .iter()
-                .rev()
-                .find(|s| s.text.contains(&text))
-                .unwrap_or(last);
+            let src = naming(sources, &text);
             errors.push(src.error(
                 src.locate("earliest:", Some(&text)),
                 format!("dates.earliest 不是日期：{text}"),
@@ -159,14 +164,16 @@ fn fields(
 }
 
 /// The fields, stages and documents the engine refers to ([`Keys`]): `name` must be there; a
-/// date key must be a date field.
-fn keys(s: &Schema, last: &Source, errors: &mut Vec<ConfigError>) -> Option<Keys> {
+/// date key must be a date field (the mistake points at the last file that names the field).
+fn keys(s: &Schema, sources: &[Source], errors: &mut Vec<ConfigError>) -> Option<Keys> {
     let before = errors.len();
     let mut field = |key: &str, date: bool| -> Option<usize> {
         let i = s.field(key)?;
         if date && s.fields[i].kind == FieldType::Text {
-            errors.push(last.error(
-                last.locate(&format!("{key}:"), None),
+            let anchor = format!("{key}:");
+            let src = naming(sources, &anchor);
+            errors.push(src.error(
+                src.locate(&anchor, None),
                 format!(
                     "字段 {key} 必须是日期字段（type: date 或 range）：dangan 按它计算阶段和统计"
                 ),
@@ -176,45 +183,29 @@ fn keys(s: &Schema, last: &Source, errors: &mut Vec<ConfigError>) -> Option<Keys
         }
         Some(i)
     };
-    let mut got = [None; Keys::FIELDS.len()];
-    for (slot, (key, date)) in got.iter_mut().zip(Keys::FIELDS) {
-        *slot = field(key, date);
-    }
-    let stage = |key: &str| s.stages.iter().position(|st| st.key == key);
-    let document = |key: &str| s.documents.iter().position(|d| d.key == key);
-    let Some(name) = got[0] else {
+    let Some(name) = field("name", false) else {
+        let last = &sources[sources.len() - 1];
         errors.push(last.error(0, "规则集缺少字段 name（姓名列）".into(), "", None));
         return None;
     };
-    let [
-        _,
-        branch,
-        id_number,
-        birth,
-        applied,
-        admitted,
-        activist,
-        sex,
-        ethnicity,
-        education,
-        category,
-    ] = got;
-    (errors.len() == before).then(|| Keys {
+    let stage = |key: &str| s.stages.iter().position(|st| st.key == key);
+    let keys = Keys {
         name,
-        branch,
-        id_number,
-        birth,
-        applied,
-        admitted,
-        activist,
-        sex,
-        ethnicity,
-        education,
-        category,
-        activist_stage: stage(Keys::STAGES[0]),
-        candidate_stage: stage(Keys::STAGES[1]),
-        resume: document(Keys::DOCUMENTS[0]),
-    })
+        branch: field("branch", false),
+        id_number: field("id_number", false),
+        birth: field("birth", true),
+        applied: field("applied", true),
+        admitted: field("admitted", true),
+        activist: field("activist", true),
+        sex: field("sex", false),
+        ethnicity: field("ethnicity", false),
+        education: field("education", false),
+        category: field("category", false),
+        activist_stage: stage("activist"),
+        candidate_stage: stage("candidate"),
+        resume: s.documents.iter().position(|d| d.key == "resume"),
+    };
+    (errors.len() == before).then_some(keys)
 }
 
 fn documents(
@@ -397,7 +388,6 @@ fn layout(
     sources: &[Source],
     errors: &mut Vec<ConfigError>,
 ) -> LayoutConfig {
-    let last = &sources[sources.len() - 1];
     let mut layout = LayoutConfig {
         root: raw.root.unwrap_or_default(),
         groups: Vec::new(),
@@ -406,11 +396,7 @@ fn layout(
         match user_regex(g) {
             Ok(re) => layout.groups.push(re),
             Err(e) => {
-                let src = sources
-                    .iter()
-                    .rev()
-                    .find(|s| s.text.contains(g.as_str()))
-                    .unwrap_or(last);
+                let src = naming(sources, g);
                 errors.push(src.error(
                     src.locate("groups:", Some(g)),
                     format!("layout.groups 的正则表达式有误：{e}"),

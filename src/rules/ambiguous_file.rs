@@ -3,7 +3,7 @@
 use crate::classify::Classifier;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::documents::tie;
 
 pub struct AmbiguousFile;
@@ -14,12 +14,7 @@ impl RuleKind for AmbiguousFile {
 kind: ambiguous-file — 档案中的文件名同样符合两种文书（关键词一样长，如单写“考察表”：积极分子的还是预备党员的），
 无法确定是哪一份：不替用户猜，这个文件不算作任何一种文书；两种文书都不再报告缺少（missing-document），
 也不再报告为无法识别。参数：无。消息变量：{file}、{first}、{second}（两种文书的名称）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let classifier = Classifier::new(&ctx.config.documents);

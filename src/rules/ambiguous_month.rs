@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::ledger::FieldValue;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct AmbiguousMonth;
 
@@ -14,12 +14,7 @@ kind: ambiguous-month — 数字格式单元格中的 2021.1：可能是 1 月�
 输入的 2021.10 存成数字 2021.1）。两种读法都参与检查：其他规则只有在两种读法下都违反时才报告。
 单元格的数字格式显示两位小数（如 0.00）时按显示读，不算两可。文本单元格按原文读。每个单元格一条。
 参数：无。消息变量：{field}、{value}、{first}、{second}、{year}。subject：字段键（简历为 resume）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let month = |d: &crate::date::DateValue| {

@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::ledger::FieldValue;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct BirthDateMatch;
 
@@ -12,12 +12,7 @@ impl RuleKind for BirthDateMatch {
     const DOC: &'static str = "\
 kind: birth-date-match — 台账出生年月与身份证号中的出生日期不一致。按台账填写的精度比较：
 填到月（1990.03）时只比年月。参数：无。消息变量：{ledger}、{id_birth}。subject：birth。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let Some(bf) = ctx.config.keys.birth else {

@@ -4,8 +4,8 @@
 use crate::classify::Classifier;
 use crate::finding::{Finding, Location};
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
-use crate::rules::shared::documents::{RawRequired, Required, missing, unverifiable};
+use crate::rules::kind::{Rule, RuleKind};
+use crate::rules::shared::documents::{Required, missing, unverifiable};
 
 pub struct CombinedFileUnverifiable;
 
@@ -18,12 +18,7 @@ kind: combined-file-unverifiable — 档案中有多页的 PDF 或 OFD 合订文
 或按材料拆分文件，即可核对。有书签的合订文件按书签确认材料及其页码、页数（只读书签和页面树，不读页面内容）。
 参数：documents（与 required-documents 相同，省略时用 stages 表）。消息变量：{file}、{pages}、{documents}。
 subject：null。";
-    type Raw = RawRequired;
     type Params = Required;
-
-    fn resolve(raw: RawRequired, r: &mut Resolver<'_>) -> Option<Required> {
-        Required::resolve(raw, r)
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, required: &Required, out: &mut Vec<Finding>) {
         let classifier = Classifier::new(&ctx.config.documents);

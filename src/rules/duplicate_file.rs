@@ -1,7 +1,7 @@
 //! duplicate-file: byte-identical files, across dossiers or within one.
 
 use crate::finding::{Finding, Severity};
-use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::files::file_finding;
 use crate::rules::{Context, Params};
 
@@ -30,20 +30,9 @@ impl RuleKind for DuplicateFile {
 kind: duplicate-file — 两个文件内容逐字节相同。分属两份档案时按本规则的 severity 报告（可能归错了人）；
 同一档案内按 same_dossier 报告（默认 warning；off 不报告）。每组相同文件中，第一个之后的每个各报告一次。
 参数：same_dossier: error|warning|info|off。消息变量：{file}、{other}（第一个相同的文件）。subject：文书键。";
-    type Raw = RawParams;
-    /// The severity inside one dossier; None: not reported.
-    type Params = Option<Severity>;
+    type Params = Within;
 
-    fn resolve(raw: RawParams, _: &mut Resolver<'_>) -> Option<Option<Severity>> {
-        Some(match raw.same_dossier.unwrap_or(SameDossier::Warning) {
-            SameDossier::Error => Some(Severity::Error),
-            SameDossier::Warning => Some(Severity::Warning),
-            SameDossier::Info => Some(Severity::Info),
-            SameDossier::Off => None,
-        })
-    }
-
-    fn check(ctx: &Context<'_>, rule: &Rule, _: &Option<Severity>, out: &mut Vec<Finding>) {
+    fn check(ctx: &Context<'_>, rule: &Rule, _: &Within, out: &mut Vec<Finding>) {
         for group in ctx.duplicate_groups {
             let Some(&(d0, i0)) = group.first() else {
                 continue;
@@ -63,12 +52,31 @@ kind: duplicate-file — 两个文件内容逐字节相同。分属两份档案�
     }
 }
 
+/// The severity inside one dossier; None: not reported.
+#[derive(Debug)]
+pub struct Within(pub Option<Severity>);
+
+impl Parameters for Within {
+    type Raw = RawParams;
+
+    fn resolve(raw: RawParams, _: &mut Resolver<'_>) -> Option<Within> {
+        Some(Within(
+            match raw.same_dossier.unwrap_or(SameDossier::Warning) {
+                SameDossier::Error => Some(Severity::Error),
+                SameDossier::Warning => Some(Severity::Warning),
+                SameDossier::Info => Some(Severity::Info),
+                SameDossier::Off => None,
+            },
+        ))
+    }
+}
+
 /// The severity a repeated file is reported at: the rule's when it repeats a file of another
 /// dossier, `same_dossier`'s within one (None: not reported, or not a duplicate-file rule).
 /// The merge of shards uses it too.
 pub fn severity(rule: &Rule, same_dossier: bool) -> Option<Severity> {
     match rule.params {
-        Params::DuplicateFile(within) if same_dossier => within,
+        Params::DuplicateFile(Within(within)) if same_dossier => within,
         Params::DuplicateFile(_) => Some(rule.severity),
         _ => None,
     }

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Location};
 use crate::idnum;
 use crate::ledger::LedgerRow;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::identity::{all_folders, all_rows};
 
 pub struct DuplicatePerson;
@@ -16,12 +16,7 @@ impl RuleKind for DuplicatePerson {
     const DOC: &'static str = "\
 kind: duplicate-person — 同一身份证号出现在台账的两行，或两个档案文件夹名中。第二次及以后的出现各报告一次。
 参数：无。消息变量：{id}（已脱敏）、{other}（第一次出现的位置）。subject：id_number。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         rows(ctx, rule, out);

@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::inspect::FileFormat;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::files::file_finding;
 
 pub struct FormatMismatch;
@@ -14,12 +14,7 @@ impl RuleKind for FormatMismatch {
 kind: format-mismatch — 文件内容的真实格式（按文件头特征判断）与扩展名不符，如改名为 .pdf 的 PNG、
 改名为 .tif 的 JPEG。已报告为无法读取的文件不再报告。不认识的扩展名不检查。
 参数：无。消息变量：{file}、{actual}（真实格式）、{ext}（扩展名）。subject：文书键。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for (d, f, i, class) in ctx.all_files() {

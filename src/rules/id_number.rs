@@ -3,7 +3,7 @@
 use crate::finding::{Finding, Location};
 use crate::idnum;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::identity::describe;
 
 pub struct IdNumber;
@@ -15,12 +15,7 @@ kind: id-number — 身份证号不符合 GB 11643-1999：长度不是 18 位（
 校验码不符（权重 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2，模 11 对应 10X98765432），
 或出生日期码不存在、晚于审核基准日。检查台账中的号码和档案文件夹名中的号码。
 参数：无。消息变量：{id}（已脱敏）、{detail}。subject：id_number。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let subject = Some("id_number".to_string());

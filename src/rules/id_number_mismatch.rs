@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::idnum;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct IdNumberMismatch;
 
@@ -14,12 +14,7 @@ kind: id-number-mismatch — 文件夹名中的身份证号不在台账中，而
 按姓名连接，报告这一处号码不一致（一个错误，一条问题；不再报告“无对应行”“无对应文件夹”）。
 台账中的号码本身无效时不报告本条（由 id-number 报告）。参数：无。
 消息变量：{folder_id}、{ledger_id}（均打码）。subject：id_number。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let id_field = ctx.config.keys.id_number;

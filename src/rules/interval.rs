@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::date::Duration;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
 use crate::schema::MilestoneRef;
 
 pub struct Interval;
@@ -50,33 +50,7 @@ kind: interval — 两个环节之间的时长：to 至少在 from 之后 min，
 两个环节顺序颠倒时不报告（由 milestone-order 报告）。任一环节为空或无效时不检查。
 消息变量：{from_field}、{to_field}、{from_value}、{to_value}、{limit}（规定时长）、{actual}（实际间隔）。
 subject：to 字段。";
-    type Raw = RawParams;
     type Params = Params;
-
-    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
-        let before = r.errors.len();
-        let from = raw.from.as_deref().and_then(|m| r.milestone(m));
-        let to = raw.to.as_deref().and_then(|m| r.milestone(m));
-        let min = raw.min.as_deref().and_then(|t| r.duration("min", t));
-        let max = raw.max.as_deref().and_then(|t| r.duration("max", t));
-        if r.errors.len() > before {
-            return None;
-        }
-        match (from, to) {
-            (Some(from), Some(to)) if min.is_some() != max.is_some() => Some(Params {
-                from,
-                to,
-                min,
-                max,
-                inclusive: raw.inclusive.unwrap_or(false),
-            }),
-            _ => {
-                let message = format!("规则 {} 需要 from、to，以及 min 或 max 之一", r.id);
-                r.error(None, message, "", None);
-                None
-            }
-        }
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
         for p in ctx.people {
@@ -119,6 +93,35 @@ subject：to 字段。";
                     ("actual", &describe(a.earliest(), b.earliest())),
                 ],
             ));
+        }
+    }
+}
+
+impl Parameters for Params {
+    type Raw = RawParams;
+
+    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
+        let before = r.errors.len();
+        let from = raw.from.as_deref().and_then(|m| r.milestone(m));
+        let to = raw.to.as_deref().and_then(|m| r.milestone(m));
+        let min = raw.min.as_deref().and_then(|t| r.duration("min", t));
+        let max = raw.max.as_deref().and_then(|t| r.duration("max", t));
+        if r.errors.len() > before {
+            return None;
+        }
+        match (from, to) {
+            (Some(from), Some(to)) if min.is_some() != max.is_some() => Some(Params {
+                from,
+                to,
+                min,
+                max,
+                inclusive: raw.inclusive.unwrap_or(false),
+            }),
+            _ => {
+                let message = format!("规则 {} 需要 from、to，以及 min 或 max 之一", r.id);
+                r.error(None, message, "", None);
+                None
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::ledger::{FieldValue, Invalid};
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct InvalidDate;
 
@@ -17,12 +17,7 @@ kind: invalid-date — 台账或简历中的日期无法识别、日历上不存
 20210305、全角数字、只到月（2021.03、2021年3月）；简历中“至今”。
 这样的日期不再参与顺序、间隔检查，也不再报告为“未填写”（一个缺陷只报告一次）。
 参数：无。消息变量：{field} 字段名称、{value} 原文、{detail} 原因。subject：字段键（简历为 resume）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for p in ctx.people {

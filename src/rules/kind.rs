@@ -1,8 +1,9 @@
 //! What a rule kind is, and what a rule is.
 //!
 //! A kind is one type implementing [`RuleKind`], in its own file under `src/rules/`: its name
-//! in YAML, its documentation, its parameters as written (a serde struct that refuses unknown
-//! keys), their resolution against the [`Schema`], and its check. The registry in
+//! in YAML, its documentation, its check, and its parameters — a type implementing
+//! [`Parameters`], which says how they are written (a serde struct that refuses unknown keys)
+//! and resolved against the [`Schema`]; `()` for a kind that takes none. The registry in
 //! `src/rules/mod.rs` lists the kinds, one line each, and generates from that list the
 //! [`Kind`](super::Kind) enum, the resolved [`Params`](super::Params) and the dispatch; a kind
 //! left out of it is dead code (and fails `clippy -D warnings`), a registry line without its
@@ -26,24 +27,36 @@ pub trait RuleKind {
     /// Its findings are weighed after the audit, by `crate::triage` (the waiver kinds): its
     /// `check` is never called.
     const AFTER_AUDIT: bool = false;
-    /// The parameters as written: a serde struct with `deny_unknown_fields`, every field
-    /// optional (an overlay may change one key of a rule).
-    type Raw: DeserializeOwned;
-    /// The parameters resolved (names to indices, texts to durations).
-    type Params: std::fmt::Debug + Send + Sync;
-
-    /// Check the parameters against the schema. Every mistake is reported through
-    /// [`Resolver::error`] (or one of its lookups); None drops the rule.
-    fn resolve(raw: Self::Raw, r: &mut Resolver<'_>) -> Option<Self::Params>;
+    /// Its parameters, resolved; `()` for a kind that takes none.
+    type Params: Parameters;
 
     /// Append this rule's findings to `out`.
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Self::Params, out: &mut Vec<Finding>);
 }
 
-/// The parameters of a kind that takes none.
+/// A kind's parameters: as written, and their resolution against the schema.
+pub trait Parameters: Sized + std::fmt::Debug + Send + Sync {
+    /// The parameters as written: a serde struct with `deny_unknown_fields`, every field
+    /// optional (an overlay may change one key of a rule).
+    type Raw: DeserializeOwned;
+
+    /// Check the parameters against the schema. Every mistake is reported through
+    /// [`Resolver::error`] (or one of its lookups); None drops the rule.
+    fn resolve(raw: Self::Raw, r: &mut Resolver<'_>) -> Option<Self>;
+}
+
+/// The parameters of a kind that takes none: any key is refused.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
+
+impl Parameters for () {
+    type Raw = NoParams;
+
+    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
+        Some(())
+    }
+}
 
 /// A rule: a kind plus its id, severity, message, basis and resolved parameters.
 #[derive(Debug)]
@@ -211,12 +224,12 @@ pub fn date_fields(s: &Schema) -> String {
 pub fn read_params<K: RuleKind>(
     params: serde_yaml::Mapping,
     r: &mut Resolver<'_>,
-) -> Option<K::Raw> {
-    match serde_yaml::from_value::<K::Raw>(serde_yaml::Value::Mapping(params)) {
+) -> Option<RawOf<K>> {
+    match serde_yaml::from_value::<RawOf<K>>(serde_yaml::Value::Mapping(params)) {
         Ok(raw) => Some(raw),
         Err(e) => {
             let text = e.to_string();
-            let takes = field_names::<K::Raw>();
+            let takes = field_names::<RawOf<K>>();
             match unknown_field(&text) {
                 Some(key) => {
                     let help = if takes.is_empty() {
@@ -236,6 +249,9 @@ pub fn read_params<K: RuleKind>(
         }
     }
 }
+
+/// A kind's parameters as written.
+type RawOf<K> = <<K as RuleKind>::Params as Parameters>::Raw;
 
 /// `unknown field `x`, expected …` → `x`.
 fn unknown_field(message: &str) -> Option<&str> {

@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Location};
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct LayoutAmbiguous;
 
@@ -14,12 +14,7 @@ kind: layout-ambiguous — 档案的文件夹结构有一处无法确定：根�
 dangan 说明它看到了什么、按什么处理，每处只报告一次，不会因此逐个报告档案找不到台账行。
 规则文件中写 layout: { root: archive | branch } 或在 layout.groups 中加上名称即可确定。
 参数：无。消息变量：{folder}（文件夹，根目录为“.”）、{detail}。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for (folder, detail) in &ctx.archive.layout.notes {

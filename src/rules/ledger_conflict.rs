@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::ledger::merge::shown;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct LedgerConflict;
 
@@ -15,12 +15,7 @@ kind: ledger-conflict — 同一人的多行（不同工作表或工作簿：按
 自己的单元格。相同的值不报告；只到月的日期与同月某天、2021.1 这样两读的数字与其中一种读法相符，
 都不算不一致。同一工作表上的两行不合并（由 duplicate-person 报告）。参数：无。
 消息变量：{field}、{value}、{location}、{other_value}、{other_location}。subject：字段键。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for p in ctx.people {

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct LedgerNotFound;
 
@@ -14,12 +14,7 @@ kind: ledger-not-found — 档案根目录和支部文件夹中的表格都没�
 
 报告一次；此时不逐个报告档案找不到台账行。参数：无。
 消息变量：{detail}，最接近台账表头的工作表及它缺少什么（没有可比的表格时为空）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         if !ctx.ledger_found {

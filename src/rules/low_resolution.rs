@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::files::file_finding;
 
 pub struct LowResolution;
@@ -21,21 +21,9 @@ kind: low-resolution — 扫描分辨率低于 min_dpi（默认 200 dpi，DA/T 3
 JPEG 取 JFIF 密度或 EXIF XResolution/ResolutionUnit；PNG 取 pHYs；TIFF 取 XResolution/ResolutionUnit；
 PDF 取每页最大图像的像素数与页面 MediaBox 之比（各页取最低）。文件未标注分辨率时记为未知，不报告。
 参数：min_dpi（数值）。消息变量：{file}、{dpi}、{min_dpi}。subject：文书键。";
-    type Raw = RawParams;
-    /// The least resolution, in dots per inch.
-    type Params = f64;
+    type Params = MinDpi;
 
-    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<f64> {
-        let min_dpi = raw.min_dpi.unwrap_or(200.0);
-        if !(min_dpi.is_finite() && min_dpi > 0.0) {
-            let message = format!("规则 {} 的 min_dpi 应为正数", r.id);
-            r.error(Some("min_dpi:"), message, "无效的分辨率", None);
-            return None;
-        }
-        Some(min_dpi)
-    }
-
-    fn check(ctx: &Context<'_>, rule: &Rule, &min_dpi: &f64, out: &mut Vec<Finding>) {
+    fn check(ctx: &Context<'_>, rule: &Rule, &MinDpi(min_dpi): &MinDpi, out: &mut Vec<Finding>) {
         for (d, f, i, class) in ctx.all_files() {
             let Some(dpi) = i.dpi else { continue };
             if i.problem.is_none() && dpi + 0.5 < min_dpi {
@@ -44,5 +32,23 @@ PDF 取每页最大图像的像素数与页面 MediaBox 之比（各页取最低
                 out.push(file_finding(ctx, rule, d, f, class, &vars));
             }
         }
+    }
+}
+
+/// The least resolution, in dots per inch.
+#[derive(Debug)]
+pub struct MinDpi(pub f64);
+
+impl Parameters for MinDpi {
+    type Raw = RawParams;
+
+    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<MinDpi> {
+        let min_dpi = raw.min_dpi.unwrap_or(200.0);
+        if !(min_dpi.is_finite() && min_dpi > 0.0) {
+            let message = format!("规则 {} 的 min_dpi 应为正数", r.id);
+            r.error(Some("min_dpi:"), message, "无效的分辨率", None);
+            return None;
+        }
+        Some(MinDpi(min_dpi))
     }
 }

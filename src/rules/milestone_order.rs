@@ -3,7 +3,7 @@
 use crate::date::DateValue;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
 use crate::schema::MilestoneRef;
 
 pub struct MilestoneOrder;
@@ -25,34 +25,9 @@ kind: milestone-order — 一个环节的时间早于它之前应完成的环节
 只到月的日期按整月比较，只有确定颠倒时才报告。
 消息变量：{field}、{value} 较晚环节及其日期，{earlier}、{earlier_value} 应在前的环节。
 subject：应在后的环节（区间写 trained.start 等）。";
-    type Raw = RawParams;
-    /// Chains of milestones, each in the order of the procedure.
-    type Params = Vec<Vec<MilestoneRef>>;
+    type Params = Chains;
 
-    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Vec<Vec<MilestoneRef>>> {
-        let before = r.errors.len();
-        let chains: Vec<Vec<MilestoneRef>> = raw
-            .chains
-            .iter()
-            .flatten()
-            .map(|c| c.iter().filter_map(|m| r.milestone(m)).collect())
-            .collect();
-        if r.errors.len() > before {
-            return None;
-        }
-        if chains.is_empty() {
-            r.error(None, format!("规则 {} 需要 chains", r.id), "", None);
-            return None;
-        }
-        Some(chains)
-    }
-
-    fn check(
-        ctx: &Context<'_>,
-        rule: &Rule,
-        chains: &Vec<Vec<MilestoneRef>>,
-        out: &mut Vec<Finding>,
-    ) {
+    fn check(ctx: &Context<'_>, rule: &Rule, Chains(chains): &Chains, out: &mut Vec<Finding>) {
         let s = ctx.config;
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
@@ -83,5 +58,31 @@ subject：应在后的环节（区间写 trained.start 等）。";
                 }
             }
         }
+    }
+}
+
+/// Chains of milestones, each in the order of the procedure.
+#[derive(Debug)]
+pub struct Chains(pub Vec<Vec<MilestoneRef>>);
+
+impl Parameters for Chains {
+    type Raw = RawParams;
+
+    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Chains> {
+        let before = r.errors.len();
+        let chains: Vec<Vec<MilestoneRef>> = raw
+            .chains
+            .iter()
+            .flatten()
+            .map(|c| c.iter().filter_map(|m| r.milestone(m)).collect())
+            .collect();
+        if r.errors.len() > before {
+            return None;
+        }
+        if chains.is_empty() {
+            r.error(None, format!("规则 {} 需要 chains", r.id), "", None);
+            return None;
+        }
+        Some(Chains(chains))
     }
 }

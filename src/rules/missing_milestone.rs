@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
 
 pub struct MissingMilestone;
 
@@ -21,30 +21,14 @@ kind: missing-milestone — 一个环节为空，而 sequence 中排在它后面
 
 参数：sequence: [字段键, …]  按程序先后排列的时间字段。
 消息变量：{field} 为空的字段、{later} 已填写的后续字段。subject：为空的字段键。";
-    type Raw = RawParams;
-    /// The fields in the order of the procedure.
-    type Params = Vec<usize>;
+    type Params = Sequence;
 
-    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Vec<usize>> {
-        let before = r.errors.len();
-        let sequence: Vec<usize> = raw
-            .sequence
-            .iter()
-            .flatten()
-            .filter_map(|m| r.milestone(m).map(|m| m.field))
-            .collect();
-        if r.errors.len() > before {
-            return None;
-        }
-        if sequence.len() < 2 {
-            let message = format!("规则 {} 需要 sequence（至少两个时间字段）", r.id);
-            r.error(None, message, "", None);
-            return None;
-        }
-        Some(sequence)
-    }
-
-    fn check(ctx: &Context<'_>, rule: &Rule, sequence: &Vec<usize>, out: &mut Vec<Finding>) {
+    fn check(
+        ctx: &Context<'_>,
+        rule: &Rule,
+        Sequence(sequence): &Sequence,
+        out: &mut Vec<Finding>,
+    ) {
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
             for (i, &f) in sequence.iter().enumerate() {
@@ -70,5 +54,32 @@ kind: missing-milestone — 一个环节为空，而 sequence 中排在它后面
                 ));
             }
         }
+    }
+}
+
+/// The fields in the order of the procedure.
+#[derive(Debug)]
+pub struct Sequence(pub Vec<usize>);
+
+impl Parameters for Sequence {
+    type Raw = RawParams;
+
+    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Sequence> {
+        let before = r.errors.len();
+        let sequence: Vec<usize> = raw
+            .sequence
+            .iter()
+            .flatten()
+            .filter_map(|m| r.milestone(m).map(|m| m.field))
+            .collect();
+        if r.errors.len() > before {
+            return None;
+        }
+        if sequence.len() < 2 {
+            let message = format!("规则 {} 需要 sequence（至少两个时间字段）", r.id);
+            r.error(None, message, "", None);
+            return None;
+        }
+        Some(Sequence(sequence))
     }
 }

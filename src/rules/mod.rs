@@ -41,7 +41,7 @@ pub mod unrecognized_file;
 pub mod waiver_expired;
 pub mod waiver_unused;
 
-pub use kind::{ParamError, Resolver, Rule, RuleKind};
+pub use kind::{ParamError, Parameters, Resolver, Rule, RuleKind};
 
 /// The registry: one line per kind, `Variant => module::Type`, in the order `dangan explain`
 /// and the error messages list them. Generates [`Kind`], [`Params`] and the dispatch.
@@ -83,14 +83,6 @@ macro_rules! registry {
                 }
             }
 
-            /// The parameter keys it takes (beyond id, kind, enabled, severity, message,
-            /// basis, description, example), from its parameter struct.
-            pub fn params(self) -> &'static [&'static str] {
-                match self {
-                    $(Kind::$variant => kind::field_names::<<$module::$ty as RuleKind>::Raw>(),)*
-                }
-            }
-
             /// Weighed after the audit (by `crate::triage`), not by [`run`].
             pub fn after_audit(self) -> bool {
                 match self {
@@ -107,7 +99,8 @@ macro_rules! registry {
                 match self {
                     $(Kind::$variant => {
                         let raw = kind::read_params::<$module::$ty>(params, r)?;
-                        <$module::$ty as RuleKind>::resolve(raw, r).map(Params::$variant)
+                        <<$module::$ty as RuleKind>::Params as Parameters>::resolve(raw, r)
+                            .map(Params::$variant)
                     })*
                 }
             }

@@ -3,8 +3,8 @@
 use crate::classify::Classifier;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
-use crate::rules::shared::documents::{RawRequired, Required, missing, unverifiable};
+use crate::rules::kind::{Rule, RuleKind};
+use crate::rules::shared::documents::{Required, missing, unverifiable};
 
 pub struct RequiredDocuments;
 
@@ -21,12 +21,7 @@ kind: required-documents — 档案缺少其所处阶段应有的材料。
   from_stage: 阶段键        documents 从哪个阶段起必须具备（默认第一个阶段）
 消息变量：{document} 文书名称、{stage} 当前阶段名称、{name}、{dossier}
 subject：文书键。没有台账行的文件夹不检查（已报告 dossier-without-ledger-row）。";
-    type Raw = RawRequired;
     type Params = Required;
-
-    fn resolve(raw: RawRequired, r: &mut Resolver<'_>) -> Option<Required> {
-        Required::resolve(raw, r)
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, required: &Required, out: &mut Vec<Finding>) {
         let classifier = Classifier::new(&ctx.config.documents);

@@ -3,7 +3,7 @@
 use crate::date::Duration;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Resolver, Rule, RuleKind};
+use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::resume::{month_text, walk};
 
 pub struct ResumeGap;
@@ -33,22 +33,7 @@ kind: resume-gap — 相邻两段经历之间没有记载的月数超过 max_gap
 （allow_summer: false 可关闭）。结束早于开始的段不参与检查（见 resume-reversed），无效日期也不参与。
 参数：max_gap（默认 3 months）、allow_summer（默认 true）。
 消息变量：{prev_end}、{next_start}、{months}、{text}（后一段的经历）。subject：resume。";
-    type Raw = RawParams;
     type Params = Params;
-
-    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
-        let max_gap = match raw.max_gap.as_deref() {
-            Some(t) => r.duration("max_gap", t)?,
-            None => Duration {
-                months: 3,
-                ..Default::default()
-            },
-        };
-        Some(Params {
-            max_gap,
-            allow_summer: raw.allow_summer.unwrap_or(true),
-        })
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
         let limit = params.max_gap.total_months();
@@ -73,5 +58,23 @@ kind: resume-gap — 相邻两段经历之间没有记载的月数超过 max_gap
                 }
             });
         }
+    }
+}
+
+impl Parameters for Params {
+    type Raw = RawParams;
+
+    fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
+        let max_gap = match raw.max_gap.as_deref() {
+            Some(t) => r.duration("max_gap", t)?,
+            None => Duration {
+                months: 3,
+                ..Default::default()
+            },
+        };
+        Some(Params {
+            max_gap,
+            allow_summer: raw.allow_summer.unwrap_or(true),
+        })
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::resume::{month_text, walk};
 
 pub struct ResumeOverlap;
@@ -12,12 +12,7 @@ impl RuleKind for ResumeOverlap {
     const DOC: &'static str = "\
 kind: resume-overlap — 一段经历开始的月份早于此前各段最晚的结束月份（同月衔接不算重叠）。
 参数：无。消息变量：{text}、{start}、{prev_end}。subject：resume。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for p in ctx.people {

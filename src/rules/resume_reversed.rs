@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::resume::spans;
 
 pub struct ResumeReversed;
@@ -12,12 +12,7 @@ impl RuleKind for ResumeReversed {
     const DOC: &'static str = "\
 kind: resume-reversed — 一段经历的结束早于开始（按月比较）。参数：无。
 消息变量：{text}、{start}、{end}。subject：resume。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for p in ctx.people {

@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Location};
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::identity::{duplicates_reported, repeated_folders};
 
 pub struct UnmatchedDossier;
@@ -16,12 +16,7 @@ kind: unmatched-dossier — 档案文件夹在台账中找不到对应的行。
 姓名也可对应。每个文件夹只报告一次，其中的文件仍照常检查。文件夹名中的身份证号与前面某个文件夹
 重复时由 duplicate-person 报告，这里不再报告。找不到台账时不报告（见 ledger-not-found）。
 参数：无。消息变量：{dossier}、{name}、{detail}（同名多行等原因）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         if !ctx.ledger_found {

@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::identity::{duplicates_reported, repeated_rows};
 
 pub struct UnmatchedLedgerRow;
@@ -12,12 +12,7 @@ impl RuleKind for UnmatchedLedgerRow {
     const DOC: &'static str = "\
 kind: unmatched-ledger-row — 台账中的一行没有对应的档案文件夹。只报告这一条，不再逐项报告缺少的材料；
 该行的日期、身份证号仍照常检查。身份证号与前面某行重复的行由 duplicate-person 报告，这里不再报告。参数：无。消息变量：{name}、{branch}。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let repeated = if duplicates_reported(ctx) {

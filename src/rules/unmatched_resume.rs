@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Location};
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct UnmatchedResume;
 
@@ -12,12 +12,7 @@ impl RuleKind for UnmatchedResume {
 kind: unmatched-resume — 档案文件夹以外的简历表中，某人的简历按身份证号、姓名都对不上任何人
 （台账行或档案文件夹），这些简历无法检查。每个表格中的每个姓名报告一次。
 参数：无。消息变量：{file}、{resume_name}、{rows}（行数）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         // One finding per (sheet, name), at the first row, in the order first seen.

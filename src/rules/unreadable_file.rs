@@ -2,7 +2,7 @@
 
 use crate::finding::{Finding, Location};
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::files::doc_key;
 
 pub struct UnreadableFile;
@@ -13,12 +13,7 @@ impl RuleKind for UnreadableFile {
 kind: unreadable-file — 无法读取的文件或文件夹：没有权限、符号链接失效或成环、表格损坏或无法解析。
 
 审核不会因此中止，其余文件照常检查。参数：无。消息变量：{file}（相对路径）、{detail}（原因）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         for u in ctx.unreadable {

@@ -2,7 +2,7 @@
 
 use crate::classify::Classifier;
 use crate::finding::Finding;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::documents::{missing, tie, unverifiable};
 use crate::rules::{Context, Params};
 
@@ -14,12 +14,7 @@ impl RuleKind for UnrecognizedFile {
 kind: unrecognized-file — 文件名不含任何文书关键词的文件（含根目录和支部文件夹中的散落文件）。
 
 不是台账、也不是简历的表格同样报告。参数：无。消息变量：{file}（相对路径）。";
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let classifier = Classifier::new(&ctx.config.documents);

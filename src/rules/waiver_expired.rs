@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct WaiverExpired;
 
@@ -16,12 +16,7 @@ impl RuleKind for WaiverExpired {
 kind: waiver-expired — --waivers 文件中的一条豁免已过期（expires 早于审核基准日）：它不再生效，
 被它豁免的问题重新计入。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
     const AFTER_AUDIT: bool = true;
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(_: &Context<'_>, _: &Rule, _: &(), _: &mut Vec<Finding>) {}
 }

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{NoParams, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Rule, RuleKind};
 
 pub struct WaiverUnused;
 
@@ -16,12 +16,7 @@ impl RuleKind for WaiverUnused {
 kind: waiver-unused — --waivers 文件中的一条豁免没有对应任何问题（问题已整改，或写错了规则、档案）：
 应当删除。参数：无。消息变量：{file}、{line}、{rule}、{expires}、{approved_by}。";
     const AFTER_AUDIT: bool = true;
-    type Raw = NoParams;
     type Params = ();
-
-    fn resolve(_: NoParams, _: &mut Resolver<'_>) -> Option<()> {
-        Some(())
-    }
 
     fn check(_: &Context<'_>, _: &Rule, _: &(), _: &mut Vec<Finding>) {}
 }

@@ -4,7 +4,7 @@
 use crate::classify::{Classifier, Match};
 use crate::inspect::FileFormat;
 use crate::rules::Context;
-use crate::rules::kind::Resolver;
+use crate::rules::kind::{Parameters, Resolver};
 
 /// The parameters of required-documents and combined-file-unverifiable, as written.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -24,8 +24,10 @@ pub struct Required {
     pub from_stage: usize,
 }
 
-impl Required {
-    pub fn resolve(raw: RawRequired, r: &mut Resolver<'_>) -> Option<Required> {
+impl Parameters for Required {
+    type Raw = RawRequired;
+
+    fn resolve(raw: RawRequired, r: &mut Resolver<'_>) -> Option<Required> {
         let before = r.errors.len();
         let documents = raw
             .documents
@@ -39,7 +41,9 @@ impl Required {
             from_stage,
         })
     }
+}
 
+impl Required {
     /// Documents a person at `stage` must hold.
     pub fn at(&self, ctx: &Context<'_>, stage: usize) -> Vec<usize> {
         if stage < self.from_stage {
