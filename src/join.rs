@@ -109,97 +109,156 @@ fn key(s: String) -> CompactString {
     CompactString::from(s.as_str())
 }
 
-pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
-    let mut by_id: HashMap<CompactString, Group> = HashMap::new();
-    let mut by_branch_name: HashMap<(CompactString, CompactString), Group> = HashMap::new();
-    let mut by_name: HashMap<CompactString, Group> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        if let Some(id) = r.text(config.keys.id_number) {
-            by_id.entry(key(idnum::normalize(id))).or_default().push(i);
+/// The ledger rows indexed for the join: by ID number, by (branch, name), by name.
+struct Index<'a> {
+    config: &'a Schema,
+    rows: &'a [LedgerRow],
+    by_id: HashMap<CompactString, Group>,
+    by_branch_name: HashMap<(CompactString, CompactString), Group>,
+    by_name: HashMap<CompactString, Group>,
+    /// The numbers folder names carry: a row with one of them belongs to that folder, never
+    /// to another folder by name.
+    folder_ids: std::collections::HashSet<CompactString>,
+}
+
+/// The row a folder joins, if any, and what to say when it joins none.
+#[derive(Default)]
+struct Joined {
+    row: Option<usize>,
+    /// Joined by name while the folder's ID number is not the row's.
+    id_mismatch: bool,
+    detail: String,
+}
+
+impl<'a> Index<'a> {
+    fn new(config: &'a Schema, dossiers: &[DossierDir], rows: &'a [LedgerRow]) -> Self {
+        let mut by_id: HashMap<CompactString, Group> = HashMap::new();
+        let mut by_branch_name: HashMap<(CompactString, CompactString), Group> = HashMap::new();
+        let mut by_name: HashMap<CompactString, Group> = HashMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            if let Some(id) = r.text(config.keys.id_number) {
+                by_id.entry(key(idnum::normalize(id))).or_default().push(i);
+            }
+            let name = key(normalize(
+                r.text(Some(config.keys.name)).unwrap_or_default(),
+            ));
+            let branch = key(normalize(row_branch(r, config).unwrap_or_default()));
+            by_branch_name
+                .entry((branch, name.clone()))
+                .or_default()
+                .push(i);
+            by_name.entry(name).or_default().push(i);
         }
-        let name = key(normalize(
-            r.text(Some(config.keys.name)).unwrap_or_default(),
-        ));
-        let branch = key(normalize(row_branch(r, config).unwrap_or_default()));
-        by_branch_name
-            .entry((branch, name.clone()))
-            .or_default()
-            .push(i);
-        by_name.entry(name).or_default().push(i);
+        let folder_ids = dossiers
+            .iter()
+            .filter_map(|d| idnum::find_in(&d.folder))
+            .map(|id| key(idnum::normalize(&id)))
+            .collect();
+        Index {
+            config,
+            rows,
+            by_id,
+            by_branch_name,
+            by_name,
+            folder_ids,
+        }
     }
+
+    /// A folder whose name carries an ID number: the row with that number; failing that (a
+    /// typo in one of the two numbers) the one row of the branch with the folder's name, unless
+    /// that row's number belongs to another folder.
+    fn by_id_number(&self, d: &DossierDir, id: &str, name: &str, taken: &[bool]) -> Joined {
+        let c = free(self.by_id.get(&key(idnum::normalize(id))), taken);
+        if let Some(&r) = c.first() {
+            return Joined {
+                row: Some(r),
+                ..Joined::default()
+            };
+        }
+        let pair = (key(normalize(&d.branch)), key(name.to_string()));
+        let same_name = self
+            .by_branch_name
+            .get(&pair)
+            .map_or(&[][..], Group::as_slice);
+        if let [r] = same_name
+            && !taken[*r]
+        {
+            let row_id = self.rows[*r]
+                .text(self.config.keys.id_number)
+                .map(idnum::normalize);
+            let theirs = row_id
+                .as_deref()
+                .is_some_and(|x| self.folder_ids.contains(&CompactString::from(x)));
+            if !theirs {
+                return Joined {
+                    row: Some(*r),
+                    id_mismatch: row_id.is_some_and(|x| !x.is_empty()),
+                    detail: String::new(),
+                };
+            }
+        }
+        Joined {
+            detail: format!("（文件夹名中的身份证号 {} 不在台账中）", idnum::mask(id)),
+            ..Joined::default()
+        }
+    }
+
+    /// A folder named by name alone: the one free row of the branch with that name; a name
+    /// unique in the whole ledger joins across a branch written differently.
+    fn by_name(&self, d: &DossierDir, name: &str, taken: &[bool]) -> Joined {
+        let name_key = CompactString::from(name);
+        let pair = (key(normalize(&d.branch)), name_key.clone());
+        let mut c = free(self.by_branch_name.get(&pair), taken);
+        if c.is_empty() {
+            let all = self
+                .by_name
+                .get(&name_key)
+                .map_or(0, |g| g.as_slice().len());
+            let c2 = free(self.by_name.get(&name_key), taken);
+            if all == 1 && c2.len() == 1 {
+                c = c2;
+            }
+        }
+        match c.len() {
+            1 => Joined {
+                row: Some(c[0]),
+                ..Joined::default()
+            },
+            0 => Joined::default(),
+            n => Joined {
+                detail: format!(
+                    "（台账中有 {n} 行同名“{name}”，无法确定是哪一行；请在文件夹名中加上身份证号）"
+                ),
+                ..Joined::default()
+            },
+        }
+    }
+}
+
+/// The rows of a group not yet taken by a folder.
+fn free(v: Option<&Group>, taken: &[bool]) -> Vec<usize> {
+    v.map(|v| {
+        v.as_slice()
+            .iter()
+            .copied()
+            .filter(|&i| !taken[i])
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
+    let index = Index::new(config, dossiers, rows);
     let mut taken = vec![false; rows.len()];
     let mut people = Vec::with_capacity(dossiers.len().max(rows.len()));
-    // The numbers folder names carry: a row with one of them belongs to that folder, never to
-    // another folder by name.
-    let folder_ids: std::collections::HashSet<CompactString> = dossiers
-        .iter()
-        .filter_map(|d| idnum::find_in(&d.folder))
-        .map(|id| key(idnum::normalize(&id)))
-        .collect();
     for (di, d) in dossiers.iter().enumerate() {
         let folder_id = idnum::find_in(&d.folder);
-        let mut id_mismatch = false;
         let name = name_from_folder(&d.folder);
-        let mut detail = String::new();
-        let free = |v: Option<&Group>, taken: &[bool]| -> Vec<usize> {
-            v.map(|v| {
-                v.as_slice()
-                    .iter()
-                    .copied()
-                    .filter(|&i| !taken[i])
-                    .collect()
-            })
-            .unwrap_or_default()
+        let joined = match &folder_id {
+            Some(id) => index.by_id_number(d, id, &name, &taken),
+            None => index.by_name(d, &name, &taken),
         };
-        let row = if let Some(id) = &folder_id {
-            let c = free(by_id.get(&key(idnum::normalize(id))), &taken);
-            if c.is_empty() {
-                // A typo in one of the two numbers: the folder's name, if exactly one row of
-                // the branch has it, still says whose dossier this is.
-                let pair = (key(normalize(&d.branch)), key(name.clone()));
-                let same_name = by_branch_name.get(&pair).map_or(&[][..], Group::as_slice);
-                let by_name = match same_name {
-                    [r] if !taken[*r] => {
-                        let row_id = rows[*r].text(config.keys.id_number).map(idnum::normalize);
-                        let theirs = row_id
-                            .as_deref()
-                            .is_some_and(|x| folder_ids.contains(&CompactString::from(x)));
-                        (!theirs).then(|| {
-                            id_mismatch = row_id.is_some_and(|x| !x.is_empty());
-                            *r
-                        })
-                    }
-                    _ => None,
-                };
-                if by_name.is_none() {
-                    detail = format!("（文件夹名中的身份证号 {} 不在台账中）", idnum::mask(id));
-                }
-                by_name
-            } else {
-                c.first().copied()
-            }
-        } else {
-            let name_key = CompactString::from(name.as_str());
-            let pair = (key(normalize(&d.branch)), name_key.clone());
-            let mut c = free(by_branch_name.get(&pair), &taken);
-            if c.is_empty() {
-                let all = by_name.get(&name_key).map_or(0, |g| g.as_slice().len());
-                let c2 = free(by_name.get(&name_key), &taken);
-                if all == 1 && c2.len() == 1 {
-                    c = c2;
-                }
-            }
-            match c.len() {
-                1 => Some(c[0]),
-                0 => None,
-                n => {
-                    detail = format!(
-                        "（台账中有 {n} 行同名“{name}”，无法确定是哪一行；请在文件夹名中加上身份证号）"
-                    );
-                    None
-                }
-            }
-        };
+        let row = joined.row;
         if let Some(r) = row {
             taken[r] = true;
         }
@@ -213,8 +272,8 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             row,
             stage: row.and_then(|r| stage_of(config, &rows[r])),
             folder_id,
-            id_mismatch,
-            unmatched_detail: detail,
+            id_mismatch: joined.id_mismatch,
+            unmatched_detail: joined.detail,
             resume: Vec::new(),
         });
     }

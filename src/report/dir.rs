@@ -545,6 +545,70 @@ fn bar_chart(rows: &[(String, usize, usize)]) -> String {
     svg
 }
 
+/// The committee's statistics, computed once: the summary page and the summary workbook
+/// render the same numbers.
+struct Committee<'a> {
+    /// 基本情况: each row of the breakdown, over the people in scope and over those admitted
+    /// (接收为预备党员) in the as-of year.
+    basics: Vec<(Stat<'a>, Stat<'a>)>,
+    /// The people at each stage, labelled with the stage's title.
+    stages: Vec<Stat<'a>>,
+    /// Each rule, with its findings not waived.
+    rules: Vec<(&'a crate::rules::Rule, usize)>,
+}
+
+impl<'a> Committee<'a> {
+    fn of(config: &'a Config, result: &'a AuditResult) -> Committee<'a> {
+        let all: Vec<&PersonFacts> = result.people.iter().collect();
+        let year = result.as_of.year();
+        let developed: Vec<&PersonFacts> = all
+            .iter()
+            .copied()
+            .filter(|p| p.admitted.is_some_and(|d| d.year() == year))
+            .collect();
+        let mut developed = breakdown(&developed, result.as_of);
+        let basics = breakdown(&all, result.as_of)
+            .into_iter()
+            .map(|stat| {
+                let dev = match developed.iter().position(|x| x.label == stat.label) {
+                    Some(k) => developed.swap_remove(k),
+                    None => Stat {
+                        label: stat.label.clone(),
+                        people: Vec::new(),
+                    },
+                };
+                (stat, dev)
+            })
+            .collect();
+        let stages = config
+            .stages
+            .iter()
+            .map(|st| Stat {
+                label: st.title.clone(),
+                people: all
+                    .iter()
+                    .copied()
+                    .filter(|p| p.stage.as_deref() == Some(st.key.as_str()))
+                    .collect(),
+            })
+            .collect();
+        let mut per_rule: HashMap<&str, usize> = HashMap::new();
+        for f in result.findings.iter().filter(|f| f.waived.is_none()) {
+            *per_rule.entry(f.rule.as_str()).or_default() += 1;
+        }
+        let rules = config
+            .rules
+            .iter()
+            .map(|r| (r, per_rule.get(r.id.as_str()).copied().unwrap_or(0)))
+            .collect();
+        Committee {
+            basics,
+            stages,
+            rules,
+        }
+    }
+}
+
 fn summary_html(
     config: &Config,
     result: &AuditResult,
@@ -552,13 +616,7 @@ fn summary_html(
     privacy: Privacy,
     links: &[(String, String)],
 ) -> String {
-    let all: Vec<&PersonFacts> = result.people.iter().collect();
-    let year = result.as_of.year();
-    let developed: Vec<&PersonFacts> = all
-        .iter()
-        .copied()
-        .filter(|p| p.admitted.is_some_and(|d| d.year() == year))
-        .collect();
+    let view = Committee::of(config, result);
     let mut body = String::new();
     let s = &result.summary;
     body.push_str(&format!(
@@ -574,7 +632,26 @@ fn summary_html(
             sc.people_out_of_scope
         ));
     }
-    // 四色研判
+    ratings_html(&mut body, ratings, links);
+    basics_html(&mut body, &view, result.as_of.year(), privacy);
+    branches_html(&mut body, result);
+    rules_html(&mut body, &view);
+    worst_html(&mut body, result, privacy);
+    global_html(&mut body, result, privacy);
+    page(
+        "发展党员档案审核汇总",
+        &format!(
+            "审核基准日 {} · {} · 共 {} 个支部",
+            result.as_of,
+            esc(&config.ruleset_name),
+            ratings.len()
+        ),
+        &body,
+    )
+}
+
+/// 四色研判, with links to each branch's lists.
+fn ratings_html(body: &mut String, ratings: &[BranchRating], links: &[(String, String)]) {
     body.push_str("<h2>四色研判</h2>\n<table><tr><th>支部</th><th>研判</th><th>原因</th><th>最近接收</th><th>积极分子</th><th>发展对象</th><th>档案</th><th>有错误的档案</th><th>清单</th></tr>\n");
     for r in ratings {
         let link = links
@@ -601,46 +678,35 @@ fn summary_html(
         ));
     }
     body.push_str("</table>\n");
-    // 基本情况
+}
+
+/// 基本情况 and the people per stage, each number opening the list of its people.
+fn basics_html(body: &mut String, view: &Committee<'_>, year: i16, privacy: Privacy) {
     body.push_str(&format!(
         "<h2>基本情况</h2>\n<p>按台账统计；数字可展开查看所统计的人员。“今年发展”指 {year} 年接收为预备党员。</p>\n\
          <table><tr><th>项目</th><th>在册（审核范围内）</th><th>今年发展</th></tr>\n"
     ));
-    let a = breakdown(&all, result.as_of);
-    let d = breakdown(&developed, result.as_of);
-    for stat in &a {
-        let dev = d
-            .iter()
-            .find(|x| x.label == stat.label)
-            .map(|x| drill(x, privacy))
-            .unwrap_or_else(|| "0".into());
+    for (stat, dev) in &view.basics {
         body.push_str(&format!(
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{dev}</td></tr>\n",
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            esc(&stat.label),
+            drill(stat, privacy),
+            drill(dev, privacy)
+        ));
+    }
+    body.push_str("</table>\n<h3>按阶段</h3>\n<table><tr><th>阶段</th><th>人数</th></tr>\n");
+    for stat in &view.stages {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td class=\"num\">{}</td></tr>\n",
             esc(&stat.label),
             drill(stat, privacy)
         ));
     }
-    body.push_str("</table>\n<h3>按阶段</h3>\n<table><tr><th>阶段</th><th>人数</th></tr>\n");
-    for st in &config.stages {
-        let people: Vec<&PersonFacts> = all
-            .iter()
-            .copied()
-            .filter(|p| p.stage.as_deref() == Some(st.key.as_str()))
-            .collect();
-        body.push_str(&format!(
-            "<tr><td>{}</td><td class=\"num\">{}</td></tr>\n",
-            esc(&st.title),
-            drill(
-                &Stat {
-                    label: st.title.clone(),
-                    people
-                },
-                privacy
-            )
-        ));
-    }
     body.push_str("</table>\n");
-    // Defects per branch and per rule.
+}
+
+/// Defects per branch: a bar chart and a table.
+fn branches_html(body: &mut String, result: &AuditResult) {
     let bs = branches(result);
     let rows: Vec<(String, usize, usize)> = bs
         .iter()
@@ -669,23 +735,26 @@ fn summary_html(
             with_dossier.len()
         ));
     }
-    body.push_str("</table>\n<h2>各规则问题数</h2>\n<table><tr><th>规则</th><th>级别</th><th>问题数</th><th>依据</th></tr>\n");
-    for r in &config.rules {
-        let n = result
-            .findings
-            .iter()
-            .filter(|f| f.waived.is_none() && f.rule == r.id)
-            .count();
-        if n > 0 {
-            body.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{n}</td><td>{}</td></tr>\n",
-                esc(&r.id),
-                r.severity.label_zh(),
-                esc(&r.basis)
-            ));
-        }
+    body.push_str("</table>\n");
+}
+
+/// The rules that found something, with their counts.
+fn rules_html(body: &mut String, view: &Committee<'_>) {
+    body.push_str("<h2>各规则问题数</h2>\n<table><tr><th>规则</th><th>级别</th><th>问题数</th><th>依据</th></tr>\n");
+    for (r, n) in view.rules.iter().filter(|(_, n)| *n > 0) {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{n}</td><td>{}</td></tr>\n",
+            esc(&r.id),
+            r.severity.label_zh(),
+            esc(&r.basis)
+        ));
     }
-    body.push_str("</table>\n<h2>问题最多的档案</h2>\n<table><tr><th>档案</th><th>姓名</th><th>错误</th><th>问题总数</th></tr>\n");
+    body.push_str("</table>\n");
+}
+
+/// The ten dossiers with the most errors (then findings).
+fn worst_html(body: &mut String, result: &AuditResult, privacy: Privacy) {
+    body.push_str("<h2>问题最多的档案</h2>\n<table><tr><th>档案</th><th>姓名</th><th>错误</th><th>问题总数</th></tr>\n");
     let mut worst: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
     for f in result.findings.iter().filter(|f| f.waived.is_none()) {
         if let Some(d) = &f.dossier {
@@ -708,36 +777,29 @@ fn summary_html(
         ));
     }
     body.push_str("</table>\n");
+}
+
+/// Findings about the archive as a whole (no branch).
+fn global_html(body: &mut String, result: &AuditResult, privacy: Privacy) {
     let global: Vec<&Finding> = result
         .findings
         .iter()
         .filter(|f| f.branch.is_none())
         .collect();
-    if !global.is_empty() {
-        body.push_str(
-            "<h2>档案整体</h2>\n<table><tr><th>级别</th><th>问题</th><th>依据</th></tr>\n",
-        );
-        for f in global {
-            body.push_str(&format!(
-                "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>\n",
-                sev_class(f),
-                sev_label(f),
-                esc(&privacy.text(&f.message)),
-                esc(&f.basis)
-            ));
-        }
-        body.push_str("</table>\n");
+    if global.is_empty() {
+        return;
     }
-    page(
-        "发展党员档案审核汇总",
-        &format!(
-            "审核基准日 {} · {} · 共 {} 个支部",
-            result.as_of,
-            esc(&config.ruleset_name),
-            ratings.len()
-        ),
-        &body,
-    )
+    body.push_str("<h2>档案整体</h2>\n<table><tr><th>级别</th><th>问题</th><th>依据</th></tr>\n");
+    for f in global {
+        body.push_str(&format!(
+            "<tr><td class=\"{}\">{}</td><td>{}</td><td>{}</td></tr>\n",
+            sev_class(f),
+            sev_label(f),
+            esc(&privacy.text(&f.message)),
+            esc(&f.basis)
+        ));
+    }
+    body.push_str("</table>\n");
 }
 
 fn summary_xlsx(
@@ -748,45 +810,40 @@ fn summary_xlsx(
 ) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let head = Format::new().set_bold().set_background_color("#F2F2F2");
-    let all: Vec<&PersonFacts> = result.people.iter().collect();
-    let developed: Vec<&PersonFacts> = all
-        .iter()
-        .copied()
-        .filter(|p| p.admitted.is_some_and(|d| d.year() == result.as_of.year()))
-        .collect();
+    let view = Committee::of(config, result);
+    basics_sheet(&mut wb, &view, &head)?;
+    ratings_sheet(&mut wb, ratings, &head)?;
+    rules_sheet(&mut wb, &view, &head)?;
+    people_sheet(&mut wb, result, privacy, &head)?;
+    Ok(wb)
+}
 
+fn basics_sheet(wb: &mut Workbook, view: &Committee<'_>, head: &Format) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("基本情况")?;
-    ws.write_row_with_format(0, 0, ["项目", "在册（审核范围内）", "今年发展"], &head)?;
-    let a = breakdown(&all, result.as_of);
-    let d = breakdown(&developed, result.as_of);
+    ws.write_row_with_format(0, 0, ["项目", "在册（审核范围内）", "今年发展"], head)?;
     let mut r = 1;
-    for stat in &a {
+    for (stat, dev) in &view.basics {
         ws.text(r, 0, &stat.label)?;
         ws.write_number(r, 1, stat.people.len() as f64)?;
-        ws.write_number(
-            r,
-            2,
-            d.iter()
-                .find(|x| x.label == stat.label)
-                .map_or(0, |x| x.people.len()) as f64,
-        )?;
+        ws.write_number(r, 2, dev.people.len() as f64)?;
         r += 1;
     }
-    for st in &config.stages {
-        ws.text(r, 0, format!("阶段：{}", st.title))?;
-        ws.write_number(
-            r,
-            1,
-            all.iter()
-                .filter(|p| p.stage.as_deref() == Some(st.key.as_str()))
-                .count() as f64,
-        )?;
+    for stat in &view.stages {
+        ws.text(r, 0, format!("阶段：{}", stat.label))?;
+        ws.write_number(r, 1, stat.people.len() as f64)?;
         r += 1;
     }
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 18)?;
+    Ok(())
+}
 
+fn ratings_sheet(
+    wb: &mut Workbook,
+    ratings: &[BranchRating],
+    head: &Format,
+) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("四色研判")?;
     let cols = [
@@ -799,7 +856,7 @@ fn summary_xlsx(
         "档案",
         "有错误的档案",
     ];
-    ws.write_row_with_format(0, 0, cols, &head)?;
+    ws.write_row_with_format(0, 0, cols, head)?;
     for (i, rt) in ratings.iter().enumerate() {
         let r = i as u32 + 1;
         let colour = Format::new()
@@ -822,24 +879,30 @@ fn summary_xlsx(
     ws.set_column_width(0, 20)?;
     ws.set_column_width(2, 50)?;
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
 
+fn rules_sheet(wb: &mut Workbook, view: &Committee<'_>, head: &Format) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("各规则")?;
-    ws.write_row_with_format(0, 0, ["规则", "级别", "问题数", "依据"], &head)?;
-    for (r, rule) in (1u32..).zip(&config.rules) {
-        let n = result
-            .findings
-            .iter()
-            .filter(|f| f.waived.is_none() && f.rule == rule.id)
-            .count();
+    ws.write_row_with_format(0, 0, ["规则", "级别", "问题数", "依据"], head)?;
+    for (r, (rule, n)) in (1u32..).zip(&view.rules) {
         ws.text(r, 0, &rule.id)?;
         ws.text(r, 1, rule.severity.label_zh())?;
-        ws.write_number(r, 2, n as f64)?;
+        ws.write_number(r, 2, *n as f64)?;
         ws.text(r, 3, &rule.basis)?;
     }
     ws.set_column_width(0, 28)?;
     ws.set_column_width(3, 60)?;
+    Ok(())
+}
 
+fn people_sheet(
+    wb: &mut Workbook,
+    result: &AuditResult,
+    privacy: Privacy,
+    head: &Format,
+) -> Result<(), XlsxError> {
     // One row per person: at 100,000 people an in-memory sheet costs over 100 MB, so this one
     // streams its rows to a temporary file (outside the archive) as they are written.
     let ws = wb.add_worksheet_with_constant_memory()?;
@@ -857,7 +920,7 @@ fn summary_xlsx(
         "接收为预备党员时间",
         "档案",
     ];
-    ws.write_row_with_format(0, 0, cols, &head)?;
+    ws.write_row_with_format(0, 0, cols, head)?;
     for (i, p) in result.people.iter().enumerate() {
         let r = i as u32 + 1;
         ws.text(r, 0, p.branch.as_str())?;
@@ -893,7 +956,7 @@ fn summary_xlsx(
         result.people.len().max(1) as u32,
         cols.len() as u16 - 1,
     )?;
-    Ok(wb)
+    Ok(())
 }
 
 /// Write every report file; returns the paths written.
