@@ -1285,6 +1285,32 @@ fn bad(raw: &str, why: Invalid) -> BadDate {
     Box::new((raw.to_string(), why))
 }
 
+/// The two ends of a span cell (`2005.09—2008.07`), each within the date bounds.
+fn span_ends(
+    parsed: Result<(DateValue, RangeEnd), DateError>,
+    raw: &str,
+    bounds: DateBounds,
+) -> (Result<DateValue, BadDate>, Result<RangeEnd, BadDate>) {
+    let bounded = |v: DateValue| check_bounds(v, bounds).map_err(|w| bad(raw, w));
+    match parsed {
+        Ok((a, b)) => {
+            let end = match b {
+                RangeEnd::Present => Ok(RangeEnd::Present),
+                RangeEnd::Date(b) => bounded(b).map(RangeEnd::Date),
+            };
+            (bounded(a), end)
+        }
+        Err(e) => {
+            let why = if e == DateError::NotADate {
+                Invalid::NoSuchDate
+            } else {
+                Invalid::Unreadable
+            };
+            (Err(bad(raw, why)), Err(bad(raw, why)))
+        }
+    }
+}
+
 fn resume_entry(
     cells: &[Data],
     shown: &[u8],
@@ -1303,7 +1329,6 @@ fn resume_entry(
         .id_number
         .and_then(|f| text_of(Column::Field(f)))
         .filter(|s| !s.is_empty());
-    let bounded = |v: DateValue, raw: &str| check_bounds(v, bounds).map_err(|w| bad(raw, w));
     let decimals = |c: usize| shown.get(c).copied().unwrap_or(UNKNOWN_DECIMALS);
     // The second readings of months typed as 2021.1 (start, end).
     let mut alt: (Option<DateValue>, Option<DateValue>) = (None, None);
@@ -1337,23 +1362,8 @@ fn resume_entry(
                 .map(|v| (v, RangeEnd::Date(v))),
         };
         alt.1 = alt.0;
-        match parsed {
-            Ok((a, b)) => {
-                let end = match b {
-                    RangeEnd::Present => Ok(RangeEnd::Present),
-                    RangeEnd::Date(b) => bounded(b, &raw).map(RangeEnd::Date),
-                };
-                (bounded(a, &raw), end, i)
-            }
-            Err(e) => {
-                let why = if e == DateError::NotADate {
-                    Invalid::NoSuchDate
-                } else {
-                    Invalid::Unreadable
-                };
-                (Err(bad(&raw, why)), Err(bad(&raw, why)), i)
-            }
-        }
+        let (start, end) = span_ends(parsed, &raw, bounds);
+        (start, end, i)
     } else {
         let si = get(Column::ResumeStart)?;
         let ei = get(Column::ResumeEnd)?;

@@ -198,154 +198,171 @@ impl<'a> Lexer<'a> {
             return Err(Error::Bad("嵌套过深"));
         }
         self.skip_ws();
-        let c = self.peek().ok_or(Error::Eof)?;
-        match c {
-            b'<' if self.b.get(self.pos + 1) == Some(&b'<') => {
-                self.pos += 2;
-                let mut d = Vec::new();
-                loop {
-                    self.skip_ws();
-                    match self.peek().ok_or(Error::Eof)? {
-                        b'>' => {
-                            if self.b.get(self.pos + 1).is_none() {
-                                return Err(Error::Eof);
-                            }
-                            self.pos += 2;
-                            return Ok(Obj::Dict(Dict(d)));
-                        }
-                        b'/' => {
-                            let Obj::Name(k) = self.value(depth + 1)? else {
-                                return Err(Error::Bad("字典键"));
-                            };
-                            let v = self.value(depth + 1)?;
-                            d.push((k, v));
-                        }
-                        _ => return Err(Error::Bad("字典键应为名称")),
-                    }
-                }
-            }
-            b'<' => {
-                self.pos += 1;
-                let mut hex = Vec::new();
-                loop {
-                    let c = self.peek().ok_or(Error::Eof)?;
-                    self.pos += 1;
-                    match c {
-                        b'>' => break,
-                        c if c.is_ascii_hexdigit() => hex.push(c),
-                        _ => {}
-                    }
-                }
-                if hex.len() % 2 == 1 {
-                    hex.push(b'0');
-                }
-                let bytes = hex
-                    .chunks(2)
-                    .filter_map(|p| std::str::from_utf8(p).ok())
-                    .filter_map(|p| u8::from_str_radix(p, 16).ok())
-                    .collect();
-                Ok(Obj::Str(bytes))
-            }
-            b'(' => {
-                let mut level = 0usize;
-                let mut out = Vec::new();
-                loop {
-                    let c = self.peek().ok_or(Error::Eof)?;
-                    self.pos += 1;
-                    match c {
-                        b'\\' => {
-                            let e = self.peek().ok_or(Error::Eof)?;
-                            self.pos += 1;
-                            match e {
-                                b'n' => out.push(b'\n'),
-                                b'r' => out.push(b'\r'),
-                                b't' => out.push(b'\t'),
-                                b'b' => out.push(8),
-                                b'f' => out.push(12),
-                                b'0'..=b'7' => {
-                                    let mut v = u32::from(e - b'0');
-                                    for _ in 0..2 {
-                                        match self.peek() {
-                                            Some(d @ b'0'..=b'7') => {
-                                                v = v * 8 + u32::from(d - b'0');
-                                                self.pos += 1;
-                                            }
-                                            _ => break,
-                                        }
-                                    }
-                                    out.push(v as u8);
-                                }
-                                b'\r' | b'\n' => {}
-                                other => out.push(other),
-                            }
-                        }
-                        b'(' => {
-                            level += 1;
-                            if level > 1 {
-                                out.push(c);
-                            }
-                        }
-                        b')' => {
-                            level -= 1;
-                            if level == 0 {
-                                return Ok(Obj::Str(out));
-                            }
-                            out.push(c);
-                        }
-                        _ => out.push(c),
-                    }
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                let mut v = Vec::new();
-                loop {
-                    self.skip_ws();
-                    if self.peek().ok_or(Error::Eof)? == b']' {
-                        self.pos += 1;
-                        return Ok(Obj::Array(v));
-                    }
-                    v.push(self.value(depth + 1)?);
-                }
-            }
+        match self.peek().ok_or(Error::Eof)? {
+            b'<' if self.b.get(self.pos + 1) == Some(&b'<') => self.dict(depth),
+            b'<' => self.hex_string(),
+            b'(' => self.literal_string(),
+            b'[' => self.array(depth),
             b'/' => {
                 self.pos += 1;
                 Ok(Obj::Name(self.token()?.to_vec()))
             }
-            b'0'..=b'9' | b'-' | b'+' | b'.' => {
-                let w = self.word()?;
-                let s = std::str::from_utf8(w).map_err(|_| Error::Bad("数字"))?;
-                if let Ok(i) = s.parse::<i64>() {
-                    // An indirect reference: "12 0 R".
-                    let save = self.pos;
-                    if i >= 0 {
-                        // A window may end inside "4 0 R": read a larger one.
-                        match self.int() {
-                            Err(Error::Eof) => return Err(Error::Eof),
-                            Ok(g) => match self.word() {
-                                Err(Error::Eof) => return Err(Error::Eof),
-                                Ok(b"R") => return Ok(Obj::Ref(i as u32, g as u16)),
-                                _ => {}
-                            },
-                            Err(_) => {}
-                        }
+            b'0'..=b'9' | b'-' | b'+' | b'.' => self.number(),
+            _ => self.boolean_or_null(),
+        }
+    }
+
+    /// `<< /Key value … >>`
+    fn dict(&mut self, depth: usize) -> Result<Obj, Error> {
+        self.pos += 2;
+        let mut d = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek().ok_or(Error::Eof)? {
+                b'>' => {
+                    if self.b.get(self.pos + 1).is_none() {
+                        return Err(Error::Eof);
                     }
-                    self.pos = save;
-                    return Ok(Obj::Int(i));
+                    self.pos += 2;
+                    return Ok(Obj::Dict(Dict(d)));
                 }
-                s.parse::<f64>()
-                    .map(Obj::Real)
-                    .map_err(|_| Error::Bad("数字"))
+                b'/' => {
+                    let Obj::Name(k) = self.value(depth + 1)? else {
+                        return Err(Error::Bad("字典键"));
+                    };
+                    let v = self.value(depth + 1)?;
+                    d.push((k, v));
+                }
+                _ => return Err(Error::Bad("字典键应为名称")),
             }
-            _ => {
-                let w = self.word()?;
-                match w {
-                    b"true" => Ok(Obj::Bool(true)),
-                    b"false" => Ok(Obj::Bool(false)),
-                    b"null" => Ok(Obj::Null),
-                    _ => Err(Error::Bad("无法识别的对象")),
+        }
+    }
+
+    /// `<48656C6C6F>`; an odd last digit is followed by 0.
+    fn hex_string(&mut self) -> Result<Obj, Error> {
+        self.pos += 1;
+        let mut hex = Vec::new();
+        loop {
+            let c = self.peek().ok_or(Error::Eof)?;
+            self.pos += 1;
+            match c {
+                b'>' => break,
+                c if c.is_ascii_hexdigit() => hex.push(c),
+                _ => {}
+            }
+        }
+        if hex.len() % 2 == 1 {
+            hex.push(b'0');
+        }
+        let bytes = hex
+            .chunks(2)
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .filter_map(|p| u8::from_str_radix(p, 16).ok())
+            .collect();
+        Ok(Obj::Str(bytes))
+    }
+
+    /// `(text)`, with balanced parentheses and backslash escapes.
+    fn literal_string(&mut self) -> Result<Obj, Error> {
+        let mut level = 0usize;
+        let mut out = Vec::new();
+        loop {
+            let c = self.peek().ok_or(Error::Eof)?;
+            self.pos += 1;
+            match c {
+                b'\\' => {
+                    let e = self.peek().ok_or(Error::Eof)?;
+                    self.pos += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'0'..=b'7' => {
+                            let mut v = u32::from(e - b'0');
+                            for _ in 0..2 {
+                                match self.peek() {
+                                    Some(d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push(v as u8);
+                        }
+                        b'\r' | b'\n' => {}
+                        other => out.push(other),
+                    }
+                }
+                b'(' => {
+                    level += 1;
+                    if level > 1 {
+                        out.push(c);
+                    }
+                }
+                b')' => {
+                    level -= 1;
+                    if level == 0 {
+                        return Ok(Obj::Str(out));
+                    }
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+    }
+
+    /// `[ value … ]`
+    fn array(&mut self, depth: usize) -> Result<Obj, Error> {
+        self.pos += 1;
+        let mut v = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.peek().ok_or(Error::Eof)? == b']' {
+                self.pos += 1;
+                return Ok(Obj::Array(v));
+            }
+            v.push(self.value(depth + 1)?);
+        }
+    }
+
+    /// An integer, a real, or an indirect reference `12 0 R`.
+    fn number(&mut self) -> Result<Obj, Error> {
+        let w = self.word()?;
+        let s = std::str::from_utf8(w).map_err(|_| Error::Bad("数字"))?;
+        if let Ok(i) = s.parse::<i64>() {
+            // An indirect reference: "12 0 R".
+            let save = self.pos;
+            if i >= 0 {
+                // A window may end inside "4 0 R": read a larger one.
+                match self.int() {
+                    Err(Error::Eof) => return Err(Error::Eof),
+                    Ok(g) => match self.word() {
+                        Err(Error::Eof) => return Err(Error::Eof),
+                        Ok(b"R") => return Ok(Obj::Ref(i as u32, g as u16)),
+                        _ => {}
+                    },
+                    Err(_) => {}
                 }
             }
+            self.pos = save;
+            return Ok(Obj::Int(i));
+        }
+        s.parse::<f64>()
+            .map(Obj::Real)
+            .map_err(|_| Error::Bad("数字"))
+    }
+
+    /// `true`, `false`, `null`.
+    fn boolean_or_null(&mut self) -> Result<Obj, Error> {
+        let w = self.word()?;
+        match w {
+            b"true" => Ok(Obj::Bool(true)),
+            b"false" => Ok(Obj::Bool(false)),
+            b"null" => Ok(Obj::Null),
+            _ => Err(Error::Bad("无法识别的对象")),
         }
     }
 }
