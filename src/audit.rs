@@ -18,8 +18,8 @@ use crate::results::{
     AuditResult, Counts, DossierReport, FilePart, FileReport, PersonFacts, Scope, Shard, ShardData,
     Summary,
 };
-use crate::rules::{self, Context, Unreadable};
-use crate::walk::{Archive, PerFile, describe_io};
+use crate::rules::{self, Context};
+use crate::walk::{Archive, PerFile, Unreadable, describe_io};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -576,15 +576,7 @@ fn unreadable_files(
     inspections: &PerFile<Inspection>,
     loose_inspections: &[Inspection],
 ) -> Vec<Unreadable> {
-    let mut unreadable: Vec<Unreadable> = archive
-        .problems
-        .iter()
-        .map(|p| Unreadable {
-            rel: p.rel.clone(),
-            detail: p.detail.clone(),
-            dossier: p.dossier,
-        })
-        .collect();
+    let mut unreadable: Vec<Unreadable> = archive.problems.clone();
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (f, i) in dossier.files.iter().zip(&inspections[d]) {
             let problem = match (&i.problem, i.format) {

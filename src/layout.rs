@@ -15,7 +15,7 @@
 //! taken for an unlisted grouping folder, and said once (`layout-ambiguous`).
 
 use crate::schema::{LayoutConfig, RootKind};
-use crate::walk::{Archive, DossierDir, FileEntry, Node, Tree, WalkProblem};
+use crate::walk::{Archive, DossierDir, FileEntry, Node, Tree, Unreadable};
 
 /// What the layout step found, for the reports and `dangan survey`.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -433,7 +433,7 @@ fn distribute(
                     Role::Dossier(k) => Some(k),
                     _ => None,
                 };
-                archive.problems.push(WalkProblem {
+                archive.problems.push(Unreadable {
                     rel,
                     detail,
                     dossier,

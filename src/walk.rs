@@ -107,9 +107,11 @@ pub struct DossierDir {
     pub files: Vec<FileEntry>,
 }
 
-/// Something the walk could not read; reported by the `unreadable-file` kind.
+/// Something that could not be read — a file or folder the walk could not open, a file whose
+/// inspection failed, a spreadsheet that would not open; reported by the `unreadable-file`
+/// kind.
 #[derive(Debug, Clone)]
-pub struct WalkProblem {
+pub struct Unreadable {
     pub rel: String,
     pub detail: String,
     /// The dossier it lies in, if any.
@@ -121,7 +123,7 @@ pub struct Archive {
     pub root: PathBuf,
     pub dossiers: Vec<DossierDir>,
     pub loose: Vec<FileEntry>,
-    pub problems: Vec<WalkProblem>,
+    pub problems: Vec<Unreadable>,
     /// In a sharded run, the dossier folders of the other shards' branches: (relative path,
     /// folder name). Only their names are read, for ID numbers repeated across shards.
     pub foreign_folders: Vec<(String, String)>,

@@ -163,15 +163,7 @@ use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
 use crate::schema::{End, MilestoneRef, Schema};
-use crate::walk::{Archive, PerFile};
-
-/// Something that could not be read: a walk error or a spreadsheet that would not open.
-#[derive(Debug, Clone)]
-pub struct Unreadable {
-    pub rel: String,
-    pub detail: String,
-    pub dossier: Option<usize>,
-}
+use crate::walk::{Archive, PerFile, Unreadable};
 
 /// Everything the rules look at.
 pub struct Context<'a> {
