@@ -15,40 +15,7 @@
 //! taken for an unlisted grouping folder, and said once (`layout-ambiguous`).
 
 use crate::schema::{LayoutConfig, RootKind};
-use crate::walk::{Archive, DossierDir, FileEntry, Node, Tree, Unreadable};
-
-/// What the layout step found, for the reports and `dangan survey`.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct LayoutReport {
-    /// "archive" or "branch".
-    pub root: &'static str,
-    /// The root's branch name, when the root is one branch.
-    pub root_branch: Option<String>,
-    /// Whether `layout.root` decided it.
-    pub pinned: bool,
-    /// Grouping folders passed through: (path, above branches or not).
-    pub groups: Vec<(String, bool)>,
-    /// Folders that could not be told for sure: (path, what was seen and assumed).
-    pub notes: Vec<(String, String)>,
-    /// Branch folders: (path, branch name); the root's is "".
-    pub branch_dirs: Vec<(String, String)>,
-}
-
-impl LayoutReport {
-    /// The branch a path (a file or folder, relative to the root) lies in.
-    pub fn branch_of(&self, rel: &str) -> Option<&str> {
-        self.branch_dirs
-            .iter()
-            .filter(|(p, _)| {
-                p.is_empty()
-                    || rel
-                        .strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            })
-            .max_by_key(|(p, _)| p.len())
-            .map(|(_, b)| b.as_str())
-    }
-}
+use crate::walk::{Archive, DossierDir, FileEntry, LayoutReport, Node, Tree, Unreadable};
 
 /// What the layout rules need to know of names: supplied by the caller, so that this module
 /// knows nothing of documents.

@@ -44,7 +44,7 @@ pub struct Survey {
 /// The folder side of the survey.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct FolderSurvey {
-    pub layout: crate::layout::LayoutReport,
+    pub layout: crate::walk::LayoutReport,
     /// Dossiers per branch, in archive order.
     pub branches: Vec<(String, usize)>,
     /// Folders inside dossiers that name a material (张伟/03-入党志愿书/…).

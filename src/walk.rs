@@ -118,6 +118,39 @@ pub struct Unreadable {
     pub dossier: Option<usize>,
 }
 
+/// What the layout step (`crate::layout`) found, for the reports and `dangan survey`.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LayoutReport {
+    /// "archive" or "branch".
+    pub root: &'static str,
+    /// The root's branch name, when the root is one branch.
+    pub root_branch: Option<String>,
+    /// Whether `layout.root` decided it.
+    pub pinned: bool,
+    /// Grouping folders passed through: (path, above branches or not).
+    pub groups: Vec<(String, bool)>,
+    /// Folders that could not be told for sure: (path, what was seen and assumed).
+    pub notes: Vec<(String, String)>,
+    /// Branch folders: (path, branch name); the root's is "".
+    pub branch_dirs: Vec<(String, String)>,
+}
+
+impl LayoutReport {
+    /// The branch a path (a file or folder, relative to the root) lies in.
+    pub fn branch_of(&self, rel: &str) -> Option<&str> {
+        self.branch_dirs
+            .iter()
+            .filter(|(p, _)| {
+                p.is_empty()
+                    || rel
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, b)| b.as_str())
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Archive {
     pub root: PathBuf,
@@ -129,7 +162,7 @@ pub struct Archive {
     pub foreign_folders: Vec<(String, String)>,
     /// What the layout step found: the root's kind, grouping folders, and what it could not
     /// tell.
-    pub layout: crate::layout::LayoutReport,
+    pub layout: LayoutReport,
 }
 
 impl Archive {
@@ -421,9 +454,10 @@ fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>
     }
 }
 
-/// The first folder of a relative path: the branch folder a loose file, a sheet or a folder
-/// note is reported under (None for a file at the root).
-pub fn branch_of(rel: &str) -> Option<&str> {
+/// The first folder of a relative path (None for a file at the root): the branch the file
+/// findings about a loose file or sheet carry. Not layout-aware: under a year folder above
+/// the branches it is the year; [`LayoutReport::branch_of`] knows the branch.
+pub fn first_folder(rel: &str) -> Option<&str> {
     rel.split_once('/').map(|(b, _)| b)
 }
 
