@@ -454,13 +454,6 @@ fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>
     }
 }
 
-/// The first folder of a relative path (None for a file at the root): the branch the file
-/// findings about a loose file or sheet carry. Not layout-aware: under a year folder above
-/// the branches it is the year; [`LayoutReport::branch_of`] knows the branch.
-pub fn first_folder(rel: &str) -> Option<&str> {
-    rel.split_once('/').map(|(b, _)| b)
-}
-
 /// The archive's order of two relative paths: folder by folder, so that `a/b` comes before
 /// `a-b/c` (a plain string comparison would put `-` before `/`).
 pub fn archive_order(a: &str, b: &str) -> std::cmp::Ordering {

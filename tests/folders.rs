@@ -172,6 +172,24 @@ fn year_folders_above_the_branches() {
 }
 
 #[test]
+fn a_stray_file_under_a_year_folder_is_listed_under_its_branch() {
+    // 2021年/第一党支部/会议记录草稿.txt: the branch secretary of 第一党支部 must see it in
+    // their list, not in a list for a "branch" called 2021年.
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("layouts/years-above"), dir.path());
+    let stray = "2021年/第一党支部/会议记录草稿.txt";
+    std::fs::write(dir.path().join(stray), "草稿").expect("write");
+    let (_, json) = audit_json(dir.path(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["file"] == stray)
+        .unwrap_or_else(|| panic!("no finding on the stray file: {json:#}"));
+    assert_eq!(f["rule"], "unrecognized-file");
+    assert_eq!(f["branch"], "第一党支部");
+    assert_eq!(findings(&json).len(), 1, "{json:#}");
+}
+
+#[test]
 fn year_and_stage_folders_between_branch_and_person() {
     let (code, json) = audit_json(&fixture("layouts/groups-below"), &[]);
     assert_eq!(findings(&json), &Vec::<serde_json::Value>::new(), "{json}");

@@ -209,6 +209,16 @@ impl Context<'_> {
         self.unreadable_paths.contains(rel)
     }
 
+    /// The branch a file or folder outside any dossier lies in, as the layout found it (under
+    /// a year folder above the branches, the branch, not the year).
+    pub fn branch_of(&self, rel: &str) -> Option<String> {
+        self.archive
+            .layout
+            .branch_of(rel)
+            .filter(|b| !b.is_empty())
+            .map(str::to_string)
+    }
+
     /// The person a dossier belongs to.
     pub fn dossier_person(&self, d: usize) -> Option<&Person> {
         self.person_of_dossier[d].map(|p| &self.people[p])

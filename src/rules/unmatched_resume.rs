@@ -44,7 +44,7 @@ kind: unmatched-resume — 档案文件夹以外的简历表中，某人的简�
                     ("rows", &rows.to_string()),
                 ],
             );
-            f.branch = crate::walk::first_folder(&loc.file).map(str::to_string);
+            f.branch = ctx.branch_of(&loc.file);
             out.push(f);
         }
     }

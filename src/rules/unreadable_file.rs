@@ -36,7 +36,7 @@ kind: unreadable-file — 无法读取的文件或文件夹：没有权限、符
                 &[("file", &u.rel), ("detail", &u.detail)],
             );
             if f.branch.is_none() {
-                f.branch = crate::walk::first_folder(&u.rel).map(str::to_string);
+                f.branch = ctx.branch_of(&u.rel);
             }
             out.push(f);
         }

@@ -66,7 +66,7 @@ kind: unrecognized-file — 文件名不含任何文书关键词的文件（含�
                 None,
                 &[("file", &f.rel)],
             );
-            finding.branch = crate::walk::first_folder(&f.rel).map(str::to_string);
+            finding.branch = ctx.branch_of(&f.rel);
             out.push(finding);
         }
     }

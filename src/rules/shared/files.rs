@@ -29,7 +29,7 @@ pub fn file_finding(
         &all,
     );
     if finding.branch.is_none() {
-        finding.branch = crate::walk::first_folder(&f.rel).map(str::to_string);
+        finding.branch = ctx.branch_of(&f.rel);
     }
     finding
 }
