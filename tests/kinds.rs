@@ -119,6 +119,8 @@ fn write_resume(path: &Path, lines: &[(&str, &str)]) {
 
 struct Tiny {
     dir: tempfile::TempDir,
+    /// Files beside the archive (a waivers file), not in it.
+    beside: tempfile::TempDir,
 }
 
 impl Tiny {
@@ -126,6 +128,7 @@ impl Tiny {
     fn new() -> Tiny {
         let t = Tiny {
             dir: tempfile::tempdir().expect("tempdir"),
+            beside: tempfile::tempdir().expect("tempdir"),
         };
         let person = t.person();
         std::fs::create_dir_all(&person).expect("mkdir");
@@ -365,7 +368,7 @@ fn cases() -> Vec<Case> {
 
 /// A waivers file with one waiver for 李四; the arguments that pass it.
 fn waivers(t: &Tiny, rule: &str, expires: &str) -> Vec<String> {
-    let path = t.root().with_extension("waivers.yaml");
+    let path = t.beside.path().join("waivers.yaml");
     let yaml = format!(
         "waivers:\n  - rule: {rule}\n    dossier: {LI}\n    reason: 测试\n    approved_by: 测试\n    expires: {expires}\n"
     );
