@@ -5,9 +5,9 @@
 //! [`Parameters`], which says how they are written (a serde struct that refuses unknown keys)
 //! and resolved against the [`Schema`]; `()` for a kind that takes none. The registry in
 //! `src/rules/mod.rs` lists the kinds, one line each, and generates from that list the
-//! [`Kind`](super::Kind) enum, the resolved [`Params`](super::Params) and the dispatch; a kind
-//! left out of it is dead code (and fails `clippy -D warnings`), a registry line without its
-//! file does not compile.
+//! [`Kind`](super::Kind) enum, the resolved [`Params`](super::Params) and the dispatch; a
+//! registry line without its file does not compile, and a kind left out of it cannot be named
+//! by the default rules (they fail to load).
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
