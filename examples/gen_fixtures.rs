@@ -2,7 +2,8 @@
 //! threshold), `defects` (each default rule triggered), `no-ledger`, `demo` (both together),
 //! `rosters` / `rosters-ods` (ledgers as branches keep them: see `shapes/rosters.rs`), and
 //! `folders` (dossiers filed as branches file them: see `shapes/folders.rs`), and `layouts/*`
-//! (archives laid out the ways branches lay them out: see `shapes/layouts.rs`).
+//! (archives laid out the ways branches lay them out: see `shapes/layouts.rs`), and `catalogs`
+//! (dossiers with their 卷内目录, per dossier and per branch: see `shapes/catalogs.rs`).
 //!
 //!     cargo run --example gen_fixtures -- fixtures
 //!
@@ -13,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
+#[path = "shapes/catalogs.rs"]
+mod catalogs;
 #[path = "shapes/folders.rs"]
 mod folders;
 #[path = "shapes/layouts.rs"]
@@ -1610,6 +1613,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         fs::write(out.join("folders").join(rel), bytes)?;
     }
     layouts::write(&out.join("layouts"))?;
+    catalogs::write(&out.join("catalogs"))?;
     rosters::write(&out.join("rosters"), false)?;
     rosters::write(&out.join("rosters-ods"), true)?;
     println!("fixtures written under {}", out.display());

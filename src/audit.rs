@@ -13,7 +13,8 @@ use crate::classify::Classifier;
 use crate::config::Config;
 use crate::inspect::{FileFormat, Inspection, content_hash, inspect};
 use crate::join::{attach_resumes, join};
-use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, Workbook};
+use crate::ledger::catalog::CatalogEntry;
+use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, SheetRole, Workbook};
 use crate::results::{
     AuditResult, Counts, DossierReport, FilePart, FileReport, PersonFacts, Scope, Shard, ShardData,
     Summary,
@@ -198,11 +199,14 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         resumes,
         foreign_rows,
         orphan_resumes,
+        catalogs,
+        orphan_catalog,
         person_of_dossier,
         person_of_row,
         ..
     } = joined;
     drop((unreadable, resumes, foreign_rows, orphan_resumes));
+    drop((catalogs, orphan_catalog));
     drop((person_of_dossier, person_of_row));
     let facts = if options.people || options.shard.is_some() {
         person_facts(config, options.as_of, &archive, &ledger, &people, &in_scope)
@@ -352,6 +356,9 @@ struct Joined {
     people: Vec<crate::join::Person>,
     resumes: Vec<ResumeEntry>,
     orphan_resumes: Vec<usize>,
+    catalogs: Vec<CatalogEntry>,
+    /// Catalog rows (outside any dossier) that matched nobody.
+    orphan_catalog: Vec<usize>,
     person_of_dossier: Vec<Option<usize>>,
     person_of_row: Vec<Option<usize>>,
     loose_recognised: Vec<bool>,
@@ -375,9 +382,21 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
     let mut people = join(config, &archive.dossiers, &ledger);
     let mut orphan_resumes =
         attach_resumes(config, &mut people, &ledger, &resumes, &sheets.resume_owner);
+    let mut orphan_catalog = crate::join::attach_catalogs(
+        config,
+        &mut people,
+        &ledger,
+        &sheets.catalogs,
+        &sheets.catalog_owner,
+        &sheets.catalog_branch,
+    );
     if shard.is_some() {
         let theirs = of_foreign_row(config, &foreign_rows);
-        orphan_resumes.retain(|&i| !theirs(&resumes[i]));
+        orphan_resumes.retain(|&i| !theirs(resumes[i].id_number(), resumes[i].name()));
+        orphan_catalog.retain(|&i| {
+            let e = &sheets.catalogs[i];
+            !theirs(e.id_number.as_deref(), e.name.as_deref())
+        });
     }
     // Names and ID numbers of resume rows served the matching; keep them only where a finding
     // will name them. The big lists are trimmed to their length.
@@ -409,6 +428,8 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
         people,
         resumes,
         orphan_resumes,
+        catalogs: sheets.catalogs,
+        orphan_catalog,
         person_of_dossier,
         person_of_row,
         loose_recognised: sheets.loose_recognised,
@@ -422,7 +443,7 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
 fn of_foreign_row(
     config: &Config,
     foreign_rows: &[LedgerRow],
-) -> impl Fn(&ResumeEntry) -> bool + use<> {
+) -> impl Fn(Option<&str>, Option<&str>) -> bool + use<> {
     let mut ids = std::collections::HashSet::new();
     let mut names = std::collections::HashSet::new();
     for r in foreign_rows {
@@ -433,7 +454,7 @@ fn of_foreign_row(
             names.insert(crate::text::normalize(name));
         }
     }
-    move |e: &ResumeEntry| match (e.id_number(), e.name()) {
+    move |id: Option<&str>, name: Option<&str>| match (id, name) {
         (Some(id), _) => ids.contains(&crate::idnum::normalize(id)),
         (None, Some(name)) => names.contains(&crate::text::normalize(name)),
         (None, None) => false,
@@ -469,6 +490,8 @@ fn check(
         unreadable,
         unreadable_paths: &unreadable_paths,
         orphan_resumes: &joined.orphan_resumes,
+        catalogs: &joined.catalogs,
+        orphan_catalog: &joined.orphan_catalog,
         inspections: &files.inspections,
         parts: &files.parts,
         loose_inspections: &files.loose,
@@ -609,6 +632,11 @@ fn unreadable_files(
 struct Sheets {
     ledger: Vec<LedgerRow>,
     resumes: Vec<ResumeEntry>,
+    catalogs: Vec<CatalogEntry>,
+    /// For each catalog row, the dossier whose own spreadsheet it came from; else the branch
+    /// folder its file lies in.
+    catalog_owner: Vec<Option<usize>>,
+    catalog_branch: Vec<Option<Arc<str>>>,
     /// For each resume entry, the dossier whose own spreadsheet it came from.
     resume_owner: Vec<Option<usize>>,
     /// For each loose file, whether it was a recognised ledger or resume sheet.
@@ -631,7 +659,8 @@ fn read_sheets(
     loose_inspections: &[Inspection],
     unreadable: &mut Vec<Unreadable>,
 ) -> Sheets {
-    let resume_doc = config.documents.iter().position(|d| d.key == "resume");
+    let resume_doc = config.keys.resume;
+    let catalog_doc = config.keys.catalog;
     let mut jobs: Vec<Sheet> = Vec::new();
     // An empty or already broken file is reported once, by the inspection.
     let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
@@ -644,7 +673,9 @@ fn read_sheets(
         for (i, f) in dossier.files.iter().enumerate() {
             if f.is_spreadsheet()
                 && readable(f, &inspections[d][i])
-                && (classes[d][i].is_none() || classes[d][i] == resume_doc)
+                && (classes[d][i].is_none()
+                    || classes[d][i] == resume_doc
+                    || classes[d][i] == catalog_doc)
             {
                 jobs.push(Sheet::Dossier(d, i));
             }
@@ -670,6 +701,9 @@ fn read_sheets(
     let mut ledger: Vec<LedgerRow> = Vec::new();
     let mut resumes: Vec<ResumeEntry> = Vec::new();
     let mut resume_owner: Vec<Option<usize>> = Vec::new();
+    let mut catalogs: Vec<CatalogEntry> = Vec::new();
+    let mut catalog_owner: Vec<Option<usize>> = Vec::new();
+    let mut catalog_branch: Vec<Option<Arc<str>>> = Vec::new();
     let mut loose_recognised = vec![false; archive.loose.len()];
     let mut ledger_found = false;
     let mut near: Vec<(&str, Vec<crate::ledger::SheetSurvey>)> = Vec::new();
@@ -693,11 +727,21 @@ fn read_sheets(
                 append(&mut ledger, book.ledger_rows);
             }
             Sheet::Dossier(d, i) => {
-                if book.recognised && resume_doc.is_some() {
+                let is_catalog = book.sheets.iter().any(|s| s.role == SheetRole::Catalog);
+                if is_catalog && catalog_doc.is_some() {
+                    classes[d][i] = catalog_doc;
+                } else if book.recognised && resume_doc.is_some() {
                     classes[d][i] = resume_doc;
                 }
             }
         }
+        let branch: Option<Arc<str>> = match dossier {
+            Some(_) => None,
+            None => archive.layout.branch_of(rel).map(Arc::from),
+        };
+        catalog_owner.extend(std::iter::repeat_n(dossier, book.catalog_entries.len()));
+        catalog_branch.extend(std::iter::repeat_n(branch, book.catalog_entries.len()));
+        append(&mut catalogs, book.catalog_entries);
         resume_owner.extend(std::iter::repeat_n(dossier, book.resume_entries.len()));
         append(&mut resumes, book.resume_entries);
     }
@@ -705,6 +749,9 @@ fn read_sheets(
         ledger,
         resumes,
         resume_owner,
+        catalogs,
+        catalog_owner,
+        catalog_branch,
         loose_recognised,
         near_miss: if ledger_found {
             None

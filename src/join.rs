@@ -35,6 +35,9 @@ pub struct Person {
     pub unmatched_detail: String,
     /// Indices into the resume entries.
     pub resume: Vec<usize>,
+    /// Indices into the catalog rows: the dossier's own catalog, else its rows in a branch
+    /// or archive catalog.
+    pub catalog: Vec<usize>,
 }
 
 /// The person's name in a folder name: `03-张三`, `张三（110101…）`, `张三_档案` → 张三.
@@ -275,6 +278,7 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             id_mismatch: joined.id_mismatch,
             unmatched_detail: joined.detail,
             resume: Vec::new(),
+            catalog: Vec::new(),
         });
     }
     for (i, r) in rows.iter().enumerate() {
@@ -295,6 +299,7 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
             id_mismatch: false,
             unmatched_detail: String::new(),
             resume: Vec::new(),
+            catalog: Vec::new(),
         });
     }
     people
@@ -308,9 +313,72 @@ pub fn stage_of(config: &Schema, row: &LedgerRow) -> Option<usize> {
         .rposition(|s| row.value(s.milestone).is_some_and(|v| !v.is_empty()))
 }
 
-/// Attach resume entries: those from a dossier's own spreadsheets to that dossier; those from
-/// loose sheets by ID number, else by a name that is unique among the people.
-/// Returns the entries that found nobody.
+/// The people, looked up by what a sheet outside their dossiers says of them: a resume or
+/// catalog row's own dossier, ID number, or name (within the row's branch first).
+struct Owners {
+    by_dossier: HashMap<usize, usize>,
+    by_id: HashMap<CompactString, usize>,
+    by_name: HashMap<CompactString, Group>,
+    by_branch_name: HashMap<(CompactString, CompactString), Group>,
+}
+
+impl Owners {
+    fn new(config: &Schema, people: &[Person], rows: &[LedgerRow]) -> Owners {
+        let mut o = Owners {
+            by_dossier: HashMap::new(),
+            by_id: HashMap::new(),
+            by_name: HashMap::new(),
+            by_branch_name: HashMap::new(),
+        };
+        for (p, person) in people.iter().enumerate() {
+            if let Some(d) = person.dossier {
+                o.by_dossier.insert(d, p);
+            }
+            if let Some(id) = person.row.and_then(|r| rows[r].text(config.keys.id_number)) {
+                o.by_id.insert(key(idnum::normalize(id)), p);
+            }
+            if let Some(id) = &person.folder_id {
+                o.by_id.entry(key(idnum::normalize(id))).or_insert(p);
+            }
+            let name = key(normalize(&person.name));
+            o.by_branch_name
+                .entry((key(normalize(&person.branch)), name.clone()))
+                .or_default()
+                .push(p);
+            o.by_name.entry(name).or_default().push(p);
+        }
+        o
+    }
+
+    /// The person a row belongs to: the dossier it came from, else its ID number, else its
+    /// name where one person has it (in `branch` when given, else in the archive).
+    fn find(
+        &self,
+        dossier: Option<usize>,
+        id: Option<&str>,
+        name: Option<&str>,
+        branch: Option<&str>,
+    ) -> Option<usize> {
+        if let Some(d) = dossier {
+            return self.by_dossier.get(&d).copied();
+        }
+        if let Some(p) = id.and_then(|id| self.by_id.get(&key(idnum::normalize(id)))) {
+            return Some(*p);
+        }
+        let n = key(normalize(name?));
+        let one = |g: Option<&Group>| match g.map(Group::as_slice) {
+            Some([p]) => Some(*p),
+            _ => None,
+        };
+        branch
+            .and_then(|b| one(self.by_branch_name.get(&(key(normalize(b)), n.clone()))))
+            .or_else(|| one(self.by_name.get(&n)))
+    }
+}
+
+/// Attach resume entries to people: an entry from a dossier's own spreadsheet to that
+/// dossier's person, one from a sheet outside by its ID number, else by a name only one
+/// person has. Returns the entries that matched nobody.
 pub fn attach_resumes(
     config: &Schema,
     people: &mut [Person],
@@ -318,41 +386,39 @@ pub fn attach_resumes(
     entries: &[ResumeEntry],
     owner_dossier: &[Option<usize>],
 ) -> Vec<usize> {
-    let mut by_dossier: HashMap<usize, usize> = HashMap::new();
-    let mut by_id: HashMap<CompactString, usize> = HashMap::new();
-    let mut by_name: HashMap<CompactString, Group> = HashMap::new();
-    for (p, person) in people.iter().enumerate() {
-        if let Some(d) = person.dossier {
-            by_dossier.insert(d, p);
-        }
-        if let Some(id) = person.row.and_then(|r| rows[r].text(config.keys.id_number)) {
-            by_id.insert(key(idnum::normalize(id)), p);
-        }
-        if let Some(id) = &person.folder_id {
-            by_id.entry(key(idnum::normalize(id))).or_insert(p);
-        }
-        by_name
-            .entry(key(normalize(&person.name)))
-            .or_default()
-            .push(p);
-    }
+    let owners = Owners::new(config, people, rows);
     let mut orphans = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let owner = match owner_dossier[i] {
-            Some(d) => by_dossier.get(&d).copied(),
-            None => e
-                .id_number()
-                .and_then(|id| by_id.get(&key(idnum::normalize(id))).copied())
-                .or_else(|| {
-                    let n = key(normalize(e.name()?));
-                    match by_name.get(&n).map(Group::as_slice) {
-                        Some([p]) => Some(*p),
-                        _ => None,
-                    }
-                }),
-        };
-        match owner {
+        match owners.find(owner_dossier[i], e.id_number(), e.name(), None) {
             Some(p) => people[p].resume.push(i),
+            None => orphans.push(i),
+        }
+    }
+    orphans
+}
+
+/// Attach catalog rows to people, as [`attach_resumes`] does, a name looked up in the
+/// catalog's branch first (`branches[i]`: the branch folder of the catalog's file). A person
+/// may have rows in their dossier's own catalog and in a branch catalog: each catalog is
+/// checked on its own. Returns the rows that matched nobody.
+pub fn attach_catalogs(
+    config: &Schema,
+    people: &mut [Person],
+    rows: &[LedgerRow],
+    entries: &[crate::ledger::catalog::CatalogEntry],
+    owner_dossier: &[Option<usize>],
+    branches: &[Option<std::sync::Arc<str>>],
+) -> Vec<usize> {
+    let owners = Owners::new(config, people, rows);
+    let mut orphans = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        match owners.find(
+            owner_dossier[i],
+            e.id_number.as_deref(),
+            e.name.as_deref(),
+            branches[i].as_deref(),
+        ) {
+            Some(p) => people[p].catalog.push(i),
             None => orphans.push(i),
         }
     }

@@ -20,6 +20,7 @@ use crate::text::{cell_name, normalize};
 use crate::walk::FileEntry;
 
 mod budget;
+pub mod catalog;
 mod header;
 pub mod merge;
 pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
@@ -346,6 +347,7 @@ impl ResumeEntry {
 pub struct Workbook {
     pub ledger_rows: Vec<LedgerRow>,
     pub resume_entries: Vec<ResumeEntry>,
+    pub catalog_entries: Vec<catalog::CatalogEntry>,
     /// Why the file could not be read, if it could not.
     pub problem: Option<String>,
     /// Whether any sheet had a recognised header.
@@ -526,6 +528,7 @@ enum State {
     Seeking(Vec<Buffered>, usize),
     Ledger(Arc<LedgerSheet>),
     Resume(Vec<(usize, Column)>),
+    Catalog(catalog::CatalogCols, catalog::Carried),
     Skip,
 }
 
@@ -597,7 +600,7 @@ impl Parser<'_> {
             }
             let used = match &kind {
                 HeaderKind::Ledger(l) => l.rows,
-                HeaderKind::Resume(_) => 1,
+                HeaderKind::Resume(_) | HeaderKind::Catalog(_) => 1,
             };
             let first = buf[i].row;
             let rest = buf.split_off(i + used);
@@ -691,6 +694,13 @@ impl Parser<'_> {
                 self.state = State::Resume(cols);
                 let more = rows_below(self.last_row, first);
                 self.wb.resume_entries.reserve(more);
+            }
+            HeaderKind::Catalog(cols) => {
+                if let Some(sv) = self.survey() {
+                    sv.role = SheetRole::Catalog;
+                    sv.header_rows = Some((first + 1, first + 1));
+                }
+                self.state = State::Catalog(cols, catalog::Carried::default());
             }
         }
     }
@@ -786,7 +796,42 @@ impl Parser<'_> {
                     }
                 }
             }
+            State::Catalog(..) => self.catalog_row(row, cells, shown),
             State::Seeking(..) | State::Skip => {}
+        }
+    }
+}
+
+impl Parser<'_> {
+    /// A catalog row: totals and notes under the items are passed over, as in a ledger.
+    fn catalog_row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {
+        let Some(sheet) = &self.sheet else { return };
+        let sheet = Arc::clone(sheet);
+        let first = cells.iter().find_map(|c| match c {
+            Data::String(s) if !is_blank(s) => Some(s.trim()),
+            _ => None,
+        });
+        if let Some(text) = first {
+            let n = normalize(text);
+            if self
+                .config
+                .not_people
+                .iter()
+                .any(|w| n.starts_with(w.as_str()))
+            {
+                self.skipped(row, "合计、签名或说明行", text);
+                return;
+            }
+        }
+        let bounds = self.bounds;
+        let State::Catalog(cols, carried) = &mut self.state else {
+            return;
+        };
+        if let Some(e) = catalog::catalog_entry(cells, shown, *cols, &sheet, row, bounds, carried) {
+            self.wb.catalog_entries.push(e);
+            if let Some(sv) = self.survey() {
+                sv.rows_read += 1;
+            }
         }
     }
 }
@@ -869,6 +914,7 @@ impl RowSink for Parser<'_> {
 pub enum SheetRole {
     Ledger,
     Resume,
+    Catalog,
     Skipped,
 }
 

@@ -57,6 +57,10 @@ pub struct Document {
     /// Regular expressions over the normalised, lower-case file stem.
     pub regex: Vec<regex::Regex>,
     pub exclude: Vec<String>,
+    /// The ledger milestone whose date the material bears (入党申请书 → 申请入党时间): a
+    /// catalog's date for it is checked against it (`catalog-date-mismatch`) and
+    /// `dangan catalog` writes it as the item's 形成时间.
+    pub milestone: Option<MilestoneRef>,
 }
 
 /// A stage of development, opened by a milestone.
@@ -91,6 +95,22 @@ pub struct ResumeColumns {
     pub description: Vec<String>,
 }
 
+/// Column aliases of a catalog (卷内目录) sheet, normalised, and the filing order.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogColumns {
+    /// 题名, 材料名称: the column naming the material (required).
+    pub title: Vec<String>,
+    /// 页数: a count. A page column (this or `page_numbers`) is required.
+    pub pages: Vec<String>,
+    /// 页号: page numbers in the volume, `5-12` or the first page alone.
+    pub page_numbers: Vec<String>,
+    /// 日期, 形成时间: optional.
+    pub date: Vec<String>,
+    /// Documents in filing order (`catalog.order`); the rest follow, by the stage that first
+    /// requires them, then in the order of `documents`.
+    pub order: Vec<usize>,
+}
+
 /// The fields, stages and documents the engine itself refers to, resolved once at load (by
 /// `crate::config`, under the YAML keys of the same names). A date key must name a date
 /// field; the name field must exist. An optional key that is absent turns its use
@@ -117,6 +137,8 @@ pub struct Keys {
     pub candidate_stage: Option<usize>,
     /// The document a person's resume sheet is (简历).
     pub resume: Option<usize>,
+    /// The document a catalog (卷内目录) is: a dossier's catalog never lists itself.
+    pub catalog: Option<usize>,
 }
 
 /// The vocabulary of an archive, as the rule files define it.
@@ -128,6 +150,7 @@ pub struct Schema {
     pub fields: Vec<Field>,
     pub keys: Keys,
     pub resume: ResumeColumns,
+    pub catalog: CatalogColumns,
     /// Normalised beginnings of ledger rows that are not people (合计, 填表人, 注：).
     pub not_people: Vec<String>,
     pub layout: LayoutConfig,
@@ -148,6 +171,20 @@ impl Schema {
             (FieldType::Range, End::End) => format!("{}（结束）", f.title),
             _ => f.title.clone(),
         }
+    }
+
+    /// Where a document is filed in a catalog: its place in `catalog.order`, else after those,
+    /// by the first stage requiring it, then by its place in `documents`.
+    pub fn filing_rank(&self, doc: usize) -> (usize, usize, usize) {
+        if let Some(i) = self.catalog.order.iter().position(|&d| d == doc) {
+            return (0, i, 0);
+        }
+        let stage = self
+            .stages
+            .iter()
+            .position(|s| s.requires.contains(&doc))
+            .unwrap_or(self.stages.len());
+        (1, stage, doc)
     }
 
     pub fn milestone_key(&self, m: MilestoneRef) -> String {

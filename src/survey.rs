@@ -275,6 +275,7 @@ pub fn human(s: &Survey, config: &Config) -> String {
             let role = match sh.role {
                 SheetRole::Ledger => "台账/名册",
                 SheetRole::Resume => "简历",
+                SheetRole::Catalog => "卷内目录",
                 SheetRole::Skipped => "未使用",
             };
             let _ = write!(out, "  工作表“{}”：{role}", sh.sheet);

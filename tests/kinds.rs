@@ -117,6 +117,52 @@ fn write_resume(path: &Path, lines: &[(&str, &str)]) {
     write_sheet(path, &["序号", "起止时间", "在何单位任何职"], &rows);
 }
 
+/// 李四's catalog as it should be: (题名, 页数, 日期) in filing order; the resume is a
+/// spreadsheet, its pages unknown.
+fn li_catalog() -> Vec<(&'static str, &'static str, &'static str)> {
+    vec![
+        ("入党申请书", "1", "2021.03"),
+        ("入党积极分子培养教育考察登记表", "1", ""),
+        ("自传", "1", ""),
+        ("简历", "", ""),
+        ("政审材料", "1", ""),
+        ("集中培训表", "1", ""),
+        ("入党志愿书", "1", "2022.07.01"),
+        ("预备党员考察表", "1", ""),
+    ]
+}
+
+/// A catalog in 李四's folder: 序号 | 题名 | 日期 | 页数.
+fn write_catalog(t: &Tiny, rows: &[(&str, &str, &str)]) {
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (title, pages, date))| {
+            vec![
+                Cell::N(i as f64 + 1.0),
+                text(title),
+                text(date),
+                text(pages),
+            ]
+        })
+        .collect();
+    write_sheet(
+        &t.person().join("卷内目录.xlsx"),
+        &["序号", "题名", "日期", "页数"],
+        &rows,
+    );
+}
+
+/// 李四's catalog with one change.
+fn catalog_with(
+    t: &Tiny,
+    change: impl FnOnce(&mut Vec<(&'static str, &'static str, &'static str)>),
+) {
+    let mut rows = li_catalog();
+    change(&mut rows);
+    write_catalog(t, &rows);
+}
+
 struct Tiny {
     dir: tempfile::TempDir,
     /// Files beside the archive (a waivers file), not in it.
@@ -357,6 +403,26 @@ fn cases() -> Vec<Case> {
             std::fs::rename(t.person(), batch.join("李四")).expect("mv");
             Vec::new()
         }),
+        ("catalog-item-missing", "catalog-item-missing", |t| {
+            catalog_with(t, |c| c.push(("转正申请书", "1", "")));
+            Vec::new()
+        }),
+        ("uncatalogued-document", "uncatalogued-document", |t| {
+            catalog_with(t, |c| c.retain(|r| r.0 != "自传"));
+            Vec::new()
+        }),
+        ("page-count-mismatch", "page-count-mismatch", |t| {
+            catalog_with(t, |c| c[6].1 = "3");
+            Vec::new()
+        }),
+        ("catalog-date-mismatch", "catalog-date-mismatch", |t| {
+            catalog_with(t, |c| c[0].2 = "2020.03");
+            Vec::new()
+        }),
+        ("catalog-unreadable", "catalog-unreadable", |t| {
+            catalog_with(t, |c| c.push(("其他材料", "2", "")));
+            Vec::new()
+        }),
         ("waiver-expired", "waiver-expired", |t| {
             waivers(t, "missing-document", "2026-01-01")
         }),
@@ -384,6 +450,15 @@ fn the_tiny_archive_as_built_audits_clean() {
     assert_eq!(code, 0);
     assert_eq!(json["summary"]["dossiers"], 1);
     assert_eq!(json["summary"]["ledger_people"], 1);
+}
+
+#[test]
+fn the_tiny_archive_with_its_catalog_audits_clean() {
+    let t = Tiny::new();
+    write_catalog(&t, &li_catalog());
+    let (code, json) = audit_json(t.root(), &[]);
+    assert!(findings(&json).is_empty(), "{json:#}");
+    assert_eq!(code, 0);
 }
 
 #[test]

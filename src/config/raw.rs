@@ -17,6 +17,7 @@ pub(super) struct RawFile {
     pub(super) ignore: Option<RawIgnore>,
     pub(super) fields: Option<IndexMap<String, RawField>>,
     pub(super) resume: Option<RawResume>,
+    pub(super) catalog: Option<RawCatalog>,
     pub(super) ledger: Option<RawLedger>,
     pub(super) layout: Option<RawLayout>,
     pub(super) documents: Option<IndexMap<String, RawDocument>>,
@@ -72,6 +73,22 @@ pub(super) struct RawResume {
     pub(super) description: Vec<String>,
 }
 
+/// Catalog (卷内目录) columns and the filing order.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCatalog {
+    #[serde(default)]
+    pub(super) title: Vec<String>,
+    #[serde(default)]
+    pub(super) pages: Vec<String>,
+    #[serde(default)]
+    pub(super) page_numbers: Vec<String>,
+    #[serde(default)]
+    pub(super) date: Vec<String>,
+    /// Document keys in filing order (replaces).
+    pub(super) order: Option<Vec<String>>,
+}
+
 /// How the archive's folders are laid out.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +118,8 @@ pub(super) struct RawDocument {
     pub(super) regex: Vec<String>,
     #[serde(default)]
     pub(super) exclude: Vec<String>,
+    /// The ledger milestone whose date the material bears.
+    pub(super) milestone: Option<String>,
     #[serde(skip)]
     pub(super) origin: usize,
 }
@@ -250,6 +269,14 @@ pub(super) fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
         cur.span.extend(r.span);
         cur.description.extend(r.description);
     }
+    if let Some(c) = o.catalog {
+        let cur = into.catalog.get_or_insert_with(RawCatalog::default);
+        cur.title.extend(c.title);
+        cur.pages.extend(c.pages);
+        cur.page_numbers.extend(c.page_numbers);
+        cur.date.extend(c.date);
+        replace(&mut cur.order, c.order);
+    }
     if let Some(l) = o.ledger {
         let cur = into.ledger.get_or_insert_with(RawLedger::default);
         cur.not_people.extend(l.not_people);
@@ -318,6 +345,7 @@ impl RawDocument {
         self.patterns.extend(d.patterns);
         self.regex.extend(d.regex);
         self.exclude.extend(d.exclude);
+        replace(&mut self.milestone, d.milestone);
         self.origin = d.origin;
     }
 }

@@ -7,10 +7,13 @@ use jiff::civil::Date;
 
 use super::Config;
 use super::diag::{ConfigError, Source};
-use super::raw::{RawDocument, RawField, RawFile, RawRule, RawStage};
+use super::raw::{RawCatalog, RawDocument, RawField, RawFile, RawRule, RawStage};
 use crate::finding::Severity;
 use crate::rules::{Kind, Resolver, Rule};
-use crate::schema::{Document, Field, FieldType, Keys, LayoutConfig, ResumeColumns, Schema, Stage};
+use crate::schema::{
+    CatalogColumns, Document, End, Field, FieldType, Keys, LayoutConfig, MilestoneRef,
+    ResumeColumns, Schema, Stage,
+};
 use crate::text::normalize_header;
 
 /// A header alias, normalised; `group>sub` (入党积极分子>确定时间) names a sub-column under a
@@ -45,7 +48,7 @@ pub(super) fn resolve(
     let meta = raw.ruleset.unwrap_or_default();
     let earliest = earliest(raw.dates.and_then(|d| d.earliest), sources, errors)?;
     let fields = fields(raw.fields.unwrap_or_default(), sources, errors);
-    let documents = documents(raw.documents.unwrap_or_default(), sources, errors);
+    let documents = documents(raw.documents.unwrap_or_default(), &fields, sources, errors);
     let stages = stages(
         raw.stages.unwrap_or_default(),
         &fields,
@@ -57,6 +60,7 @@ pub(super) fn resolve(
     let resume = raw.resume.unwrap_or_default();
     let norm = |v: Vec<String>| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
     let ignore = raw.ignore.unwrap_or_default();
+    let catalog = catalog(raw.catalog.unwrap_or_default(), &documents, sources, errors);
     let mut schema = Schema {
         earliest,
         ignore_names: ignore.names.iter().map(|s| s.to_lowercase()).collect(),
@@ -69,6 +73,7 @@ pub(super) fn resolve(
             span: norm(resume.span),
             description: norm(resume.description),
         },
+        catalog,
         not_people: raw
             .ledger
             .unwrap_or_default()
@@ -204,12 +209,14 @@ fn keys(s: &Schema, sources: &[Source], errors: &mut Vec<ConfigError>) -> Option
         activist_stage: stage("activist"),
         candidate_stage: stage("candidate"),
         resume: s.documents.iter().position(|d| d.key == "resume"),
+        catalog: s.documents.iter().position(|d| d.key == "catalog"),
     };
     (errors.len() == before).then_some(keys)
 }
 
 fn documents(
     raw: IndexMap<String, RawDocument>,
+    fields: &[Field],
     sources: &[Source],
     errors: &mut Vec<ConfigError>,
 ) -> Vec<Document> {
@@ -242,7 +249,23 @@ fn documents(
                 .map(|p| crate::text::normalize(p).to_lowercase())
                 .collect()
         };
+        let milestone = d.milestone.as_deref().and_then(|m| {
+            let found = milestone_ref(fields, m);
+            if found.is_none() {
+                errors.push(src.error(
+                    src.locate(&format!("{key}:"), Some(m)),
+                    format!("文书 {key} 的 milestone「{m}」不是日期字段"),
+                    "未知字段",
+                    Some(format!(
+                        "可用的日期字段：{}（区间字段可写 .start / .end）",
+                        date_field_names(fields)
+                    )),
+                ));
+            }
+            found
+        });
         documents.push(Document {
+            milestone,
             title: d
                 .title
                 .or_else(|| d.patterns.first().cloned())
@@ -256,6 +279,68 @@ fn documents(
     documents
 }
 
+/// `applied`, `trained.end`: a date field, and which end of a range.
+fn milestone_ref(fields: &[Field], name: &str) -> Option<MilestoneRef> {
+    let (base, end) = match name.split_once('.') {
+        Some((b, "start")) => (b, End::Start),
+        Some((b, "end")) => (b, End::End),
+        _ => (name, End::Start),
+    };
+    let field = fields
+        .iter()
+        .position(|f| f.key == base && f.kind != FieldType::Text)?;
+    Some(MilestoneRef { field, end })
+}
+
+fn date_field_names(fields: &[Field]) -> String {
+    fields
+        .iter()
+        .filter(|f| f.kind != FieldType::Text)
+        .map(|f| f.key.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// `catalog`: the column aliases, normalised, and the filing order.
+fn catalog(
+    raw: RawCatalog,
+    documents: &[Document],
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> CatalogColumns {
+    let norm = |v: Vec<String>| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
+    let mut order = Vec::new();
+    for key in raw.order.unwrap_or_default() {
+        match documents.iter().position(|d| d.key == key) {
+            Some(i) if !order.contains(&i) => order.push(i),
+            Some(_) => {}
+            None => {
+                let src = naming(sources, &key);
+                errors.push(src.error(
+                    src.locate("order:", Some(&key)),
+                    format!("catalog.order 中的文书「{key}」不存在"),
+                    "未知文书",
+                    Some(format!(
+                        "可用的文书：{}",
+                        documents
+                            .iter()
+                            .map(|d| d.key.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    )),
+                ));
+            }
+        }
+    }
+    CatalogColumns {
+        title: norm(raw.title),
+        pages: norm(raw.pages),
+        page_numbers: norm(raw.page_numbers),
+        date: norm(raw.date),
+        order,
+    }
+}
+
 fn stages(
     raw: Vec<RawStage>,
     fields: &[Field],
@@ -263,14 +348,6 @@ fn stages(
     sources: &[Source],
     errors: &mut Vec<ConfigError>,
 ) -> Vec<Stage> {
-    let date_fields = || {
-        fields
-            .iter()
-            .filter(|f| f.kind != FieldType::Text)
-            .map(|f| f.key.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
     let doc_names = || {
         documents
             .iter()
@@ -300,7 +377,7 @@ fn stages(
                 src.locate(&anchor, Some(m)),
                 format!("阶段 {} 的 milestone「{m}」不是日期字段", s.key),
                 "未知字段",
-                Some(format!("可用的日期字段：{}", date_fields())),
+                Some(format!("可用的日期字段：{}", date_field_names(fields))),
             ));
             continue;
         };

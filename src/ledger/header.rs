@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use calamine::Data;
 
+use super::catalog::{CatalogCols, CatalogColumn, catalog_header};
 use crate::schema::{FieldType, Schema};
 use crate::text::normalize_header;
 
@@ -25,6 +26,7 @@ pub enum Column {
 /// Header aliases, normalised, looked up once per cell.
 pub struct HeaderIndex {
     ledger: HashMap<String, usize>,
+    catalog: HashMap<String, CatalogColumn>,
     resume: HashMap<String, Column>,
     /// Last characters of the name field's aliases (姓名 → 名), to rule out a repeated header
     /// without normalising every name.
@@ -51,6 +53,18 @@ impl HeaderIndex {
                 resume.entry(a.clone()).or_insert(col);
             }
         }
+        let mut catalog = HashMap::new();
+        let c = &config.catalog;
+        for (list, col) in [
+            (&c.title, CatalogColumn::Title),
+            (&c.pages, CatalogColumn::PageCount),
+            (&c.page_numbers, CatalogColumn::PageNumbers),
+            (&c.date, CatalogColumn::Date),
+        ] {
+            for a in list {
+                catalog.entry(a.clone()).or_insert(col);
+            }
+        }
         let name_last = config.fields[config.keys.name]
             .aliases
             .iter()
@@ -58,6 +72,7 @@ impl HeaderIndex {
             .collect();
         HeaderIndex {
             ledger,
+            catalog,
             resume,
             name_last,
         }
@@ -117,6 +132,7 @@ impl LedgerHeader {
 pub enum HeaderKind {
     Ledger(LedgerHeader),
     Resume(Vec<(usize, Column)>),
+    Catalog(CatalogCols),
 }
 
 /// The best a sheet without a ledger header came to: shown by `dangan survey` and in
@@ -246,8 +262,8 @@ fn qualifies(h: &LedgerHeader, config: &Schema) -> bool {
 }
 
 /// The header starting at `rows[0]`, if one does: the ledger header over one to three rows
-/// that maps the most fields (more rows only when they map more), else a one-row resume
-/// header. `rows` are consecutive physical rows (the caller checks).
+/// that maps the most fields (more rows only when they map more), else a one-row catalog
+/// header, else a one-row resume header. `rows` are consecutive physical rows (the caller checks).
 pub fn header_at(rows: &[&[Data]], idx: &HeaderIndex, config: &Schema) -> Option<HeaderKind> {
     let mut best: Option<LedgerHeader> = None;
     for h in 1..=rows.len().min(MAX_HEADER_ROWS) {
@@ -259,7 +275,11 @@ pub fn header_at(rows: &[&[Data]], idx: &HeaderIndex, config: &Schema) -> Option
     if let Some(b) = best {
         return Some(HeaderKind::Ledger(b));
     }
-    resume_header(rows.first()?, idx, config).map(HeaderKind::Resume)
+    let first = rows.first()?;
+    if let Some(c) = catalog_header(first, &idx.catalog, &idx.ledger, config) {
+        return Some(HeaderKind::Catalog(c));
+    }
+    resume_header(first, idx, config).map(HeaderKind::Resume)
 }
 
 /// How far a row falls short of a ledger header (for `dangan survey`): the fields it maps.

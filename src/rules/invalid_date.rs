@@ -75,7 +75,8 @@ kind: invalid-date — 台账或简历中的日期无法识别、日历上不存
     }
 }
 
-fn reason(ctx: &Context<'_>, why: Invalid) -> String {
+/// Why a date cell is not usable, in words.
+pub fn reason(ctx: &Context<'_>, why: Invalid) -> String {
     match why {
         Invalid::Unreadable => "无法识别为日期".into(),
         Invalid::NoSuchDate => "日历上没有这一天".into(),

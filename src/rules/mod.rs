@@ -16,6 +16,9 @@ pub mod shared;
 pub mod ambiguous_file;
 pub mod ambiguous_month;
 pub mod birth_date_match;
+pub mod catalog_date_mismatch;
+pub mod catalog_item_missing;
+pub mod catalog_unreadable;
 pub mod combined_file_unverifiable;
 pub mod duplicate_file;
 pub mod duplicate_person;
@@ -31,10 +34,12 @@ pub mod ledger_not_found;
 pub mod low_resolution;
 pub mod milestone_order;
 pub mod missing_milestone;
+pub mod page_count_mismatch;
 pub mod required_documents;
 pub mod resume_gap;
 pub mod resume_overlap;
 pub mod resume_reversed;
+pub mod uncatalogued_document;
 pub mod unmatched_dossier;
 pub mod unmatched_ledger_row;
 pub mod unmatched_resume;
@@ -152,6 +157,11 @@ registry! {
     AmbiguousFile => ambiguous_file::AmbiguousFile,
     LayoutAmbiguous => layout_ambiguous::LayoutAmbiguous,
     CombinedFileUnverifiable => combined_file_unverifiable::CombinedFileUnverifiable,
+    CatalogItemMissing => catalog_item_missing::CatalogItemMissing,
+    UncataloguedDocument => uncatalogued_document::UncataloguedDocument,
+    PageCountMismatch => page_count_mismatch::PageCountMismatch,
+    CatalogDateMismatch => catalog_date_mismatch::CatalogDateMismatch,
+    CatalogUnreadable => catalog_unreadable::CatalogUnreadable,
     WaiverExpired => waiver_expired::WaiverExpired,
     WaiverUnused => waiver_unused::WaiverUnused,
 }
@@ -163,6 +173,7 @@ use crate::date::DateValue;
 use crate::finding::{Finding, Location};
 use crate::inspect::Inspection;
 use crate::join::Person;
+use crate::ledger::catalog::CatalogEntry;
 use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
 use crate::schema::{End, MilestoneRef, Schema};
 use crate::walk::{Archive, PerFile, Unreadable};
@@ -193,6 +204,10 @@ pub struct Context<'a> {
     pub unreadable_paths: &'a std::collections::HashSet<&'a str>,
     /// Resume entries (from sheets outside any dossier) that matched nobody.
     pub orphan_resumes: &'a [usize],
+    /// Catalog (卷内目录) rows; each person's are in `Person::catalog`.
+    pub catalogs: &'a [CatalogEntry],
+    /// Catalog rows outside any dossier that matched nobody.
+    pub orphan_catalog: &'a [usize],
     /// For each dossier, for each of its files: what was found inside.
     pub inspections: &'a PerFile<Inspection>,
     /// For each dossier, for each of its files: the documents its bookmarks name.

@@ -1,6 +1,7 @@
-//! Helpers several kinds share: what a dossier holds, who repeats whom, a resume's spans, a
+//! Helpers several kinds share: what a dossier holds, its catalogs, who repeats whom, a resume's spans, a
 //! finding about a file. No kind lives here.
 
+pub mod catalog;
 pub mod documents;
 pub mod files;
 pub mod identity;
