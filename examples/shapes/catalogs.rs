@@ -264,11 +264,14 @@ fn dossier_catalogs(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// (材料名称, 形成时间, 页数)
+type Row = (&'static str, &'static str, f64);
+
 /// 第二党支部's catalog workbook: 姓名 merged down over each person's rows.
 fn branch_catalog(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let b2 = root.join("第二党支部");
     fs::write(b2.join("周杰/自传.pdf"), pages("周杰/自传.pdf", 3))?;
-    let blocks: [(&str, Vec<(&str, &str, f64)>); 3] = [
+    let blocks: [(&str, Vec<Row>); 3] = [
         (
             "孙丽",
             vec![
