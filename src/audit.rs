@@ -37,6 +37,9 @@ pub struct Options {
     /// Files read at once by the walk, the inspection and the hashing: reading mostly waits
     /// on the disk or the network, so more readers than cores pay off.
     pub io_threads: usize,
+    /// Gather the ledger date each document records, per dossier (`DossierReport::dated`),
+    /// for `dangan catalog`.
+    pub dated: bool,
 }
 
 /// Files read at once unless asked otherwise. On the 2-core benchmark machine a cold run over
@@ -230,6 +233,11 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &findings,
         scope,
     );
+    let dated = if options.dated {
+        documents_dated(config, &ledger, &people)
+    } else {
+        Vec::new()
+    };
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
     // and the ledger is let go first.
     drop(ledger);
@@ -242,6 +250,16 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         files.inspections,
         &files.parts,
     );
+    let mut dossiers = dossiers;
+    if options.dated {
+        let mut dated = dated;
+        let with_dossier = people
+            .iter()
+            .filter(|p| in_scope[p.index] && p.dossier.is_some());
+        for (report, p) in dossiers.iter_mut().zip(with_dossier) {
+            report.dated = std::mem::take(&mut dated[p.index]);
+        }
+    }
     Ok(AuditResult {
         shard,
         people: facts,
@@ -808,6 +826,33 @@ fn person_facts(
         .collect()
 }
 
+/// For each person, the ledger date each document with a milestone records (入党申请书 →
+/// 申请入党时间).
+fn documents_dated(
+    config: &Config,
+    ledger: &[LedgerRow],
+    people: &[crate::join::Person],
+) -> Vec<Vec<(usize, crate::date::DateValue)>> {
+    let with_milestone: Vec<(usize, crate::schema::MilestoneRef)> = config
+        .documents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| Some((i, d.milestone?)))
+        .collect();
+    people
+        .iter()
+        .map(|p| {
+            let Some(row) = p.row.map(|r| &ledger[r]) else {
+                return Vec::new();
+            };
+            with_milestone
+                .iter()
+                .filter_map(|&(doc, m)| Some((doc, row.milestone(m)?)))
+                .collect()
+        })
+        .collect()
+}
+
 /// The per-dossier file lists of the reports, for the people in scope. The archive's paths
 /// are moved into them, not copied; document keys are shared.
 fn dossier_reports(
@@ -831,6 +876,7 @@ fn dossier_reports(
             let d = p.dossier?;
             let dir = &mut dirs[d];
             Some(DossierReport {
+                dated: Vec::new(),
                 dossier: std::mem::take(&mut dir.rel),
                 branch: p.branch.clone(),
                 name: p.name.clone(),

@@ -49,6 +49,8 @@ pub enum Command {
     Rules(RulesListArgs),
     /// 合并各分片（audit --shard K/N --format json）的结果，输出与一次完整审核相同
     Merge(MergeArgs),
+    /// 为每个支部写出卷内目录（每份档案的材料、形成时间、页数、文件）和档案移交清单（xlsx、A4 html）
+    Catalog(CatalogArgs),
     /// 说明一条规则：做什么、参数、示例
     Explain {
         /// 规则 id，如 missing-document
@@ -56,6 +58,18 @@ pub enum Command {
         #[command(flatten)]
         rules: RulesArgs,
     },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CatalogArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// 输出文件夹（不能在档案文件夹内）：每个支部一个“支部名卷内目录.xlsx”和同名 .html
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// 另外为每份档案单独写一个 卷内目录.xlsx（DIR/卷内目录/档案路径/），可复制进档案文件夹
+    #[arg(long)]
+    pub per_dossier: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -222,6 +236,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Audit(args) => run_audit(args),
         Command::Merge(args) => run_merge(args),
+        Command::Catalog(args) => run_catalog(args),
         Command::Survey(args) => run_survey(args),
         Command::Baseline { scope, output } => run_baseline(scope, &output),
         Command::Rules(args) => match load_rules(&args.rules) {
@@ -275,7 +290,12 @@ fn archive_identity(root: &Path) -> String {
 
 /// Load the rules and waivers, audit, apply the waivers: what `audit` and `baseline` share.
 /// `people`: whether the committee's statistics (`--report-dir`) will be written.
-fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), ExitCode> {
+/// `dated`: whether each dossier's documents get the ledger dates they record (`catalog`).
+fn audited(
+    scope: &ScopeArgs,
+    people: bool,
+    dated: bool,
+) -> Result<(Config, AuditResult), ExitCode> {
     let config = load_rules(&scope.rules)?;
     let waivers = match &scope.waivers {
         Some(path) => match Waivers::load(path, &config) {
@@ -294,6 +314,7 @@ fn audited(scope: &ScopeArgs, people: bool) -> Result<(Config, AuditResult), Exi
         shard: scope.shard,
         people,
         io_threads: usize::from(scope.io_threads),
+        dated,
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         crate::say!("错误：{e}");
@@ -329,11 +350,38 @@ fn refuse_inside(out: &Path, archive: &Path) -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// `dangan catalog`: the audit, then each branch's catalogs and transfer list. Exit 0 when
+/// written (the defects are in the transfer list, not in the exit code), 2 when not.
+fn run_catalog(args: CatalogArgs) -> ExitCode {
+    if let Err(code) = refuse_inside(&args.output, &args.scope.archive) {
+        return code;
+    }
+    let (config, result) = match audited(&args.scope, false, true) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    match crate::report::catalog::write(&args.output, &config, &result, args.per_dossier) {
+        Ok(files) => {
+            crate::say!(
+                "已写出 {} 份档案的卷内目录和移交清单（{} 个文件）到 {}",
+                result.dossiers.len(),
+                files.len(),
+                args.output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            crate::say!("错误：无法写出卷内目录到 {}：{e}", args.output.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn run_baseline(scope: ScopeArgs, output: &Path) -> ExitCode {
     if let Err(code) = refuse_inside(output, &scope.archive) {
         return code;
     }
-    let (_, result) = match audited(&scope, false) {
+    let (_, result) = match audited(&scope, false, false) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -372,7 +420,7 @@ fn run_audit(args: AuditArgs) -> ExitCode {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let (config, result) = match audited(&args.scope, args.out.report_dir.is_some()) {
+    let (config, result) = match audited(&args.scope, args.out.report_dir.is_some(), false) {
         Ok(r) => r,
         Err(code) => return code,
     };

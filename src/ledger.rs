@@ -183,6 +183,19 @@ impl LedgerRow {
         }
     }
 
+    /// A milestone's date: a date field's, or a range's start or end; None when empty or
+    /// unusable.
+    pub fn milestone(&self, m: crate::schema::MilestoneRef) -> Option<DateValue> {
+        match self.value(m.field)? {
+            FieldValue::Range(a, b) => Some(if m.end == crate::schema::End::Start {
+                *a
+            } else {
+                *b
+            }),
+            v => v.date(),
+        }
+    }
+
     pub fn has_column(&self, field: usize) -> bool {
         match &self.merged {
             None => self.sheet.cols.get(field).is_some_and(Option::is_some),

@@ -9,6 +9,7 @@ use compact_str::CompactString;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::date::DateValue;
 use crate::finding::{Finding, Severity};
 use crate::inspect::FileFormat;
 use crate::text::normalize;
@@ -128,6 +129,10 @@ pub struct DossierReport {
     /// The stage key, when the dossier has a ledger row with a milestone.
     pub stage: Option<String>,
     pub files: Vec<FileReport>,
+    /// (document, date): the ledger date each document with a milestone records, for
+    /// `dangan catalog` (gathered only when asked: `Options::dated`).
+    #[serde(skip)]
+    pub dated: Vec<(usize, DateValue)>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

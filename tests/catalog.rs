@@ -6,7 +6,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use std::path::Path;
+
 use common::{audit_json, check_snapshot, findings, fixture, triples};
+use serde_json::Value;
 
 #[test]
 fn catalogs_in_both_shapes_audit_to_exactly_the_planted_findings() {
@@ -84,4 +87,392 @@ fn catalogs_in_both_shapes_audit_to_exactly_the_planted_findings() {
             .contains("“吴刚”（2 行）")
     );
     check_snapshot("catalogs", &json);
+}
+
+/// The fixture archive with its own catalogs taken out (the dossiers' and the branch's).
+fn without_catalogs(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture(name), dir.path());
+    for entry in walkdir::WalkDir::new(dir.path()) {
+        let entry = entry.expect("walk");
+        let file = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && file.contains("目录") && file.ends_with(".xlsx") {
+            std::fs::remove_file(entry.path()).expect("rm");
+        }
+    }
+    dir
+}
+
+/// `dangan catalog ARCHIVE -o OUT [extra]`, which must succeed.
+fn write_catalogs(archive: &Path, out: &Path, extra: &[&str]) {
+    let status = common::dangan()
+        .args(["catalog", "--as-of", common::AS_OF, "-o"])
+        .arg(out)
+        .arg(archive)
+        .args(extra)
+        .output()
+        .expect("dangan catalog runs");
+    assert!(status.status.success(), "{status:?}");
+}
+
+/// (rule, dossier, subject, message) of every finding, for comparing two audits.
+fn quads(json: &Value) -> BTreeSet<(String, String, String, String)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("rule"), s("dossier"), s("subject"), s("message"))
+        })
+        .collect()
+}
+
+/// Every sheet of a workbook as text rows.
+fn sheets(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).expect("open workbook");
+    let names = wb.sheet_names().to_vec();
+    names
+        .into_iter()
+        .map(|n| {
+            let range = wb.worksheet_range(&n).expect("sheet");
+            let rows = range
+                .rows()
+                .map(|r| {
+                    r.iter()
+                        .map(|c| match c {
+                            Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                            Data::Empty => String::new(),
+                            other => other.to_string(),
+                        })
+                        .collect()
+                })
+                .collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
+    let archive = without_catalogs("catalogs");
+    let out = tempfile::tempdir().expect("tempdir");
+    write_catalogs(archive.path(), out.path(), &["--per-dossier"]);
+    let book = sheets(&out.path().join("第一党支部卷内目录.xlsx"));
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["移交清单", "张三", "李明", "王强", "赵敏"]);
+    let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let transfer = &book[0].1;
+    assert_eq!(transfer[0][0], "第一党支部发展党员档案移交清单");
+    assert_eq!(
+        transfer[2],
+        row(&[
+            "序号",
+            "档案",
+            "姓名",
+            "阶段",
+            "份数",
+            "页数",
+            "缺少的材料",
+            "问题数",
+            "备注"
+        ])
+    );
+    assert_eq!(
+        transfer[3],
+        row(&[
+            "1",
+            "第一党支部/张三",
+            "张三",
+            "预备党员",
+            "8",
+            "24",
+            "",
+            "0",
+            ""
+        ])
+    );
+    assert_eq!(
+        transfer[5],
+        row(&[
+            "3",
+            "第一党支部/王强",
+            "王强",
+            "预备党员",
+            "7",
+            "14",
+            "",
+            "0",
+            ""
+        ])
+    );
+    assert_eq!(
+        transfer[6],
+        row(&[
+            "4",
+            "第一党支部/赵敏",
+            "赵敏",
+            "预备党员",
+            "7",
+            "12",
+            "",
+            "0",
+            ""
+        ])
+    );
+    assert_eq!(
+        transfer[7][..8],
+        row(&["合计", "4 卷", "", "", "29", "63", "", "0"])[..]
+    );
+    let zhang = &book[1].1;
+    assert_eq!(zhang[0][0], "卷内目录");
+    assert_eq!(
+        zhang[1][0],
+        "档案：第一党支部/张三　姓名：张三　阶段：预备党员"
+    );
+    assert_eq!(
+        zhang[2],
+        row(&["序号", "姓名", "题名", "形成时间", "页数", "文件", "备注"])
+    );
+    let items: Vec<Vec<String>> = zhang[3..11].iter().map(|r| r[..6].to_vec()).collect();
+    assert_eq!(
+        items,
+        [
+            row(&[
+                "1",
+                "张三",
+                "入党申请书",
+                "2019.03.05",
+                "2",
+                "入党申请书.pdf"
+            ]),
+            row(&[
+                "2",
+                "张三",
+                "入党积极分子培养教育考察登记表",
+                "",
+                "3",
+                "入党积极分子考察登记表.pdf"
+            ]),
+            row(&[
+                "3",
+                "张三",
+                "思想汇报",
+                "",
+                "2",
+                "思想汇报/思想汇报2020年第1季度.pdf、思想汇报/思想汇报2020年第2季度.pdf"
+            ]),
+            row(&["4", "张三", "自传", "", "4", "自传.pdf"]),
+            row(&["5", "张三", "政审材料", "", "2", "政审材料.pdf"]),
+            row(&["6", "张三", "集中培训表", "", "1", "集中培训表.pdf"]),
+            row(&[
+                "7",
+                "张三",
+                "入党志愿书",
+                "2020.09.15",
+                "8",
+                "入党志愿书.pdf"
+            ]),
+            row(&["8", "张三", "预备党员考察表", "", "2", "预备党员考察表.pdf"]),
+        ]
+    );
+    assert_eq!(zhang[11][..5], row(&["合计", "共 8 件", "", "", "24"])[..]);
+    // A combined PDF's materials with their pages.
+    let wang = &book[3].1;
+    assert_eq!(wang[3][5], "王强发展党员档案.pdf 第1–2页");
+    assert_eq!(wang[9][5], "王强发展党员档案.pdf 第12–14页");
+    // The dossier's own workbook is the same catalog.
+    let own = sheets(&out.path().join("卷内目录/第一党支部/张三/卷内目录.xlsx"));
+    assert_eq!(own.len(), 1);
+    assert_eq!(own[0].1, *zhang);
+    // The page for printing.
+    let html = std::fs::read_to_string(out.path().join("第一党支部卷内目录.html")).expect("html");
+    assert_eq!(html.matches("<section class=\"catalog\">").count(), 4);
+    assert!(html.contains("@page{size:A4"));
+}
+
+/// Audit a fixture without its catalogs, write catalogs and copy them in (into each dossier,
+/// or each branch's workbook into its branch folder), audit again: the same findings.
+fn round_trip(name: &str, per_dossier: bool) {
+    let archive = without_catalogs(name);
+    let (_, before) = audit_json(archive.path(), &[]);
+    let out = tempfile::tempdir().expect("tempdir");
+    write_catalogs(archive.path(), out.path(), &["--per-dossier"]);
+    let mut copied = 0;
+    if per_dossier {
+        let own = out.path().join("卷内目录");
+        for entry in walkdir::WalkDir::new(&own) {
+            let entry = entry.expect("walk");
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&own).expect("prefix");
+                std::fs::copy(entry.path(), archive.path().join(rel)).expect("copy in");
+                copied += 1;
+            }
+        }
+    } else {
+        for entry in std::fs::read_dir(out.path()).expect("out") {
+            let path = entry.expect("entry").path();
+            let file = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .to_string();
+            if let Some(branch) = file.strip_suffix("卷内目录.xlsx")
+                && archive.path().join(branch).is_dir()
+            {
+                std::fs::copy(&path, archive.path().join(branch).join(&file)).expect("copy in");
+                copied += 1;
+            }
+        }
+    }
+    assert!(copied > 0, "{name}: no catalog copied in");
+    let (_, after) = audit_json(archive.path(), &[]);
+    assert_eq!(
+        quads(&after),
+        quads(&before),
+        "{name}: the catalogs changed the findings"
+    );
+    assert_eq!(findings(&after).len(), findings(&before).len());
+}
+
+#[test]
+fn a_written_catalog_copied_into_its_dossier_audits_clean() {
+    for name in ["catalogs", "folders", "demo"] {
+        round_trip(name, true);
+    }
+}
+
+#[test]
+fn a_written_branch_workbook_in_its_branch_folder_audits_clean() {
+    for name in ["catalogs", "folders", "demo"] {
+        round_trip(name, false);
+    }
+}
+
+#[test]
+fn the_transfer_list_names_what_is_missing_and_counts_the_problems() {
+    let (_, audit) = audit_json(&fixture("demo"), &["--fail-on", "never"]);
+    let out = tempfile::tempdir().expect("tempdir");
+    write_catalogs(&fixture("demo"), out.path(), &[]);
+    let book = sheets(&out.path().join("机关第一党支部卷内目录.xlsx"));
+    let transfer = &book[0].1;
+    let liu = transfer
+        .iter()
+        .find(|r| r.get(2).map(String::as_str) == Some("刘强"))
+        .expect("刘强's line");
+    assert_eq!(liu[6], "自传");
+    let problems = findings(&audit)
+        .iter()
+        .filter(|f| f["dossier"] == "机关第一党支部/刘强" && f["severity"] != "info")
+        .count();
+    assert!(problems > 0);
+    assert_eq!(liu[7], problems.to_string());
+    // An ID number in a folder name is masked in the list.
+    let book = sheets(&out.path().join("机关第二党支部卷内目录.xlsx"));
+    let chen = book[0]
+        .1
+        .iter()
+        .find(|r| r.get(2).map(String::as_str) == Some("陈晨"))
+        .expect("陈晨's line");
+    assert!(chen[1].contains("********"), "{chen:?}");
+    assert!(!chen[1].contains("110102199707070999"));
+}
+
+#[test]
+fn catalog_refuses_to_write_inside_the_archive() {
+    let archive = without_catalogs("catalogs");
+    let inside = archive.path().join("第一党支部/目录输出");
+    let out = common::dangan()
+        .args(["catalog", "--as-of", common::AS_OF, "-o"])
+        .arg(&inside)
+        .arg(archive.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!inside.exists());
+}
+
+/// Rewrite a workbook's first sheet as a person editing it would leave it: values only,
+/// numbers as numbers.
+fn edit_sheet(path: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
+    let mut rows = sheets(path).swap_remove(0).1;
+    edit(&mut rows);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("卷内目录").expect("name");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match v.parse::<f64>() {
+                _ if v.is_empty() => {}
+                Ok(n) => drop(ws.write_number(r, c, n).expect("cell")),
+                Err(_) => drop(ws.write_string(r, c, v).expect("cell")),
+            }
+        }
+    }
+    wb.save(path).expect("save");
+}
+
+#[test]
+fn an_edited_catalog_gives_exactly_the_planted_findings() {
+    type Plant = fn(&Path);
+    let cases: [(&str, Plant, (&str, &str, &str)); 4] = [
+        (
+            "a material dropped from the catalog",
+            |a| {
+                edit_sheet(&a.join("第一党支部/张三/卷内目录.xlsx"), |rows| {
+                    rows.retain(|r| r.get(2).map(String::as_str) != Some("自传"))
+                })
+            },
+            ("uncatalogued-document", "第一党支部/张三", "autobiography"),
+        ),
+        (
+            "a page count changed",
+            |a| {
+                edit_sheet(&a.join("第一党支部/张三/卷内目录.xlsx"), |rows| {
+                    for r in rows.iter_mut() {
+                        if r.get(2).map(String::as_str) == Some("入党志愿书") {
+                            r[4] = "7".into();
+                        }
+                    }
+                })
+            },
+            ("page-count-mismatch", "第一党支部/张三", "volunteer"),
+        ),
+        (
+            "a page scan taken out of the dossier",
+            |a| std::fs::remove_file(a.join("第一党支部/李明/06-入党志愿书/004.jpg")).expect("rm"),
+            ("page-count-mismatch", "第一党支部/李明", "volunteer"),
+        ),
+        (
+            "a material listed that the dossier lacks",
+            |a| {
+                edit_sheet(&a.join("第一党支部/张三/卷内目录.xlsx"), |rows| {
+                    let at = rows.len() - 1;
+                    let line = ["9", "张三", "转正申请书", "", "2", "", ""];
+                    rows.insert(at, line.iter().map(|s| s.to_string()).collect());
+                })
+            },
+            ("catalog-item-missing", "第一党支部/张三", "conversion"),
+        ),
+    ];
+    for (what, plant, (rule, dossier, subject)) in cases {
+        let archive = without_catalogs("catalogs");
+        let out = tempfile::tempdir().expect("tempdir");
+        write_catalogs(archive.path(), out.path(), &["--per-dossier"]);
+        for d in ["第一党支部/张三", "第一党支部/李明"] {
+            std::fs::copy(
+                out.path().join("卷内目录").join(d).join("卷内目录.xlsx"),
+                archive.path().join(d).join("卷内目录.xlsx"),
+            )
+            .expect("copy in");
+        }
+        let (_, before) = audit_json(archive.path(), &[]);
+        assert!(findings(&before).is_empty(), "{what}: {before:#}");
+        plant(archive.path());
+        let (_, after) = audit_json(archive.path(), &[]);
+        let want: BTreeSet<_> =
+            [(rule.to_string(), dossier.to_string(), subject.to_string())].into();
+        assert_eq!(triples(&after), want, "{what}");
+        assert_eq!(findings(&after).len(), 1, "{what}: {after:#}");
+    }
 }

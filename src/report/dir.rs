@@ -60,7 +60,7 @@ fn fit(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writing text into cells, always within Excel's limit.
-trait Cells {
+pub(crate) trait Cells {
     fn text(
         &mut self,
         row: u32,
@@ -97,7 +97,8 @@ impl Cells for rust_xlsxwriter::Worksheet {
     }
 }
 
-fn save(wb: &mut Workbook, path: &Path) -> std::io::Result<()> {
+/// Save a workbook atomically (see [`write_atomic`]).
+pub(crate) fn save(wb: &mut Workbook, path: &Path) -> std::io::Result<()> {
     let bytes = wb.save_to_buffer().map_err(std::io::Error::other)?;
     write_atomic(path, &bytes)
 }

@@ -49,10 +49,15 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 
 /// A complete page: `title` in the head and as the first heading, then `body`.
 pub fn page(title: &str, meta: &str, body: &str) -> String {
+    page_styled(title, meta, body, "")
+}
+
+/// [`page`] with more style rules after the common ones.
+pub fn page_styled(title: &str, meta: &str, body: &str, css: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{t}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div class=\"meta\">{meta}</div>\n{body}\n\
+         <title>{t}</title>\n<style>{CSS}{css}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div class=\"meta\">{meta}</div>\n{body}\n\
          <footer>由 dangan {v} 生成。本页不含外部资源，可直接打印或另存为 PDF。</footer>\n</body>\n</html>\n",
         t = esc(title),
         v = env!("CARGO_PKG_VERSION"),

@@ -1,5 +1,6 @@
 //! Printers over `&[Finding]`. A printer never decides what is a defect.
 
+pub mod catalog;
 pub mod dir;
 pub mod github;
 pub mod html;

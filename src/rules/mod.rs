@@ -174,8 +174,8 @@ use crate::finding::{Finding, Location};
 use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::catalog::CatalogEntry;
-use crate::ledger::{FieldValue, LedgerRow, ResumeEntry};
-use crate::schema::{End, MilestoneRef, Schema};
+use crate::ledger::{LedgerRow, ResumeEntry};
+use crate::schema::{MilestoneRef, Schema};
 use crate::walk::{Archive, PerFile, Unreadable};
 
 /// Everything the rules look at.
@@ -285,10 +285,7 @@ impl Context<'_> {
         {
             return Some(DateValue::day(b));
         }
-        match row.value(m.field)? {
-            FieldValue::Range(a, b) => Some(if m.end == End::Start { *a } else { *b }),
-            v => v.date(),
-        }
+        row.milestone(m)
     }
 
     pub fn id_birth(&self, row: &LedgerRow) -> Option<Date> {
