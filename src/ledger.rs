@@ -709,9 +709,11 @@ impl Parser<'_> {
                 self.wb.resume_entries.reserve(more);
             }
             HeaderKind::Catalog(cols) => {
+                let columns = catalog::survey_columns(&cols, first);
                 if let Some(sv) = self.survey() {
                     sv.role = SheetRole::Catalog;
                     sv.header_rows = Some((first + 1, first + 1));
+                    sv.columns = columns;
                 }
                 self.state = State::Catalog(cols, catalog::Carried::default());
             }

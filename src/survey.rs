@@ -31,6 +31,8 @@ pub struct Survey {
     /// Spreadsheets inside dossier folders (a person's resume) and how many were resumes.
     pub dossier_spreadsheets: usize,
     pub dossier_resumes: usize,
+    /// Of those, the ones with a catalog (卷内目录) sheet.
+    pub dossier_catalogs: usize,
     /// Ledger rows and the people they made.
     pub people: MergeCounts,
     pub branches: usize,
@@ -219,12 +221,17 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
         .collect();
     // A resume read ahead (in a folder without named files) is not read again.
     let read: Vec<_> = dossier_files.iter().map(|f| ahead.take(&f.rel)).collect();
-    let dossier_resumes = dossier_files
+    let roles: Vec<(bool, bool)> = dossier_files
         .par_iter()
         .zip(read)
-        .map(|(f, read)| ahead.get(&archive.root, f, read))
-        .filter(|book| book.sheets.iter().any(|s| s.role == SheetRole::Resume))
-        .count();
+        .map(|(f, read)| {
+            let book = ahead.get(&archive.root, f, read);
+            let has = |role| book.sheets.iter().any(|s| s.role == role);
+            (has(SheetRole::Resume), has(SheetRole::Catalog))
+        })
+        .collect();
+    let dossier_resumes = roles.iter().filter(|r| r.0).count();
+    let dossier_catalogs = roles.iter().filter(|r| r.1).count();
     let mut rows = Vec::new();
     let mut spreadsheets = Vec::new();
     let mut ledger_found = false;
@@ -257,6 +264,7 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
         spreadsheets,
         dossier_spreadsheets: dossier_files.len(),
         dossier_resumes,
+        dossier_catalogs,
         people,
         near_miss,
     })
@@ -301,6 +309,13 @@ pub fn human(s: &Survey, config: &Config) -> String {
             }
             for c in &sh.columns {
                 let _ = match c.field.as_deref().and_then(|k| config.field(k)) {
+                    None if c
+                        .field
+                        .as_deref()
+                        .is_some_and(|k| k.starts_with("catalog.")) =>
+                    {
+                        writeln!(out, "    {:<4} {}列", c.cell, c.header)
+                    }
                     Some(f) => writeln!(
                         out,
                         "    {:<4} {} → {}（{}）",
@@ -339,8 +354,8 @@ pub fn human(s: &Survey, config: &Config) -> String {
     }
     let _ = writeln!(
         out,
-        "支部 {} 个，档案文件夹 {} 个；档案内表格 {} 个，其中简历 {} 个。",
-        s.branches, s.dossiers, s.dossier_spreadsheets, s.dossier_resumes
+        "支部 {} 个，档案文件夹 {} 个；档案内表格 {} 个，其中简历 {} 个、卷内目录 {} 个。",
+        s.branches, s.dossiers, s.dossier_spreadsheets, s.dossier_resumes, s.dossier_catalogs
     );
     human_folders(&mut out, &s.folders);
     out

@@ -148,6 +148,29 @@ pub(super) fn catalog_header(
     })
 }
 
+/// The columns a catalog sheet is read by, as `dangan survey` lists them.
+pub(super) fn survey_columns(cols: &CatalogCols, row: u32) -> Vec<super::SurveyColumn> {
+    let pages = if cols.numbers { "页号" } else { "页数" };
+    let mut found = [
+        (Some(cols.title), "题名", "catalog.title"),
+        (Some(cols.pages), pages, "catalog.pages"),
+        (cols.date, "日期", "catalog.date"),
+        (cols.name, "姓名", "name"),
+        (cols.id_number, "身份证号码", "id_number"),
+    ];
+    found.sort_by_key(|&(c, ..)| c);
+    found
+        .into_iter()
+        .filter_map(|(c, header, key)| {
+            Some(super::SurveyColumn {
+                cell: crate::text::cell_name(row, c?),
+                header: header.to_string(),
+                field: Some(key.to_string()),
+            })
+        })
+        .collect()
+}
+
 /// A whole number of pages in a cell: 8, 8.0, "8", "8页", "共8页".
 fn whole(n: f64) -> Option<u32> {
     (n.fract() == 0.0 && (1.0..=100_000.0).contains(&n)).then_some(n as u32)

@@ -50,7 +50,11 @@ pub struct DossierCatalog<'a> {
 impl DossierCatalog<'_> {
     /// Pages of the items whose pages are known, and how many items are not.
     pub fn pages(&self) -> (u32, usize) {
-        let known = self.items.iter().filter_map(|i| i.pages).sum();
+        let known = self
+            .items
+            .iter()
+            .filter_map(|i| i.pages)
+            .fold(0u32, u32::saturating_add);
         let unknown = self.items.iter().filter(|i| i.pages.is_none()).count();
         (known, unknown)
     }
@@ -72,7 +76,7 @@ pub fn items(config: &Config, d: &DossierReport) -> Vec<Item> {
         match items.iter_mut().find(|i| i.doc == doc) {
             Some(i) => {
                 i.files.push(shown);
-                i.pages = i.pages.zip(pages).map(|(a, b)| a + b);
+                i.pages = i.pages.zip(pages).map(|(a, b)| a.saturating_add(b));
             }
             None => items.push(Item {
                 doc,
@@ -419,7 +423,7 @@ fn transfer_sheet(
         };
         ws.text_with(r, 8, note, &s.cell)?;
         items += c.items.len();
-        pages += p;
+        pages = pages.saturating_add(p);
         problems += c.problems;
         r += 1;
     }
@@ -487,7 +491,7 @@ fn branch_html(
             esc(&note),
         ));
         items += c.items.len();
-        pages += p;
+        pages = pages.saturating_add(p);
         problems += c.problems;
     }
     body.push_str(&format!(

@@ -34,7 +34,9 @@ subject：文书键。";
                     let Some(&(_, first)) = rows.first() else {
                         continue;
                     };
-                    let listed: Option<u32> = rows.iter().map(|&(k, _)| catalog.pages(k)).sum();
+                    let listed = rows.iter().try_fold(0u32, |sum, &(k, _)| {
+                        Some(sum.saturating_add(catalog.pages(k)?))
+                    });
                     let (Some(listed), Some(scanned)) = (listed, h.pages) else {
                         continue;
                     };

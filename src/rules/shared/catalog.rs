@@ -104,7 +104,7 @@ pub fn held(ctx: &Context<'_>, d: usize) -> Vec<Held> {
         match out.iter_mut().find(|h| h.doc == doc) {
             Some(h) => {
                 h.files.push(shown);
-                h.pages = h.pages.zip(pages).map(|(a, b)| a + b);
+                h.pages = h.pages.zip(pages).map(|(a, b)| a.saturating_add(b));
             }
             None => out.push(Held {
                 doc,
