@@ -14,13 +14,15 @@ fi
 cargo build --quiet --release
 ./target/release/dangan audit fixtures/demo --as-of 2026-11-28 --waivers fixtures/waivers.yaml \
   --report-dir "$out/reports" --fail-on never > /dev/null
+# The catalogs and transfer list of a branch (dangan catalog), printed on A4.
+./target/release/dangan catalog fixtures/catalogs --as-of 2026-11-28 -o "$out/reports" 2> /dev/null
 chrome() {
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$(mktemp -d)" --hide-scrollbars --enable-logging=stderr --v=0 "$@"
 }
 status=0
-for page in index 机关第一党支部; do
+for page in index 机关第一党支部 第一党支部卷内目录; do
   url="file://$(pwd)/$out/reports/$page.html"
   chrome --window-size=1200,1600 --screenshot="$out/$page.png" "$url" 2> "$out/$page.log"
   chrome --no-pdf-header-footer --print-to-pdf="$out/$page.pdf" "$url" 2>> "$out/$page.log"
@@ -32,5 +34,9 @@ for page in index 机关第一党支部; do
   fi
   if ! head -c 5 "$out/$page.pdf" | grep -q "%PDF-"; then echo "browser check: $page.pdf is not a PDF"; status=1; fi
 done
-[ $status = 0 ] && echo "browser check: 2 pages rendered, printed to PDF, no console errors ($out)"
+# The catalog page prints the transfer list and each of the branch's 4 catalogs on a page of
+# its own: 5 A4 pages.
+printed=$(python3 -c "import re,sys; print(len(re.findall(rb'/Type\s*/Page[^s]', open(sys.argv[1],'rb').read())))" "$out/第一党支部卷内目录.pdf")
+if [ "$printed" != 5 ]; then echo "browser check: the catalog page printed on $printed pages, not 5"; status=1; fi
+[ $status = 0 ] && echo "browser check: 3 pages rendered, printed to PDF, no console errors ($out)"
 exit $status
