@@ -60,6 +60,21 @@ run "warm 2"
 rm -rf /tmp/dangan-bench-reports
 run "report-dir" --report-dir /tmp/dangan-bench-reports
 echo "report-dir: $(ls /tmp/dangan-bench-reports | wc -l) files, $(du -sh /tmp/dangan-bench-reports | cut -f1)"
+# dangan catalog: the audit, then every branch's catalogs and transfer list (workbook and page);
+# with the per-dossier workbooks too.
+catalog() {
+  local label=$1
+  shift
+  rm -rf /tmp/dangan-bench-catalogs
+  /usr/bin/time -f "%e %U %S %M" -o "$timefile" ./target/release/dangan catalog "$dir" --as-of 2026-11-28 -o /tmp/dangan-bench-catalogs "$@" 2> /dev/null
+  read -r w user sys rss < "$timefile"
+  wall[$label]=$w
+  awk -v l="$label" -v w="$w" -v u="$user" -v s="$sys" -v r="$rss" \
+    'BEGIN { printf "%-12s wall %6.2f s  cpu %6.2f s  peak RSS %6.1f MB\n", l, w, u+s, r/1024 }'
+  echo "$label: $(find /tmp/dangan-bench-catalogs -type f | wc -l) files, $(du -sh /tmp/dangan-bench-catalogs | cut -f1)"
+}
+catalog "catalog"
+catalog "catalog+own" --per-dossier
 if drop_caches; then floor "floor cold"; fi
 floor "floor warm"
 calamine=0
@@ -78,4 +93,6 @@ ratio "dangan / floor, cold cache" "${wall[cold]:-0}" "${wall[floor cold]:-0}"
 ratio "dangan / floor, warm (run 1)" "${wall[warm 1]}" "${wall[floor warm]}"
 ratio "dangan / floor, warm (run 2)" "${wall[warm 2]}" "${wall[floor warm]}"
 ratio "ledger phase / calamine alone" "$ledger" "$calamine"
+ratio "catalog / audit (warm run 2)" "${wall[catalog]}" "${wall[warm 2]}"
+ratio "catalog --per-dossier / audit" "${wall[catalog+own]}" "${wall[warm 2]}"
 ratio "second run / first run (warm)" "${wall[warm 2]}" "${wall[warm 1]}"

@@ -159,7 +159,7 @@ fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
     write_catalogs(archive.path(), out.path(), &["--per-dossier"]);
     let book = sheets(&out.path().join("第一党支部卷内目录.xlsx"));
     let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["移交清单", "张三", "李明", "王强", "赵敏"]);
+    assert_eq!(names, ["移交清单", "卷内目录"]);
     let row = |cells: &[&str]| cells.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let transfer = &book[0].1;
     assert_eq!(transfer[0][0], "第一党支部发展党员档案移交清单");
@@ -223,17 +223,27 @@ fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
         transfer[7][..8],
         row(&["合计", "4 卷", "", "", "29", "63", "", "0"])[..]
     );
-    let zhang = &book[1].1;
-    assert_eq!(zhang[0][0], "卷内目录");
+    // The catalogs: a block per dossier, in path order, each printed on a page of its own.
+    let catalogs = &book[1].1;
+    assert_eq!(catalogs[0][0], "第一党支部卷内目录");
+    let header = row(&["序号", "姓名", "题名", "形成时间", "页数", "文件", "备注"]);
+    assert_eq!(catalogs[1], header);
+    let blocks: Vec<&str> = catalogs
+        .iter()
+        .filter(|r| r[0].starts_with("档案："))
+        .map(|r| r[0].as_str())
+        .collect();
     assert_eq!(
-        zhang[1][0],
-        "档案：第一党支部/张三　姓名：张三　阶段：预备党员"
+        blocks,
+        [
+            "档案：第一党支部/张三　姓名：张三　阶段：预备党员",
+            "档案：第一党支部/李明　姓名：李明　阶段：预备党员",
+            "档案：第一党支部/王强　姓名：王强　阶段：预备党员",
+            "档案：第一党支部/赵敏　姓名：赵敏　阶段：预备党员",
+        ]
     );
-    assert_eq!(
-        zhang[2],
-        row(&["序号", "姓名", "题名", "形成时间", "页数", "文件", "备注"])
-    );
-    let items: Vec<Vec<String>> = zhang[3..11].iter().map(|r| r[..6].to_vec()).collect();
+    let zhang = &catalogs[2..12];
+    let items: Vec<Vec<String>> = zhang[1..9].iter().map(|r| r[..6].to_vec()).collect();
     assert_eq!(
         items,
         [
@@ -275,15 +285,24 @@ fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
             row(&["8", "张三", "预备党员考察表", "", "2", "预备党员考察表.pdf"]),
         ]
     );
-    assert_eq!(zhang[11][..5], row(&["合计", "共 8 件", "", "", "24"])[..]);
+    assert_eq!(zhang[9][..5], row(&["小计", "共 8 件", "", "", "24"])[..]);
     // A combined PDF's materials with their pages.
-    let wang = &book[3].1;
-    assert_eq!(wang[3][5], "王强发展党员档案.pdf 第1–2页");
-    assert_eq!(wang[9][5], "王强发展党员档案.pdf 第12–14页");
-    // The dossier's own workbook is the same catalog.
+    let wang = catalogs
+        .iter()
+        .position(|r| r[0].starts_with("档案：第一党支部/王强"))
+        .expect("王强's block");
+    assert_eq!(catalogs[wang + 1][5], "王强发展党员档案.pdf 第1–2页");
+    assert_eq!(catalogs[wang + 7][5], "王强发展党员档案.pdf 第12–14页");
+    // The dossier's own workbook: the same block under the same header, with its 合计.
     let own = sheets(&out.path().join("卷内目录/第一党支部/张三/卷内目录.xlsx"));
     assert_eq!(own.len(), 1);
-    assert_eq!(own[0].1, *zhang);
+    assert_eq!(own[0].1[0][0], "卷内目录");
+    assert_eq!(own[0].1[1], header);
+    assert_eq!(own[0].1[2..11], zhang[..9]);
+    assert_eq!(
+        own[0].1[11][..5],
+        row(&["合计", "共 8 件", "", "", "24"])[..]
+    );
     // The page for printing.
     let html = std::fs::read_to_string(out.path().join("第一党支部卷内目录.html")).expect("html");
     assert_eq!(html.matches("<section class=\"catalog\">").count(), 4);

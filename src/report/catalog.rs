@@ -1,5 +1,6 @@
 //! `dangan catalog ARCHIVE --output DIR`: each branch's dossier catalogs (卷内目录) and its
-//! transfer list (移交清单), as a workbook and a print-ready A4 page, from what the audit
+//! transfer list (移交清单), as a workbook (two sheets: 移交清单, and 卷内目录 with a block per
+//! dossier, each printed on a page of its own) and a print-ready A4 page, from what the audit
 //! found in the dossiers. With `--per-dossier`, each dossier's catalog also as a workbook of
 //! its own under `DIR/卷内目录/<dossier>/`, to be copied into the dossier.
 //!
@@ -219,9 +220,11 @@ fn dossier_file(dir: &Path, config: &Config, c: &DossierCatalog<'_>) -> std::io:
     std::fs::create_dir_all(&path)?;
     path.push("卷内目录.xlsx");
     let mut wb = Workbook::new();
+    wb.set_zip_compression_level(1);
     let styles = Styles::new();
     let ws = wb.add_worksheet();
-    catalog_sheet(ws, config, c, "卷内目录", &styles).map_err(std::io::Error::other)?;
+    catalog_sheet(ws, config, std::slice::from_ref(c), "卷内目录", &styles)
+        .map_err(std::io::Error::other)?;
     save(&mut wb, &path)?;
     Ok(path)
 }
@@ -232,6 +235,7 @@ struct Styles {
     cell: Format,
     wrap: Format,
     total: Format,
+    block: Format,
 }
 
 impl Styles {
@@ -246,6 +250,7 @@ impl Styles {
             cell: border(Format::new()),
             wrap: border(Format::new().set_text_wrap()),
             total: border(Format::new().set_bold()),
+            block: Format::new().set_bold().set_background_color("#F2F2F2"),
         }
     }
 }
@@ -266,50 +271,66 @@ pub const TRANSFER_HEADER: [&str; 9] = [
     "备注",
 ];
 
-/// A dossier's catalog on a sheet: title, the dossier's line, header, items, total.
+/// Excel's most manual page breaks on a sheet: a branch with more dossiers prints them
+/// without a page break before each.
+const PAGE_BREAKS_MAX: usize = 1023;
+
+/// Catalogs on one sheet: the title, the header (repeated on every printed page), then each
+/// dossier's block — its line (档案, 姓名, 阶段), its items, its total — on a page of its own.
+/// `title`: 卷内目录 for one dossier, 某支部卷内目录 for a branch.
 fn catalog_sheet(
     ws: &mut Worksheet,
     config: &Config,
-    c: &DossierCatalog<'_>,
-    sheet: &str,
+    list: &[DossierCatalog<'_>],
+    title: &str,
     s: &Styles,
 ) -> Result<(), XlsxError> {
-    ws.set_name(sheet)?;
+    ws.set_name("卷内目录")?;
     let last = CATALOG_HEADER.len() as u16 - 1;
-    ws.merge_range(0, 0, 0, last, "卷内目录", &s.title)?;
-    ws.merge_range(1, 0, 1, last, &dossier_line(config, c), &Format::new())?;
-    ws.write_row_with_format(2, 0, CATALOG_HEADER, &s.head)?;
-    let name = c.report.name.as_str();
-    let mut r = 3u32;
-    for (i, item) in c.items.iter().enumerate() {
-        ws.write_number_with_format(r, 0, i as f64 + 1.0, &s.cell)?;
-        ws.text_with(r, 1, name, &s.cell)?;
-        ws.text_with(r, 2, &config.documents[item.doc].title, &s.wrap)?;
-        ws.text_with(r, 3, item.date.map(dotted).unwrap_or_default(), &s.cell)?;
-        match item.pages {
-            Some(p) => ws.write_number_with_format(r, 4, f64::from(p), &s.cell)?,
-            None => ws.write_blank(r, 4, &s.cell)?,
-        };
-        ws.text_with(r, 5, item.files.join("、"), &s.wrap)?;
-        ws.write_blank(r, 6, &s.cell)?;
+    ws.merge_range(0, 0, 0, last, title, &s.title)?;
+    ws.write_row_with_format(1, 0, CATALOG_HEADER, &s.head)?;
+    let mut r = 2u32;
+    let mut breaks = Vec::with_capacity(list.len());
+    let total = if list.len() == 1 { "合计" } else { "小计" };
+    for c in list {
+        breaks.push(r);
+        ws.merge_range(r, 0, r, last, &dossier_line(config, c), &s.block)?;
         r += 1;
+        let name = c.report.name.as_str();
+        for (i, item) in c.items.iter().enumerate() {
+            ws.write_number_with_format(r, 0, i as f64 + 1.0, &s.cell)?;
+            ws.text_with(r, 1, name, &s.cell)?;
+            ws.text_with(r, 2, &config.documents[item.doc].title, &s.wrap)?;
+            ws.text_with(r, 3, item.date.map(dotted).unwrap_or_default(), &s.cell)?;
+            match item.pages {
+                Some(p) => ws.write_number_with_format(r, 4, f64::from(p), &s.cell)?,
+                None => ws.write_blank(r, 4, &s.cell)?,
+            };
+            ws.text_with(r, 5, item.files.join("、"), &s.wrap)?;
+            ws.write_blank(r, 6, &s.cell)?;
+            r += 1;
+        }
+        let (pages, unknown) = c.pages();
+        ws.text_with(r, 0, total, &s.total)?;
+        ws.merge_range(r, 1, r, 3, &format!("共 {} 件", c.items.len()), &s.total)?;
+        ws.write_number_with_format(r, 4, f64::from(pages), &s.total)?;
+        let note = if unknown > 0 {
+            format!("另有 {unknown} 件页数未知")
+        } else {
+            String::new()
+        };
+        ws.text_with(r, 5, note, &s.total)?;
+        ws.write_blank(r, 6, &s.total)?;
+        r += 2;
     }
-    let (pages, unknown) = c.pages();
-    ws.text_with(r, 0, "合计", &s.total)?;
-    ws.merge_range(r, 1, r, 3, &format!("共 {} 件", c.items.len()), &s.total)?;
-    ws.write_number_with_format(r, 4, f64::from(pages), &s.total)?;
-    let note = if unknown > 0 {
-        format!("另有 {unknown} 件页数未知")
-    } else {
-        String::new()
-    };
-    ws.text_with(r, 5, note, &s.total)?;
-    ws.write_blank(r, 6, &s.total)?;
     for (col, w) in [6.0, 10.0, 30.0, 12.0, 6.0, 40.0, 10.0].iter().enumerate() {
         ws.set_column_width(col as u16, *w)?;
     }
+    if breaks.len() > 1 && breaks.len() - 1 <= PAGE_BREAKS_MAX {
+        ws.set_page_breaks(&breaks[1..])?;
+    }
     ws.set_paper_size(9); // A4
-    ws.set_repeat_rows(2, 2)?;
+    ws.set_repeat_rows(1, 1)?;
     ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
@@ -331,35 +352,6 @@ fn stage_title<'a>(config: &'a Config, d: &DossierReport) -> &'a str {
         .map_or("未知", |s| s.title.as_str())
 }
 
-/// Unique sheet names within Excel's rules: at most 31 characters, none of `[]:*?/\`.
-fn sheet_names<'a>(list: &[DossierCatalog<'a>]) -> Vec<String> {
-    let mut used: Vec<String> = vec!["移交清单".into()];
-    let mut out = Vec::with_capacity(list.len());
-    for c in list {
-        let base: String = c
-            .report
-            .name
-            .chars()
-            .filter(|ch| !matches!(ch, '[' | ']' | ':' | '*' | '?' | '/' | '\\' | '\''))
-            .take(24)
-            .collect();
-        let base = if base.is_empty() {
-            "档案".to_string()
-        } else {
-            base
-        };
-        let mut name = base.clone();
-        let mut n = 2;
-        while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
-            name = format!("{base}（{n}）");
-            n += 1;
-        }
-        used.push(name.clone());
-        out.push(name);
-    }
-    out
-}
-
 fn branch_workbook(
     config: &Config,
     result: &AuditResult,
@@ -367,13 +359,13 @@ fn branch_workbook(
     list: &[DossierCatalog<'_>],
 ) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
+    // A catalog is small and written per branch: speed before the last percent of size.
+    wb.set_zip_compression_level(1);
     let s = Styles::new();
     let ws = wb.add_worksheet();
     transfer_sheet(ws, config, result, branch, list, &s)?;
-    for (c, name) in list.iter().zip(sheet_names(list)) {
-        let ws = wb.add_worksheet();
-        catalog_sheet(ws, config, c, &name, &s)?;
-    }
+    let ws = wb.add_worksheet();
+    catalog_sheet(ws, config, list, &format!("{branch}卷内目录"), &s)?;
     Ok(wb)
 }
 
