@@ -377,6 +377,7 @@ struct Joined {
     catalogs: Vec<CatalogEntry>,
     /// Catalog rows (outside any dossier) that matched nobody.
     orphan_catalog: Vec<usize>,
+    unread_catalogs: Vec<(usize, usize)>,
     person_of_dossier: Vec<Option<usize>>,
     person_of_row: Vec<Option<usize>>,
     loose_recognised: Vec<bool>,
@@ -448,6 +449,7 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
         orphan_resumes,
         catalogs: sheets.catalogs,
         orphan_catalog,
+        unread_catalogs: sheets.unread_catalogs,
         person_of_dossier,
         person_of_row,
         loose_recognised: sheets.loose_recognised,
@@ -510,6 +512,7 @@ fn check(
         orphan_resumes: &joined.orphan_resumes,
         catalogs: &joined.catalogs,
         orphan_catalog: &joined.orphan_catalog,
+        unread_catalogs: &joined.unread_catalogs,
         inspections: &files.inspections,
         parts: &files.parts,
         loose_inspections: &files.loose,
@@ -655,6 +658,9 @@ struct Sheets {
     /// folder its file lies in.
     catalog_owner: Vec<Option<usize>>,
     catalog_branch: Vec<Option<Arc<str>>>,
+    /// (dossier, file) of spreadsheets named as catalogs (卷内目录.xlsx) in which no catalog
+    /// sheet was found.
+    unread_catalogs: Vec<(usize, usize)>,
     /// For each resume entry, the dossier whose own spreadsheet it came from.
     resume_owner: Vec<Option<usize>>,
     /// For each loose file, whether it was a recognised ledger or resume sheet.
@@ -722,6 +728,7 @@ fn read_sheets(
     let mut catalogs: Vec<CatalogEntry> = Vec::new();
     let mut catalog_owner: Vec<Option<usize>> = Vec::new();
     let mut catalog_branch: Vec<Option<Arc<str>>> = Vec::new();
+    let mut unread_catalogs: Vec<(usize, usize)> = Vec::new();
     let mut loose_recognised = vec![false; archive.loose.len()];
     let mut ledger_found = false;
     let mut near: Vec<(&str, Vec<crate::ledger::SheetSurvey>)> = Vec::new();
@@ -730,6 +737,7 @@ fn read_sheets(
             Sheet::Loose(i) => (&archive.loose[i].rel, None),
             Sheet::Dossier(d, i) => (&archive.dossiers[d].files[i].rel, Some(d)),
         };
+        let unreadable_book = book.problem.is_some();
         if let Some(problem) = book.problem {
             unreadable.push(Unreadable {
                 rel: rel.to_string(),
@@ -746,6 +754,10 @@ fn read_sheets(
             }
             Sheet::Dossier(d, i) => {
                 let is_catalog = book.sheets.iter().any(|s| s.role == SheetRole::Catalog);
+                let named = classes[d][i].is_some() && classes[d][i] == catalog_doc;
+                if named && !is_catalog && !unreadable_book && rel.contains("目录") {
+                    unread_catalogs.push((d, i));
+                }
                 if is_catalog && catalog_doc.is_some() {
                     classes[d][i] = catalog_doc;
                 } else if book.recognised && resume_doc.is_some() {
@@ -770,6 +782,7 @@ fn read_sheets(
         catalogs,
         catalog_owner,
         catalog_branch,
+        unread_catalogs,
         loose_recognised,
         near_miss: if ledger_found {
             None

@@ -323,16 +323,28 @@ struct Owners {
 }
 
 impl Owners {
-    fn new(config: &Schema, people: &[Person], rows: &[LedgerRow]) -> Owners {
+    /// The lookups rows from `owner_dossier` need: by dossier always; by ID number and name
+    /// only when a row comes from outside the dossiers; by branch and name only when asked.
+    fn new(
+        config: &Schema,
+        people: &[Person],
+        rows: &[LedgerRow],
+        owner_dossier: &[Option<usize>],
+        branches: bool,
+    ) -> Owners {
         let mut o = Owners {
             by_dossier: HashMap::new(),
             by_id: HashMap::new(),
             by_name: HashMap::new(),
             by_branch_name: HashMap::new(),
         };
+        let loose = owner_dossier.iter().any(Option::is_none);
         for (p, person) in people.iter().enumerate() {
             if let Some(d) = person.dossier {
                 o.by_dossier.insert(d, p);
+            }
+            if !loose {
+                continue;
             }
             if let Some(id) = person.row.and_then(|r| rows[r].text(config.keys.id_number)) {
                 o.by_id.insert(key(idnum::normalize(id)), p);
@@ -341,10 +353,12 @@ impl Owners {
                 o.by_id.entry(key(idnum::normalize(id))).or_insert(p);
             }
             let name = key(normalize(&person.name));
-            o.by_branch_name
-                .entry((key(normalize(&person.branch)), name.clone()))
-                .or_default()
-                .push(p);
+            if branches {
+                o.by_branch_name
+                    .entry((key(normalize(&person.branch)), name.clone()))
+                    .or_default()
+                    .push(p);
+            }
             o.by_name.entry(name).or_default().push(p);
         }
         o
@@ -386,7 +400,7 @@ pub fn attach_resumes(
     entries: &[ResumeEntry],
     owner_dossier: &[Option<usize>],
 ) -> Vec<usize> {
-    let owners = Owners::new(config, people, rows);
+    let owners = Owners::new(config, people, rows, owner_dossier, false);
     let mut orphans = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         match owners.find(owner_dossier[i], e.id_number(), e.name(), None) {
@@ -409,7 +423,10 @@ pub fn attach_catalogs(
     owner_dossier: &[Option<usize>],
     branches: &[Option<std::sync::Arc<str>>],
 ) -> Vec<usize> {
-    let owners = Owners::new(config, people, rows);
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let owners = Owners::new(config, people, rows, owner_dossier, true);
     let mut orphans = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         match owners.find(

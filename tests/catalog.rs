@@ -495,3 +495,44 @@ fn an_edited_catalog_gives_exactly_the_planted_findings() {
         assert_eq!(findings(&after).len(), 1, "{what}: {after:#}");
     }
 }
+
+#[test]
+fn a_catalog_workbook_dangan_cannot_read_is_said_once() {
+    let archive = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("catalogs"), archive.path());
+    let (_, before) = audit_json(archive.path(), &[]);
+    // A catalog without a page column: named as one, read as none.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["序号", "题名", "备注"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    ws.write_string(1, 1, "入党申请书").expect("cell");
+    wb.save(archive.path().join("第二党支部/孙丽/卷内目录.xlsx"))
+        .expect("save");
+    // A 全程纪实表 is a record of the steps, not a list of materials: not a catalog to read.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["环节", "完成情况"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    wb.save(archive.path().join("第二党支部/孙丽/全程纪实表.xlsx"))
+        .expect("save");
+    let (_, after) = audit_json(archive.path(), &[]);
+    let new: Vec<&Value> = findings(&after)
+        .iter()
+        .filter(|f| !findings(&before).contains(f))
+        .collect();
+    assert_eq!(new.len(), 1, "{new:#?}");
+    assert_eq!(new[0]["rule"], "catalog-unreadable");
+    assert_eq!(new[0]["dossier"], "第二党支部/孙丽");
+    assert_eq!(new[0]["file"], "第二党支部/孙丽/卷内目录.xlsx");
+    assert!(
+        new[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("卷内目录（卷内目录.xlsx）无法核对：没有一个工作表有目录的表头"),
+        "{}",
+        new[0]["message"]
+    );
+}

@@ -15,7 +15,8 @@ impl RuleKind for CatalogUnreadable {
     const DOC: &'static str = "\
 kind: catalog-unreadable — 卷内目录中无法核对的行：题名为空、不是已知的材料名称或同时像两种
 材料，页数不是数字或页号区间，日期无法识别；档案文件夹以外的目录中，姓名（身份证号）对不上
-任何档案或台账行的行（每个目录中的每个姓名报告一次）。一行有几处问题时合为一条。
+任何档案或台账行的行（每个目录中的每个姓名报告一次）。一行有几处问题时合为一条。档案中名为
+“…目录”的表格，没有一个工作表有目录的表头时，也报告一次（指向文件）。
 参数：无。消息变量：{catalog} 目录文件、{row}（第N行）、{reason}。subject：catalog。";
     type Params = ();
 
@@ -45,6 +46,7 @@ kind: catalog-unreadable — 卷内目录中无法核对的行：题名为空、
             }
         }
         orphans(ctx, rule, out);
+        unread_files(ctx, rule, out);
     }
 }
 
@@ -84,6 +86,31 @@ fn problems(ctx: &Context<'_>, e: &CatalogEntry, m: Match) -> Vec<(String, Locat
         ));
     }
     why
+}
+
+/// Spreadsheets named as catalogs (卷内目录.xlsx) in which no sheet has a catalog header.
+fn unread_files(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
+    for &(d, i) in ctx.unread_catalogs {
+        let f = &ctx.archive.dossiers[d].files[i];
+        let reason = "没有一个工作表有目录的表头（需要“题名”或“材料名称”列，和“页数”或“页号”列），\
+                      因此没有核对这份目录";
+        out.push(ctx.finding(
+            rule,
+            ctx.dossier_person(d),
+            Some("catalog".into()),
+            Some(f.rel.to_string()),
+            Some(Location {
+                file: f.rel.to_string(),
+                sheet: None,
+                cell: None,
+            }),
+            &[
+                ("catalog", file_name(&f.rel)),
+                ("row", ""),
+                ("reason", reason),
+            ],
+        ));
+    }
 }
 
 /// Rows of catalogs outside the dossiers that name nobody: once per catalog and name.

@@ -208,6 +208,8 @@ pub struct Context<'a> {
     pub catalogs: &'a [CatalogEntry],
     /// Catalog rows outside any dossier that matched nobody.
     pub orphan_catalog: &'a [usize],
+    /// (dossier, file) of spreadsheets named as catalogs with no catalog sheet in them.
+    pub unread_catalogs: &'a [(usize, usize)],
     /// For each dossier, for each of its files: what was found inside.
     pub inspections: &'a PerFile<Inspection>,
     /// For each dossier, for each of its files: the documents its bookmarks name.
