@@ -61,6 +61,9 @@ pub struct Document {
     /// catalog's date for it is checked against it (`catalog-date-mismatch`) and
     /// `dangan catalog` writes it as the item's 形成时间.
     pub milestone: Option<MilestoneRef>,
+    /// The document it is filed inside (入党介绍人意见 is a page of the 入党志愿书): catalogs
+    /// list and count it as that one.
+    pub part_of: Option<usize>,
 }
 
 /// A stage of development, opened by a milestone.
@@ -171,6 +174,11 @@ impl Schema {
             (FieldType::Range, End::End) => format!("{}（结束）", f.title),
             _ => f.title.clone(),
         }
+    }
+
+    /// The document a catalog lists `doc` as: the one it is part of, else itself.
+    pub fn filed_as(&self, doc: usize) -> usize {
+        self.documents[doc].part_of.unwrap_or(doc)
     }
 
     /// Where a document is filed in a catalog: its place in `catalog.order`, else after those,

@@ -536,3 +536,54 @@ fn a_catalog_workbook_dangan_cannot_read_is_said_once() {
         new[0]["message"]
     );
 }
+
+/// A catalog as a secretary types it for 吴芳 (fixtures/folders), whose files carry the
+/// everyday names and who filed a page of her 志愿书 on its own: the page is part of the
+/// 入党志愿书 line, and its pages count there.
+#[test]
+fn a_page_of_the_volunteer_form_filed_alone_is_catalogued_as_the_form() {
+    let archive = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("folders"), archive.path());
+    let (_, before) = audit_json(archive.path(), &[]);
+    let lines = [
+        ("入党申请书", 1.0),
+        ("入党申请人谈话记录", 1.0),
+        ("推荐材料", 1.0),
+        ("入党积极分子培养考察表", 1.0),
+        ("公示情况反馈表", 1.0),
+        ("个人自传", 1.0),
+        ("函调材料", 1.0),
+        ("政审综合材料", 1.0),
+        ("党校结业证书", 1.0),
+        ("中国共产党入党志愿书", 2.0),
+        ("支部大会决议", 1.0),
+        ("预备党员考察鉴定表", 1.0),
+    ];
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["序号", "材料名称", "页数"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    for (r, (title, pages)) in lines.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_number(r, 0, f64::from(r)).expect("cell");
+        ws.write_string(r, 1, *title).expect("cell");
+        ws.write_number(r, 2, *pages).expect("cell");
+    }
+    wb.save(archive.path().join("第一党支部/吴芳/卷内目录.xlsx"))
+        .expect("save");
+    let (_, after) = audit_json(archive.path(), &[]);
+    assert_eq!(quads(&after), quads(&before), "{after:#}");
+    // The written catalog lists the page in the 入党志愿书 line, not as a line of its own.
+    let out = tempfile::tempdir().expect("tempdir");
+    write_catalogs(&fixture("folders"), out.path(), &[]);
+    let book = sheets(&out.path().join("第一党支部卷内目录.xlsx"));
+    let volunteer = book[1]
+        .1
+        .iter()
+        .find(|r| r[1] == "吴芳" && r[2] == "入党志愿书")
+        .expect("吴芳's 入党志愿书 line");
+    assert_eq!(volunteer[4], "2");
+    assert_eq!(volunteer[5], "入党介绍人意见.pdf、志愿书.pdf");
+    assert!(!book[1].1.iter().any(|r| r[2].contains("志愿书页")));
+}

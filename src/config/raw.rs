@@ -120,6 +120,8 @@ pub(super) struct RawDocument {
     pub(super) exclude: Vec<String>,
     /// The ledger milestone whose date the material bears.
     pub(super) milestone: Option<String>,
+    /// The document it is filed inside (a page of the 入党志愿书).
+    pub(super) part_of: Option<String>,
     #[serde(skip)]
     pub(super) origin: usize,
 }
@@ -346,6 +348,7 @@ impl RawDocument {
         self.regex.extend(d.regex);
         self.exclude.extend(d.exclude);
         replace(&mut self.milestone, d.milestone);
+        replace(&mut self.part_of, d.part_of);
         self.origin = d.origin;
     }
 }

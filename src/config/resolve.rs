@@ -221,6 +221,8 @@ fn documents(
     errors: &mut Vec<ConfigError>,
 ) -> Vec<Document> {
     let mut documents = Vec::new();
+    // (document, the key it is part of, the file that said so)
+    let mut parts: Vec<(usize, String, usize)> = Vec::new();
     for (key, d) in raw {
         let src = &sources[d.origin];
         if d.patterns.is_empty() && d.regex.is_empty() {
@@ -264,8 +266,12 @@ fn documents(
             }
             found
         });
+        if let Some(whole) = d.part_of {
+            parts.push((documents.len(), whole, d.origin));
+        }
         documents.push(Document {
             milestone,
+            part_of: None,
             title: d
                 .title
                 .or_else(|| d.patterns.first().cloned())
@@ -276,7 +282,37 @@ fn documents(
             key,
         });
     }
+    part_of(&mut documents, parts, sources, errors);
     documents
+}
+
+/// `part_of`: a document filed inside another (a page of the 入党志愿书 filed alone) is
+/// catalogued and counted as that one (one step: the whole is not looked up in turn).
+fn part_of(
+    documents: &mut [Document],
+    parts: Vec<(usize, String, usize)>,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) {
+    for (doc, whole, origin) in parts {
+        let found = documents
+            .iter()
+            .position(|d| d.key == whole)
+            .filter(|&w| w != doc);
+        match found {
+            Some(w) => documents[doc].part_of = Some(w),
+            None => {
+                let src = &sources[origin];
+                let key = &documents[doc].key;
+                errors.push(src.error(
+                    src.locate(&format!("{key}:"), Some(&whole)),
+                    format!("文书 {key} 的 part_of「{whole}」不是另一份文书"),
+                    "未知文书",
+                    None,
+                ));
+            }
+        }
+    }
 }
 
 /// `applied`, `trained.end`: a date field, and which end of a range.

@@ -61,7 +61,8 @@ impl DossierCatalog<'_> {
     }
 }
 
-/// The catalog items of a dossier, in filing order. The catalog itself is not an item.
+/// The catalog items of a dossier, in filing order: a document filed inside another (a page
+/// of the 入党志愿书 filed alone) is part of that one's item. The catalog itself is not one.
 pub fn items(config: &Config, d: &DossierReport) -> Vec<Item> {
     let index: HashMap<&str, usize> = config
         .documents
@@ -71,6 +72,7 @@ pub fn items(config: &Config, d: &DossierReport) -> Vec<Item> {
         .collect();
     let mut items: Vec<Item> = Vec::new();
     let mut add = |doc: usize, shown: String, pages: Option<u32>| {
+        let doc = config.filed_as(doc);
         if Some(doc) == config.keys.catalog {
             return;
         }

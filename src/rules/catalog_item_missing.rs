@@ -27,7 +27,8 @@ kind: catalog-item-missing — 卷内目录列出的材料，档案文件夹中�
             if p.catalog.is_empty() || !unverifiable(ctx, d).is_empty() {
                 continue;
             }
-            let held = present(ctx, d);
+            let filed = |d: usize| ctx.config.filed_as(d);
+            let held: Vec<usize> = present(ctx, d).into_iter().map(filed).collect();
             // A file that fits two documents equally may be either.
             let maybe: Vec<usize> = ctx.archive.dossiers[d]
                 .files
@@ -35,7 +36,7 @@ kind: catalog-item-missing — 卷内目录列出的材料，档案文件夹中�
                 .zip(&ctx.classes[d])
                 .filter(|(_, c)| c.is_none())
                 .filter_map(|(f, _)| tie(&classifier, f))
-                .flat_map(|(a, b)| [a, b])
+                .flat_map(|(a, b)| [filed(a), filed(b)])
                 .collect();
             for catalog in catalogs(ctx, &classifier, p) {
                 let mut said: Vec<usize> = Vec::new();

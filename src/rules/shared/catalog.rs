@@ -67,10 +67,13 @@ pub fn catalogs<'a>(
     }
     for &i in &person.catalog {
         let e = &ctx.catalogs[i];
-        let m = if e.title.trim().is_empty() {
-            Match::None
-        } else {
-            classifier.matches(&e.title)
+        let filed = |d: usize| ctx.config.filed_as(d);
+        let m = match classifier.matches(&e.title) {
+            _ if e.title.trim().is_empty() => Match::None,
+            Match::One(d) => Match::One(filed(d)),
+            Match::Tie(a, b) if filed(a) == filed(b) => Match::One(filed(a)),
+            Match::Tie(a, b) => Match::Tie(filed(a), filed(b)),
+            Match::None => Match::None,
         };
         match out.iter_mut().find(|c| c.file == &*e.sheet.file) {
             Some(c) => c.rows.push((i, e, m)),
@@ -93,11 +96,13 @@ pub struct Held {
     pub pages: Option<u32>,
 }
 
-/// The documents a dossier holds, in the order first met, the catalog itself left out.
+/// The documents a dossier holds, in the order first met, as a catalog lists them (a page of
+/// the 入党志愿书 filed alone is the 入党志愿书), the catalog itself left out.
 pub fn held(ctx: &Context<'_>, d: usize) -> Vec<Held> {
     let dir = &ctx.archive.dossiers[d];
     let mut out: Vec<Held> = Vec::new();
     let mut add = |doc: usize, rel: &str, shown: String, pages: Option<u32>| {
+        let doc = ctx.config.filed_as(doc);
         if Some(doc) == ctx.config.keys.catalog {
             return;
         }
