@@ -587,3 +587,28 @@ fn a_page_of_the_volunteer_form_filed_alone_is_catalogued_as_the_form() {
     assert_eq!(volunteer[5], "入党介绍人意见.pdf、志愿书.pdf");
     assert!(!book[1].1.iter().any(|r| r[2].contains("志愿书页")));
 }
+
+#[test]
+fn id_numbers_in_file_names_are_masked_in_the_written_catalog() {
+    let archive = tempfile::tempdir().expect("tempdir");
+    common::copy_tree(&fixture("catalogs"), archive.path());
+    let id = "320102199601011451";
+    std::fs::copy(
+        archive.path().join("第二党支部/孙丽/入党申请书.pdf"),
+        archive
+            .path()
+            .join(format!("第二党支部/孙丽/身份证复印件{id}.pdf")),
+    )
+    .expect("copy");
+    let out = tempfile::tempdir().expect("tempdir");
+    write_catalogs(archive.path(), out.path(), &[]);
+    let book = sheets(&out.path().join("第二党支部卷内目录.xlsx"));
+    let line = book[1]
+        .1
+        .iter()
+        .find(|r| r[1] == "孙丽" && r[2] == "入党申请人登记表")
+        .expect("the copy of the ID card, as 入党申请人登记表");
+    assert_eq!(line[5], "身份证复印件320102********1451.pdf");
+    let html = std::fs::read_to_string(out.path().join("第二党支部卷内目录.html")).expect("html");
+    assert!(!html.contains(id));
+}

@@ -308,7 +308,12 @@ fn catalog_sheet(
                 Some(p) => ws.write_number_with_format(r, 4, f64::from(p), &s.cell)?,
                 None => ws.write_blank(r, 4, &s.cell)?,
             };
-            ws.text_with(r, 5, item.files.join("、"), &s.wrap)?;
+            ws.text_with(
+                r,
+                5,
+                crate::idnum::mask_all(&item.files.join("、")),
+                &s.wrap,
+            )?;
             ws.write_blank(r, 6, &s.cell)?;
             r += 1;
         }
@@ -511,7 +516,7 @@ fn branch_html(
                 esc(&config.documents[item.doc].title),
                 item.date.map(dotted).unwrap_or_default(),
                 item.pages.map(|p| p.to_string()).unwrap_or_default(),
-                esc(&item.files.join("、")),
+                esc(&crate::idnum::mask_all(&item.files.join("、"))),
             ));
         }
         let (p, unknown) = c.pages();
