@@ -195,22 +195,10 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     );
     let (findings, in_scope, scope) = scope(config, options, &joined, findings);
 
-    // What only the rules needed is let go before the facts and lists are built.
-    let Joined {
-        ledger,
-        people,
-        resumes,
-        foreign_rows,
-        orphan_resumes,
-        catalogs,
-        orphan_catalog,
-        person_of_dossier,
-        person_of_row,
-        ..
-    } = joined;
-    drop((unreadable, resumes, foreign_rows, orphan_resumes));
-    drop((catalogs, orphan_catalog));
-    drop((person_of_dossier, person_of_row));
+    // What only the rules needed is let go before the facts and lists are built: `joined`,
+    // moved into a block, is a temporary whose other fields are dropped with the statement.
+    let Joined { ledger, people, .. } = { joined };
+    drop(unreadable);
     let facts = if options.people || options.shard.is_some() {
         person_facts(config, options.as_of, &archive, &ledger, &people, &in_scope)
     } else {
@@ -233,11 +221,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &findings,
         scope,
     );
-    let dated = if options.dated {
-        documents_dated(config, &ledger, &people)
-    } else {
-        Vec::new()
-    };
+    let dated = documents_dated(config, options, &ledger, &people);
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
     // and the ledger is let go first.
     drop(ledger);
@@ -247,19 +231,9 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &in_scope,
         std::mem::take(&mut archive.dossiers),
         classes,
-        files.inspections,
-        &files.parts,
+        files,
+        dated,
     );
-    let mut dossiers = dossiers;
-    if options.dated {
-        let mut dated = dated;
-        let with_dossier = people
-            .iter()
-            .filter(|p| in_scope[p.index] && p.dossier.is_some());
-        for (report, p) in dossiers.iter_mut().zip(with_dossier) {
-            report.dated = std::mem::take(&mut dated[p.index]);
-        }
-    }
     Ok(AuditResult {
         shard,
         people: facts,
@@ -405,15 +379,15 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
         config,
         &mut people,
         &ledger,
-        &sheets.catalogs,
-        &sheets.catalog_owner,
-        &sheets.catalog_branch,
+        &sheets.catalogs.entries,
+        &sheets.catalogs.owner,
+        &sheets.catalogs.branch,
     );
     if shard.is_some() {
         let theirs = of_foreign_row(config, &foreign_rows);
         orphan_resumes.retain(|&i| !theirs(resumes[i].id_number(), resumes[i].name()));
         orphan_catalog.retain(|&i| {
-            let e = &sheets.catalogs[i];
+            let e = &sheets.catalogs.entries[i];
             !theirs(e.id_number.as_deref(), e.name.as_deref())
         });
     }
@@ -447,9 +421,9 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
         people,
         resumes,
         orphan_resumes,
-        catalogs: sheets.catalogs,
+        catalogs: sheets.catalogs.entries,
         orphan_catalog,
-        unread_catalogs: sheets.unread_catalogs,
+        unread_catalogs: sheets.catalogs.unread,
         person_of_dossier,
         person_of_row,
         loose_recognised: sheets.loose_recognised,
@@ -653,14 +627,7 @@ fn unreadable_files(
 struct Sheets {
     ledger: Vec<LedgerRow>,
     resumes: Vec<ResumeEntry>,
-    catalogs: Vec<CatalogEntry>,
-    /// For each catalog row, the dossier whose own spreadsheet it came from; else the branch
-    /// folder its file lies in.
-    catalog_owner: Vec<Option<usize>>,
-    catalog_branch: Vec<Option<Arc<str>>>,
-    /// (dossier, file) of spreadsheets named as catalogs (卷内目录.xlsx) in which no catalog
-    /// sheet was found.
-    unread_catalogs: Vec<(usize, usize)>,
+    catalogs: CatalogRows,
     /// For each resume entry, the dossier whose own spreadsheet it came from.
     resume_owner: Vec<Option<usize>>,
     /// For each loose file, whether it was a recognised ledger or resume sheet.
@@ -669,6 +636,84 @@ struct Sheets {
     ledger_found: bool,
     /// Without a ledger: the sheet that came nearest one, in words.
     near_miss: Option<String>,
+}
+
+/// The spreadsheets to read: every loose one, and a dossier's that names no document or
+/// names a resume or a catalog. An empty or already broken file is reported once, by the
+/// inspection, and not read.
+fn sheet_jobs(
+    config: &Config,
+    archive: &Archive,
+    classes: &PerFile<Option<usize>>,
+    inspections: &PerFile<Inspection>,
+    loose_inspections: &[Inspection],
+) -> Vec<Sheet> {
+    let (resume_doc, catalog_doc) = (config.keys.resume, config.keys.catalog);
+    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
+    let mut jobs: Vec<Sheet> = Vec::new();
+    for (i, f) in archive.loose.iter().enumerate() {
+        if f.is_spreadsheet() && readable(f, &loose_inspections[i]) {
+            jobs.push(Sheet::Loose(i));
+        }
+    }
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (i, f) in dossier.files.iter().enumerate() {
+            let class = classes[d][i];
+            if f.is_spreadsheet()
+                && readable(f, &inspections[d][i])
+                && (class.is_none() || class == resume_doc || class == catalog_doc)
+            {
+                jobs.push(Sheet::Dossier(d, i));
+            }
+        }
+    }
+    jobs
+}
+
+/// Catalog rows as read, with where each came from.
+#[derive(Default)]
+struct CatalogRows {
+    entries: Vec<CatalogEntry>,
+    /// For each row, the dossier whose own spreadsheet it came from; else the branch folder
+    /// its file lies in.
+    owner: Vec<Option<usize>>,
+    branch: Vec<Option<Arc<str>>>,
+    /// (dossier, file) of spreadsheets named as catalogs (卷内目录.xlsx) in which no catalog
+    /// sheet was found.
+    unread: Vec<(usize, usize)>,
+}
+
+impl CatalogRows {
+    fn add(&mut self, entries: Vec<CatalogEntry>, dossier: Option<usize>, branch: Option<&str>) {
+        let n = entries.len();
+        if n == 0 {
+            return;
+        }
+        self.owner.extend(std::iter::repeat_n(dossier, n));
+        self.branch
+            .extend(std::iter::repeat_n(branch.map(Arc::from), n));
+        append(&mut self.entries, entries);
+    }
+}
+
+/// What a dossier's spreadsheet is, once read: a catalog when a sheet is one, else a resume
+/// when a sheet is one. Whether it is named as a catalog (…目录.xlsx) and holds none.
+fn settle_dossier_sheet(
+    config: &Config,
+    class: &mut Option<usize>,
+    book: &Workbook,
+    rel: &str,
+    unreadable: bool,
+) -> bool {
+    let catalog_doc = config.keys.catalog;
+    let is_catalog = book.sheets.iter().any(|s| s.role == SheetRole::Catalog);
+    let named = class.is_some() && *class == catalog_doc;
+    if is_catalog && catalog_doc.is_some() {
+        *class = catalog_doc;
+    } else if book.recognised && config.keys.resume.is_some() {
+        *class = config.keys.resume;
+    }
+    named && !is_catalog && !unreadable && rel.contains("目录")
 }
 
 /// Read the spreadsheets in parallel: loose ones may be ledgers or resume sheets; a dossier's
@@ -683,28 +728,7 @@ fn read_sheets(
     loose_inspections: &[Inspection],
     unreadable: &mut Vec<Unreadable>,
 ) -> Sheets {
-    let resume_doc = config.keys.resume;
-    let catalog_doc = config.keys.catalog;
-    let mut jobs: Vec<Sheet> = Vec::new();
-    // An empty or already broken file is reported once, by the inspection.
-    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
-    for (i, f) in archive.loose.iter().enumerate() {
-        if f.is_spreadsheet() && readable(f, &loose_inspections[i]) {
-            jobs.push(Sheet::Loose(i));
-        }
-    }
-    for (d, dossier) in archive.dossiers.iter().enumerate() {
-        for (i, f) in dossier.files.iter().enumerate() {
-            if f.is_spreadsheet()
-                && readable(f, &inspections[d][i])
-                && (classes[d][i].is_none()
-                    || classes[d][i] == resume_doc
-                    || classes[d][i] == catalog_doc)
-            {
-                jobs.push(Sheet::Dossier(d, i));
-            }
-        }
-    }
+    let jobs = sheet_jobs(config, archive, classes, inspections, loose_inspections);
     let rel_of = |job: &Sheet| match *job {
         Sheet::Loose(i) => &archive.loose[i],
         Sheet::Dossier(d, i) => &archive.dossiers[d].files[i],
@@ -725,10 +749,7 @@ fn read_sheets(
     let mut ledger: Vec<LedgerRow> = Vec::new();
     let mut resumes: Vec<ResumeEntry> = Vec::new();
     let mut resume_owner: Vec<Option<usize>> = Vec::new();
-    let mut catalogs: Vec<CatalogEntry> = Vec::new();
-    let mut catalog_owner: Vec<Option<usize>> = Vec::new();
-    let mut catalog_branch: Vec<Option<Arc<str>>> = Vec::new();
-    let mut unread_catalogs: Vec<(usize, usize)> = Vec::new();
+    let mut catalogs = CatalogRows::default();
     let mut loose_recognised = vec![false; archive.loose.len()];
     let mut ledger_found = false;
     let mut near: Vec<(&str, Vec<crate::ledger::SheetSurvey>)> = Vec::new();
@@ -738,7 +759,7 @@ fn read_sheets(
             Sheet::Dossier(d, i) => (&archive.dossiers[d].files[i].rel, Some(d)),
         };
         let unreadable_book = book.problem.is_some();
-        if let Some(problem) = book.problem {
+        if let Some(problem) = book.problem.take() {
             unreadable.push(Unreadable {
                 rel: rel.to_string(),
                 detail: problem,
@@ -753,25 +774,16 @@ fn read_sheets(
                 append(&mut ledger, book.ledger_rows);
             }
             Sheet::Dossier(d, i) => {
-                let is_catalog = book.sheets.iter().any(|s| s.role == SheetRole::Catalog);
-                let named = classes[d][i].is_some() && classes[d][i] == catalog_doc;
-                if named && !is_catalog && !unreadable_book && rel.contains("目录") {
-                    unread_catalogs.push((d, i));
-                }
-                if is_catalog && catalog_doc.is_some() {
-                    classes[d][i] = catalog_doc;
-                } else if book.recognised && resume_doc.is_some() {
-                    classes[d][i] = resume_doc;
+                if settle_dossier_sheet(config, &mut classes[d][i], &book, rel, unreadable_book) {
+                    catalogs.unread.push((d, i));
                 }
             }
         }
-        let branch: Option<Arc<str>> = match dossier {
-            Some(_) => None,
-            None => archive.layout.branch_of(rel).map(Arc::from),
-        };
-        catalog_owner.extend(std::iter::repeat_n(dossier, book.catalog_entries.len()));
-        catalog_branch.extend(std::iter::repeat_n(branch, book.catalog_entries.len()));
-        append(&mut catalogs, book.catalog_entries);
+        let branch = dossier
+            .is_none()
+            .then(|| archive.layout.branch_of(rel))
+            .flatten();
+        catalogs.add(book.catalog_entries, dossier, branch);
         resume_owner.extend(std::iter::repeat_n(dossier, book.resume_entries.len()));
         append(&mut resumes, book.resume_entries);
     }
@@ -780,9 +792,6 @@ fn read_sheets(
         resumes,
         resume_owner,
         catalogs,
-        catalog_owner,
-        catalog_branch,
-        unread_catalogs,
         loose_recognised,
         near_miss: if ledger_found {
             None
@@ -840,12 +849,16 @@ fn person_facts(
 }
 
 /// For each person, the ledger date each document with a milestone records (入党申请书 →
-/// 申请入党时间).
+/// 申请入党时间); nothing unless asked (`Options::dated`).
 fn documents_dated(
     config: &Config,
+    options: &Options,
     ledger: &[LedgerRow],
     people: &[crate::join::Person],
 ) -> Vec<Vec<(usize, crate::date::DateValue)>> {
+    if !options.dated {
+        return Vec::new();
+    }
     let with_milestone: Vec<(usize, crate::schema::MilestoneRef)> = config
         .documents
         .iter()
@@ -874,9 +887,12 @@ fn dossier_reports(
     in_scope: &[bool],
     mut dirs: Vec<crate::walk::DossierDir>,
     classes: PerFile<Option<usize>>,
-    inspections: PerFile<Inspection>,
-    parts: &crate::classify::Parts,
+    files: Files,
+    mut dated: Vec<Vec<(usize, crate::date::DateValue)>>,
 ) -> Vec<DossierReport> {
+    let Files {
+        inspections, parts, ..
+    } = files;
     let doc_keys: Vec<Arc<str>> = config
         .documents
         .iter()
@@ -889,7 +905,10 @@ fn dossier_reports(
             let d = p.dossier?;
             let dir = &mut dirs[d];
             Some(DossierReport {
-                dated: Vec::new(),
+                dated: dated
+                    .get_mut(p.index)
+                    .map(std::mem::take)
+                    .unwrap_or_default(),
                 dossier: std::mem::take(&mut dir.rel),
                 branch: p.branch.clone(),
                 name: p.name.clone(),
