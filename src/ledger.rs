@@ -838,6 +838,13 @@ impl Parser<'_> {
                 return;
             }
         }
+        if let State::Catalog(cols, _) = &self.state
+            && let Some(Data::String(t)) = cells.get(cols.title as usize)
+            && self.headers.is_catalog_title(t)
+        {
+            self.skipped(row, "重复的表头", t);
+            return;
+        }
         let bounds = self.bounds;
         let State::Catalog(cols, carried) = &mut self.state else {
             return;

@@ -58,7 +58,7 @@ fn catalogs_in_both_shapes_audit_to_exactly_the_planted_findings() {
     );
     assert_eq!(
         at("page-count-mismatch", "第二党支部/周杰"),
-        ["第二党支部/第二党支部卷内目录.xlsx 卷内目录!E13".to_string()].into()
+        ["第二党支部/第二党支部卷内目录.xlsx 卷内目录!E14".to_string()].into()
     );
     let message = |rule: &str, dossier: &str| {
         findings(&json)

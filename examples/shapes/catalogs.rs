@@ -10,8 +10,9 @@
 //! - 赵敏: every catalog defect once — a date that is not the ledger's, 自传 not listed, a page
 //!   cell that is no number, a title that names no material, 入党志愿书 8 pages for a 6-page
 //!   scan, 转正申请书 listed but absent;
-//! - branch catalog: 孙丽 clean; 周杰's 自传 listed as 2 pages, scanned as 3; rows for 吴刚,
-//!   who is in neither the folders nor the ledger.
+//! - branch catalog: 孙丽 clean; the header printed again over 周杰's rows, and his 自传
+//!   listed as 2 pages, scanned as 3; rows for 吴刚, who is in neither the folders nor the
+//!   ledger.
 
 use std::fs;
 use std::path::Path;
@@ -304,6 +305,13 @@ fn branch_catalog(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut r = 2u32;
     for (name, rows) in &blocks {
+        // The header printed again over 周杰's rows, as a catalog printed per person has it.
+        if *name == "周杰" {
+            for (c, h) in header.iter().enumerate() {
+                ws.write_string(r, c as u16, *h)?;
+            }
+            r += 1;
+        }
         let first = r;
         for (i, (title, date, pages)) in rows.iter().enumerate() {
             ws.write_number(r, 1, i as f64 + 1.0)?;

@@ -86,6 +86,12 @@ impl HeaderIndex {
             .is_some_and(|c| self.name_last.contains(&c) || !c.is_alphanumeric() || c.is_ascii())
     }
 
+    /// Whether a text is a catalog's title header (题名, 材料名称): the header repeated over
+    /// each person's rows of a branch catalog.
+    pub fn is_catalog_title(&self, text: &str) -> bool {
+        self.catalog.get(&normalize_header(text)) == Some(&CatalogColumn::Title)
+    }
+
     /// Whether a text is a header alias of `field` (a header repeated inside the data).
     pub fn names_field(&self, text: &str, field: usize) -> bool {
         self.ledger.get(&normalize_header(text)) == Some(&field)
