@@ -612,3 +612,26 @@ fn id_numbers_in_file_names_are_masked_in_the_written_catalog() {
     let html = std::fs::read_to_string(out.path().join("第二党支部卷内目录.html")).expect("html");
     assert!(!html.contains(id));
 }
+
+#[test]
+fn a_second_run_into_the_same_folder_leaves_no_workbook_of_a_branch_since_renamed() {
+    let archive = without_catalogs("catalogs");
+    let out = tempfile::tempdir().expect("tempdir");
+    std::fs::write(out.path().join("说明.txt"), "not dangan's").expect("write");
+    write_catalogs(archive.path(), out.path(), &[]);
+    assert!(out.path().join("第二党支部卷内目录.xlsx").is_file());
+    std::fs::rename(
+        archive.path().join("第二党支部"),
+        archive.path().join("第二党支部（机关）"),
+    )
+    .expect("rename");
+    write_catalogs(archive.path(), out.path(), &[]);
+    assert!(!out.path().join("第二党支部卷内目录.xlsx").exists());
+    assert!(!out.path().join("第二党支部卷内目录.html").exists());
+    assert!(out.path().join("第二党支部（机关）卷内目录.xlsx").is_file());
+    assert!(out.path().join("第一党支部卷内目录.xlsx").is_file());
+    assert!(
+        out.path().join("说明.txt").is_file(),
+        "a file dangan did not write is left"
+    );
+}

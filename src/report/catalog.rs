@@ -205,6 +205,13 @@ pub fn write(
     for w in written {
         all.extend(w?);
     }
+    // A branch since renamed or gone leaves no workbook of an earlier run behind.
+    let branch_files: Vec<PathBuf> = all
+        .iter()
+        .filter(|p| p.parent() == Some(dir))
+        .cloned()
+        .collect();
+    crate::report::dir::forget_earlier_runs(dir, &branch_files, ".dangan-catalogs")?;
     Ok(all)
 }
 

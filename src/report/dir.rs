@@ -1005,7 +1005,7 @@ pub fn write(
     let mut wb = summary_xlsx(config, result, &ratings, privacy).map_err(std::io::Error::other)?;
     save(&mut wb, &summary)?;
     written.push(summary);
-    forget_earlier_runs(dir, &written)?;
+    forget_earlier_runs(dir, &written, MANIFEST)?;
     Ok(written)
 }
 
@@ -1014,22 +1014,26 @@ const MANIFEST: &str = ".dangan-reports";
 
 /// A report folder reused from an earlier run keeps only this run's files: the earlier run's
 /// files that this one did not write (a branch since gone or renamed) are removed, so no page
-/// shows a state the archive is no longer in. Only files dangan listed as its own are
-/// removed; anything else in the folder is left alone.
-fn forget_earlier_runs(dir: &Path, written: &[PathBuf]) -> std::io::Result<()> {
+/// shows a state the archive is no longer in. Only files dangan listed as its own (in
+/// `manifest_name`, one per kind of output) are removed; anything else is left alone.
+pub(crate) fn forget_earlier_runs(
+    dir: &Path,
+    written: &[PathBuf],
+    manifest_name: &str,
+) -> std::io::Result<()> {
     let names: Vec<String> = written
         .iter()
         .filter_map(|p| p.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    let manifest = dir.join(MANIFEST);
+    let manifest = dir.join(manifest_name);
     if let Ok(old) = std::fs::read_to_string(&manifest) {
         for name in old.lines() {
             let plain = !name.is_empty()
                 && !name.contains(['/', '\\'])
                 && name != "."
                 && name != ".."
-                && name != MANIFEST;
+                && name != manifest_name;
             if plain && !names.iter().any(|n| n == name) {
                 match std::fs::remove_file(dir.join(name)) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
