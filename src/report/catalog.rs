@@ -61,15 +61,9 @@ impl DossierCatalog<'_> {
     }
 }
 
-/// The catalog items of a dossier, in filing order: a document filed inside another (a page
+/// The catalog items of a dossier (`index`: document keys to their place), in filing order: a document filed inside another (a page
 /// of the 入党志愿书 filed alone) is part of that one's item. The catalog itself is not one.
-pub fn items(config: &Config, d: &DossierReport) -> Vec<Item> {
-    let index: HashMap<&str, usize> = config
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, doc)| (doc.key.as_str(), i))
-        .collect();
+pub fn items(config: &Config, index: &HashMap<&str, usize>, d: &DossierReport) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut add = |doc: usize, shown: String, pages: Option<u32>| {
         let doc = config.filed_as(doc);
@@ -135,31 +129,43 @@ fn by_branch<'a>(
         .filter(|r| r.kind() == Kind::RequiredDocuments)
         .map(|r| r.id.as_str())
         .collect();
-    let mut out: BTreeMap<&str, Vec<DossierCatalog<'a>>> = BTreeMap::new();
-    for d in &result.dossiers {
-        let about = findings
-            .get(d.dossier.as_str())
-            .map_or(&[][..], Vec::as_slice);
-        let mut missing: Vec<&str> = about
-            .iter()
-            .filter(|f| required.contains(&f.rule.as_str()) && f.waived.is_none())
-            .filter_map(|f| f.subject.as_deref())
-            .filter_map(|k| config.documents.iter().find(|doc| doc.key == k))
-            .map(|doc| doc.title.as_str())
-            .collect();
-        missing.dedup();
-        let problems = about
-            .iter()
-            .filter(|f| f.waived.is_none() && f.severity != Severity::Info)
-            .count();
-        out.entry(d.branch.as_str())
-            .or_default()
-            .push(DossierCatalog {
+    let index: HashMap<&str, usize> = config
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| (doc.key.as_str(), i))
+        .collect();
+    // Each dossier's catalog on its own (in parallel), then grouped by branch.
+    let catalogs: Vec<DossierCatalog<'a>> = result
+        .dossiers
+        .par_iter()
+        .map(|d| {
+            let about = findings
+                .get(d.dossier.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let mut missing: Vec<&str> = about
+                .iter()
+                .filter(|f| required.contains(&f.rule.as_str()) && f.waived.is_none())
+                .filter_map(|f| f.subject.as_deref())
+                .filter_map(|k| config.documents.iter().find(|doc| doc.key == k))
+                .map(|doc| doc.title.as_str())
+                .collect();
+            missing.dedup();
+            let problems = about
+                .iter()
+                .filter(|f| f.waived.is_none() && f.severity != Severity::Info)
+                .count();
+            DossierCatalog {
                 report: d,
-                items: items(config, d),
+                items: items(config, &index, d),
                 missing,
                 problems,
-            });
+            }
+        })
+        .collect();
+    let mut out: BTreeMap<&str, Vec<DossierCatalog<'a>>> = BTreeMap::new();
+    for c in catalogs {
+        out.entry(c.report.branch.as_str()).or_default().push(c);
     }
     for list in out.values_mut() {
         list.sort_by(|a, b| a.report.dossier.cmp(&b.report.dossier));
