@@ -167,7 +167,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let mut archive = walk(config, root, options, readers, &mut ahead)?;
     let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
-    let files = scan_files(config, &archive, options, readers, &progress);
+    let mut files = scan_files(config, &archive, options, readers, &progress);
     progress.phase("读取台账和简历", None);
     let mut unreadable = unreadable_files(&archive, &files.inspections, &files.loose);
     let sheets = read_sheets(
@@ -182,6 +182,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
 
     progress.phase("连接台账与档案", None);
     let joined = join_people(config, options, &archive, sheets);
+    combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
 
     progress.phase("核对规则", None);
     let findings = check(
@@ -453,6 +454,26 @@ fn of_foreign_row(
         (None, Some(name)) => names.contains(&crate::text::normalize(name)),
         (None, None) => false,
     }
+}
+
+/// A combined file without bookmarks whose dossier's catalog tiles its pages gets the
+/// catalog's rows as its parts (see `crate::catalog`).
+fn combined_from_catalogs(
+    config: &Config,
+    archive: &Archive,
+    classes: &PerFile<Option<usize>>,
+    files: &mut Files,
+    joined: &Joined,
+) {
+    crate::catalog::place_combined(
+        config,
+        archive,
+        classes,
+        &files.inspections,
+        &mut files.parts,
+        &joined.people,
+        &joined.catalogs,
+    );
 }
 
 /// Run the rules over the joined model.

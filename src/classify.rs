@@ -194,6 +194,20 @@ impl Parts {
         Parts { items }
     }
 
+    /// Give files parts of their own (from their dossiers' catalogs): ((dossier, file),
+    /// parts) for files that have none. Sorted once, however many.
+    pub fn add(&mut self, more: Vec<((usize, usize), Vec<Part>)>) {
+        if more.is_empty() {
+            return;
+        }
+        self.items.extend(
+            more.into_iter()
+                .map(|((d, i), p)| (((d as u32), (i as u32)), p.into_boxed_slice())),
+        );
+        self.items.sort_by_key(|(k, _)| *k);
+        self.items.dedup_by_key(|(k, _)| *k);
+    }
+
     /// The documents file `i` of dossier `d` holds by its bookmarks (empty for most files).
     pub fn get(&self, d: usize, i: usize) -> &[Part] {
         let key = (d as u32, i as u32);

@@ -219,9 +219,24 @@ fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
             ""
         ])
     );
+    // 钱七's one PDF without bookmarks, its catalog taken out: nothing to list, and said.
     assert_eq!(
-        transfer[7][..8],
-        row(&["合计", "4 卷", "", "", "29", "63", "", "0"])[..]
+        transfer[7],
+        row(&[
+            "5",
+            "第一党支部/钱七",
+            "钱七",
+            "预备党员",
+            "0",
+            "0",
+            "",
+            "1",
+            "1 个文件未列入（未能识别是哪份材料）"
+        ])
+    );
+    assert_eq!(
+        transfer[8][..8],
+        row(&["合计", "5 卷", "", "", "29", "63", "", "1"])[..]
     );
     // The catalogs: a block per dossier, in path order, each printed on a page of its own.
     let catalogs = &book[1].1;
@@ -240,6 +255,7 @@ fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
             "档案：第一党支部/李明　姓名：李明　阶段：预备党员",
             "档案：第一党支部/王强　姓名：王强　阶段：预备党员",
             "档案：第一党支部/赵敏　姓名：赵敏　阶段：预备党员",
+            "档案：第一党支部/钱七　姓名：钱七　阶段：预备党员",
         ]
     );
     let zhang = &catalogs[2..12];
@@ -305,7 +321,7 @@ fn written_catalogs_and_transfer_lists_read_back_cell_by_cell() {
     );
     // The page for printing.
     let html = std::fs::read_to_string(out.path().join("第一党支部卷内目录.html")).expect("html");
-    assert_eq!(html.matches("<section class=\"catalog\">").count(), 4);
+    assert_eq!(html.matches("<section class=\"catalog\">").count(), 5);
     assert!(html.contains("@page{size:A4"));
 }
 
@@ -485,6 +501,9 @@ fn an_edited_catalog_gives_exactly_the_planted_findings() {
             )
             .expect("copy in");
         }
+        // 钱七's catalog is the index of his one PDF: it stays.
+        let qian = "第一党支部/钱七/卷内目录.xlsx";
+        std::fs::copy(fixture("catalogs").join(qian), archive.path().join(qian)).expect("copy");
         let (_, before) = audit_json(archive.path(), &[]);
         assert!(findings(&before).is_empty(), "{what}: {before:#}");
         plant(archive.path());
@@ -634,4 +653,63 @@ fn a_second_run_into_the_same_folder_leaves_no_workbook_of_a_branch_since_rename
         out.path().join("说明.txt").is_file(),
         "a file dangan did not write is left"
     );
+}
+
+/// 钱七's dossier is one PDF without bookmarks; its catalog's 页号 tile its 10 pages, so the
+/// catalog is its index. A catalog that does not tile it (a range past its last page) leaves
+/// it unverifiable, and nothing is guessed.
+#[test]
+fn a_catalog_that_tiles_a_combined_file_is_its_index_and_one_that_does_not_is_not() {
+    let (_, json) = audit_json(&fixture("catalogs"), &[]);
+    assert!(
+        !findings(&json)
+            .iter()
+            .any(|f| f["dossier"] == "第一党支部/钱七"),
+        "{json:#}"
+    );
+    let qian = json["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .find(|d| d["dossier"] == "第一党支部/钱七")
+        .expect("钱七");
+    let combined = qian["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["file"] == "第一党支部/钱七/钱七档案.pdf")
+        .expect("the combined file");
+    let parts: Vec<(String, u64, u64)> = combined["contents"]
+        .as_array()
+        .expect("contents")
+        .iter()
+        .map(|p| {
+            (
+                p["document"].as_str().unwrap_or("").to_string(),
+                p["first_page"].as_u64().unwrap_or(0),
+                p["pages"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(parts[0], ("application".to_string(), 1, 2));
+    assert_eq!(parts[5], ("volunteer".to_string(), 8, 2));
+    assert_eq!(parts.len(), 7);
+    for last in ["10-11", "9"] {
+        let archive = tempfile::tempdir().expect("tempdir");
+        common::copy_tree(&fixture("catalogs"), archive.path());
+        edit_sheet(
+            &archive.path().join("第一党支部/钱七/卷内目录.xlsx"),
+            |rows| {
+                let n = rows.len() - 1;
+                rows[n][2] = last.to_string();
+            },
+        );
+        let (_, after) = audit_json(archive.path(), &[]);
+        let qian: Vec<&str> = findings(&after)
+            .iter()
+            .filter(|f| f["dossier"] == "第一党支部/钱七")
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert_eq!(qian, ["combined-file-unverifiable"], "last row {last}");
+    }
 }

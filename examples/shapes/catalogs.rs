@@ -7,6 +7,8 @@
 //! - 李明: a folder per material of page images, 材料名称 and 起止页号 (`1-2`, or the first
 //!   page alone): clean;
 //! - 王强: the dossier as one bookmarked PDF, 页号 the first page of each item: clean;
+//! - 钱七: the dossier as one PDF without bookmarks, its catalog's 页号 tiling its pages: the
+//!   catalog is its index, clean (see `src/catalog.rs`);
 //! - 赵敏: every catalog defect once — a date that is not the ledger's, 自传 not listed, a page
 //!   cell that is no number, a title that names no material, 入党志愿书 8 pages for a 6-page
 //!   scan, 转正申请书 listed but absent;
@@ -76,7 +78,15 @@ fn people() -> Vec<Person> {
     sun.files = super::ALL_DOCS.to_vec();
     let mut zhou = person(b2, "周杰", 2, "156");
     zhou.files = vec!["入党申请书.pdf", "入党积极分子考察登记表.pdf"];
-    vec![zhang, li, person(b1, "王强", 3, "123"), zhao, sun, zhou]
+    vec![
+        zhang,
+        li,
+        person(b1, "王强", 3, "123"),
+        zhao,
+        person(b1, "钱七", 3, "167"),
+        sun,
+        zhou,
+    ]
 }
 
 /// A PDF of `pages` pages, unique by `tag`.
@@ -237,6 +247,27 @@ fn dossier_catalogs(root: &Path) -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     sheet(ws, None, &["序号", "题名", "页号"], &cells)?;
     wb.save(b1.join("王强/卷内目录.xlsx"))?;
+
+    // 钱七: one PDF without bookmarks; its catalog's 页号 tile its 10 pages.
+    fs::write(b1.join("钱七/钱七档案.pdf"), pages("钱七/钱七档案.pdf", 10))?;
+    let mut wb = workbook()?;
+    let ws = wb.add_worksheet().set_name("卷内目录")?;
+    let rows = [
+        ("入党申请书", "1-2"),
+        ("入党积极分子培养教育考察登记表", "3"),
+        ("自传", "4-5"),
+        ("政审材料", "6"),
+        ("集中培训表", "7"),
+        ("入党志愿书", "8-9"),
+        ("预备党员考察表", "10"),
+    ];
+    let cells: Vec<Vec<V>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (t, p))| vec![n(i as f64 + 1.0), S(t), S(p)])
+        .collect();
+    sheet(ws, None, &["序号", "题名", "页号"], &cells)?;
+    wb.save(b1.join("钱七/卷内目录.xlsx"))?;
 
     // 赵敏: every catalog defect once.
     fs::write(

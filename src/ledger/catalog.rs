@@ -67,6 +67,24 @@ impl Pages {
     }
 }
 
+/// The pages of row `k` of a catalog's rows (in order): a count, a range, or a first page up
+/// to the next row's first page — up to `last_page` for the last row when the volume's pages
+/// are known, else unknown.
+pub fn row_pages(rows: &[&CatalogEntry], k: usize, last_page: Option<u32>) -> Option<u32> {
+    match rows.get(k)?.pages {
+        Pages::Count(n) => Some(n),
+        Pages::Range(a, b) => Some(b - a + 1),
+        Pages::Start(a) => {
+            let next = match rows.get(k + 1) {
+                Some(r) => r.pages.first()?,
+                None => last_page?.checked_add(1)?,
+            };
+            (next > a).then(|| next - a)
+        }
+        Pages::Empty | Pages::Unreadable(_) => None,
+    }
+}
+
 /// One row of a catalog.
 #[derive(Debug, Clone)]
 pub struct CatalogEntry {

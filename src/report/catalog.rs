@@ -46,9 +46,27 @@ pub struct DossierCatalog<'a> {
     pub missing: Vec<&'a str>,
     /// Errors and warnings (not waived) about the dossier.
     pub problems: usize,
+    /// Files that are in no item: no document could be told from their names or bookmarks.
+    pub unlisted: usize,
 }
 
 impl DossierCatalog<'_> {
+    /// What the catalog's totals leave out, in words (empty when nothing).
+    pub fn note(&self) -> String {
+        let (_, unknown) = self.pages();
+        let mut parts = Vec::new();
+        if unknown > 0 {
+            parts.push(format!("{unknown} 件页数未知"));
+        }
+        if self.unlisted > 0 {
+            parts.push(format!(
+                "{} 个文件未列入（未能识别是哪份材料）",
+                self.unlisted
+            ));
+        }
+        parts.join("；")
+    }
+
     /// Pages of the items whose pages are known, and how many items are not.
     pub fn pages(&self) -> (u32, usize) {
         let known = self
@@ -155,11 +173,17 @@ fn by_branch<'a>(
                 .iter()
                 .filter(|f| f.waived.is_none() && f.severity != Severity::Info)
                 .count();
+            let unlisted = d
+                .files
+                .iter()
+                .filter(|f| f.document.is_none() && f.contents.is_empty())
+                .count();
             DossierCatalog {
                 report: d,
                 items: items(config, &index, d),
                 missing,
                 problems,
+                unlisted,
             }
         })
         .collect();
@@ -330,15 +354,11 @@ fn catalog_sheet(
             ws.write_blank(r, 6, &s.cell)?;
             r += 1;
         }
-        let (pages, unknown) = c.pages();
+        let (pages, _) = c.pages();
         ws.text_with(r, 0, total, &s.total)?;
         ws.merge_range(r, 1, r, 3, &format!("共 {} 件", c.items.len()), &s.total)?;
         ws.write_number_with_format(r, 4, f64::from(pages), &s.total)?;
-        let note = if unknown > 0 {
-            format!("另有 {unknown} 件页数未知")
-        } else {
-            String::new()
-        };
+        let note = c.note();
         ws.text_with(r, 5, note, &s.total)?;
         ws.write_blank(r, 6, &s.total)?;
         r += 2;
@@ -419,7 +439,7 @@ fn transfer_sheet(
     let mut r = 3u32;
     let (mut items, mut pages, mut problems) = (0usize, 0u32, 0usize);
     for (i, c) in list.iter().enumerate() {
-        let (p, unknown) = c.pages();
+        let (p, _) = c.pages();
         ws.write_number_with_format(r, 0, i as f64 + 1.0, &s.cell)?;
         ws.text_with(r, 1, crate::idnum::mask_all(&c.report.dossier), &s.wrap)?;
         ws.text_with(r, 2, &c.report.name, &s.cell)?;
@@ -428,11 +448,7 @@ fn transfer_sheet(
         ws.write_number_with_format(r, 5, f64::from(p), &s.cell)?;
         ws.text_with(r, 6, c.missing.join("、"), &s.wrap)?;
         ws.write_number_with_format(r, 7, c.problems as f64, &s.cell)?;
-        let note = if unknown > 0 {
-            format!("{unknown} 件页数未知")
-        } else {
-            String::new()
-        };
+        let note = c.note();
         ws.text_with(r, 8, note, &s.cell)?;
         items += c.items.len();
         pages = pages.saturating_add(p);
@@ -484,12 +500,8 @@ fn branch_html(
     body.push_str("</tr></thead>\n<tbody>\n");
     let (mut items, mut pages, mut problems) = (0usize, 0u32, 0usize);
     for (i, c) in list.iter().enumerate() {
-        let (p, unknown) = c.pages();
-        let note = if unknown > 0 {
-            format!("{unknown} 件页数未知")
-        } else {
-            String::new()
-        };
+        let (p, _) = c.pages();
+        let note = c.note();
         body.push_str(&format!(
             "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{p}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
@@ -532,12 +544,8 @@ fn branch_html(
                 esc(&crate::idnum::mask_all(&item.files.join("、"))),
             ));
         }
-        let (p, unknown) = c.pages();
-        let note = if unknown > 0 {
-            format!("另有 {unknown} 件页数未知")
-        } else {
-            String::new()
-        };
+        let (p, _) = c.pages();
+        let note = c.note();
         body.push_str(&format!(
             "<tr class=\"total\"><td>合计</td><td colspan=\"2\">共 {} 件</td><td class=\"num\">{p}</td><td>{}</td><td></td></tr>\n</tbody>\n</table>\n</section>\n",
             c.items.len(),

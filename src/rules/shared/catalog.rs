@@ -3,7 +3,7 @@
 
 use crate::classify::{Classifier, Match};
 use crate::join::Person;
-use crate::ledger::catalog::{CatalogEntry, Pages};
+use crate::ledger::catalog::{CatalogEntry, row_pages};
 use crate::rules::Context;
 
 /// One catalog of a person: the rows one file holds for them, in the file's order.
@@ -12,6 +12,8 @@ pub struct Catalog<'a> {
     pub file: &'a str,
     /// (row index into `ctx.catalogs`, the row, what its title names).
     pub rows: Vec<(usize, &'a CatalogEntry, Match)>,
+    /// The rows alone, in the same order (for [`row_pages`]).
+    entries: Vec<&'a CatalogEntry>,
 }
 
 impl Catalog<'_> {
@@ -41,15 +43,7 @@ impl Catalog<'_> {
     /// The pages of row `k`: a count, a range, or a first page up to the next row's first
     /// page (unknown for the last row, or when the next row gives no first page).
     pub fn pages(&self, k: usize) -> Option<u32> {
-        match self.rows[k].1.pages {
-            Pages::Count(n) => Some(n),
-            Pages::Range(a, b) => Some(b - a + 1),
-            Pages::Start(a) => {
-                let next = self.rows.get(k + 1)?.1.pages.first()?;
-                (next > a).then(|| next - a)
-            }
-            Pages::Empty | Pages::Unreadable(_) => None,
-        }
+        row_pages(&self.entries, k, None)
     }
 }
 
@@ -76,10 +70,14 @@ pub fn catalogs<'a>(
             Match::None => Match::None,
         };
         match out.iter_mut().find(|c| c.file == &*e.sheet.file) {
-            Some(c) => c.rows.push((i, e, m)),
+            Some(c) => {
+                c.rows.push((i, e, m));
+                c.entries.push(e);
+            }
             None => out.push(Catalog {
                 file: &e.sheet.file,
                 rows: vec![(i, e, m)],
+                entries: vec![e],
             }),
         }
     }
