@@ -8,8 +8,8 @@
 //! overlap, every row naming one document — are they taken as the file's parts; otherwise
 //! the file stays unverifiable (`combined-file-unverifiable` says so), and nothing is guessed.
 
-use crate::classify::{Classifier, Match, Part, Parts};
-use crate::inspect::{FileFormat, Inspection};
+use crate::classify::{Classifier, Match, Part, Parts, unnamed_combined};
+use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::catalog::{CatalogEntry, Pages, row_pages};
 use crate::schema::Schema;
@@ -33,14 +33,7 @@ pub fn place_combined(
             continue;
         }
         let combined: Vec<usize> = (0..archive.dossiers[d].files.len())
-            .filter(|&i| {
-                let insp = &inspections[d][i];
-                classes[d][i].is_none()
-                    && parts.get(d, i).is_empty()
-                    && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
-                    && insp.problem.is_none()
-                    && insp.pages.is_some_and(|n| n > 1)
-            })
+            .filter(|&i| unnamed_combined(classes[d][i], parts.get(d, i), &inspections[d][i]))
             .collect();
         let [file] = combined[..] else { continue };
         let Some(total) = inspections[d][file].pages else {

@@ -160,6 +160,21 @@ impl Classifier {
     }
 }
 
+/// Whether a file is a combined file that says nothing of what it holds: a readable PDF or OFD
+/// of more than one page whose name names no document (`class`) and that has no parts.
+pub fn unnamed_combined(
+    class: Option<usize>,
+    parts: &[Part],
+    insp: &crate::inspect::Inspection,
+) -> bool {
+    use crate::inspect::FileFormat;
+    class.is_none()
+        && parts.is_empty()
+        && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
+        && insp.problem.is_none()
+        && insp.pages.is_some_and(|p| p > 1)
+}
+
 /// (dossier, file) of a dossier file.
 type FileKey = (u32, u32);
 

@@ -733,6 +733,22 @@ impl Parser<'_> {
         }
     }
 
+    /// Whether a row's text begins as totals, signatures and notes do (`config.not_people`):
+    /// its first character looked at first, before anything is normalised.
+    fn is_not_people(&self, text: &str) -> bool {
+        let starts = text
+            .chars()
+            .next()
+            .is_some_and(|c| self.not_people_first.contains(&c));
+        starts && {
+            let n = normalize(text);
+            self.config
+                .not_people
+                .iter()
+                .any(|w| n.starts_with(w.as_str()))
+        }
+    }
+
     /// Why a ledger row is not a person, if it is not one.
     fn not_a_person(
         &self,
@@ -748,25 +764,9 @@ impl Parser<'_> {
         {
             return Some("重复的表头");
         }
-        let first = cells.iter().find_map(|c| match c {
-            Data::String(s) if !is_blank(s) => Some(s.trim()),
-            _ => None,
-        });
-        for text in [first, Some(name.trim())].into_iter().flatten() {
-            let starts = text
-                .chars()
-                .next()
-                .is_some_and(|c| self.not_people_first.contains(&c));
-            if starts {
-                let n = normalize(text);
-                if self
-                    .config
-                    .not_people
-                    .iter()
-                    .any(|w| n.starts_with(w.as_str()))
-                {
-                    return Some("合计、签名或说明行");
-                }
+        for text in [first_text(cells), Some(name.trim())].into_iter().flatten() {
+            if self.is_not_people(text) {
+                return Some("合计、签名或说明行");
             }
         }
         is_blank(name).then_some("没有姓名")
@@ -822,21 +822,11 @@ impl Parser<'_> {
     fn catalog_row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {
         let Some(sheet) = &self.sheet else { return };
         let sheet = Arc::clone(sheet);
-        let first = cells.iter().find_map(|c| match c {
-            Data::String(s) if !is_blank(s) => Some(s.trim()),
-            _ => None,
-        });
-        if let Some(text) = first {
-            let n = normalize(text);
-            if self
-                .config
-                .not_people
-                .iter()
-                .any(|w| n.starts_with(w.as_str()))
-            {
-                self.skipped(row, "合计、签名或说明行", text);
-                return;
-            }
+        if let Some(text) = first_text(cells)
+            && self.is_not_people(text)
+        {
+            self.skipped(row, "合计、签名或说明行", text);
+            return;
         }
         if let State::Catalog(cols, _) = &self.state
             && let Some(Data::String(t)) = cells.get(cols.title as usize)
@@ -856,6 +846,14 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// A row's first non-blank text cell, trimmed.
+fn first_text(cells: &[Data]) -> Option<&str> {
+    cells.iter().find_map(|c| match c {
+        Data::String(s) if !is_blank(s) => Some(s.trim()),
+        _ => None,
+    })
 }
 
 /// The rows a header starting at `buf[i]` may span: up to three consecutive rows.

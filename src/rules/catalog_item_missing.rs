@@ -5,7 +5,7 @@ use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::catalog::{catalogs, row_label};
-use crate::rules::shared::documents::{present, tie, unverifiable};
+use crate::rules::shared::documents::{maybe, present, unverifiable};
 
 pub struct CatalogItemMissing;
 
@@ -30,14 +30,7 @@ kind: catalog-item-missing — 卷内目录列出的材料，档案文件夹中�
             let filed = |d: usize| ctx.config.filed_as(d);
             let held: Vec<usize> = present(ctx, d).into_iter().map(filed).collect();
             // A file that fits two documents equally may be either.
-            let maybe: Vec<usize> = ctx.archive.dossiers[d]
-                .files
-                .iter()
-                .zip(&ctx.classes[d])
-                .filter(|(_, c)| c.is_none())
-                .filter_map(|(f, _)| tie(&classifier, f))
-                .flat_map(|(a, b)| [filed(a), filed(b)])
-                .collect();
+            let maybe: Vec<usize> = maybe(ctx, &classifier, d).into_iter().map(filed).collect();
             for catalog in catalogs(ctx, &classifier, p) {
                 let mut said: Vec<usize> = Vec::new();
                 for (_, e, m) in &catalog.rows {

@@ -1,8 +1,7 @@
 //! What a dossier holds and should hold: shared by required-documents, unrecognized-file,
 //! ambiguous-file and combined-file-unverifiable.
 
-use crate::classify::{Classifier, Match};
-use crate::inspect::FileFormat;
+use crate::classify::{Classifier, Match, unnamed_combined};
 use crate::rules::Context;
 use crate::rules::kind::{Parameters, Resolver};
 
@@ -78,13 +77,11 @@ pub fn unverifiable(ctx: &Context<'_>, d: usize) -> Vec<usize> {
     let files = &ctx.archive.dossiers[d].files;
     (0..files.len())
         .filter(|&i| {
-            let insp = &ctx.inspections[d][i];
-            ctx.classes[d][i].is_none()
-                && ctx.parts.get(d, i).is_empty()
-                && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
-                && insp.problem.is_none()
-                && insp.pages.is_some_and(|p| p > 1)
-                && !ctx.is_unreadable(&files[i].rel)
+            unnamed_combined(
+                ctx.classes[d][i],
+                ctx.parts.get(d, i),
+                &ctx.inspections[d][i],
+            ) && !ctx.is_unreadable(&files[i].rel)
         })
         .collect()
 }
@@ -105,16 +102,22 @@ pub fn missing(
     }
     // A file that fits two documents equally may be either: neither is reported missing
     // (ambiguous-file says what was seen).
-    let maybe: Vec<usize> = ctx.archive.dossiers[d]
+    let maybe = maybe(ctx, classifier, d);
+    wanted.retain(|doc| !maybe.contains(doc));
+    wanted
+}
+
+/// The documents a dossier's files may be: both of the two each unnamed file's name fits
+/// equally.
+pub fn maybe(ctx: &Context<'_>, classifier: &Classifier, d: usize) -> Vec<usize> {
+    ctx.archive.dossiers[d]
         .files
         .iter()
         .zip(&ctx.classes[d])
         .filter(|(_, c)| c.is_none())
         .filter_map(|(f, _)| tie(classifier, f))
         .flat_map(|(a, b)| [a, b])
-        .collect();
-    wanted.retain(|doc| !maybe.contains(doc));
-    wanted
+        .collect()
 }
 
 /// Two documents a dossier file's name fits equally, when it names no single one.
