@@ -1,4 +1,5 @@
-//! A combined file's contents from its dossier's catalog.
+//! A dossier's documents as a catalog lists them ([`Holdings`], used by the catalog rules
+//! and by `dangan catalog`), and a combined file's contents from its dossier's catalog.
 //!
 //! A dossier scanned as one PDF (or OFD) without bookmarks names nothing inside it; when its
 //! catalog (卷内目录) gives every material's pages, the catalog is the file's index, as
@@ -14,6 +15,80 @@ use crate::join::Person;
 use crate::ledger::catalog::{CatalogEntry, Pages, row_pages};
 use crate::schema::Schema;
 use crate::walk::{Archive, PerFile};
+
+/// A document a dossier holds, as a catalog lists it: its files (a combined file's part with
+/// its pages) and pages (None when a file's pages are not known, such as a spreadsheet's).
+pub struct Held {
+    pub doc: usize,
+    /// The first file's path in the archive, where a finding points.
+    pub first_file: String,
+    /// Paths within the dossier.
+    pub files: Vec<String>,
+    pub pages: Option<u32>,
+}
+
+/// A dossier's documents gathered file by file, in the order first met: a document filed
+/// inside another (a page of the 入党志愿书 filed alone) under that one, the catalog itself
+/// left out.
+pub struct Holdings<'a> {
+    config: &'a Schema,
+    dossier: &'a str,
+    pub held: Vec<Held>,
+}
+
+impl<'a> Holdings<'a> {
+    pub fn new(config: &'a Schema, dossier: &'a str) -> Self {
+        Holdings {
+            config,
+            dossier,
+            held: Vec::new(),
+        }
+    }
+
+    /// A file (`rel`, its path in the archive): the document its name is, with its pages,
+    /// and the documents its parts are, each (document, first page, pages).
+    pub fn file(
+        &mut self,
+        rel: &str,
+        doc: Option<usize>,
+        pages: Option<u32>,
+        parts: impl Iterator<Item = (usize, Option<u32>, Option<u32>)>,
+    ) {
+        let short = rel
+            .strip_prefix(self.dossier)
+            .map_or(rel, |r| r.trim_start_matches('/'));
+        if let Some(doc) = doc {
+            self.add(doc, rel, short.to_string(), pages);
+        }
+        for (doc, first, pages) in parts {
+            let shown = match (first, pages) {
+                (Some(a), Some(n)) if n > 1 => format!("{short} 第{a}–{}页", a + n - 1),
+                (Some(a), _) => format!("{short} 第{a}页"),
+                _ => short.to_string(),
+            };
+            self.add(doc, rel, shown, pages);
+        }
+    }
+
+    fn add(&mut self, doc: usize, rel: &str, shown: String, pages: Option<u32>) {
+        let doc = self.config.filed_as(doc);
+        if Some(doc) == self.config.keys.catalog {
+            return;
+        }
+        match self.held.iter_mut().find(|h| h.doc == doc) {
+            Some(h) => {
+                h.files.push(shown);
+                h.pages = h.pages.zip(pages).map(|(a, b)| a.saturating_add(b));
+            }
+            None => self.held.push(Held {
+                doc,
+                first_file: rel.to_string(),
+                files: vec![shown],
+                pages,
+            }),
+        }
+    }
+}
 
 /// Add to `parts` the contents of each dossier's one combined file that its catalog tiles.
 pub fn place_combined(

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
+use crate::catalog::Holdings;
 use crate::config::Config;
 use crate::date::DateValue;
 use crate::finding::{Finding, Severity};
@@ -82,45 +83,29 @@ impl DossierCatalog<'_> {
 /// The catalog items of a dossier (`index`: document keys to their place), in filing order: a document filed inside another (a page
 /// of the 入党志愿书 filed alone) is part of that one's item. The catalog itself is not one.
 pub fn items(config: &Config, index: &HashMap<&str, usize>, d: &DossierReport) -> Vec<Item> {
-    let mut items: Vec<Item> = Vec::new();
-    let mut add = |doc: usize, shown: String, pages: Option<u32>| {
-        let doc = config.filed_as(doc);
-        if Some(doc) == config.keys.catalog {
-            return;
-        }
-        match items.iter_mut().find(|i| i.doc == doc) {
-            Some(i) => {
-                i.files.push(shown);
-                i.pages = i.pages.zip(pages).map(|(a, b)| a.saturating_add(b));
-            }
-            None => items.push(Item {
-                doc,
-                date: d.dated.iter().find(|(x, _)| *x == doc).map(|&(_, v)| v),
-                pages,
-                files: vec![shown],
-            }),
-        }
-    };
+    let mut h = Holdings::new(config, &d.dossier);
     for f in &d.files {
-        let short = f
-            .file
-            .strip_prefix(d.dossier.as_str())
-            .map_or(&*f.file, |r| r.trim_start_matches('/'));
-        if let Some(&doc) = f.document.as_deref().and_then(|k| index.get(k)) {
-            add(doc, short.to_string(), f.pages);
-        }
-        for p in &f.contents {
-            let Some(&doc) = index.get(&*p.document) else {
-                continue;
-            };
-            let shown = match (p.first_page, p.pages) {
-                (Some(a), Some(n)) if n > 1 => format!("{short} 第{a}–{}页", a + n - 1),
-                (Some(a), _) => format!("{short} 第{a}页"),
-                _ => short.to_string(),
-            };
-            add(doc, shown, p.pages);
-        }
+        let doc = f.document.as_deref().and_then(|k| index.get(k)).copied();
+        let parts = f.contents.iter().filter_map(|p| {
+            let doc = *index.get(&*p.document)?;
+            Some((doc, p.first_page, p.pages))
+        });
+        h.file(&f.file, doc, f.pages, parts);
     }
+    let mut items: Vec<Item> = h
+        .held
+        .into_iter()
+        .map(|held| Item {
+            doc: held.doc,
+            date: d
+                .dated
+                .iter()
+                .find(|(x, _)| *x == held.doc)
+                .map(|&(_, v)| v),
+            pages: held.pages,
+            files: held.files,
+        })
+        .collect();
     items.sort_by_key(|i| config.filing_rank(i.doc));
     items
 }

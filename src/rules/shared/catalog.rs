@@ -1,6 +1,7 @@
 //! A person's catalogs (卷内目录) against their dossier: shared by catalog-item-missing,
 //! uncatalogued-document, page-count-mismatch, catalog-date-mismatch and catalog-unreadable.
 
+use crate::catalog::{Held, Holdings};
 use crate::classify::{Classifier, Match};
 use crate::join::Person;
 use crate::ledger::catalog::{CatalogEntry, row_pages};
@@ -84,57 +85,20 @@ pub fn catalogs<'a>(
     out
 }
 
-/// A document a dossier holds: its files (a file of a combined PDF with its page range) and
-/// pages (None when a file's pages are not known, such as a spreadsheet's).
-pub struct Held {
-    pub doc: usize,
-    /// The first file's path, where a finding points.
-    pub first_file: String,
-    pub files: Vec<String>,
-    pub pages: Option<u32>,
-}
-
-/// The documents a dossier holds, in the order first met, as a catalog lists them (a page of
-/// the 入党志愿书 filed alone is the 入党志愿书), the catalog itself left out.
+/// The documents a dossier holds, as a catalog lists them (see [`Holdings`]).
 pub fn held(ctx: &Context<'_>, d: usize) -> Vec<Held> {
     let dir = &ctx.archive.dossiers[d];
-    let mut out: Vec<Held> = Vec::new();
-    let mut add = |doc: usize, rel: &str, shown: String, pages: Option<u32>| {
-        let doc = ctx.config.filed_as(doc);
-        if Some(doc) == ctx.config.keys.catalog {
-            return;
-        }
-        match out.iter_mut().find(|h| h.doc == doc) {
-            Some(h) => {
-                h.files.push(shown);
-                h.pages = h.pages.zip(pages).map(|(a, b)| a.saturating_add(b));
-            }
-            None => out.push(Held {
-                doc,
-                first_file: rel.to_string(),
-                files: vec![shown],
-                pages,
-            }),
-        }
-    };
+    let mut h = Holdings::new(ctx.config, &dir.rel);
     for (i, f) in dir.files.iter().enumerate() {
-        let short = f
-            .rel
-            .strip_prefix(dir.rel.as_str())
-            .map_or(&*f.rel, |r| r.trim_start_matches('/'));
-        if let Some(doc) = ctx.classes[d][i] {
-            add(doc, &f.rel, short.to_string(), ctx.inspections[d][i].pages);
-        }
-        for p in ctx.parts.get(d, i) {
-            let shown = match (p.first_page, p.pages) {
-                (Some(a), Some(n)) if n > 1 => format!("{short} 第{a}–{}页", a + n - 1),
-                (Some(a), _) => format!("{short} 第{a}页"),
-                _ => short.to_string(),
-            };
-            add(p.document, &f.rel, shown, p.pages);
-        }
+        let parts = ctx.parts.get(d, i).iter();
+        h.file(
+            &f.rel,
+            ctx.classes[d][i],
+            ctx.inspections[d][i].pages,
+            parts.map(|p| (p.document, p.first_page, p.pages)),
+        );
     }
-    out
+    h.held
 }
 
 /// The last part of a path.
