@@ -926,6 +926,7 @@ fn dossier_reports(
             let d = p.dossier?;
             let dir = &mut dirs[d];
             Some(DossierReport {
+                other_path: dir.other_path.take(),
                 dated: dated
                     .get_mut(p.index)
                     .map(std::mem::take)

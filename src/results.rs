@@ -133,6 +133,17 @@ pub struct DossierReport {
     /// `dangan catalog` (gathered only when asked: `Options::dated`).
     #[serde(skip)]
     pub dated: Vec<(usize, DateValue)>,
+    /// The folder's path in the archive where it is not `dossier` (grouping folders between
+    /// branch and person, a branch audited on its own); see [`DossierReport::path`].
+    #[serde(skip)]
+    pub other_path: Option<Box<str>>,
+}
+
+impl DossierReport {
+    /// The folder's path relative to the archive root.
+    pub fn path(&self) -> &str {
+        self.other_path.as_deref().unwrap_or(&self.dossier)
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -371,7 +371,17 @@ fn round_trip(name: &str, per_dossier: bool) {
 
 #[test]
 fn a_written_catalog_copied_into_its_dossier_audits_clean() {
-    for name in ["catalogs", "folders", "demo"] {
+    // The layouts: year folders above the branches, groups between branch and person, a
+    // branch folder audited on its own.
+    for name in [
+        "catalogs",
+        "folders",
+        "demo",
+        "layouts/years-above",
+        "layouts/groups-below",
+        "layouts/branch-alone/第一党支部",
+        "rosters",
+    ] {
         round_trip(name, true);
     }
 }
@@ -712,4 +722,26 @@ fn a_catalog_that_tiles_a_combined_file_is_its_index_and_one_that_does_not_is_no
             .collect();
         assert_eq!(qian, ["combined-file-unverifiable"], "last row {last}");
     }
+}
+
+#[test]
+fn files_are_named_within_their_dossier_whatever_folders_stand_above_it() {
+    let out = tempfile::tempdir().expect("tempdir");
+    write_catalogs(
+        &fixture("layouts/years-above"),
+        out.path(),
+        &["--per-dossier"],
+    );
+    let book = sheets(&out.path().join("第一党支部卷内目录.xlsx"));
+    let zhang = book[1]
+        .1
+        .iter()
+        .find(|r| r[1] == "张伟" && r[2] == "入党志愿书")
+        .expect("张伟's 入党志愿书");
+    assert_eq!(zhang[5], "入党志愿书.pdf");
+    assert!(
+        out.path()
+            .join("卷内目录/2019年/第一党支部/张伟/卷内目录.xlsx")
+            .is_file()
+    );
 }

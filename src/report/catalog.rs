@@ -83,7 +83,7 @@ impl DossierCatalog<'_> {
 /// The catalog items of a dossier (`index`: document keys to their place), in filing order: a document filed inside another (a page
 /// of the 入党志愿书 filed alone) is part of that one's item. The catalog itself is not one.
 pub fn items(config: &Config, index: &HashMap<&str, usize>, d: &DossierReport) -> Vec<Item> {
-    let mut h = Holdings::new(config, &d.dossier);
+    let mut h = Holdings::new(config, d.path());
     for f in &d.files {
         let doc = f.document.as_deref().and_then(|k| index.get(k)).copied();
         let parts = f.contents.iter().filter_map(|p| {
@@ -230,12 +230,13 @@ pub fn write(
     Ok(all)
 }
 
-/// `DIR/卷内目录/<dossier path>/卷内目录.xlsx`.
+/// `DIR/卷内目录/<the dossier's path in the archive>/卷内目录.xlsx`: copied over the archive,
+/// each lands in its dossier, grouping folders and all.
 fn dossier_file(dir: &Path, config: &Config, c: &DossierCatalog<'_>) -> std::io::Result<PathBuf> {
     let mut path = dir.join("卷内目录");
     for part in c
         .report
-        .dossier
+        .path()
         .split('/')
         .filter(|p| !p.is_empty() && *p != "..")
     {

@@ -88,7 +88,7 @@ pub fn catalogs<'a>(
 /// The documents a dossier holds, as a catalog lists them (see [`Holdings`]).
 pub fn held(ctx: &Context<'_>, d: usize) -> Vec<Held> {
     let dir = &ctx.archive.dossiers[d];
-    let mut h = Holdings::new(ctx.config, &dir.rel);
+    let mut h = Holdings::new(ctx.config, dir.path());
     for (i, f) in dir.files.iter().enumerate() {
         let parts = ctx.parts.get(d, i).iter();
         h.file(
