@@ -49,6 +49,11 @@ impl DateValue {
         Ok(DateValue { first, precision })
     }
 
+    /// Written to the day.
+    pub fn is_day(&self) -> bool {
+        self.precision == Precision::Day
+    }
+
     /// The first day this value can mean.
     pub fn earliest(&self) -> Date {
         self.first
@@ -361,6 +366,53 @@ pub fn from_number(n: f64, decimals: Option<u32>) -> Result<Reading, DateError> 
             .ok_or(DateError::NotADate);
     }
     Err(DateError::Unrecognised)
+}
+
+/// The months a file or catalog title names, as month indices (year × 12 + month − 1):
+/// a quarter (`2021年第二季度`, `2021年第3季度`, `2021Q3`), a month or a day (`2021.06`,
+/// `2021年6月`, `20210615`). None when it names no period (思想汇报1).
+///
+/// ```
+/// use dangan::date::months_named;
+/// let q3 = (2021 * 12 + 6, 2021 * 12 + 8);
+/// assert_eq!(months_named("思想汇报（2021年第三季度）"), Some(q3));
+/// assert_eq!(months_named("2021年第3季度思想汇报"), Some(q3));
+/// assert_eq!(months_named("思想汇报2021.06"), Some((2021 * 12 + 5, 2021 * 12 + 5)));
+/// assert_eq!(months_named("思想汇报20210615"), Some((2021 * 12 + 5, 2021 * 12 + 5)));
+/// assert_eq!(months_named("2021年3季度"), Some(q3));
+/// assert_eq!(months_named("思想汇报1"), None);
+/// ```
+pub fn months_named(text: &str) -> Option<(i64, i64)> {
+    static QUARTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"((?:19|20)\d{2})\D{0,3}?(?:第?([1-4一二三四])季|[qQ]([1-4]))")
+            .expect("quarter pattern")
+    });
+    static MONTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"((?:19|20)\d{2})(?:年|[.\-_/])(\d{1,2})(?:\D|$)|((?:19|20)\d{2})(\d{2})\d{2}")
+            .expect("month pattern")
+    });
+    let t = normalize(text);
+    if let Some(c) = QUARTER.captures(&t) {
+        let y: i64 = c[1].parse().ok()?;
+        let q = c.get(2).or(c.get(3))?.as_str();
+        let q: i64 = match q {
+            "一" => 1,
+            "二" => 2,
+            "三" => 3,
+            "四" => 4,
+            n => n.parse().ok()?,
+        };
+        let first = y * 12 + (q - 1) * 3;
+        return Some((first, first + 2));
+    }
+    let c = MONTH.captures(&t)?;
+    let (y, m) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+        (Some(y), Some(m), _, _) | (_, _, Some(y), Some(m)) => {
+            (y.as_str().parse::<i64>().ok()?, m.as_str().parse::<i64>().ok()?)
+        }
+        _ => return None,
+    };
+    (1..=12).contains(&m).then_some((y * 12 + m - 1, y * 12 + m - 1))
 }
 
 /// A length of time in a rule: `1 year`, `3 months`, `18 years`, `5 days`, `1年`, `3个月`.

@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use jiff::{Span, Unit};
 
 use serde::Deserialize;
 
 use crate::finding::Severity;
 use crate::results::AuditResult;
+use crate::rules::shared::dormancy::no_admission_for;
 use crate::schema::Schema;
 
 /// One colour of the 四色研判 branch rating: a branch gets the first colour any of whose
@@ -157,20 +157,7 @@ pub fn rate(ratings: &[Rating], schema: &Schema, result: &AuditResult) -> Vec<Br
             let reason = |c: Condition| -> Option<String> {
                 match c {
                     Condition::NoAdmissionYears(n) => {
-                        let cutoff = result
-                            .as_of
-                            .checked_sub(Span::new().years(n))
-                            .unwrap_or(Date::MIN);
-                        match f.last_admitted {
-                            Some(d) if d > cutoff => None,
-                            Some(d) => Some(format!(
-                                "{n} 年以上未接收预备党员（最近一次 {d}，距今 {}）",
-                                d.until((Unit::Year, result.as_of))
-                                    .map(|s| format!("{}年{}个月", s.get_years(), s.get_months()))
-                                    .unwrap_or_default()
-                            )),
-                            None => Some(format!("{n} 年以上未接收预备党员（台账中没有接收记录）")),
-                        }
+                        no_admission_for(f.last_admitted, result.as_of, n)
                     }
                     Condition::NoPipeline if pipeline == 0 => {
                         Some("没有入党积极分子和发展对象".into())

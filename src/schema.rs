@@ -159,6 +159,8 @@ pub struct Schema {
     pub layout: LayoutConfig,
     pub documents: Vec<Document>,
     pub stages: Vec<Stage>,
+    /// Holidays and 调休 working weekends, for counting working days (公示).
+    pub calendar: crate::calendar::Calendar,
 }
 
 impl Schema {

@@ -183,7 +183,11 @@ fn duplicate_findings(
             for &i in &g[1..] {
                 let p = &prints[i];
                 let same = p.dossier == first.dossier;
-                let Some(severity) = crate::rules::duplicate_file::severity(rule, same) else {
+                let Some(severity) = crate::rules::duplicate_file::severity(
+                    rule,
+                    same,
+                    [first.document.as_deref(), p.document.as_deref()],
+                ) else {
                     continue;
                 };
                 let vars = [

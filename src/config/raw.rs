@@ -24,6 +24,22 @@ pub(super) struct RawFile {
     pub(super) stages: Option<Vec<RawStage>>,
     pub(super) rules: Option<Vec<RawRule>>,
     pub(super) branch_rating: Option<Vec<crate::rating::Rating>>,
+    /// The holiday calendar, a year an entry; a file's entry for a year replaces it.
+    pub(super) calendar: Option<IndexMap<i16, RawYear>>,
+}
+
+/// One year of the holiday calendar: days off and weekend days worked, as `MM-DD`,
+/// `MM-DD~MM-DD` or full dates (`2018-12-30`), and the notice they come from.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawYear {
+    pub(super) source: Option<String>,
+    #[serde(default)]
+    pub(super) holidays: Vec<String>,
+    #[serde(default)]
+    pub(super) workdays: Vec<String>,
+    #[serde(skip)]
+    pub(super) origin: usize,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -290,6 +306,12 @@ pub(super) fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
     }
     if o.branch_rating.is_some() {
         into.branch_rating = o.branch_rating;
+    }
+    for (year, mut y) in o.calendar.into_iter().flatten() {
+        y.origin = origin;
+        into.calendar
+            .get_or_insert_with(IndexMap::new)
+            .insert(year, y);
     }
     for (k, mut f) in o.fields.into_iter().flatten() {
         f.origin = origin;

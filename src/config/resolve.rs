@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::Config;
 use super::diag::{ConfigError, Source};
-use super::raw::{RawCatalog, RawDocument, RawField, RawFile, RawRule, RawStage};
+use super::raw::{RawCatalog, RawDocument, RawField, RawFile, RawRule, RawStage, RawYear};
 use crate::finding::Severity;
 use crate::rules::{Kind, Resolver, Rule};
 use crate::schema::{
@@ -61,6 +61,7 @@ pub(super) fn resolve(
     let norm = |v: Vec<String>| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
     let ignore = raw.ignore.unwrap_or_default();
     let catalog = catalog(raw.catalog.unwrap_or_default(), &documents, sources, errors);
+    let calendar = calendar(raw.calendar.unwrap_or_default(), sources, errors);
     let mut schema = Schema {
         earliest,
         ignore_names: ignore.names.iter().map(|s| s.to_lowercase()).collect(),
@@ -85,6 +86,7 @@ pub(super) fn resolve(
         layout,
         documents,
         stages,
+        calendar,
     };
     schema.keys = keys(&schema, sources, errors)?;
     let rules = rules(raw.rules.unwrap_or_default(), &schema, sources, errors);
@@ -96,6 +98,65 @@ pub(super) fn resolve(
         rules,
         ratings: raw.branch_rating.unwrap_or_default(),
     })
+}
+
+/// The holiday calendar: each year's days as `MM-DD`, `MM-DD~MM-DD` or a full date.
+fn calendar(
+    raw: IndexMap<i16, RawYear>,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> crate::calendar::Calendar {
+    let mut cal = crate::calendar::Calendar::default();
+    for (year, y) in raw {
+        let src = &sources[y.origin];
+        let days = |list: &[String], errors: &mut Vec<ConfigError>| -> Vec<Date> {
+            let mut out = Vec::new();
+            for item in list {
+                match calendar_days(year, item) {
+                    Some(d) => out.extend(d),
+                    None => errors.push(src.error(
+                        src.locate(&format!("{year}:"), Some(item)),
+                        format!("calendar {year} 的日期「{item}」无法识别"),
+                        "应为 MM-DD、MM-DD~MM-DD 或 YYYY-MM-DD",
+                        None,
+                    )),
+                }
+            }
+            out
+        };
+        let holidays = days(&y.holidays, errors);
+        let workdays = days(&y.workdays, errors);
+        cal.add_year(year, &holidays, &workdays, y.source.as_deref().unwrap_or(""));
+    }
+    cal
+}
+
+/// `02-11~02-17` in `year` → those days; `2018-12-30` as it is. At most a year's days.
+fn calendar_days(year: i16, item: &str) -> Option<Vec<Date>> {
+    let day = |t: &str| -> Option<Date> {
+        let t = t.trim();
+        let parts: Vec<&str> = t.split('-').collect();
+        let (y, m, d) = match parts.as_slice() {
+            [m, d] => (year, m.parse().ok()?, d.parse().ok()?),
+            [y, m, d] => (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+            _ => return None,
+        };
+        Date::new(y, m, d).ok()
+    };
+    let (a, b) = match item.split_once(['~', '～']) {
+        Some((a, b)) => (day(a)?, day(b)?),
+        None => (day(item)?, day(item)?),
+    };
+    if b < a || a.until(b).ok()?.get_days() > 366 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut d = a;
+    while d <= b {
+        out.push(d);
+        d = d.tomorrow().ok()?;
+    }
+    Some(out)
 }
 
 /// The last rule file whose text holds `text` (the one that set it), else the last file:

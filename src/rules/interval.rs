@@ -15,23 +15,37 @@ pub struct Interval;
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParams {
-    from: Option<String>,
+    from: Option<OneOrMore>,
     to: Option<String>,
     min: Option<String>,
     max: Option<String>,
     inclusive: Option<bool>,
+    error_beyond: Option<String>,
+}
+
+/// One field key, or several: the first filled one counts.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMore {
+    One(String),
+    More(Vec<String>),
 }
 
 /// The parameters resolved: `min` or `max`, not both.
 #[derive(Debug, Clone)]
 pub struct Params {
-    pub from: MilestoneRef,
+    /// The earlier milestone; with several, the first the row fills (转正支部大会时间, else
+    /// 转为正式党员时间).
+    pub from: Vec<MilestoneRef>,
     pub to: MilestoneRef,
     pub min: Option<Duration>,
     pub max: Option<Duration>,
     /// The period counts its first and its last day (预备期自2020年9月15日至2021年9月14日
     /// is one year): `min` is met one day before the anniversary.
     pub inclusive: bool,
+    /// Past `max` the rule's severity; past this, an error (审批: warn after 3 months, error
+    /// after the 6 the text allows in special cases).
+    pub error_beyond: Option<Duration>,
 }
 
 impl RuleKind for Interval {
@@ -40,12 +54,14 @@ impl RuleKind for Interval {
 kind: interval — 两个环节之间的时长：to 至少在 from 之后 min，或至多在 from 之后 max。
 
 参数：
-  from: 字段键   较早的环节（birth 优先取身份证号中的出生日期，其次取台账出生年月）
+  from: 字段键   较早的环节（birth 优先取身份证号中的出生日期，其次取台账出生年月）；
+                 也可写一组 [conversion_meeting, converted]：取第一个已填写的，消息中的 {from_field} 说明用的是哪个
   to:   字段键   较晚的环节；区间字段可写 trained.start / trained.end
   min:  时长     至少间隔（1 year、18 years、6 months、5 days，或 1年、3个月）
   max:  时长     至多间隔（min 与 max 二选一）
   inclusive: true  起止两天都计入（入党志愿书写“预备期自2020年9月15日至2021年9月14日”即满一年）：
-                 min 在周年的前一天即已满足；默认 false
+                 min 在周年的前一天即已满足，max 在周年的前一天到期；默认 false
+  error_beyond: 时长  与 max 同用：超过 max 按规则的级别报告，超过 error_beyond 按错误报告
 按月加减时月末对齐（1 月 31 日加 1 个月为 2 月末）。只到月的日期取最有利的解释，确定违反时才报告。
 两个环节顺序颠倒时不报告（由 milestone-order 报告）。任一环节为空或无效时不检查。
 消息变量：{from_field}、{to_field}、{from_value}、{to_value}、{limit}（规定时长）、{actual}（实际间隔）。
@@ -55,10 +71,14 @@ subject：to 字段。";
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
-            let (Some(a), Some(b)) = (
-                ctx.milestone(row, params.from),
-                ctx.milestone(row, params.to),
-            ) else {
+            let Some((from, a)) = params
+                .from
+                .iter()
+                .find_map(|&m| ctx.milestone(row, m).map(|v| (m, v)))
+            else {
+                continue;
+            };
+            let Some(b) = ctx.milestone(row, params.to) else {
                 continue;
             };
             if a.earliest() > b.latest() {
@@ -72,28 +92,46 @@ subject：to 字段。";
                     }
                     (b.latest() < due, min)
                 }
-                (None, Some(max)) => (b.earliest() > max.after(a.latest()), max),
+                (None, Some(max)) => (b.earliest() > due_by(max, a.latest(), params), max),
                 (None, None) => continue,
             };
             if !violated {
                 continue;
             }
-            out.push(ctx.finding(
+            let (severe, limit) = match &params.error_beyond {
+                Some(e) if b.earliest() > due_by(e, a.latest(), params) => (true, e),
+                _ => (false, limit),
+            };
+            let mut f = ctx.finding(
                 rule,
                 Some(p),
                 Some(ctx.config.milestone_key(params.to)),
                 None,
                 Some(row.location(Some(params.to.field))),
                 &[
-                    ("from_field", &ctx.config.milestone_title(params.from)),
+                    ("from_field", &ctx.config.milestone_title(from)),
                     ("to_field", &ctx.config.milestone_title(params.to)),
                     ("from_value", &a.to_string()),
                     ("to_value", &b.to_string()),
                     ("limit", &limit.to_string()),
                     ("actual", &describe(a.earliest(), b.earliest())),
                 ],
-            ));
+            );
+            if severe {
+                f.severity = crate::finding::Severity::Error;
+            }
+            out.push(f);
         }
+    }
+}
+
+/// The last day `max` after `from` allows (one day earlier when both ends count).
+fn due_by(max: &Duration, from: Date, params: &Params) -> Date {
+    let due = max.after(from);
+    if params.inclusive {
+        due.yesterday().unwrap_or(due)
+    } else {
+        due
     }
 }
 
@@ -102,20 +140,30 @@ impl Parameters for Params {
 
     fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
         let before = r.errors.len();
-        let from = raw.from.as_deref().and_then(|m| r.milestone(m));
+        let names = match raw.from {
+            Some(OneOrMore::One(m)) => vec![m],
+            Some(OneOrMore::More(v)) => v,
+            None => Vec::new(),
+        };
+        let from: Vec<MilestoneRef> = names.iter().filter_map(|m| r.milestone(m)).collect();
+        let error_beyond = raw
+            .error_beyond
+            .as_deref()
+            .and_then(|t| r.duration("error_beyond", t));
         let to = raw.to.as_deref().and_then(|m| r.milestone(m));
         let min = raw.min.as_deref().and_then(|t| r.duration("min", t));
         let max = raw.max.as_deref().and_then(|t| r.duration("max", t));
         if r.errors.len() > before {
             return None;
         }
-        match (from, to) {
-            (Some(from), Some(to)) if min.is_some() != max.is_some() => Some(Params {
+        match (from.is_empty(), to) {
+            (false, Some(to)) if min.is_some() != max.is_some() => Some(Params {
                 from,
                 to,
                 min,
                 max,
                 inclusive: raw.inclusive.unwrap_or(false),
+                error_beyond,
             }),
             _ => {
                 let message = format!("规则 {} 需要 from、to，以及 min 或 max 之一", r.id);

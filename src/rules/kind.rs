@@ -166,6 +166,26 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A text field by key; a mistake names the text fields there are.
+    pub fn text_field(&mut self, key: &str) -> Option<usize> {
+        let s = self.schema;
+        match s.field(key).filter(|&i| s.fields[i].kind == FieldType::Text) {
+            Some(i) => Some(i),
+            None => {
+                let texts: Vec<&str> = s
+                    .fields
+                    .iter()
+                    .filter(|f| f.kind == FieldType::Text)
+                    .map(|f| f.key.as_str())
+                    .collect();
+                let message = format!("规则 {} 引用的文本字段「{key}」不存在", self.id);
+                let help = format!("可用的文本字段：{}", texts.join("、"));
+                self.error(Some(key), message, "未知字段", Some(help));
+                None
+            }
+        }
+    }
+
     /// The duration under `key` (`1 year`, `3个月`).
     pub fn duration(&mut self, key: &str, text: &str) -> Option<Duration> {
         let d = Duration::parse(text);

@@ -15,6 +15,7 @@ pub mod shared;
 
 pub mod ambiguous_file;
 pub mod ambiguous_month;
+pub mod branch_dormant;
 pub mod birth_date_match;
 pub mod catalog_date_mismatch;
 pub mod catalog_item_missing;
@@ -34,11 +35,15 @@ pub mod ledger_not_found;
 pub mod low_resolution;
 pub mod milestone_order;
 pub mod missing_milestone;
+pub mod named_people;
 pub mod page_count_mismatch;
+pub mod probation_extension;
+pub mod report_cadence;
 pub mod required_documents;
 pub mod resume_gap;
 pub mod resume_overlap;
 pub mod resume_reversed;
+pub mod training_length;
 pub mod uncatalogued_document;
 pub mod unmatched_dossier;
 pub mod unmatched_ledger_row;
@@ -47,6 +52,7 @@ pub mod unreadable_file;
 pub mod unrecognized_file;
 pub mod waiver_expired;
 pub mod waiver_unused;
+pub mod working_days;
 
 pub use kind::{Parameters, Resolver, Rule, RuleKind};
 
@@ -146,6 +152,12 @@ registry! {
     MissingMilestone => missing_milestone::MissingMilestone,
     MilestoneOrder => milestone_order::MilestoneOrder,
     Interval => interval::Interval,
+    NamedPeople => named_people::NamedPeople,
+    WorkingDays => working_days::WorkingDays,
+    TrainingLength => training_length::TrainingLength,
+    ProbationExtension => probation_extension::ProbationExtension,
+    ReportCadence => report_cadence::ReportCadence,
+    BranchDormant => branch_dormant::BranchDormant,
     ResumeGap => resume_gap::ResumeGap,
     ResumeOverlap => resume_overlap::ResumeOverlap,
     ResumeReversed => resume_reversed::ResumeReversed,

@@ -13,6 +13,9 @@ pub struct RawRequired {
     pub documents: Option<Vec<String>>,
     /// The stage from which they are required (default: the first).
     pub from_stage: Option<String>,
+    /// How long after a stage opens its `grace_documents` are not yet required.
+    pub grace: Option<String>,
+    pub grace_documents: Option<Vec<String>>,
 }
 
 /// The documents a rule requires, resolved.
@@ -21,6 +24,9 @@ pub struct Required {
     /// None: the stage table's `requires`.
     pub documents: Option<Vec<usize>>,
     pub from_stage: usize,
+    /// Documents made after their stage opens (预备党员考察表: its first assessment a quarter
+    /// in), and how long they may be missing.
+    pub grace: Option<(crate::date::Duration, Vec<usize>)>,
 }
 
 impl Parameters for Required {
@@ -35,9 +41,17 @@ impl Parameters for Required {
             None => 0,
             Some(s) => r.stage(s).unwrap_or(0),
         };
+        let grace = match raw.grace.as_deref() {
+            None => None,
+            Some(t) => r.duration("grace", t).map(|g| {
+                let docs = raw.grace_documents.iter().flatten();
+                (g, docs.filter_map(|d| r.document(d)).collect())
+            }),
+        };
         (r.errors.len() == before).then_some(Required {
             documents,
             from_stage,
+            grace,
         })
     }
 }
@@ -97,6 +111,12 @@ pub fn missing(
     let present = present(ctx, d);
     let mut wanted = required.at(ctx, stage);
     wanted.retain(|doc| !present.contains(doc));
+    if let Some((grace, docs)) = &required.grace
+        && in_grace(ctx, d, stage, grace)
+    {
+        let opened = &ctx.config.stages[stage].requires;
+        wanted.retain(|doc| !(docs.contains(doc) && opened.contains(doc)));
+    }
     if wanted.is_empty() {
         return wanted;
     }
@@ -105,6 +125,18 @@ pub fn missing(
     let maybe = maybe(ctx, classifier, d);
     wanted.retain(|doc| !maybe.contains(doc));
     wanted
+}
+
+/// Whether the stage of dossier `d`'s person opened less than `grace` before the as-of date.
+fn in_grace(ctx: &Context<'_>, d: usize, stage: usize, grace: &crate::date::Duration) -> bool {
+    let m = crate::schema::MilestoneRef {
+        field: ctx.config.stages[stage].milestone,
+        end: crate::schema::End::Start,
+    };
+    ctx.dossier_person(d)
+        .and_then(|p| ctx.row(p))
+        .and_then(|row| ctx.milestone(row, m))
+        .is_some_and(|opened| grace.after(opened.earliest()) > ctx.as_of)
 }
 
 /// The documents a dossier's files may be: both of the two each unnamed file's name fits

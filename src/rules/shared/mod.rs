@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod documents;
+pub mod dormancy;
 pub mod files;
 pub mod identity;
 pub mod resume;

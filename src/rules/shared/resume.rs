@@ -46,9 +46,19 @@ pub fn month_text(m: i64) -> String {
 }
 
 /// Walk the ordered, non-reversed entries with the latest end so far.
-pub fn walk(ctx: &Context<'_>, p: &Person, mut visit: impl FnMut(&Span, i64)) {
+pub fn walk(ctx: &Context<'_>, p: &Person, visit: impl FnMut(&Span, i64)) {
+    walk_where(ctx, p, |_| true, visit);
+}
+
+/// [`walk`] over the entries `keep` keeps (the others neither visited nor counted).
+pub fn walk_where(
+    ctx: &Context<'_>,
+    p: &Person,
+    keep: impl Fn(&Span) -> bool,
+    mut visit: impl FnMut(&Span, i64),
+) {
     let mut latest: Option<i64> = None;
-    for s in spans(ctx, p).iter().filter(|s| s.end >= s.start) {
+    for s in spans(ctx, p).iter().filter(|s| s.end >= s.start && keep(s)) {
         if let Some(l) = latest {
             visit(s, l);
         }
