@@ -150,8 +150,9 @@ fn clean_people() -> Vec<Person> {
             files: zhang_files,
             resume: None,
         },
-        // Probationary; month-precision dates, an Excel serial, a resume with a summer break
-        // and a gap of exactly three months.
+        // Probationary, admitted less than 15 months before the as-of date (so not yet due
+        // for conversion); month-precision dates, an Excel serial, a resume with summer
+        // breaks and an entry starting the month after the one before it ended (no gap).
         Person {
             branch: b1,
             folder: Some("李四".into()),
@@ -162,14 +163,14 @@ fn clean_people() -> Vec<Person> {
             id: T(id("320102", "19980712", "024")),
             birth: S("1998.07"),
             dates: [
-                S("2021.03"),
-                S("2021.03"),
-                S("2021.05.10"),
-                S("2022.05.10"),
-                S("2022.06.01"),
-                S("2022.06.10-12"),
-                N(serial(2022, 7, 1)),
-                S("2022.09.20"),
+                S("2023.03"),
+                S("2023.03"),
+                S("2023.05.10"),
+                S("2024.05.10"),
+                S("2024.06.01"),
+                S("2024.06.10-12"),
+                N(serial(2025, 9, 1)),
+                S("2025.11.20"),
                 E,
                 E,
             ],
@@ -185,7 +186,7 @@ fn clean_people() -> Vec<Person> {
                     vec![N(2.0), S("2010.09—2013.07"), S("某中学学生")],
                     vec![N(3.0), S("2013.09-2016.07"), S("某高中学生")],
                     vec![N(4.0), S("2016.09—2020.07"), S("某大学学生")],
-                    vec![N(5.0), S("2020.11—至今"), S("某局科员")],
+                    vec![N(5.0), S("2020.08—至今"), S("某局科员")],
                 ],
             )),
         },
@@ -233,7 +234,7 @@ fn clean_people() -> Vec<Person> {
             files: vec!["王芳入党申请书.jpg"],
             resume: None,
         },
-        // Candidate; the resume is in the root sheet 人员简历.xlsx.
+        // Probationary, admitted in 2025; the resume is in the root sheet 人员简历.xlsx.
         Person {
             branch: b2,
             folder: Some("05-陈明".into()),
@@ -248,10 +249,10 @@ fn clean_people() -> Vec<Person> {
                 S("2022.01.20"),
                 S("2022.04.01"),
                 S("2023.05.01"),
-                E,
-                E,
-                E,
-                E,
+                S("2025.03.01"),
+                S("2025.03.10-2025.03.12"),
+                S("2025.10.10"),
+                S("2025.12.20"),
                 E,
                 E,
             ],
@@ -260,6 +261,9 @@ fn clean_people() -> Vec<Person> {
                 "积极分子考察表.pdf",
                 "个人自传.pdf",
                 "政审材料.pdf",
+                "集中培训表.pdf",
+                "入党志愿书.pdf",
+                "预备党员考察表.pdf",
             ],
             resume: None,
         },
@@ -1346,11 +1350,16 @@ pub(crate) fn write_synthetic(
             &format!("{:04}{:02}{:02}", birth.year(), birth.month(), birth.day()),
             &format!("{:03}", i % 1000),
         );
-        let applied = jiff::civil::date(
+        let mut applied = jiff::civil::date(
             2018 + rng.below(6) as i16,
             1 + rng.below(12) as i8,
             1 + rng.below(28) as i8,
         );
+        // A probationary member was admitted within the last year (19 months after applying):
+        // one admitted years ago and never converted is overdue (conversion-overdue).
+        if stage == 3 {
+            applied = as_of.checked_sub((20 + rng.below(12) as i64).months())?;
+        }
         let mut talked = applied.checked_add(10.days())?;
         let activist = applied.checked_add(3.months())?;
         let candidate = activist.checked_add(13.months())?;
@@ -1517,6 +1526,19 @@ pub(crate) fn write_synthetic(
             fs::create_dir_all(p)?;
         }
         fs::write(path, bytes)?;
+    }
+    // A branch with no admission in the three years before the as-of date is branch-dormant.
+    let cutoff = as_of.checked_sub(3.years())?;
+    let mut admitting: std::collections::BTreeMap<&str, bool> = std::collections::BTreeMap::new();
+    for p in &people {
+        let recent = match &p.dates[6] {
+            T(d) => jiff::civil::Date::strptime("%Y.%m.%d", d).is_ok_and(|d| d > cutoff),
+            _ => false,
+        };
+        *admitting.entry(p.branch).or_default() |= recent;
+    }
+    for (_, _) in admitting.iter().filter(|(_, recent)| !**recent) {
+        expected.push(serde_json::json!({"rule": "branch-dormant", "dossier": null, "subject": "branch"}));
     }
     expected.sort_by_key(|v| v.to_string());
     let listing = root.with_extension("expected-findings.json");
