@@ -14,7 +14,7 @@ use rust_xlsxwriter::Workbook;
 
 const BRANCH: &str = "第一党支部";
 const LEDGER: &str = "发展党员工作台账.xlsx";
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 28] = [
     "姓名",
     "性别",
     "民族",
@@ -32,6 +32,17 @@ const HEADER: [&str; 17] = [
     "转为正式党员时间",
     "转正审批时间",
     "备注",
+    "培养联系人",
+    "入党介绍人",
+    "公示时间",
+    "支委会审查时间",
+    "预审时间",
+    "党委谈话时间",
+    "转正申请时间",
+    "延长预备期",
+    "取消预备党员资格时间",
+    "集中培训学时",
+    "转正支部大会时间",
 ];
 
 /// A ledger cell: text, or a number (as Excel stores a typed 2021.1).
@@ -53,7 +64,8 @@ fn id(first17: &str) -> String {
     format!("{first17}{check}")
 }
 
-/// 李四's ledger row: a probationary member, every milestone in order and in time.
+/// 李四's ledger row: a probationary member admitted 2025-09-01, every step of the procedure
+/// recorded, in order and in time.
 fn li_si() -> Vec<Cell> {
     [
         "李四",
@@ -62,14 +74,26 @@ fn li_si() -> Vec<Cell> {
         &id("32010219980712024"),
         "1998.07",
         BRANCH,
-        "2021.03",
-        "2021.03",
-        "2021.05.10",
-        "2022.05.10",
-        "2022.06.01",
-        "2022.06.10-12",
-        "2022.07.01",
-        "2022.09.20",
+        "2023.03",
+        "2023.03",
+        "2023.05.10",
+        "2024.05.10",
+        "2024.06.01",
+        "2024.06.10-12",
+        "2025.09.01",
+        "2025.11.20",
+        "",
+        "",
+        "",
+        "王强",
+        "王强、赵刚",
+        // Monday to Friday: five working days.
+        "2025.08.04-2025.08.08",
+        "2025.08.15",
+        "2025.08.20",
+        "2025.11.10",
+        "",
+        "",
         "",
         "",
         "",
@@ -121,13 +145,13 @@ fn write_resume(path: &Path, lines: &[(&str, &str)]) {
 /// spreadsheet, its pages unknown.
 fn li_catalog() -> Vec<(&'static str, &'static str, &'static str)> {
     vec![
-        ("入党申请书", "1", "2021.03"),
+        ("入党申请书", "1", "2023.03"),
         ("入党积极分子培养教育考察登记表", "1", ""),
         ("自传", "1", ""),
         ("简历", "", ""),
         ("政审材料", "1", ""),
         ("集中培训表", "1", ""),
-        ("入党志愿书", "1", "2022.07.01"),
+        ("入党志愿书", "1", "2025.09.01"),
         ("预备党员考察表", "1", ""),
     ]
 }
@@ -329,11 +353,11 @@ fn cases() -> Vec<Case> {
             Vec::new()
         }),
         ("milestone-order", "milestone-order", |t| {
-            t.row(|r| set(r, "确定为发展对象时间", text("2021.04.01")));
+            t.row(|r| set(r, "确定为发展对象时间", text("2023.05.09")));
             Vec::new()
         }),
         ("interval", "activist-period-too-short", |t| {
-            t.row(|r| set(r, "确定为发展对象时间", text("2022.03.01")));
+            t.row(|r| set(r, "确定为发展对象时间", text("2024.05.09")));
             Vec::new()
         }),
         ("resume-gap", "resume-gap", |t| {
@@ -423,6 +447,34 @@ fn cases() -> Vec<Case> {
             catalog_with(t, |c| c.push(("其他材料", "2", "")));
             Vec::new()
         }),
+        ("named-people", "introducers", |t| {
+            t.row(|r| set(r, "入党介绍人", text("王强")));
+            Vec::new()
+        }),
+        ("working-days", "publicity-too-short", |t| {
+            // Thursday to Monday: three working days.
+            t.row(|r| set(r, "公示时间", text("2025.08.07-2025.08.11")));
+            Vec::new()
+        }),
+        ("training-length", "training-too-short", |t| {
+            t.row(|r| set(r, "集中培训时间", text("2024.06.10-11")));
+            Vec::new()
+        }),
+        ("probation-extension", "probation-extension", |t| {
+            t.row(|r| set(r, "延长预备期", text("3个月")));
+            Vec::new()
+        }),
+        ("report-cadence", "thought-report-gap", |t| {
+            reports(t, &quarters_since_activist(), Some(5));
+            enable(t, "thought-report-gap")
+        }),
+        ("branch-dormant", "branch-dormant", |t| {
+            t.row(|r| {
+                set(r, "接收为预备党员时间", text("2023.11.28"));
+                set(r, "上级党委审批时间", text("2024.01.20"));
+            });
+            enable(t, "branch-dormant")
+        }),
         ("waiver-expired", "waiver-expired", |t| {
             waivers(t, "missing-document", "2026-01-01")
         }),
@@ -440,6 +492,247 @@ fn waivers(t: &Tiny, rule: &str, expires: &str) -> Vec<String> {
     );
     std::fs::write(&path, yaml).expect("waivers");
     vec!["--waivers".into(), path.display().to_string()]
+}
+
+/// A rules file beside the archive switching a rule on; the arguments that pass it.
+fn enable(t: &Tiny, rule: &str) -> Vec<String> {
+    let path = t.beside.path().join(format!("{rule}.yaml"));
+    std::fs::write(&path, format!("rules:\n  - id: {rule}\n    enabled: true\n")).expect("rules");
+    vec!["--rules".into(), path.display().to_string()]
+}
+
+/// 李四's quarters from her activist date (2023-05-10) to the as-of date: 2023 Q3 … 2026 Q3.
+fn quarters_since_activist() -> Vec<(u32, u32)> {
+    (2023 * 4 + 2..=2026 * 4 + 2).map(|q| (q / 4, q % 4 + 1)).collect()
+}
+
+/// A one-page thought report for each quarter, but the `skip`-th.
+fn reports(t: &Tiny, quarters: &[(u32, u32)], skip: Option<usize>) {
+    let pdf = t.read(&format!("{LI}/自传.pdf"));
+    for (i, (y, q)) in quarters.iter().enumerate() {
+        if Some(i) != skip {
+            let mut bytes = pdf.clone();
+            // Unique bytes (a comment after %%EOF): no two reports are duplicates.
+            bytes.extend_from_slice(format!("\n% {y}-{q}\n").as_bytes());
+            t.write(&format!("{LI}/思想汇报/{y}年第{q}季度.pdf"), &bytes);
+        }
+    }
+}
+
+/// (rule, a record just inside its threshold or of a legitimate convention): the rule must
+/// not fire.
+type NearMiss = (&'static str, &'static str, fn(&Tiny) -> Vec<String>);
+
+fn near_misses() -> Vec<NearMiss> {
+    vec![
+        ("introducers", "a two-name cell with a comma", |t| {
+            t.row(|r| set(r, "入党介绍人", text("王强,赵刚")));
+            Vec::new()
+        }),
+        ("introducers", "a two-name cell with a space", |t| {
+            t.row(|r| set(r, "入党介绍人", text("王强 赵刚")));
+            Vec::new()
+        }),
+        ("introducers", "an introducer converted on the admission day", |t| {
+            introducer_converted(t, "2025.09.01");
+            Vec::new()
+        }),
+        ("publicity-too-short", "five working days across a 调休 Sunday (2025-09-28)", |t| {
+            t.row(|r| set(r, "公示时间", text("2025.09.25-2025.09.30")));
+            Vec::new()
+        }),
+        ("publicity-too-short", "a single date (the start) gives no length", |t| {
+            t.row(|r| set(r, "公示时间", text("2025.08.08")));
+            Vec::new()
+        }),
+        ("training-too-short", "two days but 24 class hours", |t| {
+            t.row(|r| {
+                set(r, "集中培训时间", text("2024.06.10-11"));
+                set(r, "集中培训学时", text("24学时"));
+            });
+            Vec::new()
+        }),
+        ("probation-extension", "an extension of six months", |t| {
+            t.row(|r| set(r, "延长预备期", text("6个月")));
+            Vec::new()
+        }),
+        ("probation-extension", "an extension of a year", |t| {
+            t.row(|r| set(r, "延长预备期", text("一年")));
+            Vec::new()
+        }),
+        ("thought-report-gap", "a report every quarter", |t| {
+            reports(t, &quarters_since_activist(), None);
+            enable(t, "thought-report-gap")
+        }),
+        ("branch-dormant", "an admission one day within three years", |t| {
+            t.row(|r| {
+                set(r, "接收为预备党员时间", text("2023.11.29"));
+                set(r, "上级党委审批时间", text("2024.01.20"));
+            });
+            enable(t, "branch-dormant")
+        }),
+        ("conversion-application-late", "applied on the last day of probation", |t| {
+            t.row(|r| set(r, "转正申请时间", text("2026.08.31")));
+            Vec::new()
+        }),
+        ("vetting-after-training", "vetting concluded the day training began", |t| {
+            t.row(|r| set(r, "政审时间", text("2024.06.10")));
+            Vec::new()
+        }),
+        ("pre-review-order", "pre-review on the day of the committee review", |t| {
+            t.row(|r| set(r, "预审时间", text("2025.08.15")));
+            Vec::new()
+        }),
+        ("missing-document", "预备党员考察表 not yet due a quarter after admission", |t| {
+            std::fs::remove_file(t.person().join("预备党员考察表.pdf")).expect("rm");
+            t.row(|r| {
+                set(r, "接收为预备党员时间", text("2026.08.29"));
+                set(r, "上级党委审批时间", text("2026.10.20"));
+            });
+            Vec::new()
+        }),
+        ("resume-overlap", "在职攻读 alongside a job", |t| {
+            let lines = [
+                ("2012.09—2016.07", "某大学学生"),
+                ("2016.07—至今", "某局科员"),
+                ("2018.09—2021.07", "在职攻读某大学硕士学位"),
+            ];
+            write_resume(&t.person().join("简历.xlsx"), &lines);
+            Vec::new()
+        }),
+        ("resume-gap", "the next entry starts the month after", |t| {
+            let lines = [("2012.09—2016.06", "某大学学生"), ("2016.07—至今", "某局科员")];
+            write_resume(&t.person().join("简历.xlsx"), &lines);
+            Vec::new()
+        }),
+    ]
+}
+
+/// 王强, one of 李四's introducers, in the ledger as converted on `day` (with a folder, so
+/// that the only question is his membership on 李四's admission day).
+fn introducer_converted(t: &Tiny, day: &str) {
+    let mut wang = li_si();
+    set(&mut wang, "姓名", text("王强"));
+    set(&mut wang, "身份证号码", text(&id("11010119900101001")));
+    set(&mut wang, "出生年月", text("1990.01"));
+    set(&mut wang, "接收为预备党员时间", text("2024.08.30"));
+    set(&mut wang, "上级党委审批时间", text("2024.10.20"));
+    set(&mut wang, "转为正式党员时间", text(day));
+    set(&mut wang, "培养联系人", text("张三"));
+    set(&mut wang, "入党介绍人", text("张三、赵刚"));
+    t.ledger(&[li_si(), wang]);
+}
+
+#[test]
+fn each_rule_stays_silent_on_its_near_miss() {
+    let mut failed = Vec::new();
+    for (rule, what, plant) in near_misses() {
+        let t = Tiny::new();
+        let extra = plant(&t);
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let fired = t.fired(&extra);
+        if fired.contains(rule) {
+            failed.push(format!("{rule} fired on its near miss: {what}"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn procedure_rules_fire_just_past_their_thresholds() {
+    // (rule, the record one step past the near miss).
+    let cases: Vec<(&str, fn(&Tiny) -> Vec<String>)> = vec![
+        ("introducers", |t| {
+            introducer_converted(t, "2025.09.02");
+            Vec::new()
+        }),
+        ("introducers", |t| {
+            t.row(|r| set(r, "入党介绍人", text("李四、赵刚")));
+            Vec::new()
+        }),
+        ("contacts", |t| {
+            t.row(|r| set(r, "培养联系人", text("")));
+            Vec::new()
+        }),
+        ("publicity-too-short", |t| {
+            // Fri 26, Sun 28 (worked), Mon 29, Tue 30: four.
+            t.row(|r| set(r, "公示时间", text("2025.09.26-2025.09.30")));
+            Vec::new()
+        }),
+        ("training-too-short", |t| {
+            t.row(|r| {
+                set(r, "集中培训时间", text("2024.06.10-11"));
+                set(r, "集中培训学时", text("23"));
+            });
+            Vec::new()
+        }),
+        ("probation-extension", |t| {
+            t.row(|r| set(r, "延长预备期", text("13个月")));
+            Vec::new()
+        }),
+        ("conversion-application-late", |t| {
+            t.row(|r| set(r, "转正申请时间", text("2026.09.01")));
+            Vec::new()
+        }),
+        ("vetting-after-training", |t| {
+            t.row(|r| set(r, "政审时间", text("2024.06.11")));
+            Vec::new()
+        }),
+        ("pre-review-order", |t| {
+            t.row(|r| set(r, "预审时间", text("2025.08.14")));
+            Vec::new()
+        }),
+        ("pre-review-order", |t| {
+            // The 公示 ends after the branch meeting.
+            t.row(|r| set(r, "公示时间", text("2025.08.27-2025.09.02")));
+            Vec::new()
+        }),
+        ("approval-talk-missing", |t| {
+            t.row(|r| set(r, "党委谈话时间", text("")));
+            Vec::new()
+        }),
+        ("missing-document", |t| {
+            std::fs::remove_file(t.person().join("预备党员考察表.pdf")).expect("rm");
+            t.row(|r| {
+                set(r, "接收为预备党员时间", text("2026.08.28"));
+                set(r, "上级党委审批时间", text("2026.10.20"));
+            });
+            Vec::new()
+        }),
+        ("resume-gap", |t| {
+            let lines = [("2012.09—2016.05", "某大学学生"), ("2016.07—至今", "某局科员")];
+            write_resume(&t.person().join("简历.xlsx"), &lines);
+            Vec::new()
+        }),
+    ];
+    let mut failed = Vec::new();
+    for (i, (rule, plant)) in cases.into_iter().enumerate() {
+        let t = Tiny::new();
+        let extra = plant(&t);
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let fired = t.fired(&extra);
+        if !fired.contains(rule) {
+            failed.push(format!("case {i}: {rule} did not fire (fired: {fired:?})"));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn approval_warns_past_three_months_and_errs_past_six() {
+    let severity_at = |approved: &str| {
+        let t = Tiny::new();
+        t.row(|r| set(r, "上级党委审批时间", text(approved)));
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .find(|f| f["rule"] == "approval-overdue")
+            .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(severity_at("2025.12.01"), None);
+    assert_eq!(severity_at("2025.12.02").as_deref(), Some("warning"));
+    assert_eq!(severity_at("2026.03.01").as_deref(), Some("warning"));
+    assert_eq!(severity_at("2026.03.02").as_deref(), Some("error"));
 }
 
 #[test]
