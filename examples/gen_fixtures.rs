@@ -167,8 +167,8 @@ fn clean_people() -> Vec<Person> {
                 S("2023.03"),
                 S("2023.05.10"),
                 S("2024.05.10"),
-                S("2024.06.01"),
-                S("2024.06.10-12"),
+                S("2025.06.01"),
+                S("2025.06.10-12"),
                 N(serial(2025, 9, 1)),
                 S("2025.11.20"),
                 E,
@@ -249,8 +249,8 @@ fn clean_people() -> Vec<Person> {
                 S("2022.01.20"),
                 S("2022.04.01"),
                 S("2023.05.01"),
-                S("2025.03.01"),
-                S("2025.03.10-2025.03.12"),
+                S("2025.06.01"),
+                S("2025.06.10-2025.06.12"),
                 S("2025.10.10"),
                 S("2025.12.20"),
                 E,
@@ -1538,7 +1538,9 @@ pub(crate) fn write_synthetic(
         *admitting.entry(p.branch).or_default() |= recent;
     }
     for (_, _) in admitting.iter().filter(|(_, recent)| !**recent) {
-        expected.push(serde_json::json!({"rule": "branch-dormant", "dossier": null, "subject": "branch"}));
+        expected.push(
+            serde_json::json!({"rule": "branch-dormant", "dossier": null, "subject": "branch"}),
+        );
     }
     expected.sort_by_key(|v| v.to_string());
     let listing = root.with_extension("expected-findings.json");

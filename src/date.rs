@@ -388,8 +388,10 @@ pub fn months_named(text: &str) -> Option<(i64, i64)> {
             .expect("quarter pattern")
     });
     static MONTH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"((?:19|20)\d{2})(?:年|[.\-_/])(\d{1,2})(?:\D|$)|((?:19|20)\d{2})(\d{2})\d{2}")
-            .expect("month pattern")
+        regex::Regex::new(
+            r"((?:19|20)\d{2})(?:年|[.\-_/])(\d{1,2})(?:\D|$)|((?:19|20)\d{2})(\d{2})\d{2}",
+        )
+        .expect("month pattern")
     });
     let t = normalize(text);
     if let Some(c) = QUARTER.captures(&t) {
@@ -407,12 +409,15 @@ pub fn months_named(text: &str) -> Option<(i64, i64)> {
     }
     let c = MONTH.captures(&t)?;
     let (y, m) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
-        (Some(y), Some(m), _, _) | (_, _, Some(y), Some(m)) => {
-            (y.as_str().parse::<i64>().ok()?, m.as_str().parse::<i64>().ok()?)
-        }
+        (Some(y), Some(m), _, _) | (_, _, Some(y), Some(m)) => (
+            y.as_str().parse::<i64>().ok()?,
+            m.as_str().parse::<i64>().ok()?,
+        ),
         _ => return None,
     };
-    (1..=12).contains(&m).then_some((y * 12 + m - 1, y * 12 + m - 1))
+    (1..=12)
+        .contains(&m)
+        .then_some((y * 12 + m - 1, y * 12 + m - 1))
 }
 
 /// A length of time in a rule: `1 year`, `3 months`, `18 years`, `5 days`, `1年`, `3个月`.

@@ -78,8 +78,8 @@ fn li_si() -> Vec<Cell> {
         "2023.03",
         "2023.05.10",
         "2024.05.10",
-        "2024.06.01",
-        "2024.06.10-12",
+        "2025.06.01",
+        "2025.06.10-12",
         "2025.09.01",
         "2025.11.20",
         "",
@@ -253,8 +253,11 @@ fn jpeg() -> Vec<u8> {
     std::fs::read(fixture("clean").join("第一党支部/01-张三/入党志愿书（1）.jpg")).expect("jpeg")
 }
 
+/// A change to the tiny archive; the extra arguments of the run.
+type Plant = fn(&Tiny) -> Vec<String>;
+
 /// (kind, the default rule of that kind, the defect planted).
-type Case = (&'static str, &'static str, fn(&Tiny) -> Vec<String>);
+type Case = (&'static str, &'static str, Plant);
 
 fn cases() -> Vec<Case> {
     vec![
@@ -457,7 +460,7 @@ fn cases() -> Vec<Case> {
             Vec::new()
         }),
         ("training-length", "training-too-short", |t| {
-            t.row(|r| set(r, "集中培训时间", text("2024.06.10-11")));
+            t.row(|r| set(r, "集中培训时间", text("2025.06.10-11")));
             Vec::new()
         }),
         ("probation-extension", "probation-extension", |t| {
@@ -497,13 +500,19 @@ fn waivers(t: &Tiny, rule: &str, expires: &str) -> Vec<String> {
 /// A rules file beside the archive switching a rule on; the arguments that pass it.
 fn enable(t: &Tiny, rule: &str) -> Vec<String> {
     let path = t.beside.path().join(format!("{rule}.yaml"));
-    std::fs::write(&path, format!("rules:\n  - id: {rule}\n    enabled: true\n")).expect("rules");
+    std::fs::write(
+        &path,
+        format!("rules:\n  - id: {rule}\n    enabled: true\n"),
+    )
+    .expect("rules");
     vec!["--rules".into(), path.display().to_string()]
 }
 
 /// 李四's quarters from her activist date (2023-05-10) to the as-of date: 2023 Q3 … 2026 Q3.
 fn quarters_since_activist() -> Vec<(u32, u32)> {
-    (2023 * 4 + 2..=2026 * 4 + 2).map(|q| (q / 4, q % 4 + 1)).collect()
+    (2023 * 4 + 2..=2026 * 4 + 2)
+        .map(|q| (q / 4, q % 4 + 1))
+        .collect()
 }
 
 /// A one-page thought report for each quarter, but the `skip`-th.
@@ -521,7 +530,7 @@ fn reports(t: &Tiny, quarters: &[(u32, u32)], skip: Option<usize>) {
 
 /// (rule, a record just inside its threshold or of a legitimate convention): the rule must
 /// not fire.
-type NearMiss = (&'static str, &'static str, fn(&Tiny) -> Vec<String>);
+type NearMiss = (&'static str, &'static str, Plant);
 
 fn near_misses() -> Vec<NearMiss> {
     vec![
@@ -533,21 +542,33 @@ fn near_misses() -> Vec<NearMiss> {
             t.row(|r| set(r, "入党介绍人", text("王强 赵刚")));
             Vec::new()
         }),
-        ("introducers", "an introducer converted on the admission day", |t| {
-            introducer_converted(t, "2025.09.01");
-            Vec::new()
-        }),
-        ("publicity-too-short", "five working days across a 调休 Sunday (2025-09-28)", |t| {
-            t.row(|r| set(r, "公示时间", text("2025.09.25-2025.09.30")));
-            Vec::new()
-        }),
-        ("publicity-too-short", "a single date (the start) gives no length", |t| {
-            t.row(|r| set(r, "公示时间", text("2025.08.08")));
-            Vec::new()
-        }),
+        (
+            "introducers",
+            "an introducer converted on the admission day",
+            |t| {
+                introducer_converted(t, "2025.09.01");
+                Vec::new()
+            },
+        ),
+        (
+            "publicity-too-short",
+            "five working days across a 调休 Sunday (2025-09-28)",
+            |t| {
+                t.row(|r| set(r, "公示时间", text("2025.09.25-2025.09.30")));
+                Vec::new()
+            },
+        ),
+        (
+            "publicity-too-short",
+            "a single date (the start) gives no length",
+            |t| {
+                t.row(|r| set(r, "公示时间", text("2025.08.08")));
+                Vec::new()
+            },
+        ),
         ("training-too-short", "two days but 24 class hours", |t| {
             t.row(|r| {
-                set(r, "集中培训时间", text("2024.06.10-11"));
+                set(r, "集中培训时间", text("2025.06.10-11"));
                 set(r, "集中培训学时", text("24学时"));
             });
             Vec::new()
@@ -564,33 +585,69 @@ fn near_misses() -> Vec<NearMiss> {
             reports(t, &quarters_since_activist(), None);
             enable(t, "thought-report-gap")
         }),
-        ("branch-dormant", "an admission one day within three years", |t| {
-            t.row(|r| {
-                set(r, "接收为预备党员时间", text("2023.11.29"));
-                set(r, "上级党委审批时间", text("2024.01.20"));
-            });
-            enable(t, "branch-dormant")
-        }),
-        ("conversion-application-late", "applied on the last day of probation", |t| {
-            t.row(|r| set(r, "转正申请时间", text("2026.08.31")));
-            Vec::new()
-        }),
-        ("vetting-after-training", "vetting concluded the day training began", |t| {
-            t.row(|r| set(r, "政审时间", text("2024.06.10")));
-            Vec::new()
-        }),
-        ("pre-review-order", "pre-review on the day of the committee review", |t| {
-            t.row(|r| set(r, "预审时间", text("2025.08.15")));
-            Vec::new()
-        }),
-        ("missing-document", "预备党员考察表 not yet due a quarter after admission", |t| {
-            std::fs::remove_file(t.person().join("预备党员考察表.pdf")).expect("rm");
-            t.row(|r| {
-                set(r, "接收为预备党员时间", text("2026.08.29"));
-                set(r, "上级党委审批时间", text("2026.10.20"));
-            });
-            Vec::new()
-        }),
+        (
+            "branch-dormant",
+            "an admission one day within three years",
+            |t| {
+                t.row(|r| {
+                    set(r, "接收为预备党员时间", text("2023.11.29"));
+                    set(r, "上级党委审批时间", text("2024.01.20"));
+                });
+                enable(t, "branch-dormant")
+            },
+        ),
+        (
+            "conversion-overdue",
+            "probation ended three months ago to the day",
+            |t| {
+                admitted_on(t, "2025.08.29", "");
+                enable(t, "conversion-overdue")
+            },
+        ),
+        (
+            "probation-extension",
+            "converted three months after probation ended",
+            |t| {
+                admitted_on(t, "2024.03.01", "2025.05.28");
+                Vec::new()
+            },
+        ),
+        (
+            "conversion-application-late",
+            "applied on the last day of probation",
+            |t| {
+                t.row(|r| set(r, "转正申请时间", text("2026.08.31")));
+                Vec::new()
+            },
+        ),
+        (
+            "vetting-after-training",
+            "vetting concluded the day training began",
+            |t| {
+                t.row(|r| set(r, "政审时间", text("2025.06.10")));
+                Vec::new()
+            },
+        ),
+        (
+            "pre-review-order",
+            "pre-review on the day of the committee review",
+            |t| {
+                t.row(|r| set(r, "预审时间", text("2025.08.15")));
+                Vec::new()
+            },
+        ),
+        (
+            "missing-document",
+            "预备党员考察表 not yet due a quarter after admission",
+            |t| {
+                std::fs::remove_file(t.person().join("预备党员考察表.pdf")).expect("rm");
+                t.row(|r| {
+                    set(r, "接收为预备党员时间", text("2026.08.29"));
+                    set(r, "上级党委审批时间", text("2026.10.20"));
+                });
+                Vec::new()
+            },
+        ),
         ("resume-overlap", "在职攻读 alongside a job", |t| {
             let lines = [
                 ("2012.09—2016.07", "某大学学生"),
@@ -601,11 +658,24 @@ fn near_misses() -> Vec<NearMiss> {
             Vec::new()
         }),
         ("resume-gap", "the next entry starts the month after", |t| {
-            let lines = [("2012.09—2016.06", "某大学学生"), ("2016.07—至今", "某局科员")];
+            let lines = [
+                ("2012.09—2016.06", "某大学学生"),
+                ("2016.07—至今", "某局科员"),
+            ];
             write_resume(&t.person().join("简历.xlsx"), &lines);
             Vec::new()
         }),
     ]
+}
+
+/// 李四 admitted on `admitted` (approved a month later) and converted on `converted` ("": not).
+fn admitted_on(t: &Tiny, admitted: &str, converted: &str) {
+    let approved = format!("{}.28", &admitted[..7]);
+    t.row(|r| {
+        set(r, "接收为预备党员时间", text(admitted));
+        set(r, "上级党委审批时间", text(&approved));
+        set(r, "转为正式党员时间", text(converted));
+    });
 }
 
 /// 王强, one of 李四's introducers, in the ledger as converted on `day` (with a folder, so
@@ -641,7 +711,7 @@ fn each_rule_stays_silent_on_its_near_miss() {
 #[test]
 fn procedure_rules_fire_just_past_their_thresholds() {
     // (rule, the record one step past the near miss).
-    let cases: Vec<(&str, fn(&Tiny) -> Vec<String>)> = vec![
+    let cases: Vec<(&str, Plant)> = vec![
         ("introducers", |t| {
             introducer_converted(t, "2025.09.02");
             Vec::new()
@@ -661,7 +731,7 @@ fn procedure_rules_fire_just_past_their_thresholds() {
         }),
         ("training-too-short", |t| {
             t.row(|r| {
-                set(r, "集中培训时间", text("2024.06.10-11"));
+                set(r, "集中培训时间", text("2025.06.10-11"));
                 set(r, "集中培训学时", text("23"));
             });
             Vec::new()
@@ -674,8 +744,17 @@ fn procedure_rules_fire_just_past_their_thresholds() {
             t.row(|r| set(r, "转正申请时间", text("2026.09.01")));
             Vec::new()
         }),
+        ("conversion-overdue", |t| {
+            admitted_on(t, "2025.08.27", "");
+            enable(t, "conversion-overdue")
+        }),
+        ("probation-extension", |t| {
+            // Probation ended 2025-02-28; converted more than three months later, no extension.
+            admitted_on(t, "2024.03.01", "2025.06.01");
+            Vec::new()
+        }),
         ("vetting-after-training", |t| {
-            t.row(|r| set(r, "政审时间", text("2024.06.11")));
+            t.row(|r| set(r, "政审时间", text("2025.06.11")));
             Vec::new()
         }),
         ("pre-review-order", |t| {
@@ -700,7 +779,10 @@ fn procedure_rules_fire_just_past_their_thresholds() {
             Vec::new()
         }),
         ("resume-gap", |t| {
-            let lines = [("2012.09—2016.05", "某大学学生"), ("2016.07—至今", "某局科员")];
+            let lines = [
+                ("2012.09—2016.05", "某大学学生"),
+                ("2016.07—至今", "某局科员"),
+            ];
             write_resume(&t.person().join("简历.xlsx"), &lines);
             Vec::new()
         }),

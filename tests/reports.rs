@@ -243,7 +243,7 @@ fn summary_counts_and_colours() {
     assert_eq!(row("少数民族")[1], "2"); // 维吾尔族 回族
     assert_eq!(row("35 岁及以下")[1], "5");
     assert_eq!(row("阶段：正式党员")[1], "1");
-    // Four colours: 第一党支部 admitted 李四 in 2022 (> 3 years? no: 2022-07 is within 3 years of 2026-11) …
+    // Four colours, with the reasons.
     let colours = sheet(&dir.path().join("summary.xlsx"), "四色研判");
     let first = colours
         .iter()
@@ -256,9 +256,11 @@ fn summary_counts_and_colours() {
         .iter()
         .find(|r| r[0] == "第二党支部")
         .expect("第二党支部");
-    // 阿依古丽 (activist) and 陈明 (candidate) in the pipeline, but no admission ever: red too.
-    assert_eq!(second[1], "红色");
-    assert!(second[2].contains("3 年以上未接收预备党员"), "{second:?}");
+    // 陈明 admitted 2025-10-10 (over a year before the as-of date), 阿依古丽 the only activist left:
+    // yellow, for both reasons.
+    assert_eq!(second[1], "黄色");
+    assert!(second[2].contains("1 年以上未接收预备党员"), "{second:?}");
+    assert!(second[2].contains("少于 2 人"), "{second:?}");
     let index = std::fs::read_to_string(dir.path().join("index.html")).expect("index");
     assert!(index.contains("四色研判") && index.contains("基本情况") && index.contains("<svg"));
     assert!(

@@ -126,7 +126,12 @@ fn calendar(
         };
         let holidays = days(&y.holidays, errors);
         let workdays = days(&y.workdays, errors);
-        cal.add_year(year, &holidays, &workdays, y.source.as_deref().unwrap_or(""));
+        cal.add_year(
+            year,
+            &holidays,
+            &workdays,
+            y.source.as_deref().unwrap_or(""),
+        );
     }
     cal
 }

@@ -36,7 +36,8 @@ shared: [文书键, …] 是本来就写着几个人、会在几份档案中各�
     type Params = Within;
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &Within, out: &mut Vec<Finding>) {
-        let key = |d: usize, i: usize| ctx.classes[d][i].map(|c| ctx.config.documents[c].key.as_str());
+        let key =
+            |d: usize, i: usize| ctx.classes[d][i].map(|c| ctx.config.documents[c].key.as_str());
         for group in ctx.duplicate_groups {
             let Some(&(d0, i0)) = group.first() else {
                 continue;

@@ -169,7 +169,10 @@ impl<'a> Resolver<'a> {
     /// A text field by key; a mistake names the text fields there are.
     pub fn text_field(&mut self, key: &str) -> Option<usize> {
         let s = self.schema;
-        match s.field(key).filter(|&i| s.fields[i].kind == FieldType::Text) {
+        match s
+            .field(key)
+            .filter(|&i| s.fields[i].kind == FieldType::Text)
+        {
             Some(i) => Some(i),
             None => {
                 let texts: Vec<&str> = s

@@ -15,8 +15,8 @@ pub mod shared;
 
 pub mod ambiguous_file;
 pub mod ambiguous_month;
-pub mod branch_dormant;
 pub mod birth_date_match;
+pub mod branch_dormant;
 pub mod catalog_date_mismatch;
 pub mod catalog_item_missing;
 pub mod catalog_unreadable;

@@ -76,7 +76,7 @@ kind: named-people — 台账一栏中写的人（入党介绍人、培养联系
                 problems.push(count_problem(names.len(), params));
             }
             let own = normalize(&p.name);
-            if names.iter().any(|n| *n == own) {
+            if names.contains(&own) {
                 problems.push(format!("写的是本人{}", p.name));
             }
             if let Some(on) = params.full_member_on.and_then(|m| ctx.milestone(row, m)) {
@@ -155,8 +155,9 @@ fn not_full_member(
         Some(_) => None,
         None => Some(format!(
             "{name}在台账中尚未转为正式党员（{}），{on} 时不是正式党员",
-            q.stage
-                .map_or("未到任何阶段", |s| ctx.config.stages[s].title.as_str())
+            q.stage.map_or("未到任何阶段", |s| ctx.config.stages[s]
+                .title
+                .as_str())
         )),
     }
 }

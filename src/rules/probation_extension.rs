@@ -83,7 +83,9 @@ kind: probation-extension — 预备期满与转正：预备期满后很久才�
                     push(
                         ext_field,
                         None,
-                        format!("延长预备期“{t}”无法识别（写 半年、6个月、一年，或延长的起止日期）"),
+                        format!(
+                            "延长预备期“{t}”无法识别（写 半年、6个月、一年，或延长的起止日期）"
+                        ),
                     );
                     continue;
                 }
@@ -108,8 +110,9 @@ kind: probation-extension — 预备期满与转正：预备期满后很久才�
             };
             // The last day of probation: admitted + probation (+ extension) − 1 day.
             let span = Duration {
+                years: 0,
                 months: params.probation.total_months() + months,
-                ..params.probation
+                days: params.probation.days,
             };
             let end = span
                 .after(admitted.earliest())
@@ -119,7 +122,11 @@ kind: probation-extension — 预备期满与转正：预备期满后很久才�
             if let Some(c) = params.cancelled.and_then(|m| ctx.milestone(row, m)) {
                 if let Some((f, v)) = dated_after(ctx, row, c, params) {
                     let title = &ctx.config.fields[f].title;
-                    push(f, None, format!("取消预备党员资格（{c}）之后还有{title} {v}"));
+                    push(
+                        f,
+                        None,
+                        format!("取消预备党员资格（{c}）之后还有{title} {v}"),
+                    );
                 }
                 continue;
             }
@@ -128,23 +135,31 @@ kind: probation-extension — 预备期满与转正：预备期满后很久才�
                 (Some(c), false) if c.earliest() > due => {
                     let late = describe(end, c.earliest());
                     let detail = if months == 0 {
-                        format!("转为正式党员时间 {c} 比预备期满（{end}）晚{late}，台账没有延长预备期的记录")
+                        format!(
+                            "转为正式党员时间 {c} 比预备期满（{end}）晚{late}，台账没有延长预备期的记录"
+                        )
                     } else {
-                        format!("转为正式党员时间 {c} 比延长 {months} 个月后的预备期满（{end}）还晚{late}")
+                        format!(
+                            "转为正式党员时间 {c} 比延长 {months} 个月后的预备期满（{end}）还晚{late}"
+                        )
                     };
                     push(params.converted.field, Some(end), detail);
                 }
                 (Some(c), false) if months > 0 && c.latest() < end => push(
                     params.converted.field,
                     Some(end),
-                    format!("预备期延长了 {months} 个月，转为正式党员时间 {c} 却早于延长后的期满（{end}）"),
+                    format!(
+                        "预备期延长了 {months} 个月，转为正式党员时间 {c} 却早于延长后的期满（{end}）"
+                    ),
                 ),
                 (None, true) if row.has_column(params.converted.field) && ctx.as_of > due => {
                     let since = describe(end, ctx.as_of);
                     push(
                         params.converted.field,
                         Some(end),
-                        format!("预备期已于 {end} 期满，至审核基准日已过{since}，台账没有转正、延长预备期或取消预备党员资格的记录"),
+                        format!(
+                            "预备期已于 {end} 期满，至审核基准日已过{since}，台账没有转正、延长预备期或取消预备党员资格的记录"
+                        ),
                     );
                 }
                 _ => {}
@@ -185,7 +200,9 @@ fn dated_after(
     params: &Params,
 ) -> Option<(usize, DateValue)> {
     row.cells().find_map(|(f, v)| {
-        if Some(f) == params.cancelled.map(|m| m.field) || ctx.config.fields[f].kind == FieldType::Text {
+        if Some(f) == params.cancelled.map(|m| m.field)
+            || ctx.config.fields[f].kind == FieldType::Text
+        {
             return None;
         }
         let d = match v {
@@ -207,9 +224,10 @@ pub enum Extension {
 /// 半年 · 6个月 · 六个月 · 一年 · 12 · 2021.09.15-2022.03.14 · 无 / 否 / 未延长.
 pub fn extension_months(text: &str) -> Extension {
     let t = crate::text::normalize(text);
-    let t = t.trim_start_matches("延长预备期").trim_start_matches("延长");
-    if t.is_empty()
-        || matches!(t, "无" | "否" | "未延长" | "不延长" | "-" | "—" | "/" | "0")
+    let t = t
+        .trim_start_matches("延长预备期")
+        .trim_start_matches("延长");
+    if t.is_empty() || matches!(t, "无" | "否" | "未延长" | "不延长" | "-" | "—" | "/" | "0")
     {
         return Extension::None;
     }

@@ -131,12 +131,8 @@ fn reports(
         }
         // The file's own name, else the folders between it and the dossier.
         let below = f.rel.get(dir.rel.len() + 1..).unwrap_or(&f.rel);
-        let named = months_named(f.stem()).or_else(|| {
-            below
-                .rsplit('/')
-                .skip(1)
-                .find_map(months_named)
-        });
+        let named =
+            months_named(f.stem()).or_else(|| below.rsplit('/').skip(1).find_map(months_named));
         out.push(named?);
     }
     if ctx.parts.of_dossier(d).any(|part| part.document == doc) || !unverifiable(ctx, d).is_empty()

@@ -27,7 +27,12 @@ kind: resume-overlap — 一段经历开始的月份早于此前各段最晚的�
 经历：不算重叠，也不参与比较。消息变量：{text}、{start}、{prev_end}。subject：resume。";
     type Params = Concurrent;
 
-    fn check(ctx: &Context<'_>, rule: &Rule, Concurrent(words): &Concurrent, out: &mut Vec<Finding>) {
+    fn check(
+        ctx: &Context<'_>,
+        rule: &Rule,
+        Concurrent(words): &Concurrent,
+        out: &mut Vec<Finding>,
+    ) {
         let alongside = |e: usize| {
             let text = normalize(&ctx.resumes[e].text);
             words.iter().any(|w| text.contains(w.as_str()))
