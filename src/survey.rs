@@ -41,6 +41,51 @@ pub struct Survey {
     pub near_miss: Option<String>,
     /// What was understood of the folders.
     pub folders: FolderSurvey,
+    /// Enabled rules that stay silent on this archive because its ledgers lack the columns
+    /// they read, with the reason.
+    pub checks_not_run: Vec<CheckNotRun>,
+}
+
+/// A rule that cannot run on this archive's ledgers, and why.
+#[derive(Debug, serde::Serialize)]
+pub struct CheckNotRun {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// The enabled rules whose ledger columns ([`crate::rules::Need`]) no ledger sheet has.
+pub fn checks_not_run(config: &Config, spreadsheets: &[SpreadsheetSurvey]) -> Vec<CheckNotRun> {
+    let mut present = vec![false; config.fields.len()];
+    let mut ledger = false;
+    let ledgers = spreadsheets.iter().flat_map(|b| b.sheets.iter());
+    for sh in ledgers.filter(|sh| sh.role == SheetRole::Ledger) {
+        ledger = true;
+        for c in &sh.columns {
+            if let Some(f) = c.field.as_deref().and_then(|k| config.field(k)) {
+                present[f] = true;
+            }
+        }
+    }
+    let has = |f: usize| present.get(f).copied().unwrap_or(false);
+    let mut out = Vec::new();
+    for rule in config.rules.iter().filter(|r| r.enabled) {
+        let needs = rule.params.needs();
+        if needs.is_empty() {
+            continue;
+        }
+        let reasons: Vec<String> = if ledger {
+            needs.iter().filter_map(|n| n.unmet(config, &has)).collect()
+        } else {
+            vec!["未找到台账".into()]
+        };
+        if !reasons.is_empty() {
+            out.push(CheckNotRun {
+                rule: rule.id.clone(),
+                reason: reasons.join("；"),
+            });
+        }
+    }
+    out
 }
 
 /// The folder side of the survey.
@@ -258,6 +303,7 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     let mut branches: Vec<&str> = archive.dossiers.iter().map(|d| d.branch.as_str()).collect();
     branches.dedup();
     Ok(Survey {
+        checks_not_run: checks_not_run(config, &spreadsheets),
         folders: folders(config, &archive),
         branches: branches.len(),
         dossiers: archive.dossiers.len(),
@@ -358,6 +404,23 @@ pub fn human(s: &Survey, config: &Config) -> String {
         s.branches, s.dossiers, s.dossier_spreadsheets, s.dossier_resumes, s.dossier_catalogs
     );
     human_folders(&mut out, &s.folders);
+    if !s.checks_not_run.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n无法运行的检查（缺少所需的台账列，这些规则对本档案不报告任何问题）："
+        );
+        // Rules that lack the same columns are said together, in rule-set order.
+        let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+        for c in &s.checks_not_run {
+            match by_reason.iter_mut().find(|(r, _)| *r == c.reason) {
+                Some((_, rules)) => rules.push(&c.rule),
+                None => by_reason.push((&c.reason, vec![&c.rule])),
+            }
+        }
+        for (reason, rules) in by_reason {
+            let _ = writeln!(out, "  {reason}：{}", rules.join("、"));
+        }
+    }
     out
 }
 

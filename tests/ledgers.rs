@@ -372,3 +372,67 @@ fn a_user_adds_a_group_and_its_sub_column_in_yaml() {
     );
     assert_eq!(json["dossiers"][0]["stage"], "activist");
 }
+
+/// The rules that stay silent for lack of a ledger column, as the survey lists them.
+fn checks_not_run(archive: &Path) -> Vec<(String, String)> {
+    survey_json(archive)["checks_not_run"]
+        .as_array()
+        .expect("checks_not_run is a list")
+        .iter()
+        .map(|c| {
+            (
+                c["rule"].as_str().unwrap_or_default().to_string(),
+                c["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn survey_says_which_checks_cannot_run_for_lack_of_a_column() {
+    // The demo ledger has no 入党介绍人, 公示时间 or 党委谈话时间 column: those rules are silent
+    // there, and the survey says so, naming the column.
+    let demo = checks_not_run(&fixture("demo"));
+    let reason = |list: &[(String, String)], rule: &str| {
+        list.iter()
+            .find(|(r, _)| r == rule)
+            .map(|(_, why)| why.clone())
+    };
+    assert_eq!(
+        reason(&demo, "introducers").as_deref(),
+        Some("台账没有「入党介绍人」列")
+    );
+    assert_eq!(
+        reason(&demo, "publicity-too-short").as_deref(),
+        Some("台账没有「公示时间」列")
+    );
+    assert_eq!(
+        reason(&demo, "approval-talk-missing").as_deref(),
+        Some("台账没有「党委谈话时间」列")
+    );
+    // Rules whose columns the demo has are not listed.
+    for rule in ["milestone-order", "approval-overdue", "training-too-short"] {
+        assert_eq!(reason(&demo, rule), None, "{rule} can run on the demo");
+    }
+    // The rosters keep 入党介绍人 and 培养联系人: those two can run there.
+    let rosters = checks_not_run(&fixture("rosters"));
+    assert_eq!(reason(&rosters, "introducers"), None);
+    assert_eq!(reason(&rosters, "contacts"), None);
+    assert!(reason(&rosters, "publicity-too-short").is_some());
+    // Without a ledger, no ledger rule can run, and that is the reason given.
+    let none = checks_not_run(&fixture("no-ledger"));
+    assert_eq!(
+        reason(&none, "milestone-order").as_deref(),
+        Some("未找到台账")
+    );
+    let text = dangan()
+        .arg("survey")
+        .arg(fixture("demo"))
+        .output()
+        .expect("dangan survey runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("无法运行的检查") && text.contains("台账没有「入党介绍人」列：introducers"),
+        "{text}"
+    );
+}

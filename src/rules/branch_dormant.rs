@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::dormancy::no_admission_for;
 use crate::schema::MilestoneRef;
 
@@ -72,5 +72,9 @@ impl Parameters for Params {
             years: raw.years.unwrap_or(3),
             milestone,
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::milestone(self.milestone)]
     }
 }

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use crate::date::Duration;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::MilestoneRef;
 
 pub struct Interval;
@@ -171,6 +171,13 @@ impl Parameters for Params {
                 None
             }
         }
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![
+            Need::AtLeast(1, self.from.iter().map(|m| m.field).collect()),
+            Need::milestone(self.to),
+        ]
     }
 }
 

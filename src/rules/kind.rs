@@ -43,6 +43,63 @@ pub trait Parameters: Sized + std::fmt::Debug + Send + Sync {
     /// Check the parameters against the schema. Every mistake is reported through
     /// [`Resolver::error`] (or one of its lookups); None drops the rule.
     fn resolve(raw: Self::Raw, r: &mut Resolver<'_>) -> Option<Self>;
+
+    /// The ledger columns the rule reads: where the ledgers lack them it stays silent, and
+    /// `dangan survey` says so (empty: the rule reads no ledger column, or only optional ones).
+    fn needs(&self) -> Vec<Need> {
+        Vec::new()
+    }
+}
+
+/// Ledger columns a rule cannot run without.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Need {
+    /// This field's column.
+    Column(usize),
+    /// At least `n` of these fields' columns (a chain needs two dates to compare).
+    AtLeast(usize, Vec<usize>),
+    /// Any one of these needs (a rule over several chains runs where one chain can).
+    AnyOf(Vec<Need>),
+}
+
+impl Need {
+    /// The column of the milestone's field.
+    pub fn milestone(m: MilestoneRef) -> Need {
+        Need::Column(m.field)
+    }
+
+    /// Why the columns that `present` says the ledgers have do not meet this need, in
+    /// Chinese; None when they do.
+    pub fn unmet(&self, schema: &Schema, present: &dyn Fn(usize) -> bool) -> Option<String> {
+        let title = |f: usize| format!("「{}」", schema.fields[f].title);
+        match self {
+            Need::Column(f) => (!present(*f)).then(|| format!("台账没有{}列", title(*f))),
+            Need::AtLeast(n, fields) => {
+                let have = fields.iter().filter(|&&f| present(f)).count();
+                (have < *n).then(|| {
+                    let all: String = fields.iter().map(|&f| title(f)).collect();
+                    if *n == fields.len() {
+                        let absent = fields.iter().filter(|&&f| !present(f));
+                        format!(
+                            "台账没有{}列",
+                            absent.map(|&f| title(f)).collect::<String>()
+                        )
+                    } else if *n == 1 {
+                        format!("台账没有{all}中的任何一列")
+                    } else {
+                        format!("{all}中至少需要 {n} 列，台账有 {have} 列")
+                    }
+                })
+            }
+            Need::AnyOf(needs) => {
+                let why: Vec<String> = needs
+                    .iter()
+                    .map(|n| n.unmet(schema, present))
+                    .collect::<Option<_>>()?;
+                Some(why.join("；"))
+            }
+        }
+    }
 }
 
 /// The parameters of a kind that takes none: any key is refused.

@@ -3,7 +3,7 @@
 use crate::date::DateValue;
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::MilestoneRef;
 
 pub struct MilestoneOrder;
@@ -84,5 +84,10 @@ impl Parameters for Chains {
             return None;
         }
         Some(Chains(chains))
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        let chain = |c: &Vec<MilestoneRef>| Need::AtLeast(2, c.iter().map(|m| m.field).collect());
+        vec![Need::AnyOf(self.0.iter().map(chain).collect())]
     }
 }

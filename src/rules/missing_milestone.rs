@@ -2,7 +2,7 @@
 
 use crate::finding::Finding;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 
 pub struct MissingMilestone;
 
@@ -81,5 +81,9 @@ impl Parameters for Sequence {
             return None;
         }
         Some(Sequence(sequence))
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::AtLeast(2, self.0.clone())]
     }
 }

@@ -54,7 +54,7 @@ pub mod waiver_expired;
 pub mod waiver_unused;
 pub mod working_days;
 
-pub use kind::{Parameters, Resolver, Rule, RuleKind};
+pub use kind::{Need, Parameters, Resolver, Rule, RuleKind};
 
 /// The registry: one line per kind, `Variant => module::Type`, in the order `dangan explain`
 /// and the error messages list them. Generates [`Kind`], [`Params`] and the dispatch.
@@ -123,6 +123,13 @@ macro_rules! registry {
             pub fn kind(&self) -> Kind {
                 match self {
                     $(Params::$variant(_) => Kind::$variant,)*
+                }
+            }
+
+            /// The ledger columns the rule cannot run without ([`Parameters::needs`]).
+            pub fn needs(&self) -> Vec<kind::Need> {
+                match self {
+                    $(Params::$variant(p) => p.needs(),)*
                 }
             }
         }

@@ -7,7 +7,7 @@ use crate::date::DateValue;
 use crate::finding::Finding;
 use crate::join::Person;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::MilestoneRef;
 use crate::text::normalize;
 
@@ -190,5 +190,9 @@ impl Parameters for Params {
                 None
             }
         }
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Column(self.field), Need::milestone(self.from)]
     }
 }

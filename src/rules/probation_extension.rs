@@ -11,7 +11,7 @@ use crate::finding::Finding;
 use crate::join::Person;
 use crate::ledger::{FieldValue, LedgerRow};
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::{FieldType, MilestoneRef};
 
 pub struct ProbationExtension;
@@ -313,6 +313,13 @@ impl Parameters for Params {
             max_extension: max_extension?,
             unconverted: raw.unconverted.unwrap_or(false),
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![
+            Need::milestone(self.admitted),
+            Need::milestone(self.converted),
+        ]
     }
 }
 

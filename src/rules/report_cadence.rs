@@ -9,7 +9,7 @@ use crate::finding::Finding;
 use crate::join::Person;
 use crate::ledger::catalog::CatalogEntry;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::catalog::catalogs;
 use crate::rules::shared::documents::unverifiable;
 use crate::schema::MilestoneRef;
@@ -214,6 +214,10 @@ impl Parameters for Params {
             to: to?,
             months: months?,
         })
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::milestone(self.from)]
     }
 }
 

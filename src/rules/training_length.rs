@@ -3,7 +3,7 @@
 use crate::finding::Finding;
 use crate::ledger::FieldValue;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::FieldType;
 
 pub struct TrainingLength;
@@ -130,6 +130,14 @@ impl Parameters for Params {
                 r.error(None, message, "", None);
                 None
             }
+        }
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        let range = Need::Column(self.field);
+        match self.hours_field {
+            Some(h) => vec![Need::AnyOf(vec![range, Need::Column(h)])],
+            None => vec![range],
         }
     }
 }

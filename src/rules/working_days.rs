@@ -4,7 +4,7 @@
 use crate::finding::Finding;
 use crate::ledger::FieldValue;
 use crate::rules::Context;
-use crate::rules::kind::{Parameters, Resolver, Rule, RuleKind};
+use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::FieldType;
 
 pub struct WorkingDays;
@@ -102,5 +102,9 @@ impl Parameters for Params {
                 None
             }
         }
+    }
+
+    fn needs(&self) -> Vec<Need> {
+        vec![Need::Column(self.field)]
     }
 }
