@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use std::path::Path;
 
-use common::{audit_json, check_snapshot, findings, fixture, triples};
+use common::{audit_json, check_snapshot, findings, fixture, shape_findings, triples};
 use serde_json::Value;
 
 #[test]
@@ -29,7 +29,7 @@ fn catalogs_in_both_shapes_audit_to_exactly_the_planted_findings() {
     .collect();
     assert_eq!(triples(&json), want);
     // 赵敏 has two unreadable rows (a page cell, a title): one finding each.
-    assert_eq!(findings(&json).len(), want.len() + 1);
+    assert_eq!(shape_findings(&json).len(), want.len() + 1);
     assert_eq!(code, 1, "catalog-item-missing is an error");
     let at = |rule: &str, dossier: &str| {
         findings(&json)
@@ -515,13 +515,13 @@ fn an_edited_catalog_gives_exactly_the_planted_findings() {
         let qian = "第一党支部/钱七/卷内目录.xlsx";
         std::fs::copy(fixture("catalogs").join(qian), archive.path().join(qian)).expect("copy");
         let (_, before) = audit_json(archive.path(), &[]);
-        assert!(findings(&before).is_empty(), "{what}: {before:#}");
+        assert!(shape_findings(&before).is_empty(), "{what}: {before:#}");
         plant(archive.path());
         let (_, after) = audit_json(archive.path(), &[]);
         let want: BTreeSet<_> =
             [(rule.to_string(), dossier.to_string(), subject.to_string())].into();
         assert_eq!(triples(&after), want, "{what}");
-        assert_eq!(findings(&after).len(), 1, "{what}: {after:#}");
+        assert_eq!(shape_findings(&after).len(), 1, "{what}: {after:#}");
     }
 }
 

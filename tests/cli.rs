@@ -5,7 +5,8 @@
 
 mod common;
 use common::{
-    AS_OF, audit_json, check_snapshot, copy_tree, dangan, findings, fixture, root, triples,
+    AS_OF, audit_json, check_snapshot, copy_tree, dangan, findings, fixture, root, shape_findings,
+    triples,
 };
 
 use std::collections::BTreeSet;
@@ -87,7 +88,7 @@ fn defects_archive_triggers_every_rule_exactly_where_planted() {
     .collect();
     assert_eq!(got, want);
     // One defect, one finding: each triple above occurs once.
-    assert_eq!(findings(&json).len(), want.len());
+    assert_eq!(shape_findings(&json).len(), want.len());
     check_snapshot("defects", &json);
 }
 
@@ -152,7 +153,7 @@ fn scans_are_inspected() {
     assert_eq!(code, 1);
     let b = "档案室抽查支部";
     let t = |r: &str, w: &str, s: &str| (r.to_string(), format!("{b}/{w}"), s.to_string());
-    let got: BTreeSet<_> = findings(&json)
+    let got: BTreeSet<_> = shape_findings(&json)
         .iter()
         .map(|f| {
             let file = f["file"].as_str().unwrap_or("");
@@ -188,7 +189,11 @@ fn scans_are_inspected() {
     .into_iter()
     .collect();
     assert_eq!(got, want);
-    assert_eq!(findings(&json).len(), want.len(), "one defect, one finding");
+    assert_eq!(
+        shape_findings(&json).len(),
+        want.len(),
+        "one defect, one finding"
+    );
     // Duplicates: across dossiers an error, inside one a warning.
     for f in findings(&json)
         .iter()
@@ -334,7 +339,14 @@ fn human_output_groups_by_branch_and_dossier() {
     assert!(text.contains("位置：发展党员工作台账.xlsx 2021年以来!K15"));
     assert!(text.contains("依据："));
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
-    assert!(text.contains("错误 18，警告 5，提示 2"));
+    // The totals line says what the JSON report counts.
+    let (_, json) = audit_json(&fixture("defects"), &[]);
+    let n = &json["summary"]["findings"];
+    let totals = format!(
+        "错误 {}，警告 {}，提示 {}",
+        n["error"], n["warning"], n["info"]
+    );
+    assert!(text.contains(&totals), "{totals} in {text}");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! `examples/shapes/rosters.rs`, in .xlsx and in .ods), and `dangan survey`.
 
 mod common;
-use common::{AS_OF, audit_json, check_snapshot, dangan, findings, fixture, triples};
+use common::{
+    AS_OF, audit_json, check_snapshot, dangan, findings, fixture, shape_findings, triples,
+};
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -45,7 +47,11 @@ fn rosters_in_xlsx_audit_to_exactly_the_planted_findings() {
         "candidate",
     ));
     assert_eq!(triples(&json), want);
-    assert_eq!(findings(&json).len(), want.len(), "one defect, one finding");
+    assert_eq!(
+        shape_findings(&json).len(),
+        want.len(),
+        "one defect, one finding"
+    );
     assert_eq!(json["summary"]["ledger_rows"], 28);
     assert_eq!(json["summary"]["ledger_people"], 7);
     assert_eq!(json["summary"]["dossiers"], 7);
@@ -61,7 +67,11 @@ fn rosters_in_ods_audit_to_exactly_the_planted_findings() {
     // passes.
     want.insert(t("ambiguous-month", "第二党支部/孙悦", "activist"));
     assert_eq!(triples(&json), want);
-    assert_eq!(findings(&json).len(), want.len(), "one defect, one finding");
+    assert_eq!(
+        shape_findings(&json).len(),
+        want.len(),
+        "one defect, one finding"
+    );
     assert_eq!(json["summary"]["ledger_rows"], 28);
     assert_eq!(json["summary"]["ledger_people"], 7);
     check_snapshot("rosters-ods", &json);

@@ -39,11 +39,10 @@ kind: branch-dormant — 支部在审核基准日之前 years 年内没有接收
 
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
         let mut last: BTreeMap<&str, Option<Date>> = BTreeMap::new();
+        // A branch none of whose people the ledger lists is not known to the ledger: silent.
         for p in ctx.people.iter().filter(|p| !p.branch.is_empty()) {
-            let admitted = ctx
-                .row(p)
-                .and_then(|row| ctx.milestone(row, params.milestone))
-                .map(|d| d.earliest());
+            let Some(row) = ctx.row(p) else { continue };
+            let admitted = ctx.milestone(row, params.milestone).map(|d| d.earliest());
             let e = last.entry(p.branch.as_str()).or_default();
             *e = (*e).max(admitted);
         }

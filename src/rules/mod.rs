@@ -193,7 +193,7 @@ use crate::finding::{Finding, Location};
 use crate::inspect::Inspection;
 use crate::join::Person;
 use crate::ledger::catalog::CatalogEntry;
-use crate::ledger::{LedgerRow, ResumeEntry};
+use crate::ledger::{LedgerRow, LedgerSheet, ResumeEntry};
 use crate::schema::{MilestoneRef, Schema};
 use crate::walk::{Archive, PerFile, Unreadable};
 
@@ -437,11 +437,20 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
 }
 
 fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
+    let present = ledger_columns(ctx);
+    let has = |f: usize| present.get(f).copied().unwrap_or(false);
     let mut findings: Vec<Finding> = ctx
         .rules
         .par_iter()
         .enumerate()
         .filter(|(_, r)| r.enabled && !r.kind().after_audit())
+        // A rule whose ledger columns no ledger has stays silent (`dangan survey` says why).
+        .filter(|(_, r)| {
+            r.params
+                .needs()
+                .iter()
+                .all(|n| n.unmet(ctx.config, &has).is_none())
+        })
         .flat_map_iter(|(order, rule)| {
             let mut out = Vec::new();
             check(ctx, rule, &mut out);
@@ -453,6 +462,31 @@ fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
         .collect();
     sort(&mut findings);
     findings
+}
+
+/// For each field: whether a ledger sheet of the run has its column.
+fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
+    let mut present = vec![false; ctx.config.fields.len()];
+    let mut last: Option<&LedgerSheet> = None;
+    for row in ctx.ledger {
+        // Rows of one sheet are together: each sheet is looked at once.
+        if last.is_some_and(|s| std::ptr::eq(s, &*row.sheet)) {
+            continue;
+        }
+        last = Some(&row.sheet);
+        let more = row.sheet.more.iter().map(|&(f, _)| f);
+        let cols = row.sheet.cols.iter().enumerate();
+        for f in cols
+            .filter(|(_, c)| c.is_some())
+            .map(|(f, _)| f)
+            .chain(more)
+        {
+            if let Some(p) = present.get_mut(f) {
+                *p = true;
+            }
+        }
+    }
+    present
 }
 
 /// Branch, dossier (ledger-only rows last), rule order, then place.
