@@ -833,6 +833,56 @@ fn write_ledger_with_remarks(
     wb.save(path)
 }
 
+/// The demo's 年度发展计划: a two-row header (计划发展党员数 over its categories, 支部 and
+/// 年度 merged down), a 合计 row, and a 支部名单 sheet. 2025: 第一党支部 plans 1 and admitted
+/// 李四 (met; its 高知识群体 cannot be counted: the ledger has no 学历 column); 第二党支部
+/// plans 2 with 1 少数民族 and admitted 陈明 (回族): short of its total; 机关第三党支部 plans 1
+/// and has no folder and no ledger row: short, and dormant. 2026 is not over on the as-of date.
+fn write_plan(path: &Path) -> Result<(), XlsxError> {
+    let mut wb = workbook()?;
+    let merged = Format::new().set_align(FormatAlign::Center);
+    let ws = wb.add_worksheet();
+    ws.set_name("年度计划")?;
+    ws.write_string(0, 0, "机关党委年度发展党员计划")?;
+    ws.merge_range(1, 0, 2, 0, "支部", &merged)?;
+    ws.merge_range(1, 1, 2, 1, "年度", &merged)?;
+    ws.merge_range(1, 2, 1, 4, "计划发展党员数", &merged)?;
+    ws.write_row(2, 2, ["总数", "高知识群体", "少数民族"])?;
+    let rows: [(&str, f64, [Option<f64>; 3]); 5] = [
+        ("第一党支部", 2025.0, [Some(1.0), Some(1.0), None]),
+        ("第二党支部", 2025.0, [Some(2.0), None, Some(1.0)]),
+        ("机关第三党支部", 2025.0, [Some(1.0), None, None]),
+        ("第一党支部", 2026.0, [Some(3.0), None, None]),
+        ("合计", 2025.0, [Some(4.0), Some(1.0), Some(1.0)]),
+    ];
+    for (i, (branch, year, counts)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *branch)?;
+        ws.write_number(r, 1, *year)?;
+        for (c, n) in counts.iter().enumerate() {
+            if let Some(n) = n {
+                ws.write_number(r, 2 + c as u16, *n)?;
+            }
+        }
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("支部名单")?;
+    ws.write_row(0, 0, ["序号", "支部名称", "支部书记"])?;
+    let branches = [
+        "机关第一党支部",
+        "机关第二党支部",
+        "机关第三党支部",
+        "档案室抽查支部",
+        "第一党支部",
+        "第二党支部",
+    ];
+    for (i, b) in branches.iter().enumerate() {
+        ws.write_number(1 + i as u32, 0, (i + 1) as f64)?;
+        ws.write_string(1 + i as u32, 1, *b)?;
+    }
+    wb.save(path)
+}
+
 fn write_resume(
     path: &Path,
     header: &[&str],
@@ -1632,6 +1682,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         root.join("机关第二党支部/统计表.xlsx"),
         b"this is not a spreadsheet",
     )?;
+    write_plan(&root.join("年度发展党员计划.xlsx"))?;
     write_archive(&out.join("folders"), &folders::people(), None)?;
     for (rel, bytes) in folders::combined_files() {
         fs::write(out.join("folders").join(rel), bytes)?;

@@ -198,7 +198,12 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
 
     // What only the rules needed is let go before the facts and lists are built: `joined`,
     // moved into a block, is a temporary whose other fields are dropped with the statement.
-    let Joined { ledger, people, .. } = { joined };
+    let Joined {
+        ledger,
+        people,
+        plan,
+        ..
+    } = { joined };
     drop(unreadable);
     let facts = if options.people || options.shard.is_some() {
         person_facts(config, options.as_of, &archive, &ledger, &people, &in_scope)
@@ -211,7 +216,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             let prints = reading(readers, || {
                 fingerprints(&archive, &classes, config, &people)
             });
-            shard_data(sh, prints, facts, options.people)
+            shard_data(sh, prints, facts, options.people, &plan)
         }
     };
     let summary = summary(
@@ -236,6 +241,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         dated,
     );
     Ok(AuditResult {
+        plan,
         shard,
         people: facts,
         as_of: options.as_of,
@@ -261,10 +267,12 @@ fn shard_data(
     fingerprints: Vec<crate::results::Fingerprint>,
     mut facts: Vec<PersonFacts>,
     people: bool,
+    plan: &[crate::ledger::plan::PlanRow],
 ) -> (Vec<PersonFacts>, Option<ShardData>) {
     let data = ShardData {
         shard,
         run: None,
+        plan: plan.to_vec(),
         fingerprints,
         people: if people {
             facts.clone()
@@ -352,6 +360,7 @@ struct Joined {
     catalogs: Vec<CatalogEntry>,
     /// Catalog rows (outside any dossier) that matched nobody.
     orphan_catalog: Vec<usize>,
+    plan: Vec<crate::ledger::plan::PlanRow>,
     unread_catalogs: Vec<(usize, usize)>,
     person_of_dossier: Vec<Option<usize>>,
     person_of_row: Vec<Option<usize>>,
@@ -424,6 +433,12 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
         orphan_resumes,
         catalogs: sheets.catalogs.entries,
         orphan_catalog,
+        // In a shard, the plan rows of its own branches.
+        plan: sheets
+            .plan
+            .into_iter()
+            .filter(|r| owns(&r.branch))
+            .collect(),
         unread_catalogs: sheets.catalogs.unread,
         person_of_dossier,
         person_of_row,
@@ -507,6 +522,7 @@ fn check(
         orphan_resumes: &joined.orphan_resumes,
         catalogs: &joined.catalogs,
         orphan_catalog: &joined.orphan_catalog,
+        plan: &joined.plan,
         unread_catalogs: &joined.unread_catalogs,
         inspections: &files.inspections,
         parts: &files.parts,
@@ -649,6 +665,8 @@ struct Sheets {
     ledger: Vec<LedgerRow>,
     resumes: Vec<ResumeEntry>,
     catalogs: CatalogRows,
+    /// 年度发展计划 and 支部名单 rows, from spreadsheets outside the dossiers.
+    plan: Vec<crate::ledger::plan::PlanRow>,
     /// For each resume entry, the dossier whose own spreadsheet it came from.
     resume_owner: Vec<Option<usize>>,
     /// For each loose file, whether it was a recognised ledger or resume sheet.
@@ -768,6 +786,7 @@ fn read_sheets(
         })
         .collect();
     let mut ledger: Vec<LedgerRow> = Vec::new();
+    let mut plan = Vec::new();
     let mut resumes: Vec<ResumeEntry> = Vec::new();
     let mut resume_owner: Vec<Option<usize>> = Vec::new();
     let mut catalogs = CatalogRows::default();
@@ -793,6 +812,7 @@ fn read_sheets(
                 ledger_found |= book.has_ledger;
                 near.push((&archive.loose[i].rel, std::mem::take(&mut book.sheets)));
                 append(&mut ledger, book.ledger_rows);
+                append(&mut plan, book.plan_rows);
             }
             Sheet::Dossier(d, i) => {
                 if settle_dossier_sheet(config, &mut classes[d][i], &book, rel, unreadable_book) {
@@ -810,6 +830,7 @@ fn read_sheets(
     }
     Sheets {
         ledger,
+        plan,
         resumes,
         resume_owner,
         catalogs,

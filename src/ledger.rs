@@ -23,6 +23,7 @@ mod budget;
 pub mod catalog;
 mod header;
 pub mod merge;
+pub mod plan;
 pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
 
 const HEADER_SCAN_ROWS: usize = 30;
@@ -361,6 +362,8 @@ pub struct Workbook {
     pub ledger_rows: Vec<LedgerRow>,
     pub resume_entries: Vec<ResumeEntry>,
     pub catalog_entries: Vec<catalog::CatalogEntry>,
+    /// 年度发展计划 and 支部名单 rows.
+    pub plan_rows: Vec<plan::PlanRow>,
     /// Why the file could not be read, if it could not.
     pub problem: Option<String>,
     /// Whether any sheet had a recognised header.
@@ -542,6 +545,8 @@ enum State {
     Ledger(Arc<LedgerSheet>),
     Resume(Vec<(usize, Column)>),
     Catalog(catalog::CatalogCols, catalog::Carried),
+    /// A plan or list of branches: its columns and the branch of a merged cell above.
+    Plan(plan::PlanCols, Option<CompactString>),
     Skip,
 }
 
@@ -611,9 +616,20 @@ impl Parser<'_> {
                 kind = HeaderKind::Ledger(lower);
                 i += 1;
             }
+            // Likewise a plan under a title row: a header a row lower that names more
+            // categories (计划发展党员数 over 总数 | 高知识群体 | …) is the header.
+            while let HeaderKind::Plan(p) = &kind
+                && let Some(HeaderKind::Plan(lower)) =
+                    header::header_at(&window(buf, i + 1), self.headers, self.config)
+                && lower.counts.len() > p.counts.len()
+            {
+                kind = HeaderKind::Plan(lower);
+                i += 1;
+            }
             let used = match &kind {
                 HeaderKind::Ledger(l) => l.rows,
                 HeaderKind::Resume(_) | HeaderKind::Catalog(_) => 1,
+                HeaderKind::Plan(p) => p.rows,
             };
             let first = buf[i].row;
             let rest = buf.split_off(i + used);
@@ -717,6 +733,15 @@ impl Parser<'_> {
                 }
                 self.state = State::Catalog(cols, catalog::Carried::default());
             }
+            HeaderKind::Plan(cols) => {
+                let columns = plan::survey_columns(&cols, first + rows - 1, config);
+                if let Some(sv) = self.survey() {
+                    sv.role = SheetRole::Plan;
+                    sv.header_rows = Some((first + 1, first + rows));
+                    sv.columns = columns;
+                }
+                self.state = State::Plan(cols, None);
+            }
         }
     }
 
@@ -812,6 +837,7 @@ impl Parser<'_> {
                 }
             }
             State::Catalog(..) => self.catalog_row(row, cells, shown),
+            State::Plan(..) => self.plan_row(row, cells),
             State::Seeking(..) | State::Skip => {}
         }
     }
@@ -822,10 +848,7 @@ impl Parser<'_> {
     fn catalog_row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {
         let Some(sheet) = &self.sheet else { return };
         let sheet = Arc::clone(sheet);
-        if let Some(text) = first_text(cells)
-            && self.is_not_people(text)
-        {
-            self.skipped(row, "合计、签名或说明行", text);
+        if self.passed_over(row, cells) {
             return;
         }
         if let State::Catalog(cols, _) = &self.state
@@ -841,6 +864,37 @@ impl Parser<'_> {
         };
         if let Some(e) = catalog::catalog_entry(cells, shown, *cols, &sheet, row, bounds, carried) {
             self.wb.catalog_entries.push(e);
+            if let Some(sv) = self.survey() {
+                sv.rows_read += 1;
+            }
+        }
+    }
+}
+
+impl Parser<'_> {
+    /// Whether a row under a catalog or plan header is a totals, signature or note row (合计,
+    /// 填表人, 注：): passed over, and listed by the survey.
+    fn passed_over(&mut self, row: u32, cells: &[Data]) -> bool {
+        let Some(text) = first_text(cells).filter(|t| self.is_not_people(t)) else {
+            return false;
+        };
+        self.skipped(row, "合计、签名或说明行", text);
+        true
+    }
+
+    /// A plan row: totals and notes under the branches are passed over.
+    fn plan_row(&mut self, row: u32, cells: &[Data]) {
+        let Some(sheet) = &self.sheet else { return };
+        let sheet = Arc::clone(sheet);
+        if self.passed_over(row, cells) {
+            return;
+        }
+        let State::Plan(cols, carried) = &mut self.state else {
+            return;
+        };
+        let at = (&*sheet.file, &*sheet.sheet);
+        if let Some(r) = plan::plan_row(cells, cols, at, row, carried) {
+            self.wb.plan_rows.push(r);
             if let Some(sv) = self.survey() {
                 sv.rows_read += 1;
             }
@@ -935,6 +989,8 @@ pub enum SheetRole {
     Ledger,
     Resume,
     Catalog,
+    /// 年度发展计划 or 支部名单.
+    Plan,
     Skipped,
 }
 

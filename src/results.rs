@@ -97,6 +97,8 @@ pub struct AuditResult {
     /// Everyone in scope, with the ledger facts the committee's statistics need. Personal
     /// data: used by `--report-dir`, never printed in the JSON report.
     pub people: Vec<PersonFacts>,
+    /// 年度发展计划 and 支部名单 rows: the committee's branches and their plans.
+    pub plan: Vec<crate::ledger::plan::PlanRow>,
     /// Set in a sharded run: what the merge needs from this shard.
     pub shard: Option<ShardData>,
 }
@@ -118,6 +120,20 @@ pub struct PersonFacts {
     pub birth: Option<Date>,
     pub activist: Option<Date>,
     pub admitted: Option<Date>,
+}
+
+impl PersonFacts {
+    /// The text a category of the 年度发展计划 counts by (学历, 民族, 人员类别, 性别).
+    pub fn text_by(&self, by: crate::schema::PlanBy) -> Option<&str> {
+        use crate::schema::PlanBy;
+        match by {
+            PlanBy::Everyone => None,
+            PlanBy::Education => self.education.as_deref(),
+            PlanBy::Ethnicity => self.ethnicity.as_deref(),
+            PlanBy::Category => self.category.as_deref(),
+            PlanBy::Sex => self.sex.as_deref(),
+        }
+    }
 }
 
 /// A dossier as found: who, what stage, and each file with what was seen inside it.
@@ -221,6 +237,9 @@ pub struct ShardData {
     /// Files at the archive's root, counted by shard 0 only in `summary.files`.
     pub fingerprints: Vec<Fingerprint>,
     pub people: Vec<PersonFacts>,
+    /// The plan rows of the shard's branches (absent in reports of older versions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<crate::ledger::plan::PlanRow>,
     /// What the shard's run was: shards of different runs are never merged (absent in
     /// reports of older versions).
     #[serde(default)]

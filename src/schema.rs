@@ -114,6 +114,63 @@ pub struct CatalogColumns {
     pub order: Vec<usize>,
 }
 
+/// Whom a category of the 年度发展计划 counts among the people admitted in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanBy {
+    /// Everyone admitted (总数).
+    Everyone,
+    /// By the ledger's 学历, 民族, 人员类别 or 性别 text.
+    Education,
+    Ethnicity,
+    Category,
+    Sex,
+}
+
+/// A category of the 年度发展计划 (总数, 高知识群体, 少数民族 …): the column headers that name
+/// it and whom it counts.
+#[derive(Debug, Clone)]
+pub struct PlanCategory {
+    pub key: String,
+    pub title: String,
+    /// Normalised column headers.
+    pub aliases: Vec<String>,
+    pub by: PlanBy,
+    /// The person counts when the text contains one of these …
+    pub any: Vec<String>,
+    /// … or, where `any` is empty, when it is written and is none of these (民族 not 汉族).
+    pub not: Vec<String>,
+}
+
+impl PlanCategory {
+    /// Whether a person whose `by` text is `value` counts in this category: the one test the
+    /// rule `plan-shortfall` and the committee's plan table share.
+    pub fn counts(&self, value: Option<&str>) -> bool {
+        if self.by == PlanBy::Everyone {
+            return true;
+        }
+        let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+            return false;
+        };
+        if !self.any.is_empty() {
+            return self.any.iter().any(|k| v.contains(k.as_str()));
+        }
+        !self.not.iter().any(|k| v == k)
+    }
+}
+
+/// The 年度发展计划 workbook's columns (a sheet per unit or branch, year and category), and a
+/// list of the committee's branches (支部名单): normalised headers.
+#[derive(Debug, Clone, Default)]
+pub struct PlanColumns {
+    /// 支部, 党支部, 单位: the branch a row plans for.
+    pub branch: Vec<String>,
+    /// 年度, 年份.
+    pub year: Vec<String>,
+    pub categories: Vec<PlanCategory>,
+    /// Headers that alone make a sheet a list of branches (支部名称, 党组织名称).
+    pub list: Vec<String>,
+}
+
 /// The fields, stages and documents the engine itself refers to, resolved once at load (by
 /// `crate::config`, under the YAML keys of the same names). A date key must name a date
 /// field; the name field must exist. An optional key that is absent turns its use
@@ -154,6 +211,8 @@ pub struct Schema {
     pub keys: Keys,
     pub resume: ResumeColumns,
     pub catalog: CatalogColumns,
+    /// The 年度发展计划 and 支部名单 sheets.
+    pub plan: PlanColumns,
     /// Normalised beginnings of ledger rows that are not people (合计, 填表人, 注：).
     pub not_people: Vec<String>,
     pub layout: LayoutConfig,

@@ -104,6 +104,7 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
     let mut archive_wide: Vec<String> = Vec::new();
     let mut dossiers = Vec::new();
     let mut people = Vec::new();
+    let mut plan = Vec::new();
     let mut fingerprints = Vec::new();
     let mut summary = Summary::default();
     let mut scope: Option<Scope> = None;
@@ -136,6 +137,7 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
         }
         if let Some(data) = r.shard {
             people.extend(data.people);
+            plan.extend(data.plan);
             fingerprints.extend(data.fingerprints);
         }
     }
@@ -155,6 +157,7 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
     summary.findings = Counts::of(&findings);
     summary.scope = scope;
     Ok(AuditResult {
+        plan,
         as_of,
         summary,
         findings,

@@ -330,6 +330,7 @@ pub fn human(s: &Survey, config: &Config) -> String {
                 SheetRole::Ledger => "台账/名册",
                 SheetRole::Resume => "简历",
                 SheetRole::Catalog => "卷内目录",
+                SheetRole::Plan => "年度发展计划/支部名单",
                 SheetRole::Skipped => "未使用",
             };
             let _ = write!(out, "  工作表“{}”：{role}", sh.sheet);
@@ -358,7 +359,7 @@ pub fn human(s: &Survey, config: &Config) -> String {
                     None if c
                         .field
                         .as_deref()
-                        .is_some_and(|k| k.starts_with("catalog.")) =>
+                        .is_some_and(|k| k.starts_with("catalog.") || k.starts_with("plan.")) =>
                     {
                         writeln!(out, "    {:<4} {}列", c.cell, c.header)
                     }

@@ -111,6 +111,8 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
         ("folders", &[][..]),
         ("layouts/unlisted-group", &[][..]),
         ("catalogs", &[][..]),
+        // Its 年度发展党员计划.xlsx: plan-shortfall, and a listed branch with no one in it.
+        ("demo", &[][..]),
     ] {
         let (_, json) = audit_json(&fixture(name), extra);
         fired.extend(
@@ -123,7 +125,7 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
     // threshold and silent on its near miss (`procedure_rules_fire_just_past_their_thresholds`,
     // `each_rule_stays_silent_on_its_near_miss`); the whole-archive fixtures keep no column
     // for them yet.
-    const ON_THE_TINY_ARCHIVE: [&str; 12] = [
+    const ON_THE_TINY_ARCHIVE: [&str; 11] = [
         "vetting-after-training",
         "pre-review-order",
         "approval-talk-missing",
@@ -135,7 +137,6 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
         "probation-extension",
         "conversion-overdue",
         "conversion-application-late",
-        "branch-dormant",
     ];
     fired.extend(ON_THE_TINY_ARCHIVE.iter().map(|r| r.to_string()));
     let missing: Vec<_> = ids.difference(&fired).collect();

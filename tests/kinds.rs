@@ -131,6 +131,19 @@ fn write_sheet(path: &Path, header: &[&str], rows: &[Vec<Cell>]) {
     wb.save(path).expect("save workbook");
 }
 
+/// A 年度发展计划 at the archive's root: (branch, year, 总数, 少数民族, 高知识群体) rows.
+fn plan(t: &Tiny, rows: &[(&str, &str, &str, &str, &str)]) {
+    let rows: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| [r.0, r.1, r.2, r.3, r.4].map(text).to_vec())
+        .collect();
+    write_sheet(
+        &t.root().join("年度发展党员计划.xlsx"),
+        &["支部", "年度", "总数", "少数民族", "高知识群体"],
+        &rows,
+    );
+}
+
 /// A resume sheet: (span, what) lines.
 fn write_resume(path: &Path, lines: &[(&str, &str)]) {
     let rows: Vec<Vec<Cell>> = lines
@@ -478,6 +491,11 @@ fn cases() -> Vec<Case> {
             });
             enable(t, "branch-dormant")
         }),
+        ("plan-shortfall", "plan-shortfall", |t| {
+            // 2025: one admission planned, and one 少数民族; 李四 (汉族) was admitted.
+            plan(t, &[(BRANCH, "2025", "1", "1", "")]);
+            Vec::new()
+        }),
         ("waiver-expired", "waiver-expired", |t| {
             waivers(t, "missing-document", "2026-01-01")
         }),
@@ -534,6 +552,22 @@ type NearMiss = (&'static str, &'static str, Plant);
 
 fn near_misses() -> Vec<NearMiss> {
     vec![
+        ("plan-shortfall", "a plan met exactly", |t| {
+            plan(t, &[(BRANCH, "2025", "1", "", "")]);
+            Vec::new()
+        }),
+        ("plan-shortfall", "a year not over on the as-of date", |t| {
+            plan(t, &[(BRANCH, "2026", "2", "1", "")]);
+            Vec::new()
+        }),
+        (
+            "plan-shortfall",
+            "a category the ledger cannot count (no 学历 column)",
+            |t| {
+                plan(t, &[(BRANCH, "2025", "1", "", "1")]);
+                Vec::new()
+            },
+        ),
         ("introducers", "a two-name cell with a comma", |t| {
             t.row(|r| set(r, "入党介绍人", text("王强,赵刚")));
             Vec::new()

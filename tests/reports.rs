@@ -291,3 +291,65 @@ fn rating_thresholds_come_from_yaml() {
     );
     assert!(colours[1][2].contains("2026 年没有新确定的入党积极分子"));
 }
+
+#[test]
+fn the_plan_against_what_was_done_and_the_branches_it_lists() {
+    // fixtures/demo/年度发展党员计划.xlsx (examples/gen_fixtures.rs `write_plan`): 2025 plans
+    // 第一党支部 1 (李四 admitted: met), 第二党支部 2 with 1 少数民族 (陈明, 回族: total short),
+    // 机关第三党支部 1 (no folder, no ledger row); 2026 is not over.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json = report(&fixture("demo"), dir.path(), &[]);
+    let plan = sheet(&dir.path().join("summary.xlsx"), "发展计划");
+    let row = |year: &str, cat: &str| {
+        plan.iter()
+            .find(|r| r[0] == year && r[1] == cat)
+            .cloned()
+            .unwrap_or_else(|| panic!("{year} {cat}: {plan:?}"))
+    };
+    assert_eq!(row("2025", "总数")[2..], ["4", "2", "50%"]);
+    assert_eq!(row("2025", "少数民族")[2..], ["1", "1", "100%"]);
+    // The demo ledger has no 学历 column: not counted, not 0.
+    assert_eq!(row("2025", "高知识群体")[2..], ["1", "台账无此项", "—"]);
+    assert_eq!(row("2026", "总数")[2..], ["3", "0", "0%"]);
+    // The listed branch with no one in it is rated, with its own lists, and named in the JSON.
+    let colours = sheet(&dir.path().join("summary.xlsx"), "四色研判");
+    let third = colours
+        .iter()
+        .find(|r| r[0] == "机关第三党支部")
+        .unwrap_or_else(|| panic!("机关第三党支部 rated: {colours:?}"));
+    assert_eq!(third[1], "红色");
+    assert!(dir.path().join("机关第三党支部.html").exists());
+    let of = |rule: &str| -> Vec<(String, String)> {
+        json["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (s("branch"), s("message"))
+            })
+            .collect()
+    };
+    let dormant = of("branch-dormant");
+    assert!(
+        dormant.iter().any(|(b, _)| b == "机关第三党支部"),
+        "{dormant:?}"
+    );
+    let short = of("plan-shortfall");
+    assert_eq!(
+        short,
+        [
+            (
+                "机关第三党支部".to_string(),
+                "机关第三党支部2025年发展计划没有完成：总数计划 1 人、完成 0 人".to_string()
+            ),
+            (
+                "第二党支部".to_string(),
+                "第二党支部2025年发展计划没有完成：总数计划 2 人、完成 1 人".to_string()
+            ),
+        ]
+    );
+    let index = std::fs::read_to_string(dir.path().join("index.html")).expect("index");
+    assert!(index.contains("发展计划完成情况"));
+}

@@ -18,6 +18,7 @@ pub(super) struct RawFile {
     pub(super) fields: Option<IndexMap<String, RawField>>,
     pub(super) resume: Option<RawResume>,
     pub(super) catalog: Option<RawCatalog>,
+    pub(super) plan: Option<RawPlan>,
     pub(super) ledger: Option<RawLedger>,
     pub(super) layout: Option<RawLayout>,
     pub(super) documents: Option<IndexMap<String, RawDocument>>,
@@ -103,6 +104,36 @@ pub(super) struct RawCatalog {
     pub(super) date: Vec<String>,
     /// Document keys in filing order (replaces).
     pub(super) order: Option<Vec<String>>,
+}
+
+/// The 年度发展计划 and 支部名单 sheets: column aliases (added to) and categories (a file
+/// that sets them replaces them).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlan {
+    #[serde(default)]
+    pub(super) branch: Vec<String>,
+    #[serde(default)]
+    pub(super) year: Vec<String>,
+    #[serde(default)]
+    pub(super) list: Vec<String>,
+    pub(super) categories: Option<Vec<RawPlanCategory>>,
+}
+
+/// One category of the plan: `{ key, title, aliases, by, any, not }`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlanCategory {
+    pub(super) key: String,
+    pub(super) title: Option<String>,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    /// everyone (default), education, ethnicity, category or sex.
+    pub(super) by: Option<String>,
+    #[serde(default)]
+    pub(super) any: Vec<String>,
+    #[serde(default)]
+    pub(super) not: Vec<String>,
 }
 
 /// How the archive's folders are laid out.
@@ -294,6 +325,13 @@ pub(super) fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
         cur.page_numbers.extend(c.page_numbers);
         cur.date.extend(c.date);
         replace(&mut cur.order, c.order);
+    }
+    if let Some(p) = o.plan {
+        let cur = into.plan.get_or_insert_with(RawPlan::default);
+        cur.branch.extend(p.branch);
+        cur.year.extend(p.year);
+        cur.list.extend(p.list);
+        replace(&mut cur.categories, p.categories);
     }
     if let Some(l) = o.ledger {
         let cur = into.ledger.get_or_insert_with(RawLedger::default);

@@ -7,12 +7,12 @@ use jiff::civil::Date;
 
 use super::Config;
 use super::diag::{ConfigError, Source};
-use super::raw::{RawCatalog, RawDocument, RawField, RawFile, RawRule, RawStage, RawYear};
+use super::raw::{RawCatalog, RawDocument, RawField, RawFile, RawPlan, RawRule, RawStage, RawYear};
 use crate::finding::Severity;
 use crate::rules::{Kind, Resolver, Rule};
 use crate::schema::{
-    CatalogColumns, Document, End, Field, FieldType, Keys, LayoutConfig, MilestoneRef,
-    ResumeColumns, Schema, Stage,
+    CatalogColumns, Document, End, Field, FieldType, Keys, LayoutConfig, MilestoneRef, PlanBy,
+    PlanCategory, PlanColumns, ResumeColumns, Schema, Stage,
 };
 use crate::text::normalize_header;
 
@@ -62,6 +62,7 @@ pub(super) fn resolve(
     let ignore = raw.ignore.unwrap_or_default();
     let catalog = catalog(raw.catalog.unwrap_or_default(), &documents, sources, errors);
     let calendar = calendar(raw.calendar.unwrap_or_default(), sources, errors);
+    let plan = plan(raw.plan.unwrap_or_default(), sources, errors);
     let mut schema = Schema {
         earliest,
         ignore_names: ignore.names.iter().map(|s| s.to_lowercase()).collect(),
@@ -75,6 +76,7 @@ pub(super) fn resolve(
             description: norm(resume.description),
         },
         catalog,
+        plan,
         not_people: raw
             .ledger
             .unwrap_or_default()
@@ -401,6 +403,45 @@ fn date_field_names(fields: &[Field]) -> String {
         .map(|f| f.key.as_str())
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// `plan`: the column aliases, normalised, and the categories with whom they count.
+fn plan(raw: RawPlan, sources: &[Source], errors: &mut Vec<ConfigError>) -> PlanColumns {
+    let norm = |v: &[String]| v.iter().map(|s| normalize_header(s)).collect::<Vec<_>>();
+    let mut categories = Vec::new();
+    for c in raw.categories.unwrap_or_default() {
+        let by = match c.by.as_deref().unwrap_or("everyone") {
+            "everyone" => PlanBy::Everyone,
+            "education" => PlanBy::Education,
+            "ethnicity" => PlanBy::Ethnicity,
+            "category" => PlanBy::Category,
+            "sex" => PlanBy::Sex,
+            other => {
+                let src = naming(sources, other);
+                errors.push(src.error(
+                    src.locate("by:", Some(other)),
+                    format!("plan.categories 中「{}」的 by 不能是「{other}」", c.key),
+                    "未知的统计口径",
+                    Some("可用的口径：everyone、education、ethnicity、category、sex".into()),
+                ));
+                continue;
+            }
+        };
+        categories.push(PlanCategory {
+            title: c.title.unwrap_or_else(|| c.key.clone()),
+            aliases: norm(&c.aliases),
+            key: c.key,
+            by,
+            any: c.any,
+            not: c.not,
+        });
+    }
+    PlanColumns {
+        branch: norm(&raw.branch),
+        year: norm(&raw.year),
+        categories,
+        list: norm(&raw.list),
+    }
 }
 
 /// `catalog`: the column aliases, normalised, and the filing order.

@@ -139,6 +139,7 @@ pub enum HeaderKind {
     Ledger(LedgerHeader),
     Resume(Vec<(usize, Column)>),
     Catalog(CatalogCols),
+    Plan(super::plan::PlanCols),
 }
 
 /// The best a sheet without a ledger header came to: shown by `dangan survey` and in
@@ -284,6 +285,9 @@ pub fn header_at(rows: &[&[Data]], idx: &HeaderIndex, config: &Schema) -> Option
     let first = rows.first()?;
     if let Some(c) = catalog_header(first, &idx.catalog, &idx.ledger, config) {
         return Some(HeaderKind::Catalog(c));
+    }
+    if let Some(p) = super::plan::plan_header(rows, config) {
+        return Some(HeaderKind::Plan(p));
     }
     resume_header(first, idx, config).map(HeaderKind::Resume)
 }

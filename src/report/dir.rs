@@ -556,6 +556,60 @@ struct Committee<'a> {
     stages: Vec<Stat<'a>>,
     /// Each rule, with its findings not waived.
     rules: Vec<(&'a crate::rules::Rule, usize)>,
+    /// 年度发展计划: (year, category title, planned, done) over the branches the plan lists;
+    /// done is None where no one's ledger text says (no 学历 column).
+    plan: Vec<(i16, &'a str, u32, Option<usize>)>,
+}
+
+/// The plan against what was done: for each year and category of the 年度发展计划, the
+/// admissions planned (summed over its rows) and the people of those branches admitted in the
+/// year whom the category counts (`PlanCategory::counts`, as `plan-shortfall` counts them).
+fn plan_progress<'a>(
+    config: &'a Config,
+    result: &AuditResult,
+) -> Vec<(i16, &'a str, u32, Option<usize>)> {
+    let mut planned: BTreeMap<(i16, usize), u32> = BTreeMap::new();
+    let mut branches: BTreeMap<i16, std::collections::HashSet<String>> = BTreeMap::new();
+    for row in &result.plan {
+        let Some(y) = row.year else { continue };
+        branches
+            .entry(y)
+            .or_default()
+            .insert(crate::text::normalize(&row.branch));
+        for &(k, n) in &row.counts {
+            *planned.entry((y, k)).or_default() += n;
+        }
+    }
+    planned
+        .into_iter()
+        .map(|((y, k), n)| {
+            let cat = &config.plan.categories[k];
+            let listed = &branches[&y];
+            let known = cat.by == crate::schema::PlanBy::Everyone
+                || result.people.iter().any(|p| p.text_by(cat.by).is_some());
+            let done = result
+                .people
+                .iter()
+                .filter(|p| p.admitted.is_some_and(|d| d.year() == y))
+                .filter(|p| listed.contains(&crate::text::normalize(&p.branch)))
+                .filter(|p| cat.counts(p.text_by(cat.by)))
+                .count();
+            (y, cat.title.as_str(), n, known.then_some(done))
+        })
+        .collect()
+}
+
+/// 完成率, as the committee writes it.
+fn rate_text(planned: u32, done: Option<usize>) -> String {
+    match done {
+        Some(d) if planned > 0 => format!("{:.0}%", d as f64 * 100.0 / f64::from(planned)),
+        _ => "—".into(),
+    }
+}
+
+/// 已完成, or why it cannot be counted.
+fn done_text(done: Option<usize>) -> String {
+    done.map_or_else(|| "台账无此项".into(), |d| d.to_string())
 }
 
 impl<'a> Committee<'a> {
@@ -606,6 +660,7 @@ impl<'a> Committee<'a> {
             basics,
             stages,
             rules,
+            plan: plan_progress(config, result),
         }
     }
 }
@@ -635,6 +690,7 @@ fn summary_html(
     }
     ratings_html(&mut body, ratings, links);
     basics_html(&mut body, &view, result.as_of.year(), privacy);
+    plan_html(&mut body, &view);
     branches_html(&mut body, result);
     rules_html(&mut body, &view);
     worst_html(&mut body, result, privacy);
@@ -676,6 +732,26 @@ fn ratings_html(body: &mut String, ratings: &[BranchRating], links: &[(String, S
             r.candidates,
             r.dossiers,
             r.defective
+        ));
+    }
+    body.push_str("</table>\n");
+}
+
+/// 年度发展计划: planned, done and the rate per year and category (only with a plan).
+fn plan_html(body: &mut String, view: &Committee<'_>) {
+    if view.plan.is_empty() {
+        return;
+    }
+    body.push_str(
+        "<h3>发展计划完成情况</h3>\n<p>计划数取自年度发展计划；已完成为计划所列支部当年接收为预备党员的人数，类别按台账的学历、民族、人员类别统计。</p>\n\
+         <table><tr><th>年度</th><th>类别</th><th>计划</th><th>已完成</th><th>完成率</th></tr>\n",
+    );
+    for &(y, title, planned, done) in &view.plan {
+        body.push_str(&format!(
+            "<tr><td>{y}</td><td>{}</td><td class=\"num\">{planned}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            esc(title),
+            done_text(done),
+            rate_text(planned, done)
         ));
     }
     body.push_str("</table>\n");
@@ -813,6 +889,7 @@ fn summary_xlsx(
     let head = Format::new().set_bold().set_background_color("#F2F2F2");
     let view = Committee::of(config, result);
     basics_sheet(&mut wb, &view, &head)?;
+    plan_sheet(&mut wb, &view, &head)?;
     ratings_sheet(&mut wb, ratings, &head)?;
     rules_sheet(&mut wb, &view, &head)?;
     people_sheet(&mut wb, result, privacy, &head)?;
@@ -837,6 +914,29 @@ fn basics_sheet(wb: &mut Workbook, view: &Committee<'_>, head: &Format) -> Resul
     }
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 18)?;
+    Ok(())
+}
+
+/// 发展计划: a sheet only where the archive has a 年度发展计划.
+fn plan_sheet(wb: &mut Workbook, view: &Committee<'_>, head: &Format) -> Result<(), XlsxError> {
+    if view.plan.is_empty() {
+        return Ok(());
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name("发展计划")?;
+    ws.write_row_with_format(0, 0, ["年度", "类别", "计划", "已完成", "完成率"], head)?;
+    for (i, &(y, title, planned, done)) in view.plan.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_number(r, 0, f64::from(y))?;
+        ws.text(r, 1, title)?;
+        ws.write_number(r, 2, f64::from(planned))?;
+        match done {
+            Some(d) => ws.write_number(r, 3, d as f64)?,
+            None => ws.write_string(r, 3, done_text(done))?,
+        };
+        ws.text(r, 4, rate_text(planned, done))?;
+    }
+    ws.set_column_width(1, 16)?;
     Ok(())
 }
 

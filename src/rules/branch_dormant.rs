@@ -10,6 +10,7 @@ use crate::rules::Context;
 use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::dormancy::no_admission_for;
 use crate::schema::MilestoneRef;
+use crate::text::normalize;
 
 pub struct BranchDormant;
 
@@ -31,6 +32,7 @@ impl RuleKind for BranchDormant {
     const NAME: &'static str = "branch-dormant";
     const DOC: &'static str = "\
 kind: branch-dormant — 支部在审核基准日之前 years 年内没有接收预备党员（台账中没有接收记录也算）。
+支部取自档案和台账，以及年度发展计划或支部名单（规则集的 plan）所列的支部：没有档案文件夹、台账中也没有人的支部同样报告。
 
 参数：years（默认 3）；milestone（默认 admitted）。与 branch_rating 的 no_admission_years 是同一计算，
 所以 JSON、SARIF 与委员会页面上的四色研判一致。每个支部一条，不属于任何档案。
@@ -45,6 +47,15 @@ kind: branch-dormant — 支部在审核基准日之前 years 年内没有接收
             let admitted = ctx.milestone(row, params.milestone).map(|d| d.earliest());
             let e = last.entry(p.branch.as_str()).or_default();
             *e = (*e).max(admitted);
+        }
+        // The branches a 年度发展计划 or 支部名单 lists: one that admitted nobody has no folder and
+        // no ledger row, and is exactly the one to name.
+        let known: std::collections::HashSet<String> =
+            ctx.people.iter().map(|p| normalize(&p.branch)).collect();
+        for row in ctx.plan {
+            if !known.contains(&normalize(&row.branch)) {
+                last.entry(row.branch.as_str()).or_default();
+            }
         }
         for (branch, last) in last {
             let Some(detail) = no_admission_for(last, ctx.as_of, params.years) else {

@@ -37,6 +37,7 @@ pub mod milestone_order;
 pub mod missing_milestone;
 pub mod named_people;
 pub mod page_count_mismatch;
+pub mod plan_shortfall;
 pub mod probation_extension;
 pub mod report_cadence;
 pub mod required_documents;
@@ -165,6 +166,7 @@ registry! {
     ProbationExtension => probation_extension::ProbationExtension,
     ReportCadence => report_cadence::ReportCadence,
     BranchDormant => branch_dormant::BranchDormant,
+    PlanShortfall => plan_shortfall::PlanShortfall,
     ResumeGap => resume_gap::ResumeGap,
     ResumeOverlap => resume_overlap::ResumeOverlap,
     ResumeReversed => resume_reversed::ResumeReversed,
@@ -227,6 +229,8 @@ pub struct Context<'a> {
     pub catalogs: &'a [CatalogEntry],
     /// Catalog rows outside any dossier that matched nobody.
     pub orphan_catalog: &'a [usize],
+    /// 年度发展计划 and 支部名单 rows (in a shard, of its branches).
+    pub plan: &'a [crate::ledger::plan::PlanRow],
     /// (dossier, file) of spreadsheets named as catalogs with no catalog sheet in them.
     pub unread_catalogs: &'a [(usize, usize)],
     /// For each dossier, for each of its files: what was found inside.
@@ -465,7 +469,7 @@ fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
 }
 
 /// For each field: whether a ledger sheet of the run has its column.
-fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
+pub(crate) fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
     let mut present = vec![false; ctx.config.fields.len()];
     let mut last: Option<&LedgerSheet> = None;
     for row in ctx.ledger {
