@@ -14,7 +14,7 @@ use rust_xlsxwriter::Workbook;
 
 const BRANCH: &str = "第一党支部";
 const LEDGER: &str = "发展党员工作台账.xlsx";
-const HEADER: [&str; 28] = [
+const HEADER: [&str; 29] = [
     "姓名",
     "性别",
     "民族",
@@ -43,6 +43,7 @@ const HEADER: [&str; 28] = [
     "取消预备党员资格时间",
     "集中培训学时",
     "转正支部大会时间",
+    "入党宣誓时间",
 ];
 
 /// A ledger cell: text, or a number (as Excel stores a typed 2021.1).
@@ -97,6 +98,8 @@ fn li_si() -> Vec<Cell> {
         "",
         "",
         "",
+        // The oath the day of admission.
+        "2025.09.01",
     ]
     .iter()
     .map(|s| Cell::T(s.to_string()))
@@ -552,6 +555,14 @@ type NearMiss = (&'static str, &'static str, Plant);
 
 fn near_misses() -> Vec<NearMiss> {
     vec![
+        (
+            "milestone-order",
+            "the higher committee's talk the day of approval",
+            |t| {
+                t.row(|r| set(r, "党委谈话时间", text("2025.11.20")));
+                Vec::new()
+            },
+        ),
         ("plan-shortfall", "a plan met exactly", |t| {
             plan(t, &[(BRANCH, "2025", "1", "", "")]);
             Vec::new()
@@ -746,6 +757,14 @@ fn each_rule_stays_silent_on_its_near_miss() {
 fn procedure_rules_fire_just_past_their_thresholds() {
     // (rule, the record one step past the near miss).
     let cases: Vec<(&str, Plant)> = vec![
+        ("milestone-order", |t| {
+            t.row(|r| set(r, "入党宣誓时间", text("2025.08.31")));
+            Vec::new()
+        }),
+        ("milestone-order", |t| {
+            t.row(|r| set(r, "党委谈话时间", text("2025.11.21")));
+            Vec::new()
+        }),
         ("introducers", |t| {
             introducer_converted(t, "2025.09.02");
             Vec::new()
