@@ -117,6 +117,35 @@ pub struct LedgerSheet {
     /// branch column). Set once the layout is known, which may be after the sheet is read
     /// (`Workbook::set_folder_branch`).
     pub folder_branch: std::sync::OnceLock<Box<str>>,
+    /// Indexed by field: where a row of this sheet keeps the field's value (its place among
+    /// the fields the sheet has a column for). A row holds only those values: a ledger with
+    /// 15 of the rule set's 40 fields costs 15 values a row, not 40.
+    slots: Box<[Option<u16>]>,
+    /// How many fields the sheet has a column for.
+    width: usize,
+}
+
+impl LedgerSheet {
+    pub fn new(at: SheetRef, cols: Box<[Option<u32>]>, more: Box<[(usize, u32)]>) -> LedgerSheet {
+        let mut width = 0;
+        let slots = cols
+            .iter()
+            .map(|c| {
+                c.map(|_| {
+                    width += 1;
+                    u16::try_from(width - 1).unwrap_or(u16::MAX)
+                })
+            })
+            .collect();
+        LedgerSheet {
+            at,
+            cols,
+            more,
+            folder_branch: std::sync::OnceLock::new(),
+            slots,
+            width,
+        }
+    }
 }
 
 /// One person's row in a ledger.
@@ -125,7 +154,8 @@ pub struct LedgerRow {
     pub sheet: Arc<LedgerSheet>,
     /// Zero-based row in the sheet.
     pub row: u32,
-    /// Indexed by field; Empty also where the sheet has no such column.
+    /// The values of the fields its sheet has a column for, in the sheet's slots; a row merged
+    /// from several sheets holds every field's, indexed by field (see [`LedgerRow::slot`]).
     values: Box<[FieldValue]>,
     /// Position among all ledger rows of the archive (files in walk order, sheets, rows).
     pub seq: usize,
@@ -138,23 +168,28 @@ pub struct LedgerRow {
 impl LedgerRow {
     /// A row of text cells by field key, on a sheet of its own: for other modules' tests.
     pub(crate) fn of_texts(config: &Schema, cells: &[(&str, &str)]) -> LedgerRow {
-        let mut values = vec![FieldValue::Empty; config.fields.len()];
         let mut cols = vec![None; config.fields.len()];
-        for (c, (k, v)) in cells.iter().enumerate() {
+        for (c, (k, _)) in cells.iter().enumerate() {
             let f = config.field(k).unwrap_or_else(|| panic!("no field {k}"));
-            values[f] = FieldValue::Text((*v).into());
             cols[f] = Some(c as u32);
         }
+        let sheet = Arc::new(LedgerSheet::new(
+            SheetRef {
+                file: Arc::from("台账.xlsx"),
+                sheet: Arc::from("Sheet1"),
+            },
+            cols.into_boxed_slice(),
+            Box::new([]),
+        ));
+        let mut values = vec![FieldValue::Empty; sheet.width];
+        for (k, v) in cells {
+            let f = config.field(k).unwrap_or_else(|| panic!("no field {k}"));
+            if let Some(s) = sheet.slots[f] {
+                values[usize::from(s)] = FieldValue::Text((*v).into());
+            }
+        }
         LedgerRow {
-            sheet: Arc::new(LedgerSheet {
-                at: SheetRef {
-                    file: Arc::from("台账.xlsx"),
-                    sheet: Arc::from("Sheet1"),
-                },
-                cols: cols.into_boxed_slice(),
-                more: Box::new([]),
-                folder_branch: std::sync::OnceLock::new(),
-            }),
+            sheet,
             row: 1,
             values: values.into_boxed_slice(),
             seq: 0,
@@ -175,13 +210,68 @@ pub struct Merged {
 }
 
 impl LedgerRow {
+    /// Where the row keeps a field's value: its sheet's slot, or — merged from several
+    /// sheets — the field itself.
+    fn slot(&self, field: usize) -> Option<usize> {
+        match &self.merged {
+            None => self
+                .sheet
+                .slots
+                .get(field)
+                .copied()
+                .flatten()
+                .map(usize::from),
+            Some(_) => Some(field),
+        }
+    }
+
     /// A field's value; None when the sheet has no such column.
     pub fn value(&self, field: usize) -> Option<&FieldValue> {
         if self.has_column(field) {
-            self.values.get(field)
+            self.values.get(self.slot(field)?)
         } else {
             None
         }
+    }
+
+    /// A row of `sheet` from every field's value, indexed by field (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_fields(
+        sheet: Arc<LedgerSheet>,
+        row: u32,
+        fields: Vec<FieldValue>,
+    ) -> LedgerRow {
+        let mut values = vec![FieldValue::Empty; sheet.width];
+        for (v, s) in fields.into_iter().zip(sheet.slots.iter()) {
+            if let Some(s) = s {
+                values[usize::from(*s)] = v;
+            }
+        }
+        LedgerRow {
+            sheet,
+            row,
+            values: values.into_boxed_slice(),
+            seq: 0,
+            merged: None,
+        }
+    }
+
+    /// Every field's value, indexed by field (Empty where no sheet has the column): the form
+    /// a merged row keeps.
+    pub(crate) fn dense(self, fields: usize) -> Vec<FieldValue> {
+        if self.merged.is_some() {
+            return self.values.into_vec();
+        }
+        let mut out = vec![FieldValue::Empty; fields];
+        let mut values = self.values.into_vec().into_iter();
+        for (f, s) in self.sheet.slots.iter().enumerate() {
+            if s.is_some()
+                && let (Some(o), Some(v)) = (out.get_mut(f), values.next())
+            {
+                *o = v;
+            }
+        }
+        out
     }
 
     /// A milestone's date: a date field's, or a range's start or end; None when empty or
@@ -209,9 +299,7 @@ impl LedgerRow {
 
     /// Every field some sheet of the row has a column for: (field, value).
     pub fn cells(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
-        (0..self.values.len())
-            .filter(|&f| self.has_column(f))
-            .map(|f| (f, &self.values[f]))
+        (0..self.sheet.cols.len()).filter_map(|f| Some((f, self.value(f)?)))
     }
 
     /// The sheet and row a field's value came from.
@@ -265,11 +353,6 @@ impl LedgerRow {
             .iter()
             .filter(|v| matches!(v, FieldValue::Either(..)))
             .count()
-    }
-
-    /// The values of every field, indexed by field (Empty where no sheet has the column).
-    pub fn values(&self) -> &[FieldValue] {
-        &self.values
     }
 
     /// The birth date the row's ID number states, when it holds a valid one.
@@ -699,12 +782,11 @@ impl Parser<'_> {
                         Some(_) => more.push((f, c)),
                     }
                 }
-                let ledger = Arc::new(LedgerSheet {
-                    at: SheetRef::clone(sheet),
-                    cols: by_field.into_boxed_slice(),
-                    more: more.into_boxed_slice(),
-                    folder_branch: std::sync::OnceLock::new(),
-                });
+                let ledger = Arc::new(LedgerSheet::new(
+                    SheetRef::clone(sheet),
+                    by_field.into_boxed_slice(),
+                    more.into_boxed_slice(),
+                ));
                 let columns = survey_columns(&h.columns);
                 if let Some(sv) = self.survey() {
                     sv.role = SheetRole::Ledger;
@@ -1377,18 +1459,22 @@ fn ledger_row(
 ) -> LedgerRow {
     let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
     let decimals = |c: u32| shown.get(c as usize).copied().unwrap_or(UNKNOWN_DECIMALS);
-    let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; config.fields.len()].into();
-    for (f, c) in sheet.cols.iter().enumerate() {
-        if let Some(c) = *c {
-            values[f] = field_value(cell(c), decimals(c), config.fields[f].kind, bounds);
+    let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; sheet.width].into();
+    for ((f, c), s) in sheet.cols.iter().enumerate().zip(&sheet.slots) {
+        if let (Some(c), Some(s)) = (*c, *s) {
+            values[usize::from(s)] =
+                field_value(cell(c), decimals(c), config.fields[f].kind, bounds);
         }
     }
     for &(f, c) in &sheet.more {
         let more = cell_text(cell(c));
+        let Some(s) = sheet.slots.get(f).copied().flatten().map(usize::from) else {
+            continue;
+        };
         if more.is_empty() {
             continue;
         }
-        values[f] = match &values[f] {
+        values[s] = match &values[s] {
             FieldValue::Text(t) => FieldValue::Text(compact_str::format_compact!("{t}、{more}")),
             FieldValue::Empty => FieldValue::Text(more),
             other => other.clone(),

@@ -263,22 +263,26 @@ fn group_rows(rows: &[LedgerRow], config: &Schema) -> Vec<Vec<usize>> {
 
 /// One row from several: values fill in where the first is empty; disagreements are kept as
 /// conflicts.
-fn combine(mut first: LedgerRow, rest: Vec<LedgerRow>, config: &Schema) -> LedgerRow {
+fn combine(first: LedgerRow, rest: Vec<LedgerRow>, config: &Schema) -> LedgerRow {
     let n = config.fields.len();
     let mut of_field = vec![0u16; n];
     let mut sources = vec![(Arc::clone(&first.sheet), first.row)];
     let mut conflicts = Vec::new();
-    let mut values: Vec<FieldValue> = first.values.into_vec();
     let mut has: Vec<bool> = (0..n)
         .map(|f| first.sheet.cols.get(f).is_some_and(Option::is_some))
         .collect();
+    // A merged row keeps every field's value, indexed by field.
+    let sheet = Arc::clone(&first.sheet);
+    let row0 = first.row;
+    let seq = first.seq;
+    let mut values: Vec<FieldValue> = first.dense(n);
     for row in rest {
         let src = u16::try_from(sources.len()).unwrap_or(u16::MAX);
         for f in 0..n {
             if !row.sheet.cols.get(f).is_some_and(Option::is_some) {
                 continue;
             }
-            let new = &row.values[f];
+            let Some(new) = row.value(f) else { continue };
             let held = if has[f] {
                 &values[f]
             } else {
@@ -301,13 +305,17 @@ fn combine(mut first: LedgerRow, rest: Vec<LedgerRow>, config: &Schema) -> Ledge
         }
         sources.push((Arc::clone(&row.sheet), row.row));
     }
-    first.values = values.into_boxed_slice();
-    first.merged = Some(Box::new(Merged {
-        sources,
-        of_field: of_field.into_boxed_slice(),
-        conflicts,
-    }));
-    first
+    LedgerRow {
+        sheet,
+        row: row0,
+        values: values.into_boxed_slice(),
+        seq,
+        merged: Some(Box::new(Merged {
+            sources,
+            of_field: of_field.into_boxed_slice(),
+            conflicts,
+        })),
+    }
 }
 
 #[cfg(test)]
@@ -328,15 +336,14 @@ mod tests {
         for (c, k) in keys.iter().enumerate() {
             cols[config.field(k).expect("field")] = Some(c as u32);
         }
-        Arc::new(LedgerSheet {
-            at: SheetRef {
+        Arc::new(LedgerSheet::new(
+            SheetRef {
                 file: Arc::from("名册.xlsx"),
                 sheet: Arc::from(name),
             },
-            cols: cols.into_boxed_slice(),
-            more: Box::new([]),
-            folder_branch: std::sync::OnceLock::new(),
-        })
+            cols.into_boxed_slice(),
+            Box::new([]),
+        ))
     }
 
     fn row(
@@ -349,13 +356,7 @@ mod tests {
         for (k, v) in cells {
             values[config.field(k).expect("field")] = v.clone();
         }
-        LedgerRow {
-            sheet: Arc::clone(sheet),
-            row: r,
-            values: values.into_boxed_slice(),
-            seq: 0,
-            merged: None,
-        }
+        LedgerRow::from_fields(Arc::clone(sheet), r, values)
     }
 
     fn text(s: &str) -> FieldValue {
