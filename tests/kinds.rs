@@ -14,7 +14,7 @@ use rust_xlsxwriter::Workbook;
 
 const BRANCH: &str = "第一党支部";
 const LEDGER: &str = "发展党员工作台账.xlsx";
-const HEADER: [&str; 29] = [
+const HEADER: [&str; 30] = [
     "姓名",
     "性别",
     "民族",
@@ -44,6 +44,7 @@ const HEADER: [&str; 29] = [
     "集中培训学时",
     "转正支部大会时间",
     "入党宣誓时间",
+    "思想汇报时间",
 ];
 
 /// A ledger cell: text, or a number (as Excel stores a typed 2021.1).
@@ -100,6 +101,7 @@ fn li_si() -> Vec<Cell> {
         "",
         // The oath the day of admission.
         "2025.09.01",
+        "",
     ]
     .iter()
     .map(|s| Cell::T(s.to_string()))
@@ -549,6 +551,27 @@ fn reports(t: &Tiny, quarters: &[(u32, u32)], skip: Option<usize>) {
     }
 }
 
+/// 李四's quarters as a ledger cell lists them, one left out: `2023年第3季度、2023.12，…`
+/// (quarters written as quarters and as a month in them, joined by 、 and ，).
+fn listed_quarters(skip: Option<usize>) -> String {
+    quarters_since_activist()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != skip)
+        .map(|(i, (y, q))| {
+            let sep = if i % 2 == 0 { "、" } else { "，" };
+            let entry = if i % 3 == 0 {
+                format!("{y}.{:02}", q * 3)
+            } else {
+                format!("{y}年第{q}季度")
+            };
+            format!("{entry}{sep}")
+        })
+        .collect::<String>()
+        .trim_end_matches(['、', '，'])
+        .to_string()
+}
+
 /// (rule, a record just inside its threshold or of a legitimate convention): the rule must
 /// not fire.
 type NearMiss = (&'static str, &'static str, Plant);
@@ -626,6 +649,23 @@ fn near_misses() -> Vec<NearMiss> {
             t.row(|r| set(r, "延长预备期", text("一年")));
             Vec::new()
         }),
+        (
+            "thought-report-gap",
+            "every quarter listed in the ledger, both separators",
+            |t| {
+                t.row(|r| set(r, "思想汇报时间", text(&listed_quarters(None))));
+                enable(t, "thought-report-gap")
+            },
+        ),
+        (
+            "thought-report-gap",
+            "a ledger entry that names no period",
+            |t| {
+                let cell = format!("{}、第五次", listed_quarters(Some(5)));
+                t.row(|r| set(r, "思想汇报时间", text(&cell)));
+                enable(t, "thought-report-gap")
+            },
+        ),
         ("thought-report-gap", "a report every quarter", |t| {
             reports(t, &quarters_since_activist(), None);
             enable(t, "thought-report-gap")
@@ -757,6 +797,11 @@ fn each_rule_stays_silent_on_its_near_miss() {
 fn procedure_rules_fire_just_past_their_thresholds() {
     // (rule, the record one step past the near miss).
     let cases: Vec<(&str, Plant)> = vec![
+        ("thought-report-gap", |t| {
+            // The ledger's list, one quarter left out.
+            t.row(|r| set(r, "思想汇报时间", text(&listed_quarters(Some(5)))));
+            enable(t, "thought-report-gap")
+        }),
         ("milestone-order", |t| {
             t.row(|r| set(r, "入党宣誓时间", text("2025.08.31")));
             Vec::new()

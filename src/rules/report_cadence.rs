@@ -21,6 +21,7 @@ pub struct ReportCadence;
 #[serde(deny_unknown_fields)]
 pub struct RawParams {
     document: Option<String>,
+    field: Option<String>,
     from: Option<String>,
     to: Option<String>,
     period: Option<String>,
@@ -29,6 +30,8 @@ pub struct RawParams {
 #[derive(Debug, Clone)]
 pub struct Params {
     pub document: usize,
+    /// A ledger text field listing the reports' dates (思想汇报时间: 2021.06、2021年第3季度).
+    pub field: Option<usize>,
     pub from: MilestoneRef,
     /// The end of the duty; while it is empty, the as-of date.
     pub to: MilestoneRef,
@@ -41,7 +44,8 @@ impl RuleKind for ReportCadence {
     const DOC: &'static str = "\
 kind: report-cadence — from 与 to 之间的每个周期（季度）都应有一份注明日期的材料（思想汇报）。
 
-参数：document: 文书键（thought_report）；from / to: 字段键（activist、converted；to 未填写时到审核基准日）；
+参数：document: 文书键（thought_report）；field: 台账中列出汇报日期的文本列（thought_reports：
+“2021.06、2021年第3季度”，用、，,；; 或空格分隔；有一项不是日期或季度时不检查此人；没有档案文件夹的人按此列检查）；from / to: 字段键（activist、converted；to 未填写时到审核基准日）；
 period: quarter（默认）、month 或 half-year。
 材料的日期取自文件名（思想汇报（2021年第二季度）.pdf、思想汇报2021.06.pdf、2021年第3季度思想汇报.jpg，
 或按材料分的文件夹名）和卷内目录（题名中的季度，或日期一栏）。要求的周期：from 之后开始的第一个完整周期
@@ -57,7 +61,7 @@ period: quarter（默认）、month 或 half-year。
         let dated: Vec<Option<Vec<(i64, i64)>>> = ctx
             .people
             .iter()
-            .map(|p| reports(ctx, &classifier, p, params.document))
+            .map(|p| reports(ctx, &classifier, p, params))
             .collect();
         let branches: HashSet<&str> = ctx
             .people
@@ -120,11 +124,19 @@ fn reports(
     ctx: &Context<'_>,
     classifier: &Classifier,
     p: &Person,
-    doc: usize,
+    params: &Params,
 ) -> Option<Vec<(i64, i64)>> {
-    let d = p.dossier?;
+    let doc = params.document;
+    let listed = match params.field {
+        Some(f) => ledger_months(ctx.row(p).and_then(|r| r.text(Some(f))))?,
+        None => Vec::new(),
+    };
+    let Some(d) = p.dossier else {
+        // No folder: the ledger's list alone, where it has one.
+        return (!listed.is_empty()).then_some(listed);
+    };
     let dir = &ctx.archive.dossiers[d];
-    let mut out = Vec::new();
+    let mut out = listed;
     for (f, class) in dir.files.iter().zip(&ctx.classes[d]) {
         if *class != Some(doc) {
             continue;
@@ -149,6 +161,19 @@ fn reports(
         }
     }
     Some(out)
+}
+
+/// The periods a ledger cell lists (2021.06、2021.09；2021年第4季度), split at 、，,；; and
+/// spaces; None when an entry names no period (it may be any period's), so the person is not
+/// judged; empty for an empty cell.
+fn ledger_months(cell: Option<&str>) -> Option<Vec<(i64, i64)>> {
+    let Some(cell) = cell else {
+        return Some(Vec::new());
+    };
+    cell.split(|c: char| "、，,；;".contains(c) || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(months_named)
+        .collect()
 }
 
 /// A catalog row's period: in its title (思想汇报（2020年第一季度）), else its date.
@@ -192,6 +217,7 @@ impl Parameters for Params {
     fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
         let before = r.errors.len();
         let document = r.document(raw.document.as_deref().unwrap_or("thought_report"));
+        let field = raw.field.as_deref().and_then(|f| r.text_field(f));
         let from = r.milestone(raw.from.as_deref().unwrap_or("activist"));
         let to = r.milestone(raw.to.as_deref().unwrap_or("converted"));
         let months = match raw.period.as_deref().unwrap_or("quarter") {
@@ -209,6 +235,7 @@ impl Parameters for Params {
             return None;
         }
         Some(Params {
+            field,
             document: document?,
             from: from?,
             to: to?,
