@@ -78,7 +78,7 @@ pub struct SurveyArgs {
     pub archive: PathBuf,
     #[command(flatten)]
     pub rules: RulesArgs,
-    /// 审核基准日（YYYY-MM-DD），默认今天
+    /// 审核基准日（2026-11-28、2026/11/28 或 2026年11月28日），默认今天
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub as_of: Option<Date>,
     /// 输出格式：human 或 json
@@ -121,7 +121,7 @@ pub struct ScopeArgs {
     pub archive: PathBuf,
     #[command(flatten)]
     pub rules: RulesArgs,
-    /// 审核基准日（YYYY-MM-DD），默认今天；晚于它的日期视为无效
+    /// 审核基准日（2026-11-28、2026/11/28 或 2026年11月28日），默认今天；晚于它的日期视为无效
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub as_of: Option<Date>,
     /// 只审核申请入党或接收为预备党员在此日期及以后的人（如 2021-01-01）
@@ -206,10 +206,16 @@ pub enum FailOn {
     Never,
 }
 
+/// A day on the command line, in any form the ledgers write one: 2026-11-28, 2026/11/28,
+/// 2026.11.28, 20261128, 2026年11月28日.
 fn parse_as_of(s: &str) -> Result<Date, String> {
-    let d = s
-        .parse::<Date>()
-        .map_err(|_| format!("“{s}”不是 YYYY-MM-DD 格式的日期"))?;
+    let v = crate::date::parse_date(s).map_err(|_| {
+        format!("“{s}”不是日期：写作 2026-11-28、2026/11/28、2026.11.28 或 2026年11月28日")
+    })?;
+    if !v.is_day() {
+        return Err(format!("“{s}”没有写到日：请写出哪一天，如 2026-11-28"));
+    }
+    let d = v.earliest();
     // Before the Party was founded every date in every dossier would be "in the future".
     if d < jiff::civil::date(1921, 7, 1) {
         return Err(format!(

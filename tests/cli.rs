@@ -810,3 +810,76 @@ fn a_kinds_parameters_are_its_own_and_an_overlay_cannot_drop_one() {
     let e = yaml_error("fields:\n  applied:\n    type: text\n");
     assert!(e.contains("字段 applied 必须是日期字段"), "{e}");
 }
+
+#[test]
+fn command_line_dates_take_the_ledgers_forms() {
+    // The forms clerks type, as the ledgers write them: each gives the same audit.
+    let (_, want) = audit_json(&fixture("clean"), &["--since", "2021-01-01"]);
+    for (as_of, since) in [
+        ("2026/11/28", "2021年1月1日"),
+        ("2026年11月28日", "2021.01.01"),
+        ("20261128", "2021/1/1"),
+    ] {
+        let out = dangan()
+            .arg("audit")
+            .arg(fixture("clean"))
+            .args(["--as-of", as_of, "--since", since, "--format", "json"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{as_of} {since}");
+        let got: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(got["as_of"], "2026-11-28", "{as_of}");
+        assert_eq!(got["summary"], want["summary"], "{as_of} {since}");
+    }
+    // A month alone is not a day; nonsense is refused; each with a message that says why.
+    for (bad, says) in [("2026.11", "没有写到日"), ("明天", "不是日期"), ("2026-02-30", "不是日期")] {
+        let out = dangan()
+            .arg("audit")
+            .arg(fixture("clean"))
+            .args(["--as-of", bad])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn every_command_in_the_readme_runs_as_written() {
+    // Each `cargo run --release -- ARGS` line of a ```sh block is run as `dangan ARGS` from a
+    // folder where `fixtures` is the repository's (outputs land in that folder): none may be a
+    // usage error (exit 2), as a bracketed option copied from a synopsis would be.
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let mut in_sh = false;
+    let mut commands = Vec::new();
+    for line in readme.lines() {
+        match line.trim() {
+            "```sh" => in_sh = true,
+            "```" => in_sh = false,
+            l if in_sh => {
+                if let Some(args) = l.strip_prefix("cargo run --release -- ") {
+                    commands.push(args.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(commands.len() >= 4, "{commands:?}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::os::unix::fs::symlink(root().join("fixtures"), dir.path().join("fixtures"))
+        .expect("symlink");
+    for args in &commands {
+        let out = dangan()
+            .current_dir(dir.path())
+            .args(args.split_whitespace())
+            .output()
+            .expect("runs");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "`dangan {args}` exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
