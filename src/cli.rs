@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use crate::audit::audit;
@@ -51,6 +51,13 @@ pub enum Command {
     Merge(MergeArgs),
     /// 为每个支部写出卷内目录（每份档案的材料、形成时间、页数、文件）和档案移交清单（xlsx、A4 html）
     Catalog(CatalogArgs),
+    /// 输出命令行补全脚本（bash、zsh、fish、powershell、elvish）
+    Completions {
+        /// 外壳：bash、zsh、fish、powershell 或 elvish
+        shell: clap_complete::Shell,
+    },
+    /// 输出 man 手册页（roff 格式）：dangan man > dangan.1
+    Man,
     /// 说明一条规则：做什么、参数、示例
     Explain {
         /// 规则 id，如 missing-document
@@ -244,6 +251,25 @@ pub fn run() -> ExitCode {
         Command::Merge(args) => run_merge(args),
         Command::Catalog(args) => run_catalog(args),
         Command::Survey(args) => run_survey(args),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dangan", &mut buf);
+            out(&String::from_utf8_lossy(&buf));
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut buf) {
+                Ok(()) => {
+                    out(&String::from_utf8_lossy(&buf));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("dangan: 无法生成手册页：{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Baseline { scope, output } => run_baseline(scope, &output),
         Command::Rules(args) => match load_rules(&args.rules) {
             Ok(c) => {

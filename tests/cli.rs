@@ -832,7 +832,11 @@ fn command_line_dates_take_the_ledgers_forms() {
         assert_eq!(got["summary"], want["summary"], "{as_of} {since}");
     }
     // A month alone is not a day; nonsense is refused; each with a message that says why.
-    for (bad, says) in [("2026.11", "没有写到日"), ("明天", "不是日期"), ("2026-02-30", "不是日期")] {
+    for (bad, says) in [
+        ("2026.11", "没有写到日"),
+        ("明天", "不是日期"),
+        ("2026-02-30", "不是日期"),
+    ] {
         let out = dangan()
             .arg("audit")
             .arg(fixture("clean"))
@@ -882,4 +886,44 @@ fn every_command_in_the_readme_runs_as_written() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn completions_and_the_man_page_name_every_subcommand() {
+    use clap::CommandFactory;
+    let names: Vec<String> = dangan::cli::Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|n| n != "help")
+        .collect();
+    assert!(names.len() >= 9, "{names:?}");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = dangan()
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for n in &names {
+            assert!(text.contains(n.as_str()), "{shell} completions lack {n}");
+        }
+    }
+    let out = dangan().arg("man").output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH dangan 1"),
+        "{man}"
+    );
+    for n in &names {
+        assert!(
+            man.contains(&format!("dangan\\-{n}")) || man.contains(n.as_str()),
+            "man lacks {n}"
+        );
+    }
+    let bad = dangan()
+        .args(["completions", "cmd.exe"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
 }
