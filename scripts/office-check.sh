@@ -8,10 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/office-check
 rm -rf "$out" && mkdir -p "$out"
-if ! command -v soffice >/dev/null 2>&1; then
-  echo "installing libreoffice-calc-nogui (Debian package)"
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
+    || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  echo "installing libreoffice-calc-nogui, poppler-utils, fonts-noto-cjk (Debian packages)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    libreoffice-calc-nogui poppler-utils fonts-noto-cjk fontconfig >/dev/null
 fi
 cargo build --quiet --release
 dangan=./target/release/dangan
@@ -63,6 +65,41 @@ for path in lists:
         if sum(int(r[col]) for r in lines) != int(total[col]):
             sys.exit(f"office check: {path}: column {col} does not add up to its 合计")
 print(f"office check: {len(lists)} transfer lists add up")
+PY
+# Printed (to PDF, as LibreOffice prints them), no sheet is split by columns: every page shows
+# one of its workbook's header rows whole — its first and its last column — which a page
+# holding only some of the columns would not (the header row repeats on every page).
+pdf="$out/pdf"
+mkdir -p "$pdf"
+for dir in "$out/reports" "$out/demo"; do
+  timeout 300 soffice --headless --norestore "-env:UserInstallation=$profile" \
+    --convert-to pdf --outdir "$pdf/${dir##*/}" "$dir"/*.xlsx > "$out/soffice-pdf.log" 2>&1 \
+    || { echo "office check: LibreOffice could not print $dir"; cat "$out/soffice-pdf.log"; status=1; }
+done
+python3 - "$out" <<'PY' || status=1
+import csv, glob, os, subprocess, sys
+out = sys.argv[1]
+pages_total = 0
+for pdf in sorted(glob.glob(f"{out}/pdf/*/*.pdf")):
+    group, stem = pdf.split("/")[-2], os.path.splitext(os.path.basename(pdf))[0]
+    heads = []
+    for path in glob.glob(f"{out}/csv/{group}/{stem}-*.csv"):
+        rows = list(csv.reader(open(path, encoding="utf-8")))
+        for r in rows[:4]:
+            cells = [c.strip() for c in r if c.strip()]
+            if len(cells) >= 3:
+                heads.append((cells[0], cells[-1]))
+                break
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    squeeze = lambda s: "".join(s.split())
+    for i, page in enumerate(pages, 1):
+        flat = squeeze(page)
+        if not any(squeeze(a) in flat and squeeze(b) in flat for a, b in heads):
+            sys.exit(f"office check: page {i} of {pdf} does not show a whole header row "
+                     f"(a sheet printed across pages by columns?): {heads}")
+    pages_total += len(pages)
+print(f"office check: {pages_total} printed pages, each one page wide with its header row")
 PY
 [ $status = 0 ] && echo "office check: $books workbooks, $sheets sheets opened in LibreOffice without error ($out)"
 exit $status

@@ -927,3 +927,32 @@ fn completions_and_the_man_page_name_every_subcommand() {
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn files_from_windows_read_alike_crlf_rules_and_capital_extensions() {
+    // A rules file saved by Notepad (CRLF line ends): it loads, and an error in it names the
+    // line it is on.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("windows.yaml");
+    std::fs::write(
+        &good,
+        "rules:\r\n  - id: resume-gap\r\n    max_gap: 2 months\r\n",
+    )
+    .expect("write");
+    let (code, _) = audit_json(
+        &fixture("clean"),
+        &["--rules", good.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0);
+    let e = yaml_error("rules:\r\n  - id: resume-gap\r\n    max_gapp: 6 months\r\n");
+    assert!(e.contains("bad.yaml:3:5"), "{e}");
+    // 入党申请书.PDF, as Windows scanners name files: the same document as .pdf.
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).expect("mkdir");
+    copy_tree(&fixture("clean"), &archive);
+    let li = archive.join("第一党支部/李四");
+    std::fs::rename(li.join("入党申请书.pdf"), li.join("入党申请书.PDF")).expect("rename");
+    let (code, json) = audit_json(&archive, &[]);
+    assert_eq!(code, 0, "{json:#}");
+    assert!(findings(&json).is_empty(), "{json:#}");
+}

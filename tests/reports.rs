@@ -353,3 +353,72 @@ fn the_plan_against_what_was_done_and_the_branches_it_lists() {
     let index = std::fs::read_to_string(dir.path().join("index.html")).expect("index");
     assert!(index.contains("发展计划完成情况"));
 }
+
+/// For each sheet of a workbook: (name, its pageSetup and sheetPr XML, its page header).
+fn print_setup(path: &Path) -> Vec<(String, String, String)> {
+    let file = std::fs::File::open(path).expect("workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("zip");
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).expect("part"), &mut s).expect("xml");
+        s
+    };
+    let book = read("xl/workbook.xml");
+    let names: Vec<String> = book
+        .split("<sheet name=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_string))
+        .collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let xml = read(&format!("xl/worksheets/sheet{}.xml", i + 1));
+            let pick = |open: &str, close: &str| {
+                xml.split(open)
+                    .nth(1)
+                    .and_then(|s| s.split(close).next())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let setup = format!(
+                "{} {}",
+                pick("<sheetPr", "</sheetPr>"),
+                pick("<pageSetup", "/>")
+            );
+            assert!(
+                book.contains(&format!("_xlnm.Print_Titles\" localSheetId=\"{i}\"")),
+                "{}: sheet {name} repeats no header row",
+                path.display()
+            );
+            (name.clone(), setup, pick("<oddHeader>", "</oddHeader>"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_report_sheet_prints_one_page_wide_on_a4_with_its_header() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    report(&fixture("demo"), dir.path(), &[]);
+    let mut books: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .collect();
+    books.sort();
+    assert!(books.len() >= 7, "{books:?}");
+    for book in &books {
+        for (sheet, setup, header) in print_setup(book) {
+            let at = format!("{} {sheet}", book.display());
+            assert!(setup.contains("paperSize=\"9\""), "{at}: not A4: {setup}");
+            assert!(
+                setup.contains("fitToPage=\"1\"") && setup.contains("fitToHeight=\"0\""),
+                "{at}: not one page wide: {setup}"
+            );
+            assert!(header.contains("审核基准日 2026-11-28"), "{at}: {header}");
+            let wide = ["问题清单", "四色研判", "各规则", "人员明细"].contains(&sheet.as_str());
+            assert_eq!(setup.contains("landscape"), wide, "{at}: {setup}");
+        }
+    }
+}

@@ -271,6 +271,7 @@ fn status(p: &PersonFacts, findings: &[&Finding]) -> (Status, usize) {
 
 fn branch_xlsx(
     b: &Branch<'_>,
+    as_of: jiff::civil::Date,
     config: &Config,
     reports: &HashMap<&str, &DossierReport>,
     privacy: Privacy,
@@ -310,11 +311,12 @@ fn branch_xlsx(
             ));
         }
         ws.text_with(r, 4, msg, &wrap)?;
-        ws.text(r, 5, place(f, privacy))?;
+        ws.text_with(r, 5, place(f, privacy), &wrap)?;
         ws.text_with(r, 6, &f.basis, &wrap)?;
         ws.text(r, 7, &f.rule)?;
     }
-    for (c, w) in [28, 10, 16, 8, 60, 36, 40, 24].iter().enumerate() {
+    // About 190 characters: one landscape A4 page wide at a readable scale.
+    for (c, w) in [24, 8, 14, 6, 56, 30, 34, 18].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -355,7 +357,30 @@ fn branch_xlsx(
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, b.people.len().max(1) as u32, cols.len() as u16 - 1)?;
+    print_every_sheet(&mut wb, &b.name, as_of, &["问题清单"])?;
     Ok(wb)
+}
+
+/// Every sheet of a workbook prints on A4, one page wide, its header row repeated, under a
+/// page header naming it (`第一党支部 · 问题清单 · 审核基准日 2026-11-28`); the sheets named in
+/// `wide` in landscape.
+fn print_every_sheet(
+    wb: &mut Workbook,
+    what: &str,
+    as_of: jiff::civil::Date,
+    wide: &[&str],
+) -> Result<(), XlsxError> {
+    for ws in wb.worksheets_mut() {
+        let name = ws.name();
+        let title = format!("{what} · {name} · 审核基准日 {as_of}");
+        crate::report::Print {
+            header_row: 0,
+            landscape: wide.contains(&name.as_str()),
+            title: &title,
+        }
+        .apply(ws)?;
+    }
+    Ok(())
 }
 
 fn branch_html(b: &Branch<'_>, config: &Config, result: &AuditResult, privacy: Privacy) -> String {
@@ -893,6 +918,8 @@ fn summary_xlsx(
     ratings_sheet(&mut wb, ratings, &head)?;
     rules_sheet(&mut wb, &view, &head)?;
     people_sheet(&mut wb, result, privacy, &head)?;
+    let wide = ["四色研判", "各规则", "人员明细"];
+    print_every_sheet(&mut wb, "发展党员档案审核汇总", result.as_of, &wide)?;
     Ok(wb)
 }
 
@@ -1081,8 +1108,8 @@ pub fn write(
         .map(|b| {
             let stem = file_stem(&b.name);
             let xlsx = dir.join(format!("{stem}.xlsx"));
-            let mut wb =
-                branch_xlsx(b, config, &reports, privacy).map_err(std::io::Error::other)?;
+            let mut wb = branch_xlsx(b, result.as_of, config, &reports, privacy)
+                .map_err(std::io::Error::other)?;
             save(&mut wb, &xlsx)?;
             let html = dir.join(format!("{stem}.html"));
             write_atomic(&html, branch_html(b, config, result, privacy).as_bytes())?;

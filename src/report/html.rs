@@ -68,10 +68,25 @@ pub fn page_styled(title: &str, meta: &str, body: &str, css: &str) -> String {
 /// and a report folder may be copied into a deeper path.
 const STEM_MAX: usize = 120;
 
-/// A file-system-safe, unique and stable name for a branch's report files. A name kept as it
-/// is stays as it is; a name that had to change (characters a file name cannot hold, too
-/// long, or the committee's own `index` / `summary`) gets a short hash of the branch's real
-/// name, so that 甲:支部, 甲?支部 and 甲_支部 write three files, on every run the same.
+/// Whether Windows reserves a file name whatever its extension: CON, PRN, AUX, NUL, COM1–9,
+/// LPT1–9 (CON.xlsx and con.支部.xlsx as well).
+pub fn windows_reserved(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = base.to_ascii_uppercase();
+    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit()
+            && upper.as_bytes()[3] != b'0')
+}
+
+/// A file-system-safe, unique and stable name for a branch's report files, valid on Windows
+/// as on Linux. A name kept as it is stays as it is; a name that had to change (characters a
+/// file name cannot hold, a trailing dot or space, a name Windows reserves such as CON, too
+/// long, the committee's own `index` / `summary`, or capital letters — which Windows does not
+/// tell from small ones, so Party and party would be one file there) gets a short hash of the
+/// branch's real name, so that 甲:支部, 甲?支部 and 甲_支部 write three files, on every run the
+/// same.
 pub fn file_stem(branch: &str) -> String {
     let s: String = branch
         .chars()
@@ -87,9 +102,14 @@ pub fn file_stem(branch: &str) -> String {
     if s.is_empty() {
         s = "未归属支部".into();
     }
+    if windows_reserved(&s) {
+        // CON → _CON-…, con.支部 → _con.支部-…: no longer a device name.
+        s.insert(0, '_');
+    }
     let reserved = ["index", "summary"]
         .iter()
-        .any(|r| s.eq_ignore_ascii_case(r));
+        .any(|r| s.eq_ignore_ascii_case(r))
+        || s.bytes().any(|b| b.is_ascii_uppercase());
     if s == branch && !reserved && s.len() <= STEM_MAX {
         return s;
     }
@@ -100,4 +120,90 @@ pub fn file_stem(branch: &str) -> String {
     s.truncate(cut);
     let hash = xxhash_rust::xxh3::xxh3_64(branch.as_bytes());
     format!("{s}-{:08x}", hash >> 32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Windows' rules for one path component: no `<>:"/\\|?*` or control character, no
+    /// trailing dot or space, no device name, at most 255 UTF-16 units.
+    fn valid_on_windows(name: &str) -> Result<(), String> {
+        if name
+            .chars()
+            .any(|c| "<>:\"/\\|?*".contains(c) || c.is_control())
+        {
+            return Err(format!("{name}: a character Windows refuses"));
+        }
+        if name.ends_with(['.', ' ']) {
+            return Err(format!("{name}: a trailing dot or space"));
+        }
+        if windows_reserved(name) {
+            return Err(format!("{name}: a device name"));
+        }
+        if name.encode_utf16().count() > 255 {
+            return Err(format!("{name}: longer than 255"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn branch_file_names_are_valid_and_distinct_on_windows() {
+        let long = "很长的支部名称".repeat(40);
+        let names = [
+            "第一党支部",
+            "机关第二党支部",
+            "档案室抽查支部",
+            "CON",
+            "con",
+            "Aux",
+            "nul.支部",
+            "COM1",
+            "lpt9",
+            "COM0",
+            "甲:支部",
+            "甲?支部",
+            "甲_支部",
+            "支部.",
+            "支部 ",
+            " .",
+            "index",
+            "Summary",
+            "Party",
+            "party",
+            "a\u{202e}b",
+            &long,
+            "",
+            "第一党支部（本部）",
+        ];
+        let mut seen = std::collections::HashMap::new();
+        for n in names {
+            let stem = file_stem(n);
+            for file in [
+                format!("{stem}.xlsx"),
+                format!("{stem}.html"),
+                format!("{stem}卷内目录.xlsx"),
+            ] {
+                valid_on_windows(&file).unwrap_or_else(|e| panic!("{n:?} → {e}"));
+            }
+            // Distinct where Windows does not tell capitals from small letters.
+            if let Some(other) = seen.insert(stem.to_lowercase(), n) {
+                panic!("{n:?} and {other:?} share the file name {stem} on Windows");
+            }
+        }
+        // Kept as they are: the names branches really have.
+        assert_eq!(file_stem("第一党支部"), "第一党支部");
+        assert_eq!(file_stem("party"), "party");
+        assert!(
+            file_stem("CON").starts_with("_CON-"),
+            "{}",
+            file_stem("CON")
+        );
+        assert!(file_stem("COM0").starts_with("COM0-"), "capitals: hashed");
+        assert!(
+            windows_reserved("CON.xlsx")
+                && windows_reserved("lpt1")
+                && !windows_reserved("CONTACT")
+        );
+    }
 }

@@ -6,6 +6,8 @@ pub mod github;
 pub mod html;
 pub mod human;
 pub mod json;
+mod print;
+pub(crate) use print::Print;
 pub mod junit;
 pub mod sarif;
 
