@@ -116,14 +116,88 @@ pub enum RangeEnd {
 /// assert_eq!(d("20210305").as_deref(), Ok("2021-03-05"));
 /// assert!(parse_date("2023年2月30日").is_err());
 /// assert!(parse_date("三月").is_err());
+/// assert_eq!(d("二〇二一年三月五日").as_deref(), Ok("2021-03-05"));
+/// assert_eq!(d("二零二一年十二月三十一日").as_deref(), Ok("2021-12-31"));
+/// assert_eq!(d("二〇二一年十月").as_deref(), Ok("2021-10"));
+/// assert!(parse_date("二〇二一年二月三十日").is_err());
 /// ```
 pub fn parse_date(raw: &str) -> Result<DateValue, DateError> {
     parse_normalized(&normalize(raw))
 }
 
+/// What clerks write in a date cell for "none yet": — - / 无 暂无 未 待定 空. Such a cell is
+/// empty, not a wrong date.
+///
+/// ```
+/// use dangan::date::is_placeholder;
+/// assert!(is_placeholder(" — ") && is_placeholder("／") && is_placeholder("暂无"));
+/// assert!(!is_placeholder("2021.3") && !is_placeholder("无效日期"));
+/// ```
+pub fn is_placeholder(raw: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "-", "--", "—", "——", "―", "/", "//", "无", "暂无", "未", "待定", "空",
+    ];
+    let n = normalize(raw);
+    let t = n.trim();
+    WORDS.contains(&t) || (!t.is_empty() && t.chars().all(|c| matches!(c, '-' | '—' | '―' | '/')))
+}
+
+/// Chinese numerals as digits, in a date written with them: 二〇二一年三月五日 → 2021年3月5日,
+/// 二零二一年十二月三十一日 → 2021年12月31日. A run with 十 is a number (十一 11, 二十 20, 三十一
+/// 31); a run without is read digit by digit (二〇二一 2021, 三 3). None when the text has no
+/// Chinese numeral.
+fn chinese_numerals(s: &str) -> Option<String> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .or((c == '零').then_some(0))
+    };
+    if !s.chars().any(|c| digit(c).is_some() || c == '十') {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run: Vec<char> = Vec::new();
+    let flush = |run: &mut Vec<char>, out: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        if let Some(t) = run.iter().position(|&c| c == '十') {
+            let tens = run[..t].first().and_then(|&c| digit(c)).unwrap_or(1);
+            let ones = run.get(t + 1).and_then(|&c| digit(c)).unwrap_or(0);
+            out.push_str(&(tens * 10 + ones).to_string());
+        } else {
+            for &c in run.iter() {
+                out.push_str(&digit(c).unwrap_or(0).to_string());
+            }
+        }
+        run.clear();
+    };
+    for c in s.chars() {
+        if digit(c).is_some() || c == '十' {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    Some(out)
+}
+
 /// [`parse_date`] of text already through [`normalize`] (which is idempotent): a range is
 /// normalised once, not once for each part tried.
 fn parse_normalized(s: &str) -> Result<DateValue, DateError> {
+    match parse_digits(s) {
+        Err(DateError::Unrecognised) => match chinese_numerals(s) {
+            Some(d) => parse_digits(&d),
+            None => Err(DateError::Unrecognised),
+        },
+        r => r,
+    }
+}
+
+fn parse_digits(s: &str) -> Result<DateValue, DateError> {
     let s = strip_time(s);
     let nums = split_numbers(s).ok_or(DateError::Unrecognised)?;
     match nums.as_slice() {

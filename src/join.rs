@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::idnum;
 use crate::ledger::{LedgerRow, ResumeEntry};
 use crate::schema::Schema;
-use crate::text::normalize;
+use crate::text::{name_key, normalize, normalize_name};
 use crate::walk::DossierDir;
 
 /// A person: a dossier folder, a ledger row, or both.
@@ -42,7 +42,7 @@ pub struct Person {
 
 /// The person's name in a folder name: `03-张三`, `张三（110101…）`, `张三_档案` → 张三.
 pub fn name_from_folder(folder: &str) -> String {
-    let s = normalize(folder);
+    let s = normalize_name(folder);
     let mut out = String::with_capacity(s.len());
     let mut depth = 0usize;
     for c in s.chars() {
@@ -142,9 +142,7 @@ impl<'a> Index<'a> {
             if let Some(id) = r.text(config.keys.id_number) {
                 by_id.entry(key(idnum::normalize(id))).or_default().push(i);
             }
-            let name = key(normalize(
-                r.text(Some(config.keys.name)).unwrap_or_default(),
-            ));
+            let name = key(name_key(r.text(Some(config.keys.name)).unwrap_or_default()));
             let branch = key(normalize(row_branch(r, config).unwrap_or_default()));
             by_branch_name
                 .entry((branch, name.clone()))
@@ -178,7 +176,7 @@ impl<'a> Index<'a> {
                 ..Joined::default()
             };
         }
-        let pair = (key(normalize(&d.branch)), key(name.to_string()));
+        let pair = (key(normalize(&d.branch)), key(name_key(name)));
         let same_name = self
             .by_branch_name
             .get(&pair)
@@ -209,15 +207,12 @@ impl<'a> Index<'a> {
     /// A folder named by name alone: the one free row of the branch with that name; a name
     /// unique in the whole ledger joins across a branch written differently.
     fn by_name(&self, d: &DossierDir, name: &str, taken: &[bool]) -> Joined {
-        let name_key = CompactString::from(name);
-        let pair = (key(normalize(&d.branch)), name_key.clone());
+        let wanted = key(name_key(name));
+        let pair = (key(normalize(&d.branch)), wanted.clone());
         let mut c = free(self.by_branch_name.get(&pair), taken);
         if c.is_empty() {
-            let all = self
-                .by_name
-                .get(&name_key)
-                .map_or(0, |g| g.as_slice().len());
-            let c2 = free(self.by_name.get(&name_key), taken);
+            let all = self.by_name.get(&wanted).map_or(0, |g| g.as_slice().len());
+            let c2 = free(self.by_name.get(&wanted), taken);
             if all == 1 && c2.len() == 1 {
                 c = c2;
             }
@@ -352,7 +347,7 @@ impl Owners {
             if let Some(id) = &person.folder_id {
                 o.by_id.entry(key(idnum::normalize(id))).or_insert(p);
             }
-            let name = key(normalize(&person.name));
+            let name = key(name_key(&person.name));
             if branches {
                 o.by_branch_name
                     .entry((key(normalize(&person.branch)), name.clone()))
@@ -379,7 +374,7 @@ impl Owners {
         if let Some(p) = id.and_then(|id| self.by_id.get(&key(idnum::normalize(id)))) {
             return Some(*p);
         }
-        let n = key(normalize(name?));
+        let n = key(name_key(name?));
         let one = |g: Option<&Group>| match g.map(Group::as_slice) {
             Some([p]) => Some(*p),
             _ => None,

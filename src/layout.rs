@@ -227,7 +227,7 @@ fn mark_people(tree: &Tree, dirs: &mut [Dir<'_>], owner: &[u32], people: &mut Pe
         return;
     }
     for d in dirs.iter_mut().skip(1).filter(|d| !d.material) {
-        let name = crate::join::name_from_folder(d.name());
+        let name = crate::text::name_key(&crate::join::name_from_folder(d.name()));
         d.person = !name.is_empty() && names.contains(&name);
     }
 }

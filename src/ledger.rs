@@ -468,12 +468,12 @@ impl Workbook {
         }
     }
 
-    /// The names of the people in its ledger rows, normalised.
+    /// The names of the people in its ledger rows, as compared ([`crate::text::name_key`]).
     pub fn person_names<'a>(&'a self, config: &'a Schema) -> impl Iterator<Item = String> + 'a {
         self.ledger_rows
             .iter()
             .filter_map(|r| r.text(Some(config.keys.name)))
-            .map(crate::text::normalize)
+            .map(crate::text::name_key)
     }
 }
 
@@ -1356,7 +1356,9 @@ fn date_cell(d: &Data, shown: u8) -> Result<Option<Reading>, Invalid> {
     let one = |r: Result<DateValue, DateError>| r.map(Reading::One);
     let r = match d {
         Data::Empty => return Ok(None),
-        Data::String(s) if s.trim().is_empty() => return Ok(None),
+        Data::String(s) if s.trim().is_empty() || crate::date::is_placeholder(s) => {
+            return Ok(None);
+        }
         Data::String(s) => one(parse_date(s)),
         Data::DateTimeIso(s) => one(parse_date(s)),
         Data::DateTime(x) if x.is_datetime() => {
@@ -1418,17 +1420,19 @@ fn field_value(d: &Data, shown: u8, kind: FieldType, bounds: DateBounds) -> Fiel
             Err(why) => invalid(why),
         },
         FieldType::Range => match d {
-            Data::String(s) if !s.trim().is_empty() => match parse_range(s) {
-                Ok((a, RangeEnd::Date(b))) => {
-                    match (check_bounds(a, bounds), check_bounds(b, bounds)) {
-                        (Ok(a), Ok(b)) => FieldValue::Range(a, b),
-                        (Err(w), _) | (_, Err(w)) => invalid(w),
+            Data::String(s) if !s.trim().is_empty() && !crate::date::is_placeholder(s) => {
+                match parse_range(s) {
+                    Ok((a, RangeEnd::Date(b))) => {
+                        match (check_bounds(a, bounds), check_bounds(b, bounds)) {
+                            (Ok(a), Ok(b)) => FieldValue::Range(a, b),
+                            (Err(w), _) | (_, Err(w)) => invalid(w),
+                        }
                     }
+                    Ok((_, RangeEnd::Present)) => invalid(Invalid::Unreadable),
+                    Err(DateError::NotADate) => invalid(Invalid::NoSuchDate),
+                    Err(DateError::Unrecognised) => invalid(Invalid::Unreadable),
                 }
-                Ok((_, RangeEnd::Present)) => invalid(Invalid::Unreadable),
-                Err(DateError::NotADate) => invalid(Invalid::NoSuchDate),
-                Err(DateError::Unrecognised) => invalid(Invalid::Unreadable),
-            },
+            }
             _ => match date_cell(d, shown) {
                 Ok(None) => FieldValue::Empty,
                 Ok(Some(r)) => match bounded_reading(r, bounds) {

@@ -27,6 +27,50 @@ pub fn normalize(s: &str) -> String {
     }
 }
 
+/// A person's name as written, for showing: [`normalize`], with the separators people type
+/// for the middle dot of a minority name between two ideographs (． . 丶, beside ・ • ‧ which
+/// [`normalize`] folds) written as `·`; spaces go, as [`normalize`] drops them.
+///
+/// ```
+/// use dangan::text::normalize_name;
+/// for typed in ["阿依古丽·买买提", "阿依古丽．买买提", "阿依古丽.买买提", "阿依古丽丶买买提",
+///               "阿依古丽・买买提", "阿依古丽‧买买提"] {
+///     assert_eq!(normalize_name(typed), "阿依古丽·买买提", "{typed}");
+/// }
+/// assert_eq!(normalize_name("李  四"), "李四");
+/// ```
+pub fn normalize_name(s: &str) -> String {
+    let ideograph = |c: char| ('\u{3400}'..='\u{9fff}').contains(&c) && c != '丶';
+    let chars: Vec<char> = s.chars().collect();
+    let mut marked = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between =
+            i > 0 && ideograph(chars[i - 1]) && chars.get(i + 1).copied().is_some_and(ideograph);
+        if between && matches!(c, '.' | '．' | '丶') {
+            marked.push('·');
+        } else {
+            marked.push(c);
+        }
+    }
+    normalize(&marked)
+}
+
+/// A person's name for comparing: [`normalize_name`] without the middle dot, so that
+/// 阿依古丽．买买提 in a folder, 阿依古丽 买买提 typed with a space and 阿依古丽·买买提 in the
+/// ledger are one person.
+///
+/// ```
+/// use dangan::text::name_key;
+/// for typed in ["阿依古丽·买买提", "阿依古丽．买买提", "阿依古丽 买买提", "阿依古丽丶买买提"] {
+///     assert_eq!(name_key(typed), "阿依古丽买买提", "{typed}");
+/// }
+/// assert_eq!(name_key("李 四"), name_key("李四"));
+/// assert_ne!(name_key("李四"), name_key("李五"));
+/// ```
+pub fn name_key(s: &str) -> String {
+    normalize_name(s).replace('·', "")
+}
+
 fn fold(chars: impl Iterator<Item = char>, len: usize) -> String {
     let mut out = String::with_capacity(len);
     for c in chars {

@@ -958,3 +958,85 @@ fn every_kind_has_a_case() {
         "a kind without a tiny-archive case, or a case without a kind"
     );
 }
+
+#[test]
+fn ledgers_as_clerks_type_them_audit_clean() {
+    // Placeholders in date cells are empty cells (not invalid dates, not a later stage), and
+    // dates in Chinese numerals are dates: 李四's row typed so audits as clean as the original.
+    for (what, column, value) in [
+        ("a dash for 转为正式党员时间", "转为正式党员时间", "—"),
+        ("无 for 转正审批时间", "转正审批时间", "无"),
+        ("a slash for 转正申请时间", "转正申请时间", "／"),
+        ("待定 for 转正支部大会时间", "转正支部大会时间", "待定"),
+        (
+            "a Chinese-numeral date",
+            "接收为预备党员时间",
+            "二〇二五年九月一日",
+        ),
+        (
+            "a Chinese-numeral date with 零 and 十",
+            "上级党委审批时间",
+            "二零二五年十一月二十日",
+        ),
+    ] {
+        let t = Tiny::new();
+        t.row(|r| set(r, column, text(value)));
+        let (code, json) = audit_json(t.root(), &[]);
+        assert!(findings(&json).is_empty(), "{what}: {json:#}");
+        assert_eq!(code, 0, "{what}");
+        let stage = &json["dossiers"][0]["stage"];
+        assert_eq!(
+            stage, "probationary",
+            "{what}: stage from the last real date"
+        );
+    }
+    // The same Chinese-numeral date one day too early is still checked: 审批 before 接收.
+    let t = Tiny::new();
+    t.row(|r| set(r, "上级党委审批时间", text("二〇二五年八月三十一日")));
+    assert!(t.fired(&[]).contains("milestone-order"));
+}
+
+#[test]
+fn a_minority_name_joins_whatever_separator_its_folder_uses() {
+    // 李四's folder renamed 李·四 / 李．四 / 李 四 / 李丶四: the same person as the ledger's 李四,
+    // and the ledger written 李·四 joins the folder 李四.
+    for folder in ["李·四", "李．四", "李 四", "李丶四", "李.四"] {
+        let t = Tiny::new();
+        std::fs::rename(t.person(), t.root().join(BRANCH).join(folder)).expect("rename");
+        let (code, json) = audit_json(t.root(), &[]);
+        assert!(findings(&json).is_empty(), "{folder}: {json:#}");
+        assert_eq!(code, 0, "{folder}");
+    }
+    let t = Tiny::new();
+    t.row(|r| set(r, "姓名", text("李·四")));
+    let (_, json) = audit_json(t.root(), &[]);
+    assert!(findings(&json).is_empty(), "{json:#}");
+}
+
+#[test]
+fn an_id_number_excel_stored_as_a_number_says_why_it_is_wrong() {
+    // 32010219980712024X typed into a number cell: Excel keeps 3.20102199807120E17.
+    let t = Tiny::new();
+    t.row(|r| set(r, "身份证号码", Cell::N(3.201_021_998_071_2e17)));
+    let (_, json) = audit_json(t.root(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "invalid-id-number")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("存成了数字") && msg.contains("文本"), "{msg}");
+    // A wrong check digit typed as text: wrong, and not blamed on Excel.
+    let t = Tiny::new();
+    t.row(|r| set(r, "身份证号码", text("320102199807120241")));
+    let (_, json) = audit_json(t.root(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "invalid-id-number")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        !f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("存成了数字")
+    );
+}

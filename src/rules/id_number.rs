@@ -8,6 +8,20 @@ use crate::rules::shared::identity::describe;
 
 pub struct IdNumber;
 
+/// Why an 18-digit number ending in 000 is wrong, when it is: Excel keeps 15 significant
+/// digits of a number, so an ID typed into a number cell (shown 3.20102E+17) loses its last
+/// three. Said in the finding, with the fix.
+fn stored_as_number(id: &str) -> &'static str {
+    let n = idnum::normalize(id);
+    let exponent = id.contains(['e', 'E']) && id.trim().parse::<f64>().is_ok_and(|f| f >= 1e14);
+    let rounded = n.len() == 18 && n.bytes().all(|b| b.is_ascii_digit()) && n.ends_with("000");
+    if exponent || rounded {
+        "（末三位是 000：多半是 Excel 把身份证号存成了数字，只保留 15 位有效数字。请把这一列设为“文本”格式后重新输入号码）"
+    } else {
+        ""
+    }
+}
+
 impl RuleKind for IdNumber {
     const NAME: &'static str = "id-number";
     const DOC: &'static str = "\
@@ -34,7 +48,7 @@ kind: id-number — 身份证号不符合 GB 11643-1999：长度不是 18 位（
                     Some(row.location(id_field)),
                     &[
                         ("id", &idnum::mask(&idnum::normalize(id))),
-                        ("detail", &describe(&e)),
+                        ("detail", &(describe(&e) + stored_as_number(id))),
                     ],
                 ));
             }
