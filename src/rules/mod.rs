@@ -471,15 +471,13 @@ fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
 /// For each field: whether a ledger sheet of the run has its column.
 pub(crate) fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
     let mut present = vec![false; ctx.config.fields.len()];
-    let mut last: Option<&LedgerSheet> = None;
-    for row in ctx.ledger {
-        // Rows of one sheet are together: each sheet is looked at once.
-        if last.is_some_and(|s| std::ptr::eq(s, &*row.sheet)) {
-            continue;
+    let mut seen: std::collections::HashSet<*const LedgerSheet> = std::collections::HashSet::new();
+    let mut mark = |sheet: &LedgerSheet| {
+        if !seen.insert(std::ptr::from_ref(sheet)) {
+            return;
         }
-        last = Some(&row.sheet);
-        let more = row.sheet.more.iter().map(|&(f, _)| f);
-        let cols = row.sheet.cols.iter().enumerate();
+        let more = sheet.more.iter().map(|&(f, _)| f);
+        let cols = sheet.cols.iter().enumerate();
         for f in cols
             .filter(|(_, c)| c.is_some())
             .map(|(f, _)| f)
@@ -488,6 +486,13 @@ pub(crate) fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
             if let Some(p) = present.get_mut(f) {
                 *p = true;
             }
+        }
+    };
+    for row in ctx.ledger {
+        // A row merged from several rosters has the columns of every sheet it came from.
+        mark(&row.sheet);
+        for (sheet, _) in row.sources() {
+            mark(sheet);
         }
     }
     present
