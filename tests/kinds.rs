@@ -1040,3 +1040,53 @@ fn an_id_number_excel_stored_as_a_number_says_why_it_is_wrong() {
             .contains("存成了数字")
     );
 }
+
+/// A JPEG photo: JFIF at `dpi` per inch, a frame of `w` × `h` pixels (the image data a stub).
+fn photo(dpi: u16, w: u16, h: u16) -> Vec<u8> {
+    let seg = |code: u8, body: &[u8]| {
+        let mut v = vec![0xFF, code];
+        v.extend_from_slice(&((body.len() + 2) as u16).to_be_bytes());
+        v.extend_from_slice(body);
+        v
+    };
+    let mut jfif = b"JFIF\0\x01\x01\x01".to_vec();
+    jfif.extend_from_slice(&dpi.to_be_bytes());
+    jfif.extend_from_slice(&dpi.to_be_bytes());
+    jfif.extend_from_slice(&[0, 0]);
+    let mut sof = vec![8];
+    sof.extend_from_slice(&h.to_be_bytes());
+    sof.extend_from_slice(&w.to_be_bytes());
+    sof.extend_from_slice(&[1, 1, 0x11, 0]);
+    let mut v = vec![0xFF, 0xD8];
+    v.extend(seg(0xE0, &jfif));
+    v.extend(seg(0xC0, &sof));
+    v.extend(seg(0xDA, &[1, 1, 0, 0, 63, 0]));
+    v.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
+    v
+}
+
+#[test]
+fn phone_photos_are_judged_by_their_pixels_not_their_72_dpi_tag() {
+    // A 3024 × 4032 phone photo of the 自传, tagged 72 dpi: about 345 dpi over A4 — clean.
+    let t = Tiny::new();
+    std::fs::remove_file(t.person().join("自传.pdf")).expect("rm");
+    t.write(&format!("{LI}/自传.jpg"), &photo(72, 3024, 4032));
+    let (code, json) = audit_json(t.root(), &[]);
+    assert!(findings(&json).is_empty(), "{json:#}");
+    assert_eq!(code, 0);
+    // A 1600 × 1200 photo tagged 96: about 137 dpi over A4 — too coarse, and the message says
+    // how it was judged.
+    let t = Tiny::new();
+    std::fs::remove_file(t.person().join("自传.pdf")).expect("rm");
+    t.write(&format!("{LI}/自传.jpg"), &photo(96, 1600, 1200));
+    let (_, json) = audit_json(t.root(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "low-resolution")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("约 137") && msg.contains("相机的默认值"),
+        "{msg}"
+    );
+}

@@ -17,6 +17,8 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     let mut jfif: Option<f64> = None;
     let mut jfif_stated = false;
     let mut exif: Option<f64> = None;
+    // (width, height) from the frame header.
+    let mut pixels: Option<(u16, u16)> = None;
     let mut scan = false;
     let mut byte = [0u8; 1];
     let mut segments = 0usize;
@@ -49,12 +51,17 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
             return Err(format!("JPEG 段长度越界（偏移 {pos}）"));
         }
         let body = len - 2;
-        let wanted = matches!(code, 0xE0 | 0xE1);
+        let frame = matches!(code, 0xC0..=0xCF) && !matches!(code, 0xC4 | 0xC8 | 0xCC);
+        let wanted = matches!(code, 0xE0 | 0xE1) || frame;
         if wanted && body <= 65_533 {
             let mut data = vec![0u8; body as usize];
             r.read_exact(&mut data)
                 .map_err(|_| "JPEG 段数据不完整".to_string())?;
-            if code == 0xE0 && data.starts_with(b"JFIF\0") && data.len() >= 12 {
+            if frame && data.len() >= 5 {
+                let h = u16::from_be_bytes([data[1], data[2]]);
+                let w = u16::from_be_bytes([data[3], data[4]]);
+                pixels = (w > 0 && h > 0).then_some((w, h));
+            } else if code == 0xE0 && data.starts_with(b"JFIF\0") && data.len() >= 12 {
                 let units = data[7];
                 let x = f64::from(u16::from_be_bytes([data[8], data[9]]));
                 let y = f64::from(u16::from_be_bytes([data[10], data[11]]));
@@ -94,12 +101,30 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
         return Err("JPEG 缺少结束标记（文件不完整或被截断）".into());
     }
-    let dpi = if jfif_stated { jfif } else { exif.or(jfif) };
+    let stated = if jfif_stated { jfif } else { exif.or(jfif) };
+    let (dpi, dpi_from_pixels) = match (stated, pixels) {
+        (Some(d), Some(px)) if is_camera_default(d) => (Some(over_a4(px)), true),
+        _ => (stated, false),
+    };
     Ok(Meta {
         dpi,
+        dpi_from_pixels,
         pages: Some(1),
         outline: None,
     })
+}
+
+/// The densities cameras and phones write whatever they photographed (72 and 96 dpi, or a
+/// ratio of 1): no scan resolution.
+fn is_camera_default(dpi: f64) -> bool {
+    [1.0, 72.0, 96.0].iter().any(|d| (dpi - d).abs() < 0.5)
+}
+
+/// The resolution of a photo of an A4 page (8.27 × 11.69 in) that fills the frame, either way
+/// round: the lower of the two axes.
+fn over_a4((w, h): (u16, u16)) -> f64 {
+    let (short, long) = (f64::from(w.min(h)), f64::from(w.max(h)));
+    (short / 8.27).min(long / 11.69)
 }
 
 #[cfg(test)]
@@ -148,6 +173,43 @@ mod tests {
     #[test]
     fn exif_density_when_jfif_states_none() {
         assert_eq!(run(&exif_jpeg(true)).unwrap().dpi, Some(240.0));
+    }
+
+    /// SOI, JFIF at `dpi` per inch, a frame of `w` × `h`, SOS, data, EOI.
+    fn photo(dpi: u16, w: u16, h: u16) -> Vec<u8> {
+        let mut jfif = b"JFIF\0\x01\x01\x01".to_vec();
+        jfif.extend_from_slice(&dpi.to_be_bytes());
+        jfif.extend_from_slice(&dpi.to_be_bytes());
+        jfif.extend_from_slice(&[0, 0]);
+        let mut sof = vec![8];
+        sof.extend_from_slice(&h.to_be_bytes());
+        sof.extend_from_slice(&w.to_be_bytes());
+        sof.extend_from_slice(&[1, 1, 0x11, 0]);
+        let mut v = vec![0xFF, 0xD8];
+        v.extend(segment(0xE0, &jfif));
+        v.extend(segment(0xC0, &sof));
+        v.extend(segment(0xDA, &[1, 1, 0, 0, 63, 0]));
+        v.extend_from_slice(&[0x12, 0x34, 0xFF, 0xD9]);
+        v
+    }
+
+    #[test]
+    fn a_phone_photo_tagged_72_dpi_is_judged_by_its_pixels() {
+        // 3024 × 4032 over A4: min(3024 / 8.27, 4032 / 11.69) ≈ 345 dpi, either way round.
+        for (w, h) in [(3024, 4032), (4032, 3024)] {
+            let m = run(&photo(72, w, h)).unwrap();
+            assert!(m.dpi_from_pixels);
+            assert_eq!(m.dpi.map(|d| d.round()), Some(345.0), "{w}×{h}");
+        }
+        // 1600 × 1200 at 96: about 137 dpi over A4 — really too coarse.
+        let m = run(&photo(96, 1600, 1200)).unwrap();
+        assert_eq!(
+            (m.dpi.map(|d| d.round()), m.dpi_from_pixels),
+            (Some(137.0), true)
+        );
+        // A scanner's own 150 dpi is what it says.
+        let m = run(&photo(150, 3024, 4032)).unwrap();
+        assert_eq!((m.dpi, m.dpi_from_pixels), (Some(150.0), false));
     }
 
     #[test]

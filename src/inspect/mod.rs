@@ -102,6 +102,9 @@ pub struct Inspection {
     /// Resolution in dots per inch (the lower of the two axes; for a PDF the lowest page);
     /// None when the file does not state it.
     pub dpi: Option<f64>,
+    /// Whether `dpi` is the pixels over A4 because the stated one was a camera's default.
+    #[serde(skip)]
+    pub dpi_from_pixels: bool,
     /// Pages of a PDF or TIFF (1 for a single image).
     pub pages: Option<u32>,
     /// Bookmarks of a PDF or OFD (boxed: few files have them, and every file has this).
@@ -115,6 +118,7 @@ impl Inspection {
             format,
             problem: None,
             dpi: None,
+            dpi_from_pixels: false,
             pages: None,
             outline: None,
         }
@@ -125,6 +129,9 @@ impl Inspection {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Meta {
     pub dpi: Option<f64>,
+    /// Whether `dpi` was judged from the pixels over an A4 page, the file's own tag being a
+    /// camera's default (a phone photo tagged 72 dpi).
+    pub dpi_from_pixels: bool,
     pub pages: Option<u32>,
     /// Bookmarks of a PDF or OFD (None where there are none).
     pub outline: Option<Box<[Bookmark]>>,
@@ -238,6 +245,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
             format,
             problem: None,
             dpi: meta.dpi,
+            dpi_from_pixels: meta.dpi_from_pixels,
             pages: meta.pages,
             outline: meta.outline.map(|o| Box::new(Outline(o))),
         },
@@ -245,6 +253,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
             format,
             problem: Some(problem),
             dpi: None,
+            dpi_from_pixels: false,
             pages: None,
             outline: None,
         },

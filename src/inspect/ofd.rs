@@ -88,6 +88,7 @@ pub fn inspect(file: &mut File) -> Result<Meta, String> {
         }
     }
     Ok(Meta {
+        dpi_from_pixels: false,
         dpi: None,
         pages: Some(pages.len() as u32),
         outline: (!outline.is_empty()).then(|| outline.into_boxed_slice()),

@@ -1122,6 +1122,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
             // Bookmarks that cannot be followed are no bookmarks: the file is still whole.
             let outline = pdf.outline(&numbers).unwrap_or_default();
             Meta {
+                dpi_from_pixels: false,
                 dpi,
                 pages: Some(pages),
                 outline: (!outline.is_empty()).then(|| outline.into_boxed_slice()),

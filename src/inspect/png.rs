@@ -66,6 +66,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         pos += 12 + len;
         if &kind == b"IEND" {
             return Ok(Meta {
+                dpi_from_pixels: false,
                 dpi,
                 pages: Some(1),
                 outline: None,

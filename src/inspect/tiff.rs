@@ -345,6 +345,7 @@ pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, String> {
     let mut src = FileSource { file, size };
     let d = walk(&mut src, true, false)?;
     Ok(Meta {
+        dpi_from_pixels: false,
         dpi: d.dpi,
         pages: Some(d.pages),
         outline: None,
