@@ -21,22 +21,24 @@ kind: low-resolution — 扫描分辨率低于 min_dpi（默认 200 dpi，DA/T 3
 JPEG 取 JFIF 密度或 EXIF XResolution/ResolutionUnit；PNG 取 pHYs；TIFF 取 XResolution/ResolutionUnit；
 PDF 取每页最大图像的像素数与页面 MediaBox 之比（各页取最低）。文件未标注分辨率时记为未知，不报告。
 JPEG 标注的是相机默认值（72、96 dpi 或比例 1）时——手机拍照——按像素数折合 A4 纸（横竖皆可）计算，消息中说明。
-参数：min_dpi（数值）。消息变量：{file}、{dpi}、{min_dpi}。subject：文书键。";
+参数：min_dpi（数值）。消息变量：{file}、{dpi}、{min_dpi}、{basis}（按像素折算时的说明，否则为空）。
+subject：文书键。";
     type Params = MinDpi;
 
     fn check(ctx: &Context<'_>, rule: &Rule, &MinDpi(min_dpi): &MinDpi, out: &mut Vec<Finding>) {
         for (d, f, i, class) in ctx.all_files() {
             let Some(dpi) = i.dpi else { continue };
             if i.problem.is_none() && dpi + 0.5 < min_dpi {
-                let dpi = if i.dpi_from_pixels {
-                    format!(
-                        "约 {dpi:.0}（照片标注的 72/96 dpi 是相机的默认值，这里按像素数折合 A4 纸计算）"
+                let (dpi, basis) = if i.dpi_from_pixels {
+                    (
+                        format!("约 {dpi:.0}"),
+                        "（照片标注的 72/96 dpi 是相机的默认值，这里按像素数折合 A4 纸计算）",
                     )
                 } else {
-                    format!("{dpi:.0}")
+                    (format!("{dpi:.0}"), "")
                 };
                 let min = format!("{min_dpi:.0}");
-                let vars = [("dpi", dpi.as_str()), ("min_dpi", &min)];
+                let vars = [("dpi", dpi.as_str()), ("min_dpi", &min), ("basis", basis)];
                 out.push(file_finding(ctx, rule, d, f, class, &vars));
             }
         }
