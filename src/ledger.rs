@@ -714,6 +714,25 @@ impl Parser<'_> {
                 HeaderKind::Resume(_) | HeaderKind::Catalog(_) => 1,
                 HeaderKind::Plan(p) => p.rows,
             };
+            // A table under a caption saying it is a sample (填写示例：) is not people.
+            if let Some(word) = buf[..i]
+                .iter()
+                .flat_map(|b| b.cells.iter())
+                .find_map(|c| match c {
+                    Data::String(s) => example_word(s, false),
+                    _ => None,
+                })
+            {
+                let at = buf[i].row + 1;
+                if let Some(sv) = self.survey() {
+                    sv.reason = Some(format!(
+                        "第 {at} 行的表格上方写着“{word}”：是示例，不是台账"
+                    ));
+                }
+                self.wb.recognised = true;
+                self.state = State::Skip;
+                return;
+            }
             let first = buf[i].row;
             let rest = buf.split_off(i + used);
             self.begin(kind, first, used as u32);
@@ -984,6 +1003,16 @@ impl Parser<'_> {
     }
 }
 
+/// The word that marks a sheet name (`sheet`) or a caption above a table as instructions or
+/// a sample, if one does. 说明 counts only in a sheet's name: a real ledger often carries a
+/// 填表说明 line above its header.
+fn example_word(text: &str, sheet: bool) -> Option<&'static str> {
+    const WORDS: [&str; 4] = ["示例", "样例", "样表", "范例"];
+    let n = normalize(text);
+    let explained = (sheet && n.contains("说明")).then_some("说明");
+    explained.or_else(|| WORDS.into_iter().find(|w| n.contains(w)))
+}
+
 /// A row's first non-blank text cell, trimmed.
 fn first_text(cells: &[Data]) -> Option<&str> {
     cells.iter().find_map(|c| match c {
@@ -1036,6 +1065,15 @@ impl RowSink for Parser<'_> {
         }));
         self.wb.sheets.push(SheetSurvey::new(sheet));
         self.state = State::Seeking(Vec::new(), 0);
+        if let Some(word) = example_word(sheet, true) {
+            // 填表说明, 填写示例, 样表: instructions and samples, not people.
+            if let Some(sv) = self.survey() {
+                sv.reason = Some(format!("工作表名含“{word}”：是填表说明或示例，不是台账"));
+            }
+            // Understood, as what it is: not an unrecognised file.
+            self.wb.recognised = true;
+            self.state = State::Skip;
+        }
     }
 
     fn row(&mut self, row: u32, cells: &[Data], shown: &[u8]) {

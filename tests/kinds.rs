@@ -1090,3 +1090,47 @@ fn phone_photos_are_judged_by_their_pixels_not_their_72_dpi_tag() {
         "{msg}"
     );
 }
+
+#[test]
+fn samples_and_instructions_are_not_people() {
+    // Beside the ledger, a workbook a county sends with its form: a sheet whose table sits
+    // under a 填写示例 caption, and a sheet named 样表 — each with a sample person 张三.
+    let t = Tiny::new();
+    let mut sample = li_si();
+    set(&mut sample, "姓名", text("张三"));
+    set(&mut sample, "身份证号码", text(&id("11010519900101001")));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Sheet1").expect("name");
+    ws.write_string(0, 0, "填写示例：").expect("caption");
+    let ws = wb.add_worksheet();
+    ws.set_name("样表").expect("name");
+    for (sheet, top) in [(0usize, 1u32), (1, 0)] {
+        let ws = wb.worksheet_from_index(sheet).expect("sheet");
+        for (c, h) in HEADER.iter().enumerate() {
+            ws.write_string(top, c as u16, *h).expect("header");
+        }
+        for (c, cell) in sample.iter().enumerate() {
+            if let Cell::T(s) = cell {
+                ws.write_string(top + 1, c as u16, s.as_str())
+                    .expect("cell");
+            }
+        }
+    }
+    wb.save(t.root().join("发展党员工作台账填报要求.xlsx"))
+        .expect("save");
+    let (code, json) = audit_json(t.root(), &[]);
+    assert!(findings(&json).is_empty(), "{json:#}");
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["ledger_people"], 1, "张三 is no one");
+    let out = common::dangan()
+        .arg("survey")
+        .arg(t.root())
+        .output()
+        .expect("survey");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("是示例，不是台账") && text.contains("工作表名含“样表”"),
+        "{text}"
+    );
+}
