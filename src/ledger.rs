@@ -24,6 +24,7 @@ pub mod catalog;
 mod header;
 pub mod merge;
 pub mod plan;
+mod text_table;
 pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
 
 const HEADER_SCAN_ROWS: usize = 30;
@@ -1196,6 +1197,9 @@ const MAX_COLS: u32 = 1024;
 /// range; .xls (at most 65,536 × 256) and .ods go through calamine's ranges. An error that
 /// stops the whole file is returned; one that stops a sheet goes to the sink.
 fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> Result<(), String> {
+    if matches!(ext, "csv" | "tsv") {
+        return text_table::stream(path, ext == "tsv", sink);
+    }
     let mut head = [0u8; 8];
     let ole = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))

@@ -61,7 +61,7 @@ impl FileEntry {
 
     pub fn is_spreadsheet(&self) -> bool {
         let ext = self.ext_raw();
-        ["xlsx", "xlsm", "xls", "xlsb", "ods"]
+        ["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "tsv"]
             .iter()
             .any(|e| ext.eq_ignore_ascii_case(e))
     }

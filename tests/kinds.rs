@@ -1134,3 +1134,57 @@ fn samples_and_instructions_are_not_people() {
         "{text}"
     );
 }
+
+/// 李四's ledger as CSV text: a header and her row, 备注 quoted with a comma and a line break
+/// in it, CRLF line ends.
+fn ledger_csv() -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    let mut row = li_si();
+    set(&mut row, "备注", text("曾任团支书，\n2024年评为优秀"));
+    let cells: Vec<String> = row
+        .iter()
+        .map(|c| match c {
+            Cell::T(s) => quote(s),
+            Cell::N(n) => n.to_string(),
+        })
+        .collect();
+    format!("{}\r\n{}\r\n", HEADER.join(","), cells.join(","))
+}
+
+#[test]
+fn a_ledger_saved_as_csv_in_any_encoding_is_read() {
+    // Excel's CSV on Chinese Windows (GBK), a system export with a UTF-8 BOM, and UTF-16: each
+    // read as the ledger, and the archive audits as clean as with the .xlsx.
+    let csv = ledger_csv();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&csv);
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(csv.as_bytes());
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(csv.encode_utf16().flat_map(u16::to_le_bytes));
+    for (what, bytes) in [
+        ("GBK", gbk.into_owned()),
+        ("UTF-8 BOM", bom),
+        ("UTF-16", utf16),
+    ] {
+        let t = Tiny::new();
+        std::fs::remove_file(t.root().join(LEDGER)).expect("rm xlsx");
+        t.write("发展党员工作台账.csv", &bytes);
+        let (code, json) = audit_json(t.root(), &[]);
+        assert!(findings(&json).is_empty(), "{what}: {json:#}");
+        assert_eq!(code, 0, "{what}");
+        assert_eq!(json["summary"]["ledger_people"], 1, "{what}");
+    }
+    // Bytes in no encoding dangan knows: one finding at the file, saying so.
+    let t = Tiny::new();
+    std::fs::remove_file(t.root().join(LEDGER)).expect("rm xlsx");
+    t.write("发展党员工作台账.csv", &[0x81, 0x20, 0xFF, 0xFE, 0xFF]);
+    let (_, json) = audit_json(t.root(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "unreadable-file")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    assert!(
+        f["message"].as_str().unwrap_or_default().contains("编码"),
+        "{f}"
+    );
+}
