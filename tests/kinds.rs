@@ -1188,3 +1188,108 @@ fn a_ledger_saved_as_csv_in_any_encoding_is_read() {
         "{f}"
     );
 }
+
+#[test]
+fn stage_groups_over_time_columns_place_each_date() {
+    // A three-row header as county forms have it: a title, the stage groups merged over their
+    // sub-columns, and sub-columns named 时间 under each group — with an activists' 培训时间
+    // and a candidate's 谈话时间 that are neither the 集中培训 nor the application talk.
+    let t = Tiny::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let merged = rust_xlsxwriter::Format::new();
+    ws.merge_range(0, 0, 0, 13, "发展党员工作台账", &merged)
+        .expect("title");
+    let groups: [(&str, u16, u16); 5] = [
+        ("入党申请", 4, 5),
+        ("积极分子", 6, 7),
+        ("发展对象", 8, 10),
+        ("预备党员", 11, 12),
+        ("转正", 13, 13),
+    ];
+    for (c, h) in ["姓名", "民族", "身份证号码", "所在党支部"]
+        .iter()
+        .enumerate()
+    {
+        ws.merge_range(1, c as u16, 2, c as u16, h, &merged)
+            .expect("merged down");
+    }
+    for (g, a, b) in groups {
+        if a == b {
+            ws.write_string(1, a, g).expect("group");
+        } else {
+            ws.merge_range(1, a, 1, b, g, &merged).expect("group");
+        }
+    }
+    let subs = [
+        "时间",
+        "谈话时间",
+        "时间",
+        "培训时间",
+        "时间",
+        "政审时间",
+        "谈话时间",
+        "时间",
+        "上级党委审批时间",
+        "时间",
+    ];
+    for (i, s) in subs.iter().enumerate() {
+        ws.write_string(2, 4 + i as u16, *s).expect("sub");
+    }
+    let row = [
+        "李四",
+        "汉族",
+        &id("32010219980712024"),
+        BRANCH,
+        "2023.03",
+        "2023.03",
+        "2023.05.10",
+        // The activists' course in 2023, before 李四 was a candidate: not the 集中培训.
+        "2023.07.01-2023.07.02",
+        "2024.05.10",
+        "2025.06.01",
+        // A candidate's talk in 2024: not the application talk.
+        "2024.06.01",
+        "2025.09.01",
+        "2025.11.20",
+        "",
+    ];
+    for (c, v) in row.iter().enumerate() {
+        if !v.is_empty() {
+            ws.write_string(3, c as u16, *v).expect("cell");
+        }
+    }
+    wb.save(t.root().join(LEDGER)).expect("save");
+    let (code, json) = audit_json(t.root(), &[]);
+    assert!(findings(&json).is_empty(), "{json:#}");
+    assert_eq!(code, 0);
+    assert_eq!(json["dossiers"][0]["stage"], "probationary");
+    let out = common::dangan()
+        .args(["survey", "--format", "json"])
+        .arg(t.root())
+        .output()
+        .expect("survey");
+    let survey: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let fields: Vec<String> = survey["spreadsheets"][0]["sheets"][0]["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["field"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        fields[4..],
+        [
+            "applied",
+            "talked",
+            "activist",
+            "activist_training",
+            "candidate",
+            "vetted",
+            "candidate_talk",
+            "admitted",
+            "approved",
+            "converted"
+        ],
+        "{fields:?}"
+    );
+}
