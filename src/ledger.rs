@@ -124,6 +124,24 @@ pub struct LedgerSheet {
     slots: Box<[Option<u16>]>,
     /// How many fields the sheet has a column for.
     width: usize,
+    /// What the audit should say about the header itself.
+    pub notes: Box<[HeaderNote]>,
+}
+
+/// Something about a ledger header a person should know, said by the rule kind
+/// `ledger-header`: where it is (zero-based row and column of the header's bottom cell).
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderNote {
+    /// A header one character off an alias, read as that alias (确定为入党积级分子时间).
+    ReadAs {
+        row: u32,
+        col: u32,
+        header: String,
+        alias: String,
+        field: usize,
+    },
+    /// A column whose header names a time but no field: its dates are not read.
+    Unplaced { row: u32, col: u32, header: String },
 }
 
 impl LedgerSheet {
@@ -145,6 +163,7 @@ impl LedgerSheet {
             folder_branch: std::sync::OnceLock::new(),
             slots,
             width,
+            notes: Box::new([]),
         }
     }
 }
@@ -802,11 +821,33 @@ impl Parser<'_> {
                         Some(_) => more.push((f, c)),
                     }
                 }
-                let ledger = Arc::new(LedgerSheet::new(
+                let bottom = first + rows - 1;
+                let notes: Vec<HeaderNote> = h
+                    .columns
+                    .iter()
+                    .filter_map(|c| match (&c.read_as, c.field) {
+                        (Some(alias), Some(field)) => Some(HeaderNote::ReadAs {
+                            row: bottom,
+                            col: c.col,
+                            header: c.name.clone(),
+                            alias: alias.clone(),
+                            field,
+                        }),
+                        (None, None) if c.dated => Some(HeaderNote::Unplaced {
+                            row: bottom,
+                            col: c.col,
+                            header: c.name.clone(),
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                let mut ledger = LedgerSheet::new(
                     SheetRef::clone(sheet),
                     by_field.into_boxed_slice(),
                     more.into_boxed_slice(),
-                ));
+                );
+                ledger.notes = notes.into_boxed_slice();
+                let ledger = Arc::new(ledger);
                 let columns = survey_columns(&h.columns);
                 if let Some(sv) = self.survey() {
                     sv.role = SheetRole::Ledger;

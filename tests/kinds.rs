@@ -136,6 +136,16 @@ fn write_sheet(path: &Path, header: &[&str], rows: &[Vec<Cell>]) {
     wb.save(path).expect("save workbook");
 }
 
+/// The ledger with one header cell written otherwise (李四's row unchanged).
+fn header_as(t: &Tiny, from: &str, to: &str) {
+    let header: Vec<&str> = HEADER
+        .iter()
+        .map(|h| if *h == from { to } else { h })
+        .collect();
+    assert!(header.contains(&to), "{from} is a header");
+    write_sheet(&t.root().join(LEDGER), &header, &[li_si()]);
+}
+
 /// A 年度发展计划 at the archive's root: (branch, year, 总数, 少数民族, 高知识群体) rows.
 fn plan(t: &Tiny, rows: &[(&str, &str, &str, &str, &str)]) {
     let rows: Vec<Vec<Cell>> = rows
@@ -496,6 +506,11 @@ fn cases() -> Vec<Case> {
             });
             enable(t, "branch-dormant")
         }),
+        ("ledger-header", "date-column-unplaced", |t| {
+            // Two characters off: not guessed, said.
+            header_as(t, "转正申请时间", "转正申请日子时间");
+            Vec::new()
+        }),
         ("plan-shortfall", "plan-shortfall", |t| {
             // 2025: one admission planned, and one 少数民族; 李四 (汉族) was admitted.
             plan(t, &[(BRANCH, "2025", "1", "1", "")]);
@@ -578,6 +593,30 @@ type NearMiss = (&'static str, &'static str, Plant);
 
 fn near_misses() -> Vec<NearMiss> {
     vec![
+        (
+            "header-read-as",
+            "a header two characters off is not guessed",
+            |t| {
+                header_as(t, "转正申请时间", "转正申请日子时间");
+                Vec::new()
+            },
+        ),
+        (
+            "header-read-as",
+            "a short header one character off (学时/学历)",
+            |t| {
+                header_as(t, "集中培训学时", "学历");
+                Vec::new()
+            },
+        ),
+        (
+            "date-column-unplaced",
+            "a header one character off is read, not lost",
+            |t| {
+                header_as(t, "确定为入党积极分子时间", "确定为入党积级分子时间");
+                Vec::new()
+            },
+        ),
         (
             "milestone-order",
             "the higher committee's talk the day of approval",
@@ -797,6 +836,15 @@ fn each_rule_stays_silent_on_its_near_miss() {
 fn procedure_rules_fire_just_past_their_thresholds() {
     // (rule, the record one step past the near miss).
     let cases: Vec<(&str, Plant)> = vec![
+        ("header-read-as", |t| {
+            header_as(t, "确定为入党积极分子时间", "确定为入党积级分子时间");
+            Vec::new()
+        }),
+        ("header-read-as", |t| {
+            // 接受/接收, the commonest slip.
+            header_as(t, "接收为预备党员时间", "接受为预备党员时间");
+            Vec::new()
+        }),
         ("thought-report-gap", |t| {
             // The ledger's list, one quarter left out.
             t.row(|r| set(r, "思想汇报时间", text(&listed_quarters(Some(5)))));
@@ -1292,4 +1340,24 @@ fn stage_groups_over_time_columns_place_each_date() {
         ],
         "{fields:?}"
     );
+}
+
+#[test]
+fn a_header_one_character_off_is_read_and_said_once() {
+    // 接受为预备党员时间 (接受/接收): read as 接收为预备党员时间, so 李四 is still probationary and
+    // nothing else is reported; one info finding names the cell and what it was read as.
+    let t = Tiny::new();
+    header_as(&t, "接收为预备党员时间", "接受为预备党员时间");
+    let (code, json) = audit_json(t.root(), &[]);
+    assert_eq!(code, 0);
+    let all = findings(&json);
+    assert_eq!(all.len(), 1, "{json:#}");
+    assert_eq!(all[0]["rule"], "header-read-as");
+    assert_eq!(all[0]["location"]["cell"], "M1");
+    let msg = all[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("接受为预备党员时间") && msg.contains("接收为预备党员时间"),
+        "{msg}"
+    );
+    assert_eq!(json["dossiers"][0]["stage"], "probationary");
 }

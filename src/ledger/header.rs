@@ -105,6 +105,51 @@ pub struct HeaderColumn {
     /// The header texts as written (line breaks removed), top down: 入党积极分子 › 确定时间.
     pub name: String,
     pub field: Option<usize>,
+    /// The alias a header one character off was read as (确定为入党积级分子时间 → 确定为入党积极分子时间).
+    pub read_as: Option<String>,
+    /// Whether an unused column's header names a time (…时间, …日期, …年月): a date column
+    /// dangan could not place.
+    pub dated: bool,
+}
+
+/// The one field a header text is within one character of (a substitution, an insertion or a
+/// deletion), and the alias it matched; None when none is, or two fields are. Only texts of
+/// five characters or more: 学时 and 学历 are one character apart and different things.
+fn near_field(text: &str, idx: &HeaderIndex) -> Option<(usize, String)> {
+    let t: Vec<char> = text.chars().collect();
+    if t.len() < 5 {
+        return None;
+    }
+    let mut found: Option<(usize, String)> = None;
+    for (alias, &f) in &idx.ledger {
+        if alias.contains('>') || !one_edit(&t, alias) {
+            continue;
+        }
+        match &found {
+            Some((g, _)) if *g != f => return None,
+            Some(_) => {}
+            None => found = Some((f, alias.clone())),
+        }
+    }
+    found
+}
+
+/// Whether `b` is one substitution, insertion or deletion away from `a` (not equal).
+fn one_edit(a: &[char], b: &str) -> bool {
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() {
+        (a, &b[..])
+    } else {
+        (&b[..], a)
+    };
+    match long.len() - short.len() {
+        0 => short.iter().zip(long).filter(|(x, y)| x != y).count() == 1,
+        1 => {
+            let i = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+            short[i..] == long[i + 1..]
+        }
+        _ => false,
+    }
 }
 
 /// A ledger header found in a sheet.
@@ -235,18 +280,36 @@ fn ledger_header(rows: &[&[Data]], idx: &HeaderIndex) -> LedgerHeader {
         }
         let Ok(col) = u32::try_from(c) else { break };
         let mut field = None;
-        if let Some((f, numbered)) = field_of(&parts, idx)
+        let mut read_as = None;
+        let last = parts.last().map(|(n, _)| n.as_str()).unwrap_or_default();
+        let found = field_of(&parts, idx).or_else(|| {
+            let (f, alias) = near_field(last, idx)?;
+            read_as = Some(alias);
+            Some((f, false))
+        });
+        // A second column of a field already taken is a repeat, not an unplaced column.
+        let named = found.is_some();
+        if let Some((f, numbered)) = found
             && (numbered || !cols.iter().any(|&(_, g)| g == f))
         {
             cols.push((col, f));
             field = Some(f);
+        } else {
+            read_as = None;
         }
+        let dated = !named && (last.contains("时间") || last.ends_with("年月"));
         let name = parts
             .iter()
             .map(|(_, raw)| raw.as_str())
             .collect::<Vec<_>>()
             .join(" › ");
-        columns.push(HeaderColumn { col, name, field });
+        columns.push(HeaderColumn {
+            col,
+            name,
+            field,
+            read_as,
+            dated,
+        });
     }
     LedgerHeader {
         rows: rows.len(),

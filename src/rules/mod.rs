@@ -31,6 +31,7 @@ pub mod interval;
 pub mod invalid_date;
 pub mod layout_ambiguous;
 pub mod ledger_conflict;
+pub mod ledger_header;
 pub mod ledger_not_found;
 pub mod low_resolution;
 pub mod milestone_order;
@@ -152,6 +153,7 @@ registry! {
     LowResolution => low_resolution::LowResolution,
     DuplicateFile => duplicate_file::DuplicateFile,
     LedgerNotFound => ledger_not_found::LedgerNotFound,
+    LedgerHeader => ledger_header::LedgerHeaderKind,
     UnmatchedDossier => unmatched_dossier::UnmatchedDossier,
     UnmatchedLedgerRow => unmatched_ledger_row::UnmatchedLedgerRow,
     UnmatchedResume => unmatched_resume::UnmatchedResume,
@@ -471,11 +473,7 @@ fn run_once(ctx: &Context<'_>) -> Vec<Finding> {
 /// For each field: whether a ledger sheet of the run has its column.
 pub(crate) fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
     let mut present = vec![false; ctx.config.fields.len()];
-    let mut seen: std::collections::HashSet<*const LedgerSheet> = std::collections::HashSet::new();
-    let mut mark = |sheet: &LedgerSheet| {
-        if !seen.insert(std::ptr::from_ref(sheet)) {
-            return;
-        }
+    for sheet in ledger_sheets(ctx) {
         let more = sheet.more.iter().map(|&(f, _)| f);
         let cols = sheet.cols.iter().enumerate();
         for f in cols
@@ -487,15 +485,24 @@ pub(crate) fn ledger_columns(ctx: &Context<'_>) -> Vec<bool> {
                 *p = true;
             }
         }
-    };
-    for row in ctx.ledger {
-        // A row merged from several rosters has the columns of every sheet it came from.
-        mark(&row.sheet);
-        for (sheet, _) in row.sources() {
-            mark(sheet);
-        }
     }
     present
+}
+
+/// The ledger sheets the run's rows come from, each once, in the order their rows first
+/// appear; a row merged from several rosters brings every sheet it came from.
+pub(crate) fn ledger_sheets<'a>(ctx: &Context<'a>) -> Vec<&'a LedgerSheet> {
+    let mut seen: std::collections::HashSet<*const LedgerSheet> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for row in ctx.ledger {
+        let sources = row.sources().iter().map(|(s, _)| &**s);
+        for sheet in std::iter::once(&*row.sheet).chain(sources) {
+            if seen.insert(std::ptr::from_ref(sheet)) {
+                out.push(sheet);
+            }
+        }
+    }
+    out
 }
 
 /// Branch, dossier (ledger-only rows last), rule order, then place.
