@@ -137,6 +137,10 @@ pub fn is_placeholder(raw: &str) -> bool {
     const WORDS: [&str; 12] = [
         "-", "--", "—", "——", "―", "/", "//", "无", "暂无", "未", "待定", "空",
     ];
+    // Placeholders are short: a date (2021.03.05) is not normalised to find out.
+    if raw.trim().len() > 12 || raw.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let n = normalize(raw);
     let t = n.trim();
     WORDS.contains(&t) || (!t.is_empty() && t.chars().all(|c| matches!(c, '-' | '—' | '―' | '/')))

@@ -40,6 +40,10 @@ pub fn normalize(s: &str) -> String {
 /// assert_eq!(normalize_name("李  四"), "李四");
 /// ```
 pub fn normalize_name(s: &str) -> String {
+    // Most names have no separator to mark: normalised as they are.
+    if !s.contains(['.', '．', '丶']) {
+        return normalize(s);
+    }
     let ideograph = |c: char| ('\u{3400}'..='\u{9fff}').contains(&c) && c != '丶';
     let chars: Vec<char> = s.chars().collect();
     let mut marked = String::with_capacity(s.len());
@@ -68,7 +72,12 @@ pub fn normalize_name(s: &str) -> String {
 /// assert_ne!(name_key("李四"), name_key("李五"));
 /// ```
 pub fn name_key(s: &str) -> String {
-    normalize_name(s).replace('·', "")
+    let n = normalize_name(s);
+    if n.contains('·') {
+        n.replace('·', "")
+    } else {
+        n
+    }
 }
 
 fn fold(chars: impl Iterator<Item = char>, len: usize) -> String {

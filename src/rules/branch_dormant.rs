@@ -50,8 +50,11 @@ kind: branch-dormant — 支部在审核基准日之前 years 年内没有接收
         }
         // The branches a 年度发展计划 or 支部名单 lists: one that admitted nobody has no folder and
         // no ledger row, and is exactly the one to name.
-        let known: std::collections::HashSet<String> =
-            ctx.people.iter().map(|p| normalize(&p.branch)).collect();
+        let known: std::collections::HashSet<String> = if ctx.plan.is_empty() {
+            Default::default()
+        } else {
+            ctx.people.iter().map(|p| normalize(&p.branch)).collect()
+        };
         for row in ctx.plan {
             if !known.contains(&normalize(&row.branch)) {
                 last.entry(row.branch.as_str()).or_default();

@@ -33,9 +33,24 @@ kind: resume-overlap — 一段经历开始的月份早于此前各段最晚的�
         Concurrent(words): &Concurrent,
         out: &mut Vec<Finding>,
     ) {
+        // One pass of an automaton over each entry as written; the entry is normalised only
+        // when it is not already in NFKC (full-width letters) or holds white space.
+        let Ok(ac) = aho_corasick::AhoCorasick::new(words) else {
+            return;
+        };
         let alongside = |e: usize| {
-            let text = normalize(&ctx.resumes[e].text);
-            words.iter().any(|w| text.contains(w.as_str()))
+            let raw = ctx.resumes[e].text.as_str();
+            if words.is_empty() {
+                return false;
+            }
+            if ac.is_match(raw) {
+                return true;
+            }
+            let plain = raw.is_ascii()
+                || (unicode_normalization::is_nfkc_quick(raw.chars())
+                    == unicode_normalization::IsNormalized::Yes
+                    && !raw.chars().any(char::is_whitespace));
+            !plain && ac.is_match(&normalize(raw))
         };
         for p in ctx.people {
             walk_where(
