@@ -1264,78 +1264,84 @@ fn stream_sheets(path: &std::path::Path, ext: &str, sink: &mut dyn RowSink) -> R
         return Ok(());
     }
     if matches!(ext, "xlsx" | "xlsm") {
-        let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
-            .map_err(|e: calamine::XlsxError| describe_open_error(&calamine::Error::Xlsx(e)))?;
-        for name in book.sheet_names() {
-            let mut current: Option<u32> = None;
-            let mut row: Vec<Data> = Vec::new();
-            let mut shown: Vec<u8> = Vec::new();
-            let mut started = false;
-            let read = (|| -> Result<(), calamine::XlsxError> {
-                let mut cells = book.worksheet_cells_reader(&name)?;
-                sink.start(&name, cells.dimensions().end.0);
-                started = true;
-                let decimals: Vec<u8> = cells.styles().iter().map(style_decimals).collect();
-                // Style ids cost a little per cell: read them only when some style shows
-                // decimals (a number format such as 0.00), which is what they are for.
-                let styled = decimals.iter().any(|&d| d != UNKNOWN_DECIMALS && d > 0);
-                loop {
-                    let (cell, style) = if styled {
-                        match cells.next_cell_with_style_id()? {
-                            Some(x) => x,
-                            None => break,
-                        }
-                    } else {
-                        match cells.next_cell()? {
-                            Some(cell) => (cell, 0),
-                            None => break,
-                        }
-                    };
-                    let (r, c) = cell.get_position();
-                    if c >= MAX_COLS || matches!(cell.get_value(), calamine::DataRef::Empty) {
-                        continue;
-                    }
-                    if current != Some(r) {
-                        if let Some(prev) = current {
-                            sink.row(prev, &row, &shown);
-                        }
-                        row.clear();
-                        shown.clear();
-                        current = Some(r);
-                    }
-                    let c = c as usize;
-                    if row.len() <= c {
-                        row.resize(c + 1, Data::Empty);
-                    }
-                    row[c] = cell.get_value().clone().into();
-                    if styled && matches!(row[c], Data::Float(_)) {
-                        let d = decimals.get(style).copied().unwrap_or(UNKNOWN_DECIMALS);
-                        if d != UNKNOWN_DECIMALS {
-                            if shown.len() <= c {
-                                shown.resize(c + 1, UNKNOWN_DECIMALS);
-                            }
-                            shown[c] = d;
-                        }
-                    }
-                }
-                Ok(())
-            })();
-            if !started {
-                sink.start(&name, 0);
-            }
-            if let Some(prev) = current {
-                sink.row(prev, &row, &shown);
-            }
-            if let Err(e) = read {
-                sink.problem(format!("工作表“{name}”无法读取：{e}"));
-            }
-            sink.finish();
-        }
-        return Ok(());
+        return stream_xlsx(path, sink);
     }
     let mut book = open_workbook_auto(path).map_err(|e| describe_open_error(&e))?;
     for name in book.sheet_names() {
         sheet_range(&name, book.worksheet_range(&name), sink);
+    }
+    Ok(())
+}
+
+/// An .xlsx read cell by cell: memory follows the row being read, never the sheet's used
+/// range.
+fn stream_xlsx(path: &std::path::Path, sink: &mut dyn RowSink) -> Result<(), String> {
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
+        .map_err(|e: calamine::XlsxError| describe_open_error(&calamine::Error::Xlsx(e)))?;
+    for name in book.sheet_names() {
+        let mut current: Option<u32> = None;
+        let mut row: Vec<Data> = Vec::new();
+        let mut shown: Vec<u8> = Vec::new();
+        let mut started = false;
+        let read = (|| -> Result<(), calamine::XlsxError> {
+            let mut cells = book.worksheet_cells_reader(&name)?;
+            sink.start(&name, cells.dimensions().end.0);
+            started = true;
+            let decimals: Vec<u8> = cells.styles().iter().map(style_decimals).collect();
+            // Style ids cost a little per cell: read them only when some style shows
+            // decimals (a number format such as 0.00), which is what they are for.
+            let styled = decimals.iter().any(|&d| d != UNKNOWN_DECIMALS && d > 0);
+            loop {
+                let (cell, style) = if styled {
+                    match cells.next_cell_with_style_id()? {
+                        Some(x) => x,
+                        None => break,
+                    }
+                } else {
+                    match cells.next_cell()? {
+                        Some(cell) => (cell, 0),
+                        None => break,
+                    }
+                };
+                let (r, c) = cell.get_position();
+                if c >= MAX_COLS || matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    continue;
+                }
+                if current != Some(r) {
+                    if let Some(prev) = current {
+                        sink.row(prev, &row, &shown);
+                    }
+                    row.clear();
+                    shown.clear();
+                    current = Some(r);
+                }
+                let c = c as usize;
+                if row.len() <= c {
+                    row.resize(c + 1, Data::Empty);
+                }
+                row[c] = cell.get_value().clone().into();
+                if styled && matches!(row[c], Data::Float(_)) {
+                    let d = decimals.get(style).copied().unwrap_or(UNKNOWN_DECIMALS);
+                    if d != UNKNOWN_DECIMALS {
+                        if shown.len() <= c {
+                            shown.resize(c + 1, UNKNOWN_DECIMALS);
+                        }
+                        shown[c] = d;
+                    }
+                }
+            }
+            Ok(())
+        })();
+        if !started {
+            sink.start(&name, 0);
+        }
+        if let Some(prev) = current {
+            sink.row(prev, &row, &shown);
+        }
+        if let Err(e) = read {
+            sink.problem(format!("工作表“{name}”无法读取：{e}"));
+        }
+        sink.finish();
     }
     Ok(())
 }

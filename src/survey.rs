@@ -405,24 +405,29 @@ pub fn human(s: &Survey, config: &Config) -> String {
         s.branches, s.dossiers, s.dossier_spreadsheets, s.dossier_resumes, s.dossier_catalogs
     );
     human_folders(&mut out, &s.folders);
-    if !s.checks_not_run.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n无法运行的检查（缺少所需的台账列，这些规则对本档案不报告任何问题）："
-        );
-        // Rules that lack the same columns are said together, in rule-set order.
-        let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
-        for c in &s.checks_not_run {
-            match by_reason.iter_mut().find(|(r, _)| *r == c.reason) {
-                Some((_, rules)) => rules.push(&c.rule),
-                None => by_reason.push((&c.reason, vec![&c.rule])),
-            }
-        }
-        for (reason, rules) in by_reason {
-            let _ = writeln!(out, "  {reason}：{}", rules.join("、"));
+    human_checks_not_run(&mut out, &s.checks_not_run);
+    out
+}
+
+/// The rules that cannot run, those lacking the same columns said together, in rule-set order.
+fn human_checks_not_run(out: &mut String, checks: &[CheckNotRun]) {
+    if checks.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n无法运行的检查（缺少所需的台账列，这些规则对本档案不报告任何问题）："
+    );
+    let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
+    for c in checks {
+        match by_reason.iter_mut().find(|(r, _)| *r == c.reason) {
+            Some((_, rules)) => rules.push(&c.rule),
+            None => by_reason.push((&c.reason, vec![&c.rule])),
         }
     }
-    out
+    for (reason, rules) in by_reason {
+        let _ = writeln!(out, "  {reason}：{}", rules.join("、"));
+    }
 }
 
 fn human_folders(out: &mut String, f: &FolderSurvey) {

@@ -101,17 +101,22 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
         return Err("JPEG 缺少结束标记（文件不完整或被截断）".into());
     }
-    let stated = if jfif_stated { jfif } else { exif.or(jfif) };
-    let (dpi, dpi_from_pixels) = match (stated, pixels) {
-        (Some(d), Some(px)) if is_camera_default(d) => (Some(over_a4(px)), true),
-        _ => (stated, false),
-    };
+    let (dpi, dpi_from_pixels) = density(if jfif_stated { jfif } else { exif.or(jfif) }, pixels);
     Ok(Meta {
         dpi,
         dpi_from_pixels,
         pages: Some(1),
         outline: None,
     })
+}
+
+/// The resolution to judge a JPEG by: the one it states, unless that is a camera's default
+/// and the frame's pixels are known — then the pixels over A4 (and true).
+fn density(stated: Option<f64>, pixels: Option<(u16, u16)>) -> (Option<f64>, bool) {
+    match (stated, pixels) {
+        (Some(d), Some(px)) if is_camera_default(d) => (Some(over_a4(px)), true),
+        _ => (stated, false),
+    }
 }
 
 /// The densities cameras and phones write whatever they photographed (72 and 96 dpi, or a
