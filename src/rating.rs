@@ -117,15 +117,9 @@ fn facts_by_branch(schema: &Schema, result: &AuditResult) -> BTreeMap<String, Fa
         .collect();
     let mut by_branch: BTreeMap<String, Facts> = BTreeMap::new();
     // The branches a 年度发展计划 or 支部名单 lists, with no one in them: rated all the same.
-    let known: std::collections::HashSet<String> = result
-        .people
-        .iter()
-        .map(|p| crate::text::normalize(&p.branch))
-        .collect();
-    for row in &result.plan {
-        if !known.contains(&crate::text::normalize(&row.branch)) {
-            by_branch.entry(row.branch.to_string()).or_default();
-        }
+    let known = result.people.iter().map(|p| p.branch.as_str());
+    for branch in crate::rules::shared::dormancy::listed_only(known, &result.plan) {
+        by_branch.entry(branch.to_string()).or_default();
     }
     for p in &result.people {
         let f = by_branch.entry(p.branch.to_string()).or_default();

@@ -8,9 +8,8 @@ use jiff::civil::Date;
 use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
-use crate::rules::shared::dormancy::no_admission_for;
+use crate::rules::shared::dormancy::{listed_only, no_admission_for};
 use crate::schema::MilestoneRef;
-use crate::text::normalize;
 
 pub struct BranchDormant;
 
@@ -48,17 +47,10 @@ kind: branch-dormant — 支部在审核基准日之前 years 年内没有接收
             let e = last.entry(p.branch.as_str()).or_default();
             *e = (*e).max(admitted);
         }
-        // The branches a 年度发展计划 or 支部名单 lists: one that admitted nobody has no folder and
-        // no ledger row, and is exactly the one to name.
-        let known: std::collections::HashSet<String> = if ctx.plan.is_empty() {
-            Default::default()
-        } else {
-            ctx.people.iter().map(|p| normalize(&p.branch)).collect()
-        };
-        for row in ctx.plan {
-            if !known.contains(&normalize(&row.branch)) {
-                last.entry(row.branch.as_str()).or_default();
-            }
+        // The branches a 年度发展计划 or 支部名单 lists with no one in them.
+        let known = ctx.people.iter().map(|p| p.branch.as_str());
+        for branch in listed_only(known, ctx.plan) {
+            last.entry(branch).or_default();
         }
         for (branch, last) in last {
             let Some(detail) = no_admission_for(last, ctx.as_of, params.years) else {

@@ -5,6 +5,23 @@
 use jiff::civil::Date;
 use jiff::{Span, Unit};
 
+/// The branches a 年度发展计划 or 支部名单 lists that none of `known` (the branches of the
+/// archive's people) is, compared normalised: a branch that admitted nobody has no folder and
+/// no ledger row, and is exactly the one to name. Nothing is normalised without a plan.
+pub fn listed_only<'a, 'k>(
+    known: impl Iterator<Item = &'k str>,
+    plan: &'a [crate::ledger::plan::PlanRow],
+) -> Vec<&'a str> {
+    if plan.is_empty() {
+        return Vec::new();
+    }
+    let known: std::collections::HashSet<String> = known.map(crate::text::normalize).collect();
+    plan.iter()
+        .filter(|r| !known.contains(&crate::text::normalize(&r.branch)))
+        .map(|r| r.branch.as_str())
+        .collect()
+}
+
 /// Why a branch whose last admission was `last` counts as having admitted no one for
 /// `years` years before `as_of`; None when it admitted someone since.
 ///
