@@ -21,6 +21,7 @@ pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod date;
 pub mod duplicates;
 pub mod finding;

@@ -220,6 +220,34 @@ pub struct Schema {
     pub stages: Vec<Stage>,
     /// Holidays and 调休 working weekends, for counting working days (公示).
     pub calendar: crate::calendar::Calendar,
+    /// How documents' text is read and when it is readable.
+    pub content: ContentSettings,
+}
+
+/// The `content:` section: how documents' text is read, and when a reading is good enough to
+/// judge what a document says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentSettings {
+    /// OCR of scans (also `--ocr`).
+    pub ocr: bool,
+    /// Tesseract's language model.
+    pub language: String,
+    /// Fewer Chinese characters read than this: unreadable (and a PDF text layer this thin is
+    /// no text layer).
+    pub min_chars: u32,
+    /// OCR's mean word confidence (0–100) below this: unreadable (handwriting).
+    pub min_confidence: f32,
+}
+
+impl Default for ContentSettings {
+    fn default() -> Self {
+        ContentSettings {
+            ocr: false,
+            language: "chi_sim".into(),
+            min_chars: 30,
+            min_confidence: 60.0,
+        }
+    }
 }
 
 impl Schema {

@@ -19,6 +19,7 @@ pub(super) struct RawFile {
     pub(super) resume: Option<RawResume>,
     pub(super) catalog: Option<RawCatalog>,
     pub(super) plan: Option<RawPlan>,
+    pub(super) content: Option<RawContent>,
     pub(super) ledger: Option<RawLedger>,
     pub(super) layout: Option<RawLayout>,
     pub(super) documents: Option<IndexMap<String, RawDocument>>,
@@ -118,6 +119,16 @@ pub(super) struct RawPlan {
     #[serde(default)]
     pub(super) list: Vec<String>,
     pub(super) categories: Option<Vec<RawPlanCategory>>,
+}
+
+/// `content:` — how documents' text is read (see `crate::schema::ContentSettings`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawContent {
+    pub(super) ocr: Option<bool>,
+    pub(super) language: Option<String>,
+    pub(super) min_chars: Option<u32>,
+    pub(super) min_confidence: Option<f32>,
 }
 
 /// One category of the plan: `{ key, title, aliases, by, any, not }`.
@@ -332,6 +343,13 @@ pub(super) fn overlay(into: &mut RawFile, o: RawFile, origin: usize) {
         cur.year.extend(p.year);
         cur.list.extend(p.list);
         replace(&mut cur.categories, p.categories);
+    }
+    if let Some(c) = o.content {
+        let cur = into.content.get_or_insert_with(RawContent::default);
+        replace(&mut cur.ocr, c.ocr);
+        replace(&mut cur.language, c.language);
+        replace(&mut cur.min_chars, c.min_chars);
+        replace(&mut cur.min_confidence, c.min_confidence);
     }
     if let Some(l) = o.ledger {
         let cur = into.ledger.get_or_insert_with(RawLedger::default);

@@ -63,6 +63,7 @@ pub(super) fn resolve(
     let catalog = catalog(raw.catalog.unwrap_or_default(), &documents, sources, errors);
     let calendar = calendar(raw.calendar.unwrap_or_default(), sources, errors);
     let plan = plan(raw.plan.unwrap_or_default(), sources, errors);
+    let content = content(raw.content.unwrap_or_default(), sources, errors);
     let mut schema = Schema {
         earliest,
         ignore_names: ignore.names.iter().map(|s| s.to_lowercase()).collect(),
@@ -89,6 +90,7 @@ pub(super) fn resolve(
         documents,
         stages,
         calendar,
+        content,
     };
     schema.keys = keys(&schema, sources, errors)?;
     let rules = rules(raw.rules.unwrap_or_default(), &schema, sources, errors);
@@ -403,6 +405,31 @@ fn date_field_names(fields: &[Field]) -> String {
         .map(|f| f.key.as_str())
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// `content`: the defaults of `ContentSettings` where a key is not given.
+fn content(
+    raw: super::raw::RawContent,
+    sources: &[Source],
+    errors: &mut Vec<ConfigError>,
+) -> crate::schema::ContentSettings {
+    let d = crate::schema::ContentSettings::default();
+    let min_confidence = raw.min_confidence.unwrap_or(d.min_confidence);
+    if !(0.0..=100.0).contains(&min_confidence) {
+        let src = naming(sources, "min_confidence:");
+        errors.push(src.error(
+            src.locate("min_confidence:", None),
+            format!("content.min_confidence 应在 0 到 100 之间，而不是 {min_confidence}"),
+            "OCR 置信度超出范围",
+            None,
+        ));
+    }
+    crate::schema::ContentSettings {
+        ocr: raw.ocr.unwrap_or(d.ocr),
+        language: raw.language.unwrap_or(d.language),
+        min_chars: raw.min_chars.unwrap_or(d.min_chars),
+        min_confidence,
+    }
 }
 
 /// `plan`: the column aliases, normalised, and the categories with whom they count.

@@ -12,21 +12,29 @@ const MAX_XML: u64 = 32 << 20;
 const MAX_BOOKMARKS: usize = 10_000;
 
 fn entry(zip: &mut zip::ZipArchive<&mut File>, name: &str) -> Result<String, String> {
+    entry_limited(zip, name, MAX_XML).map_err(|e| format!("OFD 中{e}"))
+}
+
+/// A zip entry's text, refused when larger than `max` bytes; the error names the entry
+/// (「缺少 word/document.xml」, 「的 Doc_0/Document.xml 过大」).
+pub(crate) fn entry_limited(
+    zip: &mut zip::ZipArchive<&mut File>,
+    name: &str,
+    max: u64,
+) -> Result<String, String> {
     let name = name.trim_start_matches('/');
-    let e = zip
-        .by_name(name)
-        .map_err(|_| format!("OFD 中缺少 {name}"))?;
-    if e.size() > MAX_XML {
-        return Err(format!("OFD 中的 {name} 过大"));
+    let e = zip.by_name(name).map_err(|_| format!("缺少 {name}"))?;
+    if e.size() > max {
+        return Err(format!("的 {name} 过大"));
     }
     let mut s = String::new();
-    e.take(MAX_XML)
+    e.take(max)
         .read_to_string(&mut s)
-        .map_err(|_| format!("OFD 中的 {name} 无法读取"))?;
+        .map_err(|_| format!("的 {name} 无法读取"))?;
     Ok(s)
 }
 
-fn local<'a>(n: &roxmltree::Node<'a, '_>) -> &'a str {
+pub(crate) fn local<'a>(n: &roxmltree::Node<'a, '_>) -> &'a str {
     n.tag_name().name()
 }
 

@@ -27,7 +27,7 @@ const MAX_DEPTH: u32 = 16;
 
 /// A PDF text string: UTF-16 with its byte-order mark, UTF-8 with its mark, else GBK (as
 /// Chinese writers often store it), else Latin-1 (PDFDocEncoding's ASCII part).
-fn decode_text(b: &[u8]) -> String {
+pub(crate) fn decode_text(b: &[u8]) -> String {
     if let Some(rest) = b.strip_prefix(b"\xFE\xFF") {
         let units: Vec<u16> = rest
             .chunks(2)
@@ -53,7 +53,7 @@ fn decode_text(b: &[u8]) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Obj {
+pub(crate) enum Obj {
     Null,
     Bool(bool),
     Int(i64),
@@ -68,16 +68,16 @@ enum Obj {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-struct Dict(Vec<(Vec<u8>, Obj)>);
+pub(crate) struct Dict(pub(crate) Vec<(Vec<u8>, Obj)>);
 
 impl Dict {
-    fn get(&self, key: &[u8]) -> Option<&Obj> {
+    pub(crate) fn get(&self, key: &[u8]) -> Option<&Obj> {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 }
 
 impl Obj {
-    fn as_int(&self) -> Option<i64> {
+    pub(crate) fn as_int(&self) -> Option<i64> {
         match self {
             Obj::Int(i) => Some(*i),
             Obj::Real(f) => Some(*f as i64),
@@ -85,7 +85,7 @@ impl Obj {
         }
     }
 
-    fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
             Obj::Int(i) => Some(*i as f64),
             Obj::Real(f) => Some(*f),
@@ -93,14 +93,14 @@ impl Obj {
         }
     }
 
-    fn as_dict(&self) -> Option<&Dict> {
+    pub(crate) fn as_dict(&self) -> Option<&Dict> {
         match self {
             Obj::Dict(d) => Some(d),
             _ => None,
         }
     }
 
-    fn is_name(&self, n: &[u8]) -> bool {
+    pub(crate) fn is_name(&self, n: &[u8]) -> bool {
         matches!(self, Obj::Name(x) if x == n)
     }
 }
@@ -633,17 +633,7 @@ impl<'f> Pdf<'f> {
     }
 
     fn stream_data(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
-        let len = match dict.get(b"Length") {
-            Some(Obj::Ref(n, g)) => self.get(*n, *g)?.as_int(),
-            Some(o) => o.as_int(),
-            None => None,
-        }
-        .and_then(|l| u64::try_from(l).ok())
-        .ok_or("流缺少长度")?;
-        if len > MAX_STREAM || at + len > self.size {
-            return Err("流长度超出文件".into());
-        }
-        let raw = self.window(at, len as usize)?;
+        let raw = self.stream_raw(dict, at)?;
         let filter = match dict.get(b"Filter") {
             None => None,
             Some(Obj::Name(n)) => Some(n.clone()),
@@ -689,6 +679,21 @@ impl<'f> Pdf<'f> {
             return Err("不支持的预测器".into());
         }
         Ok(data)
+    }
+
+    /// A stream's bytes as stored (still compressed).
+    fn stream_raw(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
+        let len = match dict.get(b"Length") {
+            Some(Obj::Ref(n, g)) => self.get(*n, *g)?.as_int(),
+            Some(o) => o.as_int(),
+            None => None,
+        }
+        .and_then(|l| u64::try_from(l).ok())
+        .ok_or("流缺少长度")?;
+        if len > MAX_STREAM || at + len > self.size {
+            return Err("流长度超出文件".into());
+        }
+        self.window(at, len as usize)
     }
 
     fn read_xref_stream(&mut self, at: u64) -> Result<Dict, String> {
@@ -819,6 +824,23 @@ impl<'f> Pdf<'f> {
     /// (pages, lowest page resolution, each page's object number in order) from the page
     /// tree.
     fn pages(&mut self) -> Result<(u32, Option<f64>, Vec<u32>), String> {
+        let mut lowest: Option<f64> = None;
+        let mut numbers = Vec::new();
+        self.walk_pages(|pdf, number, _, media, res| {
+            numbers.push(number);
+            if let Some(dpi) = pdf.page_dpi(media.as_deref(), res) {
+                lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
+            }
+        })?;
+        Ok((numbers.len() as u32, lowest, numbers))
+    }
+
+    /// Visit each page in order: its object number (`u32::MAX` for an inline one), its
+    /// dictionary, and its MediaBox and Resources, inherited where the page does not say.
+    fn walk_pages(
+        &mut self,
+        mut visit: impl FnMut(&mut Self, u32, &Dict, Inherited, Inherited),
+    ) -> Result<(), String> {
         let root = self.trailer.get(b"Root").cloned().ok_or("缺少 /Root")?;
         let root = self.resolve(&root)?;
         let pages = root
@@ -828,9 +850,6 @@ impl<'f> Pdf<'f> {
             .ok_or("缺少 /Pages")?;
         let mut stack: Vec<(Obj, Inherited, Inherited)> = vec![(pages, None, None)];
         let mut seen = HashSet::new();
-        let mut count = 0usize;
-        let mut lowest: Option<f64> = None;
-        let mut numbers = Vec::new();
         while let Some((node, media, res)) = stack.pop() {
             let number = match node {
                 Obj::Ref(n, _) => Some(n),
@@ -857,16 +876,10 @@ impl<'f> Pdf<'f> {
                         }
                     }
                 }
-                _ => {
-                    count += 1;
-                    numbers.push(number.unwrap_or(u32::MAX));
-                    if let Some(dpi) = self.page_dpi(media.as_deref(), res) {
-                        lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
-                    }
-                }
+                _ => visit(self, number.unwrap_or(u32::MAX), d, media, res),
             }
         }
-        Ok((count as u32, lowest, numbers))
+        Ok(())
     }
 
     /// The bookmarks (outline), depth first, with the page each goes to (read from the outline
@@ -1134,6 +1147,108 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         Some(l) => Err(l),
         None => Ok(meta),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The object reader, for what reads page content (`crate::content::pdf`): the same budgets and
+// the same tolerance of damage as the inspection.
+
+/// A page: its dictionary and its resources (inherited where the page does not say).
+pub(crate) struct Page {
+    pub(crate) dict: Dict,
+    pub(crate) resources: Option<Obj>,
+}
+
+/// A PDF opened for reading its pages' content.
+pub(crate) struct Reader<'f>(Pdf<'f>);
+
+impl<'f> Reader<'f> {
+    pub(crate) fn open(file: &'f mut File, size: u64) -> Result<Self, String> {
+        Pdf::open(file, size).map(Reader)
+    }
+
+    /// The pages in order.
+    pub(crate) fn pages(&mut self) -> Result<Vec<Page>, String> {
+        let mut pages = Vec::new();
+        self.0.walk_pages(|_, _, d, _, res| {
+            pages.push(Page {
+                dict: d.clone(),
+                resources: res.map(|r| (*r).clone()),
+            });
+        })?;
+        Ok(pages)
+    }
+
+    /// The object a reference points to (other objects as they are).
+    pub(crate) fn resolve(&mut self, o: &Obj) -> Result<Obj, String> {
+        self.0.resolve(o)
+    }
+
+    /// A stream object's dictionary and its bytes: decoded when it is Flate-compressed or not
+    /// compressed, else as stored (`decode` false: always as stored).
+    pub(crate) fn stream(&mut self, o: &Obj, decode: bool) -> Result<(Dict, Vec<u8>), String> {
+        let Obj::Ref(n, _) = o else {
+            return Err("不是流对象".into());
+        };
+        let Some(Loc::At(at)) = self.0.xref.get(n).copied() else {
+            return Err(format!("流对象 {n} 不存在"));
+        };
+        let obj = self.0.read_object(at)?;
+        let (Obj::Dict(dict), Some(data_at)) = (obj.value, obj.stream_at) else {
+            return Err(format!("对象 {n} 不是流"));
+        };
+        let data = if decode {
+            self.0.stream_data(&dict, data_at)?
+        } else {
+            self.0.stream_raw(&dict, data_at)?
+        };
+        Ok((dict, data))
+    }
+}
+
+/// One token of a content stream: an operand or an operator.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Token<'a> {
+    Operand(Obj),
+    Operator(&'a [u8]),
+}
+
+/// The tokens of a content stream, in order; inline images (`BI … ID … EI`) are passed over.
+/// Stops at the first token that does not parse.
+pub(crate) fn content_tokens(b: &[u8]) -> impl Iterator<Item = Token<'_>> {
+    let mut lx = Lexer::new(b, 0);
+    std::iter::from_fn(move || {
+        lx.skip_ws();
+        let c = lx.peek()?;
+        if matches!(
+            c,
+            b'<' | b'(' | b'[' | b'/' | b'0'..=b'9' | b'-' | b'+' | b'.'
+        ) {
+            return lx.value(0).ok().map(Token::Operand);
+        }
+        let start = lx.pos;
+        while lx.peek().is_some_and(|c| !is_delim(c)) {
+            lx.pos += 1;
+        }
+        let word = &lx.b[start..lx.pos];
+        match word {
+            b"" => None,
+            b"true" => Some(Token::Operand(Obj::Bool(true))),
+            b"false" => Some(Token::Operand(Obj::Bool(false))),
+            b"null" => Some(Token::Operand(Obj::Null)),
+            b"ID" => {
+                // Image data up to white space, "EI", white space (or the end).
+                let rest = &lx.b[lx.pos..];
+                let end = rest
+                    .windows(4)
+                    .position(|w| is_ws(w[0]) && &w[1..3] == b"EI" && is_ws(w[3]))
+                    .map_or(rest.len(), |i| i + 3);
+                lx.pos += end;
+                Some(Token::Operator(b"EI"))
+            }
+            _ => Some(Token::Operator(word)),
+        }
+    })
 }
 
 #[cfg(test)]

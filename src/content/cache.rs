@@ -1,0 +1,190 @@
+//! The text cache: what OCR read from a file, keyed by the file's content (its 128-bit xxh3)
+//! and the engine's version and language, so that a second run over unchanged files does no
+//! OCR. A stat index — the file's path, size, modification time and inode — names the content
+//! hash of a file already hashed, so an unchanged file is not even read again. Its known limit:
+//! a file replaced by another of the same size and time (`touch -r`) keeps the old text.
+//!
+//! It lives under the user's cache folder (`--cache-dir`), never inside the archive. Every
+//! entry is written to a temporary file and renamed into place, so runs (shards) that share
+//! one folder never see half an entry; an entry that does not parse is ignored (read again).
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::{Source, Text};
+
+const MAGIC: &str = "dangan-text 1";
+
+#[derive(Debug)]
+pub struct Cache {
+    dir: PathBuf,
+    /// The engine and language, hashed: a folder of entries each.
+    engine: String,
+}
+
+/// The folder a user's caches go in: `$XDG_CACHE_HOME/dangan`, else `~/.cache/dangan`
+/// (`%LOCALAPPDATA%\dangan` on Windows).
+pub fn default_dir() -> Option<PathBuf> {
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(windows) {
+        return var("LOCALAPPDATA").map(|d| d.join("dangan"));
+    }
+    var("XDG_CACHE_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".cache")))
+        .map(|d| d.join("dangan"))
+}
+
+impl Cache {
+    /// The cache in `dir` for this engine. Refused inside the archive (dangan never writes
+    /// there) and where the folder cannot be made.
+    pub fn open(dir: &Path, archive: &Path, engine: &str) -> Result<Cache, String> {
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let (d, a) = (abs(dir), abs(archive));
+        let canon = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        if d.starts_with(&a) || canon(&d).starts_with(canon(&a)) {
+            return Err(format!(
+                "缓存目录 {} 在档案目录之内：dangan 不在档案中写入任何文件，请用 --cache-dir 指定别处",
+                dir.display()
+            ));
+        }
+        let engine = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(engine.as_bytes()));
+        fs::create_dir_all(d.join("text").join(&engine))
+            .and_then(|_| fs::create_dir_all(d.join("stat")))
+            .map_err(|e| format!("无法创建缓存目录 {}：{e}", dir.display()))?;
+        Ok(Cache { dir: d, engine })
+    }
+
+    /// The content hash of a file: from the stat index when the file is unchanged, else read
+    /// (and recorded).
+    pub fn content_key(&self, path: &Path) -> std::io::Result<u128> {
+        let stat = stat_key(path)?;
+        let index = self.dir.join("stat").join(format!("{stat:032x}"));
+        if let Ok(s) = fs::read_to_string(&index)
+            && let Ok(k) = u128::from_str_radix(s.trim(), 16)
+        {
+            return Ok(k);
+        }
+        let key = hash_file(path)?;
+        write_atomic(&index, format!("{key:032x}").as_bytes());
+        Ok(key)
+    }
+
+    fn entry(&self, key: u128) -> PathBuf {
+        self.dir
+            .join("text")
+            .join(&self.engine)
+            .join(format!("{key:032x}.txt"))
+    }
+
+    /// The text read before from this content, if any.
+    pub fn get(&self, key: u128) -> Option<Text> {
+        let s = fs::read_to_string(self.entry(key)).ok()?;
+        let (head, text) = s.split_once('\n')?;
+        let mut parts = head.split('\t');
+        if parts.next()? != MAGIC {
+            return None;
+        }
+        let source = Source::from_key(parts.next()?)?;
+        let confidence = match parts.next()? {
+            "-" => None,
+            c => Some(c.parse().ok()?),
+        };
+        Some(Text {
+            text: text.to_string(),
+            source,
+            confidence,
+        })
+    }
+
+    /// Keep the text read from this content. A cache that cannot be written is no error: the
+    /// next run reads again.
+    pub fn put(&self, key: u128, text: &Text) {
+        let conf = text
+            .confidence
+            .map_or("-".to_string(), |c| format!("{c:.2}"));
+        let body = format!("{MAGIC}\t{}\t{conf}\n{}", text.source.key(), text.text);
+        write_atomic(&self.entry(key), body.as_bytes());
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) {
+    let Some(dir) = path.parent() else { return };
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+        && std::io::Write::write_all(&mut tmp, bytes).is_ok()
+    {
+        let _ = tmp.persist(path);
+    }
+}
+
+/// The file's identity as the file system states it: path, size, modification time, inode.
+fn stat_key(path: &Path) -> std::io::Result<u128> {
+    let meta = fs::metadata(path)?;
+    let abs = std::path::absolute(path)?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let ino = 0u64;
+    let id = format!("{}\0{}\0{mtime}\0{ino}", abs.display(), meta.len());
+    Ok(xxhash_rust::xxh3::xxh3_128(id.as_bytes()))
+}
+
+fn hash_file(path: &Path) -> std::io::Result<u128> {
+    let mut f = fs::File::open(path)?;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("archive");
+        fs::create_dir_all(&archive).unwrap();
+        let inside = Cache::open(&archive.join("cache"), &archive, "t");
+        assert!(inside.unwrap_err().contains("档案目录之内"));
+        let cache =
+            Cache::open(&dir.path().join("cache"), &archive, "tesseract 5 chi_sim").unwrap();
+        let file = archive.join("a.jpg");
+        fs::write(&file, b"one").unwrap();
+        let key = cache.content_key(&file).unwrap();
+        assert_eq!(cache.get(key), None);
+        let text = Text {
+            text: "入党申请书\n张三\n".into(),
+            source: Source::Ocr,
+            confidence: Some(87.5),
+        };
+        cache.put(key, &text);
+        assert_eq!(cache.get(key), Some(text));
+        // Another engine's cache does not see it.
+        let other =
+            Cache::open(&dir.path().join("cache"), &archive, "tesseract 4 chi_sim").unwrap();
+        assert_eq!(other.get(key), None);
+        // Changed content (and size): another key.
+        fs::write(&file, b"other").unwrap();
+        assert_ne!(cache.content_key(&file).unwrap(), key);
+        // A damaged entry is no entry.
+        fs::write(cache.entry(key), "garbage").unwrap();
+        assert_eq!(cache.get(key), None);
+    }
+}

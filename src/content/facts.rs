@@ -1,0 +1,252 @@
+//! What the content rules read from a document's text, worked out once when it is read: the
+//! date written at its end, the names on its signature lines, which of the watched phrases it
+//! mentions, whether its owner's name is in it, and whether it is readable at all. The text
+//! itself is let go (a dossier's documents hold tens of kilobytes of text; 100,000 dossiers'
+//! would not fit), so every rule reads these facts, never the text.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use compact_str::CompactString;
+use jiff::civil::Date;
+use regex::Regex;
+
+use super::{Source, Text};
+use crate::schema::ContentSettings;
+
+/// The facts of one document with text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocFacts {
+    pub source: Source,
+    /// OCR's mean confidence (0–100); None for a text layer or a Word file.
+    pub confidence: Option<f32>,
+    /// Chinese characters read.
+    pub chars: u32,
+    /// Enough characters read, confidently enough, to judge what it says.
+    pub readable: bool,
+    /// The last date written in it (`2023年3月15日`, `二〇二三年三月十五日`), as written.
+    pub written: Option<(Date, CompactString)>,
+    /// Names on its signature lines (申请人：, 汇报人：, 本人签名：…), in order.
+    pub signers: Vec<CompactString>,
+    /// The watched phrases it mentions, as indices into [`Lens::phrases`], ascending.
+    pub phrases: Vec<u16>,
+    /// Its owner's name appears in it.
+    pub owner_named: bool,
+}
+
+/// What to look for in every document: the phrases the rules watch, and the settings that
+/// say when a text is readable.
+#[derive(Debug)]
+pub struct Lens {
+    pub phrases: Vec<String>,
+    matcher: Option<AhoCorasick>,
+    settings: ContentSettings,
+}
+
+impl Lens {
+    pub fn new(mut phrases: Vec<String>, settings: ContentSettings) -> Lens {
+        phrases.sort();
+        phrases.dedup();
+        phrases.truncate(u16::MAX as usize);
+        let compact: Vec<String> = phrases.iter().map(|p| compact(p)).collect();
+        let matcher = (!compact.is_empty())
+            .then(|| AhoCorasick::new(&compact).ok())
+            .flatten();
+        Lens {
+            phrases,
+            matcher,
+            settings,
+        }
+    }
+
+    /// The index of a phrase in [`DocFacts::phrases`].
+    pub fn phrase(&self, p: &str) -> Option<u16> {
+        self.phrases
+            .binary_search_by(|x| x.as_str().cmp(p))
+            .ok()
+            .map(|i| i as u16)
+    }
+
+    /// The facts of a text whose owner is `owner` (empty when the dossier has no person).
+    pub fn read(&self, text: &Text, owner: &str) -> DocFacts {
+        let whole = compact(&text.text);
+        let chars = whole.chars().filter(|&c| is_han(c)).count() as u32;
+        let readable = chars >= self.settings.min_chars
+            && text
+                .confidence
+                .is_none_or(|c| c >= self.settings.min_confidence);
+        let mut phrases: Vec<u16> = self
+            .matcher
+            .as_ref()
+            .map(|m| {
+                m.find_overlapping_iter(&whole)
+                    .map(|x| x.pattern().as_usize() as u16)
+                    .collect()
+            })
+            .unwrap_or_default();
+        phrases.sort_unstable();
+        phrases.dedup();
+        let owner = compact(&crate::text::normalize_name(owner));
+        let lines: Vec<String> = text.text.lines().map(compact).collect();
+        DocFacts {
+            source: text.source,
+            confidence: text.confidence,
+            chars,
+            readable,
+            written: lines.iter().rev().find_map(|l| last_date(l)),
+            signers: lines.iter().filter_map(|l| signer(l)).collect(),
+            phrases,
+            owner_named: !owner.is_empty() && whole.contains(owner.as_str()),
+        }
+    }
+}
+
+/// Text without white space (an OCR layer spaces CJK characters apart), with the look-alikes
+/// of 〇 and the colon made one.
+pub fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '○' => '〇',
+            ':' => '：',
+            c => c,
+        })
+        .collect()
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2})",
+    )
+    .expect("a valid pattern")
+});
+
+/// The last full date written on a line.
+fn last_date(line: &str) -> Option<(Date, CompactString)> {
+    DATE.find_iter(line)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|m| {
+            let v = crate::date::parse_date(m.as_str()).ok()?;
+            v.is_day()
+                .then(|| (v.earliest(), CompactString::from(m.as_str())))
+        })
+}
+
+static SIGNER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:申请人|汇报人|报告人|志愿人|本人签名|本人签字|签名|签字|署名|本人)[（(]?(?:签名|签字)?[)）]?：([\p{Han}·]{2,12})",
+    )
+    .expect("a valid pattern")
+});
+
+/// The name on a signature line (`申请人：张三`, `汇报人（签名）：李四 2023年3月15日`), cut
+/// where a date begins: two to four characters, or a name with a middle dot.
+fn signer(line: &str) -> Option<CompactString> {
+    let c = SIGNER.captures(line)?;
+    let name = c.get(1)?.as_str();
+    let cut = ["二〇", "二零", "一九", "〇", "零", "年", "月", "日"]
+        .iter()
+        .filter_map(|stop| name.find(stop))
+        .filter(|&i| i > 0)
+        .min()
+        .unwrap_or(name.len());
+    let name = &name[..cut];
+    let n = name.chars().count();
+    let fits = if name.contains('·') {
+        n >= 3
+    } else {
+        (2..=4).contains(&n)
+    };
+    fits.then(|| CompactString::from(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lens() -> Lens {
+        Lens::new(
+            vec![
+                "党的二十大".into(),
+                "习近平新时代中国特色社会主义思想".into(),
+            ],
+            ContentSettings::default(),
+        )
+    }
+
+    fn text(s: &str, confidence: Option<f32>) -> Text {
+        Text {
+            text: s.into(),
+            source: Source::Ocr,
+            confidence,
+        }
+    }
+
+    const BODY: &str = "敬爱的党组织：\n我志愿加入中国共产党，认真学习党 的 二 十 大精神和习近平新时代中国特色社会主义思想，拥护党的纲领。\n";
+
+    #[test]
+    fn date_signer_phrases_owner() {
+        let t = text(
+            &format!("入党申请书\n{BODY}此致\n敬礼\n申请人：张 三\n二〇二三年三月十五日\n"),
+            Some(91.0),
+        );
+        let f = lens().read(&t, "张三");
+        assert!(f.readable, "{f:?}");
+        assert_eq!(
+            f.written.as_ref().map(|w| w.0.to_string()),
+            Some("2023-03-15".into())
+        );
+        assert_eq!(f.signers, vec!["张三"]);
+        assert_eq!(f.phrases, vec![0, 1]);
+        assert!(f.owner_named);
+        assert!(!lens().read(&t, "李四").owner_named);
+    }
+
+    #[test]
+    fn a_signer_with_the_date_on_its_line() {
+        assert_eq!(
+            signer("汇报人（签名）：李四2023年3月15日").as_deref(),
+            Some("李四")
+        );
+        assert_eq!(
+            signer("汇报人：李四二〇二三年三月").as_deref(),
+            Some("李四")
+        );
+        assert_eq!(
+            signer("申请人：阿依古丽·买买提").as_deref(),
+            Some("阿依古丽·买买提")
+        );
+        assert_eq!(signer("申请人：张三此致敬礼"), None);
+        assert_eq!(signer("本人签名："), None);
+        assert_eq!(signer("我本人认为"), None);
+    }
+
+    #[test]
+    fn the_last_date_wins_and_a_month_alone_is_no_date() {
+        let t = text(
+            "2022年10月16日党的二十大开幕\n汇报人：李四\n2023.3.15\n",
+            None,
+        );
+        let f = lens().read(&t, "李四");
+        assert_eq!(
+            f.written.map(|w| w.0.to_string()),
+            Some("2023-03-15".into())
+        );
+        assert_eq!(last_date("二〇二三年三月"), None);
+        assert_eq!(last_date("2023年2月30日"), None);
+    }
+
+    #[test]
+    fn unreadable_when_short_or_unsure() {
+        let l = lens();
+        assert!(!l.read(&text(BODY, Some(30.0)), "").readable);
+        assert!(l.read(&text(BODY, Some(80.0)), "").readable);
+        assert!(!l.read(&text("申请书", None), "").readable);
+    }
+}

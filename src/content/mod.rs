@@ -1,0 +1,226 @@
+//! What a document says. One job: a file in, its text out, with where the text came from and
+//! how sure the reading is — then the few facts the content rules look at ([`facts`]).
+//!
+//! | format | text from |
+//! |---|---|
+//! | .docx (and .wps/.doc saved as OOXML) | `word/document.xml`, a line a paragraph |
+//! | .odt | `content.xml`'s paragraphs and headings |
+//! | OFD | each page's `TextCode`s |
+//! | PDF | its text layer (born digital, or the hidden layer of a 双层PDF) through each font's ToUnicode map; a PDF without one is a scan |
+//! | JPEG, PNG, TIFF, scanned PDF | OCR (Tesseract), only with `--ocr`: a scanned PDF's page images are handed over as stored (DCT as JPEG, CCITT in a TIFF header, Flate pixels as PNM) |
+//!
+//! OLE files (.doc, older .wps) have no text read. Reading knows nothing of rules: the rules
+//! read [`facts::DocFacts`], as they read pages and dpi.
+
+pub mod cache;
+pub mod facts;
+pub mod ocr;
+mod ofd;
+mod office;
+mod pdf;
+
+use std::fs::File;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::inspect::FileFormat;
+
+/// Where a document's text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    Word,
+    OpenDocument,
+    Ofd,
+    PdfText,
+    Ocr,
+}
+
+impl Source {
+    /// In Chinese, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Word => "Word 文档",
+            Source::OpenDocument => "OpenDocument 文档",
+            Source::Ofd => "OFD 文字",
+            Source::PdfText => "PDF 文字层",
+            Source::Ocr => "OCR 识别",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Source::Word => "word",
+            Source::OpenDocument => "open-document",
+            Source::Ofd => "ofd",
+            Source::PdfText => "pdf-text",
+            Source::Ocr => "ocr",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<Source> {
+        [
+            Source::Word,
+            Source::OpenDocument,
+            Source::Ofd,
+            Source::PdfText,
+            Source::Ocr,
+        ]
+        .into_iter()
+        .find(|s| s.key() == k)
+    }
+}
+
+/// A document's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub text: String,
+    pub source: Source,
+    /// OCR's mean word confidence, 0–100.
+    pub confidence: Option<f32>,
+}
+
+/// What reading a file's text gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extracted {
+    Text(Text),
+    /// A scan: its text needs OCR, which is off.
+    NeedsOcr,
+    /// A format no text is read from (an OLE .doc, a spreadsheet).
+    NoText,
+    /// The text could not be read: why, in Chinese.
+    Failed(String),
+}
+
+/// How text is read in this run: OCR's engine (None: off) and the cache of what it read.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub ocr: Option<ocr::Engine>,
+    pub cache: Option<cache::Cache>,
+    /// A text layer with fewer Chinese characters than this is no text layer (a scan with a
+    /// stray caption): its pages go to OCR.
+    pub min_layer_chars: u32,
+}
+
+/// The text of a file of `format`. Never panics on bad content.
+pub fn extract(path: &Path, format: FileFormat, reading: &Reading) -> Extracted {
+    match std::panic::catch_unwind(|| extract_unguarded(path, format, reading)) {
+        Ok(e) => e,
+        Err(_) => Extracted::Failed("内容无法解析".into()),
+    }
+}
+
+fn extract_unguarded(path: &Path, format: FileFormat, reading: &Reading) -> Extracted {
+    let open = || File::open(path).map_err(|e| crate::walk::describe_io(&e));
+    let text = |text: String, source| {
+        Extracted::Text(Text {
+            text,
+            source,
+            confidence: None,
+        })
+    };
+    let result = match format {
+        FileFormat::Ooxml => open()
+            .and_then(|mut f| office::docx(&mut f))
+            .map(|t| t.map_or(Extracted::NoText, |t| text(t, Source::Word))),
+        FileFormat::Odf => open()
+            .and_then(|mut f| office::odt(&mut f))
+            .map(|t| t.map_or(Extracted::NoText, |t| text(t, Source::OpenDocument))),
+        FileFormat::Ofd => open()
+            .and_then(|mut f| ofd::text(&mut f))
+            .map(|t| text(t, Source::Ofd)),
+        FileFormat::Pdf => pdf_text(path, reading),
+        FileFormat::Jpeg | FileFormat::Png | FileFormat::Tiff => {
+            Ok(ocr_cached(path, reading, |e| {
+                e.file(path).map(|o| (o.text, o.confidence))
+            }))
+        }
+        _ => Ok(Extracted::NoText),
+    };
+    result.unwrap_or_else(Extracted::Failed)
+}
+
+/// A PDF's text layer when it has one, else OCR of its page images.
+fn pdf_text(path: &Path, reading: &Reading) -> Result<Extracted, String> {
+    let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
+    let size = f
+        .metadata()
+        .map_err(|e| crate::walk::describe_io(&e))?
+        .len();
+    let layer = pdf::text(&mut f, size)?;
+    let han = facts::compact(&layer)
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    if han as u32 >= reading.min_layer_chars.max(1) {
+        return Ok(Extracted::Text(Text {
+            text: layer,
+            source: Source::PdfText,
+            confidence: None,
+        }));
+    }
+    Ok(ocr_cached(path, reading, |engine| {
+        let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
+        let images = pdf::page_images(&mut f, size)?;
+        let mut text = String::new();
+        let (mut weighted, mut weight) = (0f64, 0f64);
+        let mut unsupported = Vec::new();
+        for (i, image) in images.iter().enumerate() {
+            match image {
+                pdf::PageImage::Image(bytes) => {
+                    let o = engine.bytes(bytes)?;
+                    if let Some(c) = o.confidence {
+                        let n = o.text.chars().count() as f64;
+                        weighted += f64::from(c) * n;
+                        weight += n;
+                    }
+                    text.push_str(&o.text);
+                }
+                pdf::PageImage::Blank => {}
+                pdf::PageImage::Unsupported(why) => {
+                    unsupported.push(format!("第 {} 页{why}", i + 1))
+                }
+            }
+        }
+        if !unsupported.is_empty() {
+            return Err(unsupported.join("；"));
+        }
+        Ok((text, (weight > 0.0).then(|| (weighted / weight) as f32)))
+    }))
+}
+
+/// OCR through the cache: the text read before from the same content by the same engine, else
+/// `run` (and kept). Without OCR: [`Extracted::NeedsOcr`].
+fn ocr_cached(
+    path: &Path,
+    reading: &Reading,
+    run: impl FnOnce(&ocr::Engine) -> Result<(String, Option<f32>), String>,
+) -> Extracted {
+    let Some(engine) = &reading.ocr else {
+        return Extracted::NeedsOcr;
+    };
+    let key = reading
+        .cache
+        .as_ref()
+        .and_then(|c| c.content_key(path).ok().map(|k| (c, k)));
+    if let Some((cache, k)) = key
+        && let Some(t) = cache.get(k)
+    {
+        return Extracted::Text(t);
+    }
+    match run(engine) {
+        Ok((text, confidence)) => {
+            let t = Text {
+                text,
+                source: Source::Ocr,
+                confidence,
+            };
+            if let Some((cache, k)) = key {
+                cache.put(k, &t);
+            }
+            Extracted::Text(t)
+        }
+        Err(e) => Extracted::Failed(e),
+    }
+}

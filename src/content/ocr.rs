@@ -1,0 +1,217 @@
+//! OCR with Tesseract, the standard open engine (Debian: tesseract-ocr, tesseract-ocr-chi-sim),
+//! run as a program: found at run time, one process a page image, its TSV output read for the
+//! words and their confidence. The program, not a binding: nothing to link or build, the
+//! Debian package is all a machine needs, and a page takes about a second of the engine's own
+//! time against a few milliseconds to start it (measured in bench/run.sh's OCR pass).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A page that takes longer is given up (a hostile or enormous image).
+const PAGE_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The engine, found and checked.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    program: PathBuf,
+    /// `tesseract 5.3.0`
+    pub version: String,
+    pub language: String,
+}
+
+/// What OCR read from one image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ocr {
+    pub text: String,
+    /// Mean word confidence (0–100), weighted by characters; None without words.
+    pub confidence: Option<f32>,
+}
+
+impl Engine {
+    /// The program named by `DANGAN_TESSERACT`, else `tesseract` on the PATH, if it runs and
+    /// has the language's model. The error is one line, for the user.
+    pub fn find(language: &str) -> Result<Engine, String> {
+        let program: PathBuf = std::env::var_os("DANGAN_TESSERACT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "tesseract".into());
+        let version = Command::new(&program)
+            .arg("--version")
+            .output()
+            .map_err(|_| {
+                format!(
+                    "未找到 OCR 引擎 Tesseract（{}）：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim，或用 DANGAN_TESSERACT 指定程序",
+                    program.display()
+                )
+            })?;
+        let text = String::from_utf8_lossy(&version.stdout).into_owned()
+            + &String::from_utf8_lossy(&version.stderr);
+        let version = text
+            .lines()
+            .next()
+            .unwrap_or("tesseract")
+            .trim()
+            .to_string();
+        let langs = Command::new(&program)
+            .arg("--list-langs")
+            .output()
+            .map_err(|e| format!("Tesseract 无法运行：{e}"))?;
+        let langs = String::from_utf8_lossy(&langs.stdout).into_owned();
+        if !langs.lines().any(|l| l.trim() == language) {
+            return Err(format!(
+                "Tesseract 没有 {language} 语言模型：请安装 tesseract-ocr-chi-sim（或对应的 traineddata）"
+            ));
+        }
+        Ok(Engine {
+            program,
+            version,
+            language: language.to_string(),
+        })
+    }
+
+    /// What the cache keys results by: the engine's version and language.
+    pub fn tag(&self) -> String {
+        format!("{} {}", self.version, self.language)
+    }
+
+    /// OCR of an image file (every page of a multi-page TIFF).
+    pub fn file(&self, path: &Path) -> Result<Ocr, String> {
+        self.run(path.as_os_str(), None)
+    }
+
+    /// OCR of an image in memory (JPEG, TIFF, PNM), through the program's stdin.
+    pub fn bytes(&self, image: &[u8]) -> Result<Ocr, String> {
+        self.run("stdin".as_ref(), Some(image))
+    }
+
+    fn run(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<Ocr, String> {
+        let mut child = Command::new(&self.program)
+            .arg(input)
+            .args(["stdout", "-l", &self.language, "tsv"])
+            // One thread a process: the pages are spread over the cores by dangan.
+            .env("OMP_THREAD_LIMIT", "1")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("Tesseract 无法启动：{e}"))?;
+        let feeder = match (stdin, child.stdin.take()) {
+            (Some(bytes), Some(mut pipe)) => {
+                let bytes = bytes.to_vec();
+                Some(std::thread::spawn(move || {
+                    let _ = pipe.write_all(&bytes);
+                }))
+            }
+            _ => None,
+        };
+        let mut out = String::new();
+        let reader = child.stdout.take().map(|mut so| {
+            std::thread::spawn(move || {
+                let mut s = String::new();
+                let _ = so.read_to_string(&mut s);
+                s
+            })
+        });
+        let start = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if start.elapsed() > PAGE_TIMEOUT => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!("OCR 超过 {} 秒未完成", PAGE_TIMEOUT.as_secs()));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => return Err(format!("Tesseract 运行失败：{e}")),
+            }
+        };
+        if let Some(f) = feeder {
+            let _ = f.join();
+        }
+        if let Some(r) = reader {
+            out = r.join().unwrap_or_default();
+        }
+        if !status.success() {
+            let mut err = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                let _ = e.read_to_string(&mut err);
+            }
+            let why = err
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
+            return Err(format!("Tesseract 无法识别此图像：{why}"));
+        }
+        Ok(parse_tsv(&out))
+    }
+}
+
+/// Tesseract's TSV: a row per word (level 5) with its page, block, paragraph and line, its
+/// confidence and text. Words of one line are joined with a space, lines with a line break.
+pub fn parse_tsv(tsv: &str) -> Ocr {
+    let mut text = String::new();
+    let mut line: Option<(&str, &str, &str, &str)> = None;
+    let (mut weighted, mut chars) = (0f64, 0usize);
+    for row in tsv.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [level, page, block, par, ln, _, _, _, _, _, conf, word] = cols[..] else {
+            continue;
+        };
+        let word = word.trim();
+        if level != "5" || word.is_empty() {
+            continue;
+        }
+        let here = (page, block, par, ln);
+        match line {
+            Some(l) if l == here => text.push(' '),
+            Some(_) => text.push('\n'),
+            None => {}
+        }
+        line = Some(here);
+        text.push_str(word);
+        if let Ok(c) = conf.trim().parse::<f64>()
+            && c >= 0.0
+        {
+            let n = word.chars().count();
+            weighted += c * n as f64;
+            chars += n;
+        }
+    }
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    Ocr {
+        text,
+        confidence: (chars > 0).then(|| (weighted / chars as f64) as f32),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_words_lines_and_confidence() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
+1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t
+5\t1\t1\t1\t1\t1\t0\t0\t10\t10\t90\t入党
+5\t1\t1\t1\t1\t2\t0\t0\t10\t10\t60\t申请书
+5\t1\t1\t1\t2\t1\t0\t0\t10\t10\t80.5\t张三
+5\t1\t1\t1\t2\t2\t0\t0\t10\t10\t95\t 
+";
+        let o = parse_tsv(tsv);
+        assert_eq!(o.text, "入党 申请书\n张三\n");
+        let c = o.confidence.unwrap();
+        assert!(
+            (c - (90.0 * 2.0 + 60.0 * 3.0 + 80.5 * 2.0) as f32 / 7.0).abs() < 0.01,
+            "{c}"
+        );
+        assert_eq!(parse_tsv("level\n").confidence, None);
+    }
+}
