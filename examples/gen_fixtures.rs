@@ -16,6 +16,8 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 
 #[path = "shapes/catalogs.rs"]
 mod catalogs;
+#[path = "shapes/content.rs"]
+mod content;
 #[path = "shapes/folders.rs"]
 mod folders;
 #[path = "shapes/layouts.rs"]
@@ -1691,6 +1693,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     catalogs::write(&out.join("catalogs"))?;
     rosters::write(&out.join("rosters"), false)?;
     rosters::write(&out.join("rosters-ods"), true)?;
+    content::write(&out.join("content"))?;
     println!("fixtures written under {}", out.display());
     Ok(())
 }

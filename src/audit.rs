@@ -22,7 +22,7 @@ use crate::results::{
 use crate::rules::{self, Context};
 use crate::walk::{Archive, PerFile, Unreadable, describe_io};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Default)]
 pub struct Options {
     pub as_of: Date,
     /// Keep only people who applied or were admitted on or after this date.
@@ -40,6 +40,8 @@ pub struct Options {
     /// Gather the ledger date each document records, per dossier (`DossierReport::dated`),
     /// for `dangan catalog`.
     pub dated: bool,
+    /// How documents' text is read (OCR's engine and the text cache).
+    pub reading: crate::content::Reading,
 }
 
 /// Files read at once unless asked otherwise. On the 2-core benchmark machine a cold run over
@@ -184,6 +186,11 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let joined = join_people(config, options, &archive, sheets);
     combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
 
+    progress.phase("读取文书内容", None);
+    let contents = read_contents(
+        config, options, &archive, &classes, &files, &joined, readers,
+    );
+
     progress.phase("核对规则", None);
     let findings = check(
         config,
@@ -193,6 +200,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &files,
         &joined,
         &unreadable,
+        &contents,
     );
     let (findings, in_scope, scope) = scope(config, options, &joined, findings);
 
@@ -491,7 +499,75 @@ fn combined_from_catalogs(
     );
 }
 
+/// What the documents the content rules read say: each such file of a person's dossier (whole
+/// files, not bookmarked parts; not files already found broken), read — text layers on the
+/// readers' pool, OCR on the cores — and reduced to the facts the rules look at.
+fn read_contents(
+    config: &Config,
+    options: &Options,
+    archive: &Archive,
+    classes: &PerFile<Option<usize>>,
+    files: &Files,
+    joined: &Joined,
+    readers: Option<&rayon::ThreadPool>,
+) -> crate::content::Contents {
+    use crate::content::{DocText, Extracted};
+    let mut wanted = vec![false; config.documents.len()];
+    let mut phrases = Vec::new();
+    for rule in config.rules.iter().filter(|r| r.enabled) {
+        let reads = rule.params.reads();
+        for d in reads.documents {
+            wanted[d] = true;
+        }
+        phrases.extend(reads.phrases);
+    }
+    if !wanted.contains(&true) {
+        return crate::content::Contents::default();
+    }
+    let lens = crate::content::facts::Lens::new(phrases, config.content.clone());
+    let mut jobs: Vec<(usize, usize, &str)> = Vec::new();
+    for (d, dir) in archive.dossiers.iter().enumerate() {
+        let Some(p) = joined.person_of_dossier[d] else {
+            continue;
+        };
+        for i in 0..dir.files.len() {
+            let read = classes[d][i].is_some_and(|c| wanted[c])
+                && files.inspections[d][i].problem.is_none();
+            if read {
+                jobs.push((d, i, joined.people[p].name.as_str()));
+            }
+        }
+    }
+    let read = || {
+        jobs.par_iter()
+            .map(|&(d, i, owner)| {
+                let f = &archive.dossiers[d].files[i];
+                let format = files.inspections[d][i].format;
+                let text =
+                    match crate::content::extract(&f.path(&archive.root), format, &options.reading)
+                    {
+                        Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
+                        Extracted::NeedsOcr => DocText::NeedsOcr,
+                        Extracted::NoText => return Err(()),
+                        Extracted::Failed(why) => DocText::Failed(why),
+                    };
+                Ok(((d as u32, i as u32), text))
+            })
+            .collect::<Vec<_>>()
+    };
+    // OCR is work for the cores; reading text layers waits on the disk.
+    let results = if options.reading.ocr.is_some() {
+        read()
+    } else {
+        reading(readers, read)
+    };
+    let no_text = results.iter().filter(|r| r.is_err()).count();
+    let docs = results.into_iter().filter_map(Result::ok).collect();
+    crate::content::Contents::new(lens, docs, no_text)
+}
+
 /// Run the rules over the joined model.
+#[allow(clippy::too_many_arguments)]
 fn check(
     config: &Config,
     options: &Options,
@@ -500,6 +576,7 @@ fn check(
     files: &Files,
     joined: &Joined,
     unreadable: &[Unreadable],
+    contents: &crate::content::Contents,
 ) -> Vec<crate::finding::Finding> {
     let unreadable_paths: std::collections::HashSet<&str> =
         unreadable.iter().map(|u| u.rel.as_str()).collect();
@@ -529,6 +606,7 @@ fn check(
         loose_inspections: &files.loose,
         duplicate_groups: &files.duplicate_groups,
         foreign_rows: &joined.foreign_rows,
+        contents,
     };
     rules::run(&ctx)
 }

@@ -144,6 +144,15 @@ pub struct ScopeArgs {
     #[arg(long, value_name = "N", default_value_t = crate::audit::DEFAULT_IO_THREADS,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub io_threads: u16,
+    /// 用 OCR（Tesseract）识别扫描件的文字，供内容规则检查（规则文件中 content.ocr: true 亦可）
+    #[arg(long)]
+    pub ocr: bool,
+    /// OCR 结果的缓存目录（默认为用户缓存目录下的 dangan；不可在档案目录之内）
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// 不使用也不写入 OCR 缓存
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -320,6 +329,42 @@ fn archive_identity(root: &Path) -> String {
     format!("{:032x}", h.digest128())
 }
 
+/// How documents' text is read in this run: with `--ocr` (or `content.ocr: true`), Tesseract,
+/// found now — its absence is one line and exit 2 — and the text cache.
+fn text_reading(scope: &ScopeArgs, config: &Config) -> Result<crate::content::Reading, ExitCode> {
+    let settings = &config.schema.content;
+    let mut reading = crate::content::Reading {
+        min_layer_chars: settings.min_chars,
+        ..Default::default()
+    };
+    if !(scope.ocr || settings.ocr) {
+        return Ok(reading);
+    }
+    let engine = crate::content::ocr::Engine::find(&settings.language).map_err(|e| {
+        crate::say!("错误：{e}");
+        ExitCode::from(2)
+    })?;
+    if !scope.no_cache {
+        let dir = scope
+            .cache_dir
+            .clone()
+            .or_else(crate::content::cache::default_dir);
+        match dir.map(|d| crate::content::cache::Cache::open(&d, &scope.archive, &engine.tag())) {
+            Some(Ok(cache)) => reading.cache = Some(cache),
+            Some(Err(e)) if scope.cache_dir.is_some() => {
+                crate::say!("错误：{e}");
+                return Err(ExitCode::from(2));
+            }
+            Some(Err(e)) => crate::say!("注意：{e}；本次不使用 OCR 缓存"),
+            None => crate::say!(
+                "注意：找不到用户缓存目录，本次不使用 OCR 缓存（可用 --cache-dir 指定）"
+            ),
+        }
+    }
+    reading.ocr = Some(engine);
+    Ok(reading)
+}
+
 /// Load the rules and waivers, audit, apply the waivers: what `audit` and `baseline` share.
 /// `people`: whether the committee's statistics (`--report-dir`) will be written.
 /// `dated`: whether each dossier's documents get the ledger dates they record (`catalog`).
@@ -347,6 +392,7 @@ fn audited(
         people,
         io_threads: usize::from(scope.io_threads),
         dated,
+        reading: text_reading(scope, &config)?,
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         crate::say!("错误：{e}");

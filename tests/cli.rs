@@ -113,6 +113,8 @@ fn every_default_rule_has_a_trigger_and_a_clean_near_miss() {
         ("catalogs", &[][..]),
         // Its 年度发展党员计划.xlsx: plan-shortfall, and a listed branch with no one in it.
         ("demo", &[][..]),
+        // Word, OpenDocument, OFD and PDF text: the content rules (tests/content.rs).
+        ("content", &[][..]),
     ] {
         let (_, json) = audit_json(&fixture(name), extra);
         fired.extend(

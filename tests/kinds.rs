@@ -387,6 +387,51 @@ fn cases() -> Vec<Case> {
             t.row(|r| set(r, "确定为发展对象时间", text("2023.05.09")));
             Vec::new()
         }),
+        // The content kinds, with documents from fixtures/content (tests/content.rs has their
+        // near misses).
+        ("theory-not-current", "theory-not-current", |t| {
+            let from =
+                fixture("content").join("第一党支部/01-张三/思想汇报/思想汇报2022年第4季度.docx");
+            t.write(
+                &format!("{LI}/思想汇报2022年第4季度.docx"),
+                &std::fs::read(from).expect("docx"),
+            );
+            Vec::new()
+        }),
+        (
+            "document-of-another-person",
+            "document-of-another-person",
+            |t| {
+                // Signed 李四, in 张三's folder.
+                let from = fixture("content")
+                    .join("第二党支部/05-陈明/思想汇报/思想汇报2023年第1季度.ofd");
+                t.write(
+                    &format!("{BRANCH}/张三/思想汇报2023年第1季度.ofd"),
+                    &std::fs::read(from).expect("ofd"),
+                );
+                Vec::new()
+            },
+        ),
+        ("document-date-mismatch", "document-date-mismatch", |t| {
+            // Dated 2023年5月1日: 31 days after March is silent, after 2023.03.01 it is not.
+            let from = fixture("content").join("第一党支部/李四/入党申请书.pdf");
+            t.write(
+                &format!("{LI}/入党申请书.pdf"),
+                &std::fs::read(from).expect("pdf"),
+            );
+            t.row(|r| set(r, "申请入党时间", text("2023.03.01")));
+            Vec::new()
+        }),
+        ("content-unreadable", "content-unreadable", |t| {
+            let from = fixture("content")
+                .join("第二党支部/王芳（44010320000101028X）/王芳入党申请书.docx");
+            std::fs::remove_file(t.person().join("入党申请书.pdf")).expect("rm");
+            t.write(
+                &format!("{LI}/入党申请书.docx"),
+                &std::fs::read(from).expect("docx"),
+            );
+            Vec::new()
+        }),
         ("interval", "activist-period-too-short", |t| {
             t.row(|r| set(r, "确定为发展对象时间", text("2024.05.09")));
             Vec::new()

@@ -186,6 +186,9 @@ fn pdf_text(path: &Path, reading: &Reading) -> Result<Extracted, String> {
         if !unsupported.is_empty() {
             return Err(unsupported.join("；"));
         }
+        if images.iter().all(|i| matches!(i, pdf::PageImage::Blank)) {
+            return Err("PDF 既没有文字层，也没有页面图像".into());
+        }
         Ok((text, (weight > 0.0).then(|| (weighted / weight) as f32)))
     }))
 }
@@ -222,5 +225,67 @@ fn ocr_cached(
             Extracted::Text(t)
         }
         Err(e) => Extracted::Failed(e),
+    }
+}
+
+/// What was read of one document the content rules look at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DocText {
+    /// Its text was read: the facts in it.
+    Read(Box<facts::DocFacts>),
+    /// A scan, and OCR is off.
+    NeedsOcr,
+    /// Its text could not be read: why.
+    Failed(String),
+}
+
+/// The documents read for the content rules, by (dossier, file), and what could not be.
+#[derive(Debug, Default)]
+pub struct Contents {
+    /// None when no content rule is on.
+    pub lens: Option<facts::Lens>,
+    docs: Vec<((u32, u32), DocText)>,
+    /// Documents of a kind the content rules read in a format with no text (an OLE .doc).
+    pub no_text: usize,
+}
+
+impl Contents {
+    pub fn new(lens: facts::Lens, mut docs: Vec<((u32, u32), DocText)>, no_text: usize) -> Self {
+        docs.sort_by_key(|(k, _)| *k);
+        Contents {
+            lens: Some(lens),
+            docs,
+            no_text,
+        }
+    }
+
+    /// What was read of a dossier's file, if it was looked at.
+    pub fn get(&self, dossier: usize, file: usize) -> Option<&DocText> {
+        let key = (dossier as u32, file as u32);
+        self.docs
+            .binary_search_by_key(&key, |(k, _)| *k)
+            .ok()
+            .map(|i| &self.docs[i].1)
+    }
+
+    /// Every document looked at: (dossier, file, what was read), in archive order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, &DocText)> {
+        self.docs
+            .iter()
+            .map(|((d, f), t)| (*d as usize, *f as usize, t))
+    }
+
+    /// (read and readable, read but unreadable, scans left for OCR, failed, no text).
+    pub fn counts(&self) -> [usize; 5] {
+        let mut c = [0, 0, 0, 0, self.no_text];
+        for (_, t) in &self.docs {
+            match t {
+                DocText::Read(f) if f.readable => c[0] += 1,
+                DocText::Read(_) => c[1] += 1,
+                DocText::NeedsOcr => c[2] += 1,
+                DocText::Failed(_) => c[3] += 1,
+            }
+        }
+        c
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::rc::Rc;
 
 use crate::inspect::pdf::{Dict, Obj, Reader, Token, content_tokens};
 
@@ -28,13 +29,20 @@ pub enum PageImage {
 /// The text layer of every page (up to [`MAX_PAGES`]).
 pub fn text(file: &mut File, size: u64) -> Result<String, String> {
     let mut pdf = Reader::open(file, size)?;
-    let pages = pdf.pages()?;
+    let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
     let mut fonts: HashMap<u32, Font> = HashMap::new();
-    for page in pages.iter().take(MAX_PAGES) {
-        let page_fonts = page_fonts(&mut pdf, page.resources.as_ref(), &mut fonts);
+    // Pages that inherit one resource dictionary share their font names: read once.
+    let mut last: Option<(*const Obj, FontNames)> = None;
+    for page in &pages {
+        let key = page.resources.as_ref().map_or(std::ptr::null(), Rc::as_ptr);
+        if last.as_ref().is_none_or(|(k, _)| *k != key) {
+            let names = page_fonts(&mut pdf, page.resources.as_deref(), &mut fonts);
+            last = Some((key, names));
+        }
+        let page_fonts = last.as_ref().map(|(_, n)| n.as_slice()).unwrap_or_default();
         let content = contents(&mut pdf, page.dict.get(b"Contents"))?;
-        show_text(&content, &page_fonts, &fonts, &mut out);
+        show_text(&content, page_fonts, &fonts, &mut out);
         out.push('\n');
         if out.len() > MAX_TEXT {
             break;
@@ -46,10 +54,10 @@ pub fn text(file: &mut File, size: u64) -> Result<String, String> {
 /// Each page's largest image (up to [`MAX_PAGES`]).
 pub fn page_images(file: &mut File, size: u64) -> Result<Vec<PageImage>, String> {
     let mut pdf = Reader::open(file, size)?;
-    let pages = pdf.pages()?;
+    let pages = pdf.pages(MAX_PAGES)?;
     let mut out = Vec::new();
-    for page in pages.iter().take(MAX_PAGES) {
-        out.push(page_image(&mut pdf, page.resources.as_ref()));
+    for page in &pages {
+        out.push(page_image(&mut pdf, page.resources.as_deref()));
     }
     Ok(out)
 }
@@ -221,6 +229,9 @@ struct Font {
     /// Bytes per character code.
     width: usize,
     map: HashMap<u32, String>,
+    /// `bfrange`s with one destination: codes lo..=hi map to it, its last character counting
+    /// up (kept as ranges: `<0000> <FFFF> <0000>` is common and would be 65,536 entries).
+    ranges: Vec<(u32, u32, String)>,
     /// Codes are UCS-2 (a Type0 font with a UCS2 CMap and no ToUnicode).
     ucs2: bool,
 }
@@ -231,7 +242,14 @@ impl Font {
             let c = code.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b));
             if let Some(s) = self.map.get(&c) {
                 out.push_str(s);
-            } else if self.ucs2 || self.width == 1 && self.map.is_empty() {
+            } else if let Some((lo, _, base)) = self.ranges.iter().find(|r| r.0 <= c && c <= r.1) {
+                let mut chars: Vec<char> = base.chars().collect();
+                if let Some(last) = chars.last_mut() {
+                    *last = char::from_u32(*last as u32 + (c - lo)).unwrap_or(*last);
+                }
+                out.extend(chars);
+            } else if self.ucs2 || self.width == 1 && self.map.is_empty() && self.ranges.is_empty()
+            {
                 // A simple font without a map: its codes are (near enough) Latin-1.
                 if let Some(ch) = char::from_u32(c).filter(|ch| !ch.is_control()) {
                     out.push(ch);
@@ -241,12 +259,15 @@ impl Font {
     }
 }
 
+/// A page's font names (`/F1`) with the object number of each.
+type FontNames = Vec<(Vec<u8>, u32)>;
+
 /// The page's font names with the object each is (fonts shared by pages are read once).
 fn page_fonts(
     pdf: &mut Reader<'_>,
     res: Option<&Obj>,
     fonts: &mut HashMap<u32, Font>,
-) -> Vec<(Vec<u8>, u32)> {
+) -> FontNames {
     let Some(font_dict) = res
         .and_then(|r| pdf.resolve(r).ok())
         .and_then(|r| r.as_dict().and_then(|d| d.get(b"Font")).cloned())
@@ -323,22 +344,13 @@ fn read_cmap(cmap: &[u8], f: &mut Font) {
                         continue;
                     };
                     let (lo, hi) = (code(lo), code(hi));
-                    if hi < lo || hi - lo > 0xFFFF {
+                    if hi < lo {
                         continue;
                     }
                     match dst {
-                        Obj::Str(d) => {
-                            let first = utf16(d);
-                            let mut chars: Vec<char> = first.chars().collect();
-                            for c in lo..=hi {
-                                f.map.insert(c, chars.iter().collect());
-                                if let Some(last) = chars.last_mut() {
-                                    *last = char::from_u32(*last as u32 + 1).unwrap_or(*last);
-                                }
-                            }
-                        }
+                        Obj::Str(d) => f.ranges.push((lo, hi, utf16(d))),
                         Obj::Array(items) => {
-                            for (c, item) in (lo..=hi).zip(items) {
+                            for (c, item) in (lo..=hi).zip(items.iter().take(0x1_0000)) {
                                 if let Obj::Str(d) = item {
                                     f.map.insert(c, utf16(d));
                                 }

@@ -831,15 +831,17 @@ impl<'f> Pdf<'f> {
             if let Some(dpi) = pdf.page_dpi(media.as_deref(), res) {
                 lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
             }
+            true
         })?;
         Ok((numbers.len() as u32, lowest, numbers))
     }
 
-    /// Visit each page in order: its object number (`u32::MAX` for an inline one), its
-    /// dictionary, and its MediaBox and Resources, inherited where the page does not say.
+    /// Visit each page in order — its object number (`u32::MAX` for an inline one), its
+    /// dictionary, and its MediaBox and Resources, inherited where the page does not say —
+    /// until `visit` returns false.
     fn walk_pages(
         &mut self,
-        mut visit: impl FnMut(&mut Self, u32, &Dict, Inherited, Inherited),
+        mut visit: impl FnMut(&mut Self, u32, &Dict, Inherited, Inherited) -> bool,
     ) -> Result<(), String> {
         let root = self.trailer.get(b"Root").cloned().ok_or("缺少 /Root")?;
         let root = self.resolve(&root)?;
@@ -876,7 +878,11 @@ impl<'f> Pdf<'f> {
                         }
                     }
                 }
-                _ => visit(self, number.unwrap_or(u32::MAX), d, media, res),
+                _ => {
+                    if !visit(self, number.unwrap_or(u32::MAX), d, media, res) {
+                        break;
+                    }
+                }
             }
         }
         Ok(())
@@ -1153,10 +1159,11 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
 // The object reader, for what reads page content (`crate::content::pdf`): the same budgets and
 // the same tolerance of damage as the inspection.
 
-/// A page: its dictionary and its resources (inherited where the page does not say).
+/// A page: its dictionary and its resources (inherited where the page does not say, and then
+/// shared with the pages that inherit them).
 pub(crate) struct Page {
     pub(crate) dict: Dict,
-    pub(crate) resources: Option<Obj>,
+    pub(crate) resources: Option<Rc<Obj>>,
 }
 
 /// A PDF opened for reading its pages' content.
@@ -1167,14 +1174,15 @@ impl<'f> Reader<'f> {
         Pdf::open(file, size).map(Reader)
     }
 
-    /// The pages in order.
-    pub(crate) fn pages(&mut self) -> Result<Vec<Page>, String> {
+    /// The first `max` pages in order.
+    pub(crate) fn pages(&mut self, max: usize) -> Result<Vec<Page>, String> {
         let mut pages = Vec::new();
         self.0.walk_pages(|_, _, d, _, res| {
             pages.push(Page {
                 dict: d.clone(),
-                resources: res.map(|r| (*r).clone()),
+                resources: res,
             });
+            pages.len() < max
         })?;
         Ok(pages)
     }

@@ -49,6 +49,19 @@ pub trait Parameters: Sized + std::fmt::Debug + Send + Sync {
     fn needs(&self) -> Vec<Need> {
         Vec::new()
     }
+
+    /// What the rule reads in documents' text: which documents, and the phrases it looks for
+    /// (a content rule; empty for every other).
+    fn reads(&self) -> Reads {
+        Reads::default()
+    }
+}
+
+/// The documents whose text a rule reads, and the phrases it looks for in them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reads {
+    pub documents: Vec<usize>,
+    pub phrases: Vec<String>,
 }
 
 /// Ledger columns a rule cannot run without.

@@ -21,6 +21,9 @@ pub mod catalog_date_mismatch;
 pub mod catalog_item_missing;
 pub mod catalog_unreadable;
 pub mod combined_file_unverifiable;
+pub mod content_unreadable;
+pub mod document_date_mismatch;
+pub mod document_of_another_person;
 pub mod duplicate_file;
 pub mod duplicate_person;
 pub mod empty_file;
@@ -45,6 +48,7 @@ pub mod required_documents;
 pub mod resume_gap;
 pub mod resume_overlap;
 pub mod resume_reversed;
+pub mod theory_not_current;
 pub mod training_length;
 pub mod uncatalogued_document;
 pub mod unmatched_dossier;
@@ -56,7 +60,7 @@ pub mod waiver_expired;
 pub mod waiver_unused;
 pub mod working_days;
 
-pub use kind::{Need, Parameters, Resolver, Rule, RuleKind};
+pub use kind::{Need, Parameters, Reads, Resolver, Rule, RuleKind};
 
 /// The registry: one line per kind, `Variant => module::Type`, in the order `dangan explain`
 /// and the error messages list them. Generates [`Kind`], [`Params`] and the dispatch.
@@ -134,6 +138,13 @@ macro_rules! registry {
                     $(Params::$variant(p) => p.needs(),)*
                 }
             }
+
+            /// The documents whose text the rule reads ([`Parameters::reads`]).
+            pub fn reads(&self) -> kind::Reads {
+                match self {
+                    $(Params::$variant(p) => p.reads(),)*
+                }
+            }
         }
 
         fn check(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
@@ -185,6 +196,10 @@ registry! {
     PageCountMismatch => page_count_mismatch::PageCountMismatch,
     CatalogDateMismatch => catalog_date_mismatch::CatalogDateMismatch,
     CatalogUnreadable => catalog_unreadable::CatalogUnreadable,
+    TheoryNotCurrent => theory_not_current::TheoryNotCurrent,
+    DocumentOfAnotherPerson => document_of_another_person::DocumentOfAnotherPerson,
+    DocumentDateMismatch => document_date_mismatch::DocumentDateMismatch,
+    ContentUnreadable => content_unreadable::ContentUnreadable,
     WaiverExpired => waiver_expired::WaiverExpired,
     WaiverUnused => waiver_unused::WaiverUnused,
 }
@@ -245,6 +260,8 @@ pub struct Context<'a> {
     pub duplicate_groups: &'a [Vec<(usize, usize)>],
     /// In a sharded run, the ledger rows of the other shards' branches (for repeated IDs).
     pub foreign_rows: &'a [LedgerRow],
+    /// What the documents the content rules read say.
+    pub contents: &'a crate::content::Contents,
 }
 
 impl Context<'_> {

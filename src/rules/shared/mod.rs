@@ -2,6 +2,7 @@
 //! finding about a file. No kind lives here.
 
 pub mod catalog;
+pub mod content;
 pub mod documents;
 pub mod dormancy;
 pub mod files;

@@ -1,0 +1,409 @@
+//! What the documents say: the content rules on fixtures/content (Word, OpenDocument, OFD and a
+//! born-digital PDF with a ToUnicode CMap), each planted defect found once, each near miss at
+//! its threshold silent; and the OCR pipeline (scans, scanned PDFs, the cache) through a stand-
+//! in engine that logs every call, so that these run on any machine. The real Tesseract is
+//! tested by tests/ocr.rs.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn rule_files(json: &serde_json::Value) -> BTreeSet<(String, String)> {
+    findings(json)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["file"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(v: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    v.iter()
+        .map(|(r, f)| (r.to_string(), f.to_string()))
+        .collect()
+}
+
+const Z: &str = "第一党支部/01-张三/思想汇报/";
+
+#[test]
+fn each_content_defect_is_found_once_and_its_near_miss_is_silent() {
+    let (code, json) = audit_json(&fixture("content"), &[]);
+    assert_eq!(code, 1);
+    let want = pairs(&[
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2022年第4季度.docx"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2024年第3季度（二）.odt"),
+        ),
+        (
+            "document-of-another-person",
+            "第二党支部/05-陈明/思想汇报/思想汇报2023年第1季度.ofd",
+        ),
+        (
+            "document-date-mismatch",
+            "第二党支部/05-陈明/入党申请书.pdf",
+        ),
+        (
+            "content-unreadable",
+            "第二党支部/王芳（44010320000101028X）/王芳入党申请书.docx",
+        ),
+    ]);
+    assert_eq!(rule_files(&json), want);
+    check_snapshot("content", &json);
+    let text = |rule: &str| {
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(text("theory-not-current").contains("文中落款 2022年10月16日"));
+    assert!(text("document-of-another-person").contains("署名是「李四」"));
+    assert!(text("document-of-another-person").contains("第一党支部/李四"));
+    assert!(text("document-date-mismatch").contains("2022-01-05"));
+    assert!(text("content-unreadable").contains("只识别出 5 个汉字"));
+}
+
+/// The thresholds moved by a rules overlay: the near misses fire and the defects go quiet, so
+/// each boundary is where the rule says.
+#[test]
+fn the_thresholds_are_where_the_rules_put_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let overlay = dir.path().join("moved.yaml");
+    std::fs::write(
+        &overlay,
+        "rules:
+  - id: theory-not-current
+    requirements:
+      - { from: 2017-10-18, title: 十九大, any: [习近平新时代中国特色社会主义思想] }
+      - { from: 2022-10-15, title: 二十大, any: [党的二十大] }
+      - { from: 2024-07-19, title: 三中全会, any: [二十届三中全会] }
+  - id: document-date-mismatch
+    tolerance: 32d
+content:
+  min_chars: 5
+",
+    )
+    .expect("write overlay");
+    let (_, json) = audit_json(
+        &fixture("content"),
+        &["--rules", overlay.to_str().expect("utf-8")],
+    );
+    let got = rule_files(&json);
+    let want = pairs(&[
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报（2022年10月15日）.docx"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2022年第4季度.docx"),
+        ),
+        (
+            "document-of-another-person",
+            "第二党支部/05-陈明/思想汇报/思想汇报2023年第1季度.ofd",
+        ),
+    ]);
+    // 王芳's five characters are now enough to read: a 2025 application that mentions none of
+    // the theory (and her application's date is not in its text).
+    let mut want = want;
+    want.insert((
+        "theory-not-current".into(),
+        "第二党支部/王芳（44010320000101028X）/王芳入党申请书.docx".into(),
+    ));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_content_rules_are_silent_when_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let overlay = dir.path().join("off.yaml");
+    let off: String = [
+        "theory-not-current",
+        "document-of-another-person",
+        "document-date-mismatch",
+        "content-unreadable",
+    ]
+    .iter()
+    .map(|id| format!("  - {{ id: {id}, enabled: false }}\n"))
+    .collect();
+    std::fs::write(&overlay, format!("rules:\n{off}")).expect("write overlay");
+    let (code, json) = audit_json(
+        &fixture("content"),
+        &["--rules", overlay.to_str().expect("utf-8")],
+    );
+    assert_eq!(code, 0, "{json}");
+    assert!(findings(&json).is_empty());
+}
+
+#[test]
+fn ocr_without_the_engine_is_one_line_and_exit_2() {
+    let out = dangan()
+        .args(["audit", "--as-of", "2026-11-28", "--ocr"])
+        .arg(fixture("content"))
+        .env("DANGAN_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("未找到 OCR 引擎") && err.contains("tesseract-ocr-chi-sim"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// A stand-in for Tesseract: answers --version and --list-langs, logs each page it is given
+/// (a path, or `stdin`) and prints the TSV in `$FAKE_OCR_DIR/tsv` for every page.
+#[cfg(unix)]
+fn fake_engine(dir: &Path, lines: &[&str], confidence: u32) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let mut tsv = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        tsv.push_str(&format!(
+            "5\t1\t1\t1\t{}\t1\t0\t0\t10\t10\t{confidence}\t{line}\n",
+            i + 1
+        ));
+    }
+    std::fs::write(dir.join("tsv"), tsv).expect("tsv");
+    let script = dir.join("tesseract");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh
+case \"$1\" in
+  --version) echo 'tesseract 0.0-stand-in'; exit 0;;
+  --list-langs) echo 'List of available languages in \"/x\" (1):'; echo chi_sim; exit 0;;
+esac
+echo \"$1\" >> '{log}'
+if [ \"$1\" = stdin ]; then cat > /dev/null; fi
+printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'
+cat '{tsv}'
+",
+            log = dir.join("log").display(),
+            tsv = dir.join("tsv").display()
+        ),
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    script
+}
+
+#[cfg(unix)]
+fn ocr_audit(archive: &Path, engine: &Path, cache: &Path) -> (i32, serde_json::Value) {
+    let out = dangan()
+        .arg("audit")
+        .arg(archive)
+        .args([
+            "--as-of",
+            "2026-11-28",
+            "--format",
+            "json",
+            "--ocr",
+            "--cache-dir",
+        ])
+        .arg(cache)
+        .env("DANGAN_TESSERACT", engine)
+        .output()
+        .expect("runs");
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), json)
+}
+
+/// The content findings about the two scans the OCR tests add (the stand-in engine reads the
+/// same page from every scan it is given, so the clean archive's other scans are left aside).
+#[cfg(unix)]
+fn about_the_added_scans(json: &serde_json::Value) -> BTreeSet<(String, String)> {
+    const CONTENT: [&str; 4] = [
+        "theory-not-current",
+        "document-of-another-person",
+        "document-date-mismatch",
+        "content-unreadable",
+    ];
+    rule_files(json)
+        .into_iter()
+        .filter(|(r, f)| {
+            CONTENT.contains(&r.as_str()) && f.starts_with(&format!("{Z}思想汇报2023"))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+fn log_lines(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("log"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The clean archive with 张三's thought report as a phone photo and as a scanned PDF (a
+/// DCT page image), both to be read by OCR.
+#[cfg(unix)]
+fn scanned_archive(at: &Path) -> PathBuf {
+    let archive = at.join("archive");
+    std::fs::create_dir_all(&archive).expect("mkdir");
+    copy_tree(&fixture("clean"), &archive);
+    let dir = archive.join("第一党支部/01-张三/思想汇报");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let jpeg = std::fs::read(fixture("scans").join("档案室抽查支部/孙悦/入党申请书.jpg"))
+        .or_else(|_| std::fs::read(first_jpeg(&fixture("scans"))))
+        .expect("a JPEG among the fixtures");
+    std::fs::write(dir.join("思想汇报2023年第1季度.jpg"), &jpeg).expect("jpeg");
+    std::fs::write(dir.join("思想汇报2023年第2季度.pdf"), scanned_pdf(&jpeg)).expect("pdf");
+    archive
+}
+
+#[cfg(unix)]
+fn first_jpeg(dir: &Path) -> PathBuf {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .find(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .expect("a JPEG")
+}
+
+/// A one-page PDF whose page is one JPEG (DCTDecode) image, as scanners write them.
+#[cfg(unix)]
+fn scanned_pdf(jpeg: &[u8]) -> Vec<u8> {
+    let content = "q 595 0 0 842 0 0 cm /Im0 Do Q";
+    let mut objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+    ];
+    let mut image = format!(
+        "<< /Type /XObject /Subtype /Image /Width 2480 /Height 3508 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+        jpeg.len()
+    )
+    .into_bytes();
+    image.extend_from_slice(jpeg);
+    image.extend_from_slice(b"\nendstream");
+    objs.push(image);
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+const OUTDATED: [&str; 6] = [
+    "思想汇报",
+    "敬爱的党组织：",
+    "我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定。",
+    "我认真学习习近平新时代中国特色社会主义思想。",
+    "汇报人：张三",
+    "2023年3月15日",
+];
+
+#[cfg(unix)]
+#[test]
+fn scans_are_read_by_ocr_once_and_then_from_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = scanned_archive(dir.path());
+    let engine = fake_engine(dir.path(), &OUTDATED, 92);
+    let cache = dir.path().join("cache");
+    let (code, first) = ocr_audit(&archive, &engine, &cache);
+    assert_eq!(code, 1);
+    let want = pairs(&[
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2023年第1季度.jpg"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2023年第2季度.pdf"),
+        ),
+    ]);
+    assert_eq!(about_the_added_scans(&first), want);
+    let calls = log_lines(dir.path());
+    // The photo by its path; the scanned PDF's page image through stdin.
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.ends_with("思想汇报2023年第1季度.jpg")),
+        "{calls:?}"
+    );
+    assert!(calls.iter().any(|c| c == "stdin"), "{calls:?}");
+    // Again: nothing goes to the engine, and the result is the same.
+    let (_, second) = ocr_audit(&archive, &engine, &cache);
+    assert_eq!(
+        log_lines(dir.path()),
+        calls,
+        "the second run called OCR again"
+    );
+    assert_eq!(first["findings"], second["findings"]);
+    // Without --ocr the scans are not read at all: no content finding.
+    let (_, plain) = audit_json(&archive, &[]);
+    assert!(about_the_added_scans(&plain).is_empty(), "{plain}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_page_read_with_low_confidence_is_unreadable_not_wrong() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = scanned_archive(dir.path());
+    let engine = fake_engine(dir.path(), &OUTDATED, 41);
+    let (_, json) = ocr_audit(&archive, &engine, &dir.path().join("cache"));
+    let want = pairs(&[
+        (
+            "content-unreadable",
+            &format!("{Z}思想汇报2023年第1季度.jpg"),
+        ),
+        (
+            "content-unreadable",
+            &format!("{Z}思想汇报2023年第2季度.pdf"),
+        ),
+    ]);
+    assert_eq!(about_the_added_scans(&json), want);
+    assert!(json.to_string().contains("OCR 平均置信度 41%"), "{json}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cache_inside_the_archive_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = scanned_archive(dir.path());
+    let engine = fake_engine(dir.path(), &OUTDATED, 92);
+    let out = dangan()
+        .arg("audit")
+        .arg(&archive)
+        .args(["--as-of", "2026-11-28", "--ocr", "--cache-dir"])
+        .arg(archive.join(".cache"))
+        .env("DANGAN_TESSERACT", &engine)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("在档案目录之内"));
+    assert!(!archive.join(".cache").exists());
+}
