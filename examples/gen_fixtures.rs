@@ -1685,6 +1685,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         b"this is not a spreadsheet",
     )?;
     write_plan(&root.join("年度发展党员计划.xlsx"))?;
+    // Two thought reports with text: one current, one whose theory is not (theory-not-current).
+    let reports = root.join("第一党支部/01-张三/思想汇报");
+    fs::create_dir_all(&reports)?;
+    use content::{PLEDGE, TWENTY, XI, docx, letter};
+    docx(
+        &reports.join("思想汇报2023年第1季度.docx"),
+        &letter(
+            "思想汇报",
+            &[PLEDGE, XI, TWENTY],
+            "汇报人：张三",
+            "2023年3月15日",
+        ),
+    )?;
+    docx(
+        &reports.join("思想汇报2023年第2季度.docx"),
+        &letter("思想汇报", &[PLEDGE, XI], "汇报人：张三", "2023年6月20日"),
+    )?;
     write_archive(&out.join("folders"), &folders::people(), None)?;
     for (rel, bytes) in folders::combined_files() {
         fs::write(out.join("folders").join(rel), bytes)?;

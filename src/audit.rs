@@ -542,15 +542,17 @@ fn read_contents(
         jobs.par_iter()
             .map(|&(d, i, owner)| {
                 let f = &archive.dossiers[d].files[i];
-                let format = files.inspections[d][i].format;
-                let text =
-                    match crate::content::extract(&f.path(&archive.root), format, &options.reading)
-                    {
-                        Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
-                        Extracted::NeedsOcr => DocText::NeedsOcr,
-                        Extracted::NoText => return Err(()),
-                        Extracted::Failed(why) => DocText::Failed(why),
-                    };
+                let inspection = &files.inspections[d][i];
+                let text = match crate::content::extract(
+                    &f.path(&archive.root),
+                    inspection,
+                    &options.reading,
+                ) {
+                    Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
+                    Extracted::NeedsOcr => DocText::NeedsOcr,
+                    Extracted::NoText => return Err(()),
+                    Extracted::Failed(why) => DocText::Failed(why),
+                };
                 Ok(((d as u32, i as u32), text))
             })
             .collect::<Vec<_>>()

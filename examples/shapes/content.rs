@@ -20,14 +20,15 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-const PLEDGE: &str = "我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定，严守党的纪律，保守党的秘密，对党忠诚，积极工作，为共产主义奋斗终身。";
-const XI: &str = "我认真学习习近平新时代中国特色社会主义思想，用党的创新理论武装头脑，指导实践。";
-const TWENTY: &str = "我深入学习党的二十大精神，坚定不移听党话、跟党走。";
+pub const PLEDGE: &str = "我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定，严守党的纪律，保守党的秘密，对党忠诚，积极工作，为共产主义奋斗终身。";
+pub const XI: &str =
+    "我认真学习习近平新时代中国特色社会主义思想，用党的创新理论武装头脑，指导实践。";
+pub const TWENTY: &str = "我深入学习党的二十大精神，坚定不移听党话、跟党走。";
 const PLENUM: &str = "我认真学习党的二十届三中全会精神，拥护进一步全面深化改革。";
 
 /// A letter to the party: its title, a salutation, the paragraphs, the closing, the signature
 /// line and the date.
-fn letter(title: &str, paragraphs: &[&str], signature: &str, date: &str) -> Vec<String> {
+pub fn letter(title: &str, paragraphs: &[&str], signature: &str, date: &str) -> Vec<String> {
     let mut lines = vec![title.to_string(), "敬爱的党组织：".to_string()];
     lines.extend(paragraphs.iter().map(|p| p.to_string()));
     lines.extend([

@@ -24,7 +24,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::inspect::FileFormat;
+use crate::inspect::{FileFormat, Inspection};
 
 /// Where a document's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -103,15 +103,17 @@ pub struct Reading {
     pub min_layer_chars: u32,
 }
 
-/// The text of a file of `format`. Never panics on bad content.
-pub fn extract(path: &Path, format: FileFormat, reading: &Reading) -> Extracted {
-    match std::panic::catch_unwind(|| extract_unguarded(path, format, reading)) {
+/// The text of a file, as its inspection found it. Never panics on bad content. A PDF whose
+/// pages name no font is a scan: without OCR it is not even opened again.
+pub fn extract(path: &Path, inspection: &Inspection, reading: &Reading) -> Extracted {
+    match std::panic::catch_unwind(|| extract_unguarded(path, inspection, reading)) {
         Ok(e) => e,
         Err(_) => Extracted::Failed("内容无法解析".into()),
     }
 }
 
-fn extract_unguarded(path: &Path, format: FileFormat, reading: &Reading) -> Extracted {
+fn extract_unguarded(path: &Path, inspection: &Inspection, reading: &Reading) -> Extracted {
+    let format = inspection.format;
     let open = || File::open(path).map_err(|e| crate::walk::describe_io(&e));
     let text = |text: String, source| {
         Extracted::Text(Text {
@@ -130,7 +132,7 @@ fn extract_unguarded(path: &Path, format: FileFormat, reading: &Reading) -> Extr
         FileFormat::Ofd => open()
             .and_then(|mut f| ofd::text(&mut f))
             .map(|t| text(t, Source::Ofd)),
-        FileFormat::Pdf => pdf_text(path, reading),
+        FileFormat::Pdf => pdf_text(path, inspection.text_layer, reading),
         FileFormat::Jpeg | FileFormat::Png | FileFormat::Tiff => {
             Ok(ocr_cached(path, reading, |e| {
                 e.file(path).map(|o| (o.text, o.confidence))
@@ -142,23 +144,27 @@ fn extract_unguarded(path: &Path, format: FileFormat, reading: &Reading) -> Extr
 }
 
 /// A PDF's text layer when it has one, else OCR of its page images.
-fn pdf_text(path: &Path, reading: &Reading) -> Result<Extracted, String> {
-    let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
-    let size = f
-        .metadata()
+fn pdf_text(path: &Path, text_layer: bool, reading: &Reading) -> Result<Extracted, String> {
+    if !text_layer && reading.ocr.is_none() {
+        return Ok(Extracted::NeedsOcr);
+    }
+    let size = std::fs::metadata(path)
         .map_err(|e| crate::walk::describe_io(&e))?
         .len();
-    let layer = pdf::text(&mut f, size)?;
-    let han = facts::compact(&layer)
-        .chars()
-        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
-        .count();
-    if han as u32 >= reading.min_layer_chars.max(1) {
-        return Ok(Extracted::Text(Text {
-            text: layer,
-            source: Source::PdfText,
-            confidence: None,
-        }));
+    if text_layer {
+        let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
+        let layer = pdf::text(&mut f, size)?;
+        let han = facts::compact(&layer)
+            .chars()
+            .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+            .count();
+        if han as u32 >= reading.min_layer_chars.max(1) {
+            return Ok(Extracted::Text(Text {
+                text: layer,
+                source: Source::PdfText,
+                confidence: None,
+            }));
+        }
     }
     Ok(ocr_cached(path, reading, |engine| {
         let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;

@@ -107,6 +107,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         dpi_from_pixels,
         pages: Some(1),
         outline: None,
+        text_layer: false,
     })
 }
 

@@ -110,6 +110,9 @@ pub struct Inspection {
     /// Bookmarks of a PDF or OFD (boxed: few files have them, and every file has this).
     #[serde(skip)]
     pub outline: Option<Box<Outline>>,
+    /// A PDF whose pages name fonts: text to read without OCR.
+    #[serde(skip)]
+    pub text_layer: bool,
 }
 
 impl Inspection {
@@ -121,6 +124,7 @@ impl Inspection {
             dpi_from_pixels: false,
             pages: None,
             outline: None,
+            text_layer: false,
         }
     }
 }
@@ -135,6 +139,9 @@ pub struct Meta {
     pub pages: Option<u32>,
     /// Bookmarks of a PDF or OFD (None where there are none).
     pub outline: Option<Box<[Bookmark]>>,
+    /// A PDF whose pages name fonts: it has text to read (born digital, or a 双层PDF's hidden
+    /// layer); without, it is a scan.
+    pub text_layer: bool,
 }
 
 /// A file's bookmarks.
@@ -248,6 +255,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
             dpi_from_pixels: meta.dpi_from_pixels,
             pages: meta.pages,
             outline: meta.outline.map(|o| Box::new(Outline(o))),
+            text_layer: meta.text_layer,
         },
         Err(problem) => Inspection {
             format,
@@ -256,6 +264,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
             dpi_from_pixels: false,
             pages: None,
             outline: None,
+            text_layer: false,
         },
     }
 }

@@ -100,5 +100,6 @@ pub fn inspect(file: &mut File) -> Result<Meta, String> {
         dpi: None,
         pages: Some(pages.len() as u32),
         outline: (!outline.is_empty()).then(|| outline.into_boxed_slice()),
+        text_layer: false,
     })
 }

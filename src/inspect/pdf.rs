@@ -394,6 +394,8 @@ struct Pdf<'f> {
     /// The largest image (width, height) of each resource dictionary met, by its object
     /// number or, inherited inline, by its shared copy (kept alive here).
     images: HashMap<ResKey, (Rc<Obj>, Option<Size>)>,
+    /// A page's resources name a font (the file has text to read).
+    fonts: bool,
 }
 
 /// Which resource dictionary: an indirect one by number, an inline one by its shared copy.
@@ -460,6 +462,7 @@ impl<'f> Pdf<'f> {
             depth: 0,
             limit: None,
             images: HashMap::new(),
+            fonts: false,
         };
         let mut next = Some(start);
         let mut seen = HashSet::new();
@@ -828,6 +831,11 @@ impl<'f> Pdf<'f> {
         let mut numbers = Vec::new();
         self.walk_pages(|pdf, number, _, media, res| {
             numbers.push(number);
+            if !pdf.fonts
+                && let Some(r) = &res
+            {
+                pdf.fonts = pdf.names_fonts(r);
+            }
             if let Some(dpi) = pdf.page_dpi(media.as_deref(), res) {
                 lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
             }
@@ -1011,6 +1019,20 @@ impl<'f> Pdf<'f> {
         None
     }
 
+    /// Whether a resource dictionary names a font.
+    fn names_fonts(&mut self, res: &Obj) -> bool {
+        let Ok(res) = self.resolve(res) else {
+            return false;
+        };
+        let Some(fonts) = res.as_dict().and_then(|d| d.get(b"Font")).cloned() else {
+            return false;
+        };
+        self.resolve(&fonts)
+            .ok()
+            .and_then(|f| f.as_dict().map(|d| !d.0.is_empty()))
+            .unwrap_or(false)
+    }
+
     /// The resolution of a page's largest image against its MediaBox.
     fn page_dpi(&mut self, media: Option<&Obj>, res: Inherited) -> Option<f64> {
         let media = self.resolve(media?).ok()?;
@@ -1145,6 +1167,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
                 dpi,
                 pages: Some(pages),
                 outline: (!outline.is_empty()).then(|| outline.into_boxed_slice()),
+                text_layer: pdf.fonts,
             }
         }
         Err(_) => Meta::default(),

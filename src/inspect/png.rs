@@ -70,6 +70,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
                 dpi,
                 pages: Some(1),
                 outline: None,
+                text_layer: false,
             });
         }
     }

@@ -349,6 +349,7 @@ pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, String> {
         dpi: d.dpi,
         pages: Some(d.pages),
         outline: None,
+        text_layer: false,
     })
 }
 
