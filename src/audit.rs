@@ -227,7 +227,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             shard_data(sh, prints, facts, options.people, &plan)
         }
     };
-    let summary = summary(
+    let mut summary = summary(
         options,
         &archive,
         &files.inspections,
@@ -235,6 +235,8 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &findings,
         scope,
     );
+    summary.content = contents.counts();
+    drop(contents);
     let dated = documents_dated(config, options, &ledger, &people);
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
     // and the ledger is let go first.
@@ -677,6 +679,7 @@ fn summary(
         scope,
         baseline: None,
         waived: 0,
+        content: None,
     }
 }
 

@@ -37,6 +37,35 @@ pub struct Summary {
     pub baseline: Option<BaselineCounts>,
     /// Findings covered by a waiver: shown, not counted above.
     pub waived: usize,
+    /// What the content rules could read of the documents they look at (absent when none is
+    /// on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<ContentCounts>,
+}
+
+/// The documents the content rules look at, by what could be read of them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ContentCounts {
+    /// Text read, readable enough to judge.
+    pub read: usize,
+    /// Text read, too little or too unsure to judge (content-unreadable).
+    pub unreadable: usize,
+    /// Scans whose text was not read: OCR off.
+    pub needs_ocr: usize,
+    /// Text that could not be taken out (content-unreadable says why).
+    pub failed: usize,
+    /// In a format no text is read from (an old .doc).
+    pub no_text: usize,
+}
+
+impl ContentCounts {
+    pub fn add(&mut self, o: &ContentCounts) {
+        self.read += o.read;
+        self.unreadable += o.unreadable;
+        self.needs_ocr += o.needs_ocr;
+        self.failed += o.failed;
+        self.no_text += o.no_text;
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]

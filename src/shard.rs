@@ -127,6 +127,9 @@ pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, S
         summary.files += r.summary.files;
         summary.pages += r.summary.pages;
         summary.unknown_resolution += r.summary.unknown_resolution;
+        if let Some(c) = &r.summary.content {
+            summary.content.get_or_insert_with(Default::default).add(c);
+        }
         if let Some(s) = r.summary.scope {
             let t = scope.get_or_insert_with(|| Scope {
                 since: s.since.clone(),

@@ -88,6 +88,41 @@ pub fn checks_not_run(config: &Config, spreadsheets: &[SpreadsheetSurvey]) -> Ve
     out
 }
 
+/// The content rules on scans when OCR is off (`content.ocr`; `dangan survey` takes no
+/// `--ocr`): the image files among the documents each rule reads, whose text is not read. A
+/// scanned PDF is not told from a born-digital one without opening it; the survey does not.
+pub fn content_not_run(config: &Config, archive: &crate::walk::Archive) -> Vec<CheckNotRun> {
+    if config.content.ocr {
+        return Vec::new();
+    }
+    let classifier = crate::classify::Classifier::new(&config.documents);
+    let classes = archive.per_file_in(|d, f| {
+        let image = matches!(f.ext().as_ref(), "jpg" | "jpeg" | "png" | "tif" | "tiff");
+        image.then(|| classifier.classify_in(d.path(), f)).flatten()
+    });
+    let mut out = Vec::new();
+    for rule in config.rules.iter().filter(|r| r.enabled) {
+        let reads = rule.params.reads();
+        if reads.documents.is_empty() {
+            continue;
+        }
+        let n = classes
+            .all()
+            .iter()
+            .filter(|c| c.is_some_and(|c| reads.documents.contains(&c)))
+            .count();
+        if n > 0 {
+            out.push(CheckNotRun {
+                rule: rule.id.clone(),
+                reason: format!(
+                    "未开启 OCR：{n} 个图片扫描件（jpg/png/tif）的文字未读取，不检查其内容（PDF 扫描件同样如此）；用 dangan audit --ocr 开启"
+                ),
+            });
+        }
+    }
+    out
+}
+
 /// The folder side of the survey.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct FolderSurvey {
@@ -302,8 +337,10 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     };
     let mut branches: Vec<&str> = archive.dossiers.iter().map(|d| d.branch.as_str()).collect();
     branches.dedup();
+    let mut not_run = checks_not_run(config, &spreadsheets);
+    not_run.extend(content_not_run(config, &archive));
     Ok(Survey {
-        checks_not_run: checks_not_run(config, &spreadsheets),
+        checks_not_run: not_run,
         folders: folders(config, &archive),
         branches: branches.len(),
         dossiers: archive.dossiers.len(),
@@ -416,7 +453,7 @@ fn human_checks_not_run(out: &mut String, checks: &[CheckNotRun]) {
     }
     let _ = writeln!(
         out,
-        "\n无法运行的检查（缺少所需的台账列，这些规则对本档案不报告任何问题）："
+        "\n无法运行的检查（缺少所需的数据：这些规则在所说的范围内不报告任何问题）："
     );
     let mut by_reason: Vec<(&str, Vec<&str>)> = Vec::new();
     for c in checks {

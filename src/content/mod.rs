@@ -281,17 +281,21 @@ impl Contents {
             .map(|((d, f), t)| (*d as usize, *f as usize, t))
     }
 
-    /// (read and readable, read but unreadable, scans left for OCR, failed, no text).
-    pub fn counts(&self) -> [usize; 5] {
-        let mut c = [0, 0, 0, 0, self.no_text];
+    /// The documents by what could be read of them; None when no content rule is on.
+    pub fn counts(&self) -> Option<crate::results::ContentCounts> {
+        self.lens.as_ref()?;
+        let mut c = crate::results::ContentCounts {
+            no_text: self.no_text,
+            ..Default::default()
+        };
         for (_, t) in &self.docs {
             match t {
-                DocText::Read(f) if f.readable => c[0] += 1,
-                DocText::Read(_) => c[1] += 1,
-                DocText::NeedsOcr => c[2] += 1,
-                DocText::Failed(_) => c[3] += 1,
+                DocText::Read(f) if f.readable => c.read += 1,
+                DocText::Read(_) => c.unreadable += 1,
+                DocText::NeedsOcr => c.needs_ocr += 1,
+                DocText::Failed(_) => c.failed += 1,
             }
         }
-        c
+        Some(c)
     }
 }

@@ -211,8 +211,29 @@ pub fn render(result: &AuditResult, color: bool) -> String {
         "扫描件共 {} 页；{} 个扫描件未标注分辨率（无法核对 200 dpi 要求）。",
         s.pages, s.unknown_resolution
     );
+    if let Some(c) = &s.content {
+        content_line(&mut out, c);
+    }
     if result.findings.is_empty() {
         let _ = writeln!(out, "未发现问题。");
     }
     out
+}
+
+/// What the content rules could read: only the parts that are not zero.
+fn content_line(out: &mut String, c: &crate::results::ContentCounts) {
+    let mut parts = vec![format!("读取了 {} 份材料的文字", c.read + c.unreadable)];
+    if c.unreadable + c.failed > 0 {
+        parts.push(format!("{} 份无法可靠识别", c.unreadable + c.failed));
+    }
+    if c.needs_ocr > 0 {
+        parts.push(format!(
+            "{} 份扫描件未识别文字（加 --ocr 开启 OCR）",
+            c.needs_ocr
+        ));
+    }
+    if c.no_text > 0 {
+        parts.push(format!("{} 份为不能读取文字的格式（如 .doc）", c.no_text));
+    }
+    let _ = writeln!(out, "内容检查：{}。", parts.join("；"));
 }
