@@ -58,6 +58,8 @@ pub enum Command {
     },
     /// 输出 man 手册页（roff 格式）：dangan man > dangan.1
     Man,
+    /// 显示 dangan 从一个文件中读到的文字（内容规则所用）：来源、OCR 置信度、落款日期、署名和全文
+    Text(TextArgs),
     /// 说明一条规则：做什么、参数、示例
     Explain {
         /// 规则 id，如 missing-document
@@ -112,6 +114,17 @@ pub struct RulesListArgs {
 pub enum RulesFormat {
     Text,
     Markdown,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TextArgs {
+    /// 文件（Word、OpenDocument、OFD、PDF；开启 --ocr 时还有 JPEG、PNG、TIFF 和扫描的 PDF）
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    /// 用 OCR（Tesseract）识别扫描件（不使用缓存）
+    #[arg(long)]
+    pub ocr: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -260,6 +273,7 @@ pub fn run() -> ExitCode {
         Command::Merge(args) => run_merge(args),
         Command::Catalog(args) => run_catalog(args),
         Command::Survey(args) => run_survey(args),
+        Command::Text(args) => run_text(&args),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "dangan", &mut buf);
@@ -363,6 +377,73 @@ fn text_reading(scope: &ScopeArgs, config: &Config) -> Result<crate::content::Re
     }
     reading.ocr = Some(engine);
     Ok(reading)
+}
+
+/// `dangan text FILE`: what the content rules would read in one file.
+fn run_text(args: &TextArgs) -> ExitCode {
+    let config = match load_rules(&args.rules) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let settings = &config.schema.content;
+    let mut reading = crate::content::Reading {
+        min_layer_chars: settings.min_chars,
+        ..Default::default()
+    };
+    if args.ocr || settings.ocr {
+        match crate::content::ocr::Engine::find(&settings.language) {
+            Ok(e) => reading.ocr = Some(e),
+            Err(e) => {
+                crate::say!("错误：{e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    let inspection = crate::inspect::inspect(&args.file, size);
+    if let Some(p) = &inspection.problem {
+        crate::say!("错误：{}：{p}", args.file.display());
+        return ExitCode::from(2);
+    }
+    let text = match crate::content::extract(&args.file, &inspection, &reading) {
+        crate::content::Extracted::Text(t) => t,
+        crate::content::Extracted::NeedsOcr => {
+            out("这是扫描件，没有文字层：加 --ocr 用 OCR 识别。\n");
+            return ExitCode::from(1);
+        }
+        crate::content::Extracted::NoText => {
+            out(&format!("{} 格式不读取文字。\n", inspection.format.name()));
+            return ExitCode::from(1);
+        }
+        crate::content::Extracted::Failed(why) => {
+            crate::say!("错误：{}：{why}", args.file.display());
+            return ExitCode::from(2);
+        }
+    };
+    let lens = crate::content::facts::Lens::new(Vec::new(), settings.clone());
+    let facts = lens.read(&text, "");
+    let mut head = format!("来源：{}", text.source.name());
+    if let Some(c) = text.confidence {
+        head.push_str(&format!("（平均置信度 {c:.0}%）"));
+    }
+    head.push_str(&format!("；汉字 {} 个", facts.chars));
+    if !facts.readable {
+        head.push_str("；无法可靠识别，内容规则不检查");
+    }
+    let written = facts
+        .written
+        .as_ref()
+        .map_or("未找到".to_string(), |w| format!("{}（{}）", w.1, w.0));
+    let signers = if facts.signers.is_empty() {
+        "未找到".to_string()
+    } else {
+        facts.signers.join("、")
+    };
+    out(&format!(
+        "{head}\n落款日期：{written}\n署名：{signers}\n\n{}",
+        text.text
+    ));
+    ExitCode::SUCCESS
 }
 
 /// Load the rules and waivers, audit, apply the waivers: what `audit` and `baseline` share.

@@ -407,3 +407,50 @@ fn a_cache_inside_the_archive_is_refused() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("在档案目录之内"));
     assert!(!archive.join(".cache").exists());
 }
+
+/// Text layers as real writers make them, read without OCR: LibreOffice's born-digital PDF
+/// (a subset font with a one-byte code space, each font run placed by its own BT … Td) and
+/// Tesseract's 双层PDF (an invisible GlyphLessFont layer over the page image, every character
+/// spaced apart, one of them misread).
+#[test]
+fn real_text_layers_are_read_without_ocr() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).expect("mkdir");
+    copy_tree(&fixture("clean"), &archive);
+    let reports = archive.join(Z);
+    std::fs::create_dir_all(&reports).expect("mkdir");
+    let scans = root().join("fixtures/content-scans");
+    for (from, to) in [
+        ("outdated-born-digital.pdf", "思想汇报2023年第2季度.pdf"),
+        ("outdated-layered.pdf", "思想汇报2023年第3季度.pdf"),
+        ("current-dct.pdf", "思想汇报2023年第1季度.pdf"),
+    ] {
+        std::fs::copy(scans.join(from), reports.join(to)).expect("copy");
+    }
+    let (_, json) = audit_json(&archive, &[]);
+    let want = pairs(&[
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2023年第2季度.pdf"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2023年第3季度.pdf"),
+        ),
+    ]);
+    assert_eq!(rule_files(&json), want);
+    // Dated by what is written in them, not by their file names.
+    let messages: Vec<&str> = findings(&json)
+        .iter()
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .all(|m| m.contains("文中落款 2023年6月20日")),
+        "{messages:?}"
+    );
+    // The image-only PDF is a scan: counted, not read.
+    assert_eq!(json["summary"]["content"]["needs_ocr"], 16);
+}

@@ -386,7 +386,10 @@ fn contents(pdf: &mut Reader<'_>, c: Option<&Obj>) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// The text a content stream shows, with a line break where the text moves down a line.
+/// The text a content stream shows, with a line break where the text moves to another line:
+/// the text line matrix's vertical position is followed through BT (reset), Td, TD, Tm, T*,
+/// ' and ", so that runs placed one by one (a new BT and an absolute Td for each font run, as
+/// LibreOffice writes) join on their line.
 fn show_text(
     content: &[u8],
     names: &[(Vec<u8>, u32)],
@@ -395,12 +398,8 @@ fn show_text(
 ) {
     let mut operands: Vec<Obj> = Vec::new();
     let mut font: Option<&Font> = None;
-    let mut y: Option<f64> = None;
-    let newline = |out: &mut String| {
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-    };
+    let (mut y, mut leading) = (0f64, 0f64);
+    let mut shown_at: Option<f64> = None;
     for token in content_tokens(content) {
         let op = match token {
             Token::Operand(o) => {
@@ -411,6 +410,7 @@ fn show_text(
         };
         let num = |i: usize| operands.get(i).and_then(Obj::as_f64);
         match op {
+            b"BT" => y = 0.0,
             b"Tf" => {
                 font = match operands.first() {
                     Some(Obj::Name(n)) => names
@@ -420,27 +420,30 @@ fn show_text(
                     _ => None,
                 };
             }
-            b"Td" | b"TD" if num(1).is_some_and(|ty| ty.abs() > 0.01) => newline(out),
-            b"T*" => newline(out),
-            b"Tm" => {
-                let new_y = num(5);
-                if let (Some(a), Some(b)) = (y, new_y)
-                    && (a - b).abs() > 0.5
-                {
-                    newline(out);
-                }
-                y = new_y.or(y);
+            b"TL" => leading = num(0).unwrap_or(0.0),
+            b"Td" => y += num(1).unwrap_or(0.0),
+            b"TD" => {
+                let ty = num(1).unwrap_or(0.0);
+                leading = -ty;
+                y += ty;
             }
-            b"Tj" | b"'" | b"\"" => {
-                if op != b"Tj" {
-                    newline(out);
-                }
-                if let (Some(Obj::Str(s)), Some(f)) = (operands.last(), font) {
-                    f.decode(s, out);
-                }
+            b"Tm" => y = num(5).unwrap_or(y),
+            b"T*" | b"'" | b"\"" => {
+                y -= leading;
+                // A new line even where the leading is 0.
+                shown_at = shown_at.map(|s| if s == y { f64::NAN } else { s });
             }
-            b"TJ" => {
-                if let (Some(Obj::Array(items)), Some(f)) = (operands.last(), font) {
+            _ => {}
+        }
+        let shows = matches!(op, b"Tj" | b"TJ" | b"'" | b"\"");
+        if let (true, Some(f)) = (shows, font) {
+            if shown_at.is_some_and(|s| s.is_nan() || (s - y).abs() > 0.5) && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            shown_at = Some(y);
+            match operands.last() {
+                Some(Obj::Str(s)) => f.decode(s, out),
+                Some(Obj::Array(items)) => {
                     for item in items {
                         match item {
                             Obj::Str(s) => f.decode(s, out),
@@ -449,8 +452,8 @@ fn show_text(
                         }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
         operands.clear();
     }
