@@ -354,15 +354,25 @@ fn text_reading(scope: &ScopeArgs, config: &Config) -> Result<crate::content::Re
     if !(scope.ocr || settings.ocr) {
         return Ok(reading);
     }
-    let engine = crate::content::ocr::Engine::find(&settings.language).map_err(|e| {
-        crate::say!("错误：{e}");
-        ExitCode::from(2)
-    })?;
+    let dir = (!scope.no_cache)
+        .then(|| {
+            scope
+                .cache_dir
+                .clone()
+                .or_else(crate::content::cache::default_dir)
+        })
+        .flatten();
+    // The engine's answers are remembered beside the cache (never inside the archive).
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let memo = dir
+        .as_deref()
+        .filter(|d| !abs(d).starts_with(abs(&scope.archive)) && std::fs::create_dir_all(d).is_ok());
+    let engine =
+        crate::content::ocr::Engine::find_remembered(&settings.language, memo).map_err(|e| {
+            crate::say!("错误：{e}");
+            ExitCode::from(2)
+        })?;
     if !scope.no_cache {
-        let dir = scope
-            .cache_dir
-            .clone()
-            .or_else(crate::content::cache::default_dir);
         match dir.map(|d| crate::content::cache::Cache::open(&d, &scope.archive, &engine.tag())) {
             Some(Ok(cache)) => reading.cache = Some(cache),
             Some(Err(e)) if scope.cache_dir.is_some() => {

@@ -21,6 +21,16 @@ pub struct Engine {
     pub language: String,
 }
 
+/// Where a program named without a folder is found on the PATH.
+fn locate(program: &Path) -> Option<PathBuf> {
+    if program.components().count() > 1 {
+        return program.is_file().then(|| program.to_path_buf());
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+}
+
 /// What OCR read from one image.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ocr {
@@ -33,9 +43,54 @@ impl Engine {
     /// The program named by `DANGAN_TESSERACT`, else `tesseract` on the PATH, if it runs and
     /// has the language's model. The error is one line, for the user.
     pub fn find(language: &str) -> Result<Engine, String> {
+        Engine::find_remembered(language, None)
+    }
+
+    /// [`Engine::find`], remembering in `memo` (a folder of the cache) what the program said
+    /// of itself: while the program and the language model are the files they were (size and
+    /// modification time), a run asks nothing of it, and a run whose pages all come from the
+    /// cache starts no process at all.
+    pub fn find_remembered(language: &str, memo: Option<&Path>) -> Result<Engine, String> {
         let program: PathBuf = std::env::var_os("DANGAN_TESSERACT")
             .map(PathBuf::from)
             .unwrap_or_else(|| "tesseract".into());
+        let stamp = |p: &Path| {
+            std::fs::metadata(p).ok().map(|m| {
+                let t = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                format!("{} {t}", m.len())
+            })
+        };
+        let located = locate(&program);
+        let memo_file = match (memo, &located) {
+            (Some(dir), Some(path)) => {
+                let key = format!(
+                    "{}\0{}\0{language}",
+                    path.display(),
+                    stamp(path).unwrap_or_default()
+                );
+                Some(dir.join(format!(
+                    "engine-{:016x}",
+                    xxhash_rust::xxh3::xxh3_64(key.as_bytes())
+                )))
+            }
+            _ => None,
+        };
+        // The memo: version, then the model file and its stamp.
+        if let Some(m) = &memo_file
+            && let Ok(text) = std::fs::read_to_string(m)
+            && let [version, model, model_stamp] = text.lines().collect::<Vec<_>>()[..]
+            && stamp(Path::new(model)).as_deref() == Some(model_stamp)
+        {
+            return Ok(Engine {
+                program,
+                version: version.to_string(),
+                language: language.to_string(),
+            });
+        }
         let version = Command::new(&program)
             .arg("--version")
             .output()
@@ -62,6 +117,17 @@ impl Engine {
             return Err(format!(
                 "Tesseract 没有 {language} 语言模型：请安装 tesseract-ocr-chi-sim（或对应的 traineddata）"
             ));
+        }
+        // `List of available languages in "/usr/share/tesseract-ocr/5/tessdata/" (3):`
+        let model = langs
+            .lines()
+            .next()
+            .and_then(|l| l.split('"').nth(1))
+            .map(|dir| Path::new(dir).join(format!("{language}.traineddata")));
+        if let (Some(m), Some(model)) = (&memo_file, model)
+            && let Some(st) = stamp(&model)
+        {
+            let _ = std::fs::write(m, format!("{version}\n{}\n{st}", model.display()));
         }
         Ok(Engine {
             program,
@@ -126,7 +192,11 @@ impl Engine {
                     let _ = child.wait();
                     return Err(format!("OCR 超过 {} 秒未完成", PAGE_TIMEOUT.as_secs()));
                 }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Ok(None) => {
+                    // A page takes about a second: look often at first, then less.
+                    let waited = start.elapsed().as_millis() as u64;
+                    std::thread::sleep(Duration::from_millis((waited / 50).clamp(1, 20)));
+                }
                 Err(e) => return Err(format!("Tesseract 运行失败：{e}")),
             }
         };

@@ -12,6 +12,8 @@ use crate::inspect::pdf::{Dict, Obj, Reader, Token, content_tokens};
 /// Pages whose text is read (a dossier document has a few; a combined file is not content
 /// checked).
 const MAX_PAGES: usize = 200;
+/// A PDF this small is read whole at once (a born-digital document is tens of kilobytes).
+const IN_MEMORY: u64 = 4 << 20;
 /// The most text kept from one file.
 const MAX_TEXT: usize = 1 << 20;
 
@@ -28,7 +30,7 @@ pub enum PageImage {
 
 /// The text layer of every page (up to [`MAX_PAGES`]).
 pub fn text(file: &mut File, size: u64) -> Result<String, String> {
-    let mut pdf = Reader::open(file, size)?;
+    let mut pdf = Reader::open(file, size, IN_MEMORY)?;
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
     let mut fonts: HashMap<u32, Font> = HashMap::new();
@@ -53,7 +55,7 @@ pub fn text(file: &mut File, size: u64) -> Result<String, String> {
 
 /// Each page's largest image (up to [`MAX_PAGES`]).
 pub fn page_images(file: &mut File, size: u64) -> Result<Vec<PageImage>, String> {
-    let mut pdf = Reader::open(file, size)?;
+    let mut pdf = Reader::open(file, size, IN_MEMORY)?;
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = Vec::new();
     for page in &pages {

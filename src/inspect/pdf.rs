@@ -378,6 +378,9 @@ enum Loc {
 
 struct Pdf<'f> {
     file: &'f mut File,
+    /// The whole file, when it was read at once (small files read for their text): windows
+    /// are then slices of it, not reads.
+    mem: Option<Vec<u8>>,
     size: u64,
     xref: HashMap<u32, Loc>,
     trailer: Dict,
@@ -396,6 +399,8 @@ struct Pdf<'f> {
     images: HashMap<ResKey, (Rc<Obj>, Option<Size>)>,
     /// A page's resources name a font (the file has text to read).
     fonts: bool,
+    /// The resource dictionaries already looked at for fonts.
+    font_checked: HashSet<ResKey>,
 }
 
 /// Which resource dictionary: an indirect one by number, an inline one by its shared copy.
@@ -452,6 +457,7 @@ impl<'f> Pdf<'f> {
             .ok_or("PDF 的交叉引用表位置超出文件")?;
         let mut pdf = Pdf {
             file,
+            mem: None,
             size,
             xref: HashMap::new(),
             trailer: Dict::default(),
@@ -463,6 +469,7 @@ impl<'f> Pdf<'f> {
             limit: None,
             images: HashMap::new(),
             fonts: false,
+            font_checked: HashSet::new(),
         };
         let mut next = Some(start);
         let mut seen = HashSet::new();
@@ -502,6 +509,10 @@ impl<'f> Pdf<'f> {
 
     fn window(&mut self, at: u64, len: usize) -> Result<Vec<u8>, String> {
         self.spend(len as u64)?;
+        if let Some(m) = &self.mem {
+            let start = (at as usize).min(m.len());
+            return Ok(m[start..start.saturating_add(len).min(m.len())].to_vec());
+        }
         read_at(self.file, at, len).map_err(|e| e.to_string())
     }
 
@@ -836,6 +847,7 @@ impl<'f> Pdf<'f> {
             {
                 pdf.fonts = pdf.names_fonts(r);
             }
+
             if let Some(dpi) = pdf.page_dpi(media.as_deref(), res) {
                 lowest = Some(lowest.map_or(dpi, |l: f64| l.min(dpi)));
             }
@@ -1019,8 +1031,16 @@ impl<'f> Pdf<'f> {
         None
     }
 
-    /// Whether a resource dictionary names a font.
-    fn names_fonts(&mut self, res: &Obj) -> bool {
+    /// Whether a resource dictionary names a font (each dictionary looked at once, however
+    /// many pages share it).
+    fn names_fonts(&mut self, res: &Rc<Obj>) -> bool {
+        let key = match &**res {
+            Obj::Ref(n, _) => ResKey::Ref(*n),
+            _ => ResKey::Inline(Rc::as_ptr(res) as usize),
+        };
+        if !self.font_checked.insert(key) {
+            return false;
+        }
         let Ok(res) = self.resolve(res) else {
             return false;
         };
@@ -1193,8 +1213,18 @@ pub(crate) struct Page {
 pub(crate) struct Reader<'f>(Pdf<'f>);
 
 impl<'f> Reader<'f> {
-    pub(crate) fn open(file: &'f mut File, size: u64) -> Result<Self, String> {
-        Pdf::open(file, size).map(Reader)
+    /// Open a PDF; one of at most `in_memory` bytes is read whole first (one read instead of
+    /// a few dozen small ones).
+    pub(crate) fn open(file: &'f mut File, size: u64, in_memory: u64) -> Result<Self, String> {
+        let mem = if size <= in_memory {
+            let m = read_at(file, 0, size as usize).map_err(|e| e.to_string())?;
+            Some(m)
+        } else {
+            None
+        };
+        let mut pdf = Pdf::open(file, size)?;
+        pdf.mem = mem;
+        Ok(Reader(pdf))
     }
 
     /// The first `max` pages in order.

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Benchmark of reading what documents say (src/content/):
+#  1. text layers: an archive whose every application, thought report, autobiography and
+#     conversion application is a born-digital PDF (LibreOffice's, fixtures/content-scans),
+#     audited with the content rules on and off (alternating runs, medians);
+#  2. OCR: page images read by dangan --ocr (no cache) beside `tesseract` alone over the same
+#     images with the same parallelism (one process a core, OMP_THREAD_LIMIT=1);
+#  3. the cached second run: dangan --ocr with a warm cache beside dangan without --ocr.
+# Usage: bench/content.sh [DOSSIERS (default 2000)] [PAGES (default 24)] [RUNS (default 3)]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-2000}
+pages=${2:-24}
+runs=${3:-3}
+cores=$(nproc)
+cargo build --quiet --release --example gen_archive
+cargo build --quiet --release
+bin=./target/release/dangan
+scans=fixtures/content-scans
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+off="$work/content-off.yaml"
+printf 'rules:\n' > "$off"
+for id in theory-not-current document-of-another-person document-date-mismatch content-unreadable; do
+  printf '  - { id: %s, enabled: false }\n' "$id" >> "$off"
+done
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+seconds() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f\n", b - a }'; }
+ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { if (b > 0) printf "  %-48s %.2f ×\n", l, a / b }'; }
+
+if [ "${SKIP_TEXT:-0}" != 1 ]; then
+echo "== 1. text layers: $n dossiers, every document the content rules read has text"
+text_dir=/tmp/dangan-bench-text-$n
+if [ ! -f "$text_dir/发展党员工作台账.xlsx" ]; then
+  ./target/release/examples/gen_archive "$text_dir" --dossiers "$n" --seed 1 > /dev/null
+  find "$text_dir" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \) \
+    -exec cp "$scans/outdated-born-digital.pdf" {} \;
+fi
+texts=$(find "$text_dir" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \) | wc -l)
+echo "archive: $text_dir — $(find "$text_dir" -type f | wc -l) files, $texts of them with text"
+audit() { "$bin" audit "$text_dir" --as-of 2026-11-28 --format json --fail-on never "$@"; }
+on=(); without=()
+for _ in $(seq "$runs"); do
+  without+=("$(seconds audit --rules "$off")")
+  on+=("$(seconds audit)")
+done
+t_off=$(printf '%s\n' "${without[@]}" | median)
+t_on=$(printf '%s\n' "${on[@]}" | median)
+echo "content rules off: ${t_off} s   on: ${t_on} s   (medians of $runs)"
+read_docs=$(audit | python3 -c "import json,sys; print(json.load(sys.stdin)['summary']['content']['read'])")
+echo "documents read: $read_docs"
+ratio "audit with text reading / without" "$t_on" "$t_off"
+fi
+
+echo "== 2. OCR: $pages page images (A4, 200 dpi), $cores at once"
+ocr_dir="$work/ocr"
+cp -r fixtures/clean "$ocr_dir"
+find "$ocr_dir" -type f \( -name '*.jpg' -o -name '*.png' -o -name '*.tif' \) -delete
+reports="$ocr_dir/第一党支部/01-张三/思想汇报"
+mkdir -p "$reports"
+kinds=(outdated.jpg current-g4.tif outdated-lzw.tif)
+for i in $(seq "$pages"); do
+  f=${kinds[$((i % 3))]}
+  cp "$scans/$f" "$reports/思想汇报（$i）.${f##*.}"
+done
+tess_runs=(); dangan_runs=(); phase_runs=()
+for _ in $(seq "$runs"); do
+  tess_runs+=("$(seconds sh -c "find '$reports' -type f -print0 | OMP_THREAD_LIMIT=1 xargs -0 -P $cores -I{} tesseract {} - -l chi_sim")")
+  s=$(date +%s.%N)
+  phase=$(DANGAN_TIMINGS=1 "$bin" audit "$ocr_dir" --as-of 2026-11-28 --format json --fail-on never --ocr --no-cache 2>&1 >/dev/null \
+    | grep 读取文书内容 | grep -oE '[0-9.]+ ms' | head -1 | cut -d' ' -f1)
+  e=$(date +%s.%N)
+  dangan_runs+=("$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f\n", b - a }')")
+  phase_runs+=("$(awk -v p="$phase" 'BEGIN { printf "%.3f\n", p / 1000 }')")
+done
+tess=$(printf '%s\n' "${tess_runs[@]}" | median)
+dangan_ocr=$(printf '%s\n' "${dangan_runs[@]}" | median)
+phase=$(printf '%s\n' "${phase_runs[@]}" | median)
+echo "tesseract alone: ${tess} s ($(awk -v t="$tess" -v p="$pages" -v c="$cores" 'BEGIN { printf "%.2f", t * c / p }') s of a core a page)   dangan --ocr: ${dangan_ocr} s, of which the OCR phase ${phase} s   (medians of $runs)"
+ratio "dangan's OCR phase / tesseract alone" "$phase" "$tess"
+ratio "the whole dangan --ocr run / tesseract alone" "$dangan_ocr" "$tess"
+
+echo "== 3. the second run, from the cache"
+cache="$work/cache"
+"$bin" audit "$ocr_dir" --as-of 2026-11-28 --format json --fail-on never --ocr --cache-dir "$cache" > /dev/null
+cached=(); plain=()
+for _ in $(seq "$runs"); do
+  cached+=("$(seconds "$bin" audit "$ocr_dir" --as-of 2026-11-28 --format json --fail-on never --ocr --cache-dir "$cache")")
+  plain+=("$(seconds "$bin" audit "$ocr_dir" --as-of 2026-11-28 --format json --fail-on never)")
+done
+t_cached=$(printf '%s\n' "${cached[@]}" | median)
+t_plain=$(printf '%s\n' "${plain[@]}" | median)
+echo "cached --ocr: ${t_cached} s   without --ocr: ${t_plain} s"
+ratio "cached --ocr / without --ocr" "$t_cached" "$t_plain"
