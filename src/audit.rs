@@ -540,19 +540,21 @@ fn read_contents(
             }
         }
     }
+    // A document with no text to read is counted, not kept: why, in the error.
+    enum Unread {
+        NoText,
+        NeedsOcr,
+    }
     let read = || {
         jobs.par_iter()
             .map(|&(d, i, owner)| {
                 let f = &archive.dossiers[d].files[i];
                 let inspection = &files.inspections[d][i];
-                let text = match crate::content::extract(
-                    &f.path(&archive.root),
-                    inspection,
-                    &options.reading,
-                ) {
+                let path = f.path(&archive.root);
+                let text = match crate::content::extract(&path, inspection, &options.reading) {
                     Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
-                    Extracted::NeedsOcr => DocText::NeedsOcr,
-                    Extracted::NoText => return Err(()),
+                    Extracted::NeedsOcr => return Err(Unread::NeedsOcr),
+                    Extracted::NoText => return Err(Unread::NoText),
                     Extracted::Failed(why) => DocText::Failed(why),
                 };
                 Ok(((d as u32, i as u32), text))
@@ -565,9 +567,16 @@ fn read_contents(
     } else {
         reading(readers, read)
     };
-    let no_text = results.iter().filter(|r| r.is_err()).count();
+    let count = |u: fn(&Unread) -> bool| {
+        results
+            .iter()
+            .filter(|r| r.as_ref().err().is_some_and(u))
+            .count()
+    };
+    let no_text = count(|u| matches!(u, Unread::NoText));
+    let needs_ocr = count(|u| matches!(u, Unread::NeedsOcr));
     let docs = results.into_iter().filter_map(Result::ok).collect();
-    crate::content::Contents::new(lens, docs, no_text)
+    crate::content::Contents::new(lens, docs, no_text, needs_ocr)
 }
 
 /// Run the rules over the joined model.

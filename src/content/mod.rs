@@ -234,13 +234,12 @@ fn ocr_cached(
     }
 }
 
-/// What was read of one document the content rules look at.
+/// What was read of one document the content rules look at (a scan left unread while OCR
+/// is off is only counted: 100,000 dossiers hold hundreds of thousands).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DocText {
     /// Its text was read: the facts in it.
     Read(Box<facts::DocFacts>),
-    /// A scan, and OCR is off.
-    NeedsOcr,
     /// Its text could not be read: why.
     Failed(String),
 }
@@ -253,15 +252,23 @@ pub struct Contents {
     docs: Vec<((u32, u32), DocText)>,
     /// Documents of a kind the content rules read in a format with no text (an OLE .doc).
     pub no_text: usize,
+    /// Scans left unread: OCR is off.
+    pub needs_ocr: usize,
 }
 
 impl Contents {
-    pub fn new(lens: facts::Lens, mut docs: Vec<((u32, u32), DocText)>, no_text: usize) -> Self {
+    pub fn new(
+        lens: facts::Lens,
+        mut docs: Vec<((u32, u32), DocText)>,
+        no_text: usize,
+        needs_ocr: usize,
+    ) -> Self {
         docs.sort_by_key(|(k, _)| *k);
         Contents {
             lens: Some(lens),
             docs,
             no_text,
+            needs_ocr,
         }
     }
 
@@ -286,13 +293,13 @@ impl Contents {
         self.lens.as_ref()?;
         let mut c = crate::results::ContentCounts {
             no_text: self.no_text,
+            needs_ocr: self.needs_ocr,
             ..Default::default()
         };
         for (_, t) in &self.docs {
             match t {
                 DocText::Read(f) if f.readable => c.read += 1,
                 DocText::Read(_) => c.unreadable += 1,
-                DocText::NeedsOcr => c.needs_ocr += 1,
                 DocText::Failed(_) => c.failed += 1,
             }
         }
