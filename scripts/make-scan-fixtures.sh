@@ -76,4 +76,12 @@ OMP_THREAD_LIMIT=1 tesseract "$tmp/outdated-page.png" "$out/outdated-layered" -l
 soffice --headless --norestore "-env:UserInstallation=file://$tmp/profile" --convert-to pdf \
   --outdir "$tmp" "$tmp/outdated.docx" >/dev/null 2>&1
 cp "$tmp/outdated.pdf" "$out/outdated-born-digital.pdf"
+# The same document as LibreOffice Writer saves it: its own .docx and .odt (styles, runs split
+# where the writer likes, settings and metadata beside the text).
+for fmt in odt docx; do
+  mkdir -p "$tmp/$fmt"
+  soffice --headless --norestore "-env:UserInstallation=file://$tmp/profile" --convert-to "$fmt" \
+    --outdir "$tmp/$fmt" "$tmp/outdated.docx" >/dev/null 2>&1
+  cp "$tmp/$fmt/outdated.$fmt" "$out/outdated-libreoffice.$fmt"
+done
 ls -l "$out"

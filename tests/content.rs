@@ -408,7 +408,8 @@ fn a_cache_inside_the_archive_is_refused() {
     assert!(!archive.join(".cache").exists());
 }
 
-/// Text layers as real writers make them, read without OCR: LibreOffice's born-digital PDF
+/// Text as real writers make it, read without OCR: LibreOffice Writer's .docx and .odt, its
+/// born-digital PDF
 /// (a subset font with a one-byte code space, each font run placed by its own BT … Td) and
 /// Tesseract's 双层PDF (an invisible GlyphLessFont layer over the page image, every character
 /// spaced apart, one of them misread).
@@ -425,6 +426,8 @@ fn real_text_layers_are_read_without_ocr() {
         ("outdated-born-digital.pdf", "思想汇报2023年第2季度.pdf"),
         ("outdated-layered.pdf", "思想汇报2023年第3季度.pdf"),
         ("current-dct.pdf", "思想汇报2023年第1季度.pdf"),
+        ("outdated-libreoffice.docx", "思想汇报2023年第4季度.docx"),
+        ("outdated-libreoffice.odt", "思想汇报2024年第1季度.odt"),
     ] {
         std::fs::copy(scans.join(from), reports.join(to)).expect("copy");
     }
@@ -437,6 +440,14 @@ fn real_text_layers_are_read_without_ocr() {
         (
             "theory-not-current",
             &format!("{Z}思想汇报2023年第3季度.pdf"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2023年第4季度.docx"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2024年第1季度.odt"),
         ),
     ]);
     assert_eq!(rule_files(&json), want);
