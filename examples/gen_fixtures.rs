@@ -1037,6 +1037,30 @@ impl Pdf<'_> {
     }
 }
 
+/// A PDF of numbered objects (object i+1 is `objs[i]`) after `header`, with a classic
+/// cross-reference table and a trailer naming object 1 the catalog.
+fn pdf_file(header: &[u8], objs: &[String]) -> Vec<u8> {
+    let mut out = header.to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
 fn octal(s: &str) -> String {
     s.bytes().map(|b| format!("\\{b:03o}")).collect()
 }

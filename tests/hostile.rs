@@ -4,7 +4,7 @@
 //! `src/inspect` (README "Robustness").
 
 mod common;
-use common::{AS_OF, copy_tree, fixture};
+use common::{AS_OF, copy_tree, fixture, pdf_of};
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -76,32 +76,6 @@ fn about(json: &Value, rel: &str) -> Vec<(String, String)> {
 }
 
 const TARGET: &str = "第一党支部/李四/入党申请书.pdf";
-
-/// A PDF of numbered objects (object i+1 is `objs[i]`, body between `obj` and `endobj`) with a
-/// classic cross-reference table.
-fn pdf(objs: &[Vec<u8>], root: u32) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
 
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
     let mut o = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
@@ -232,7 +206,7 @@ fn shared_resources(inline: bool) -> Vec<u8> {
     for _ in 0..PAGES {
         objs.push(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>".to_vec());
     }
-    pdf(&objs, 1)
+    pdf_of(&objs, 1)
 }
 
 #[test]
@@ -281,7 +255,7 @@ fn a_reference_cut_by_the_read_window_reads_further() {
                 b"x",
             ),
         ];
-        pdf(&objs, 1)
+        pdf_of(&objs, 1)
     };
     // Find the padding that puts the window's end right after "4 0".
     let probe = build(0);
@@ -714,7 +688,7 @@ fn an_infinite_image_width_is_an_unknown_resolution() {
                 b"x",
             ),
         ];
-        let bytes = pdf(&objs, 1);
+        let bytes = pdf_of(&objs, 1);
         let (clean, _) = audit_with(TARGET, |_| {});
         let (json, _) = audit_with(TARGET, |p| std::fs::write(p, &bytes).expect("write"));
         let file = json["dossiers"]

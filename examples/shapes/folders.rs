@@ -293,25 +293,7 @@ pub fn outlined_pdf(
         }
         objs.push(o + " >>");
     }
-    let mut out = format!("%PDF-1.7\n% {tag}\n").into_bytes();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    super::pdf_file(format!("%PDF-1.7\n% {tag}\n").as_bytes(), &objs)
 }
 
 /// The combined files of `fixtures/folders` (written after the people's own files).

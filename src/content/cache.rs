@@ -9,7 +9,6 @@
 //! one folder never see half an entry; an entry that does not parse is ignored (read again).
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::{Source, Text};
@@ -69,7 +68,8 @@ impl Cache {
         {
             return Ok(k);
         }
-        let key = hash_file(path)?;
+        let size = fs::metadata(path)?.len();
+        let key = crate::inspect::content_hash(path, size)?;
         write_atomic(&index, format!("{key:032x}").as_bytes());
         Ok(key)
     }
@@ -136,20 +136,6 @@ fn stat_key(path: &Path) -> std::io::Result<u128> {
     let ino = 0u64;
     let id = format!("{}\0{}\0{mtime}\0{ino}", abs.display(), meta.len());
     Ok(xxhash_rust::xxh3::xxh3_128(id.as_bytes()))
-}
-
-fn hash_file(path: &Path) -> std::io::Result<u128> {
-    let mut f = fs::File::open(path)?;
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.digest128())
 }
 
 #[cfg(test)]

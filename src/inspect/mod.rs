@@ -313,8 +313,8 @@ pub(crate) fn read_at(file: &mut File, offset: u64, len: usize) -> std::io::Resu
     Ok(buf)
 }
 
-/// Hash a whole file (xxh3-128), for byte-identical duplicates. Only files whose size
-/// equals another file's are hashed. `size` (from the walk) sizes the buffer: a scan of a
+/// Hash a whole file (xxh3-128), for byte-identical duplicates (only files whose size
+/// equals another file's are hashed) and the text cache's keys. `size` (from the walk) sizes the buffer: a scan of a
 /// few kilobytes does not get a 256 KiB buffer zeroed for it.
 pub fn content_hash(path: &Path, size: u64) -> std::io::Result<u128> {
     const MAX_BUF: u64 = 256 * 1024;

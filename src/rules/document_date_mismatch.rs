@@ -2,10 +2,10 @@
 //! it records by more than a tolerance.
 
 use crate::date::Duration;
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Need, Parameters, Reads, Resolver, Rule, RuleKind};
-use crate::rules::shared::content::readable;
+use crate::rules::shared::content::{doc_finding, readable};
 
 pub struct DocumentDateMismatch;
 
@@ -53,21 +53,13 @@ kind: document-date-mismatch — 材料中写的日期（落款）与台账中�
             if lo.is_none_or(|lo| *written >= lo) && hi.is_none_or(|hi| *written <= hi) {
                 continue;
             }
-            out.push(ctx.finding(
-                rule,
-                Some(doc.person),
-                Some(document.key.clone()),
-                Some(doc.file.rel.to_string()),
-                Some(Location::file(doc.file.rel.clone())),
-                &[
-                    ("file", &doc.file.rel),
-                    ("document", &document.title),
-                    ("written", shown),
-                    ("milestone", &ctx.config.milestone_title(milestone)),
-                    ("ledger_date", &ledger.to_string()),
-                    ("tolerance", &params.tolerance.to_string()),
-                ],
-            ));
+            let vars = [
+                ("written", shown.as_str()),
+                ("milestone", &ctx.config.milestone_title(milestone)),
+                ("ledger_date", &ledger.to_string()),
+                ("tolerance", &params.tolerance.to_string()),
+            ];
+            out.push(doc_finding(ctx, rule, &doc, &vars));
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Parameters, Reads, Resolver, Rule, RuleKind};
-use crate::rules::shared::content::readable;
+use crate::rules::shared::content::{doc_finding, readable, resolve_documents};
 use crate::text::name_key;
 
 pub struct DocumentOfAnotherPerson;
@@ -57,20 +57,11 @@ kind: document-of-another-person — 档案中的材料署名是本档案库中�
                 .dossier
                 .map(|d| ctx.archive.dossiers[d].rel.clone())
                 .unwrap_or_else(|| other.branch.clone());
-            let document = &ctx.config.documents[doc.document];
-            out.push(ctx.finding(
-                rule,
-                Some(doc.person),
-                Some(document.key.clone()),
-                Some(doc.file.rel.to_string()),
-                Some(Location::file(doc.file.rel.clone())),
-                &[
-                    ("file", &doc.file.rel),
-                    ("document", &document.title),
-                    ("signer", signer),
-                    ("signer_dossier", &where_),
-                ],
-            ));
+            let vars = [
+                ("signer", signer.as_str()),
+                ("signer_dossier", where_.as_str()),
+            ];
+            out.push(doc_finding(ctx, rule, &doc, &vars));
         }
     }
 }
@@ -79,18 +70,7 @@ impl Parameters for Params {
     type Raw = RawParams;
 
     fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
-        let documents: Vec<usize> = raw
-            .documents
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|d| r.document(d))
-            .collect();
-        if documents.is_empty() {
-            let message = format!("规则 {} 需要 documents", r.id);
-            r.error(None, message, "缺少参数", None);
-            return None;
-        }
-        Some(Params { documents })
+        resolve_documents(raw.documents, r).map(|documents| Params { documents })
     }
 
     fn reads(&self) -> Reads {

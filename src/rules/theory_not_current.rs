@@ -3,10 +3,10 @@
 
 use jiff::civil::Date;
 
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Parameters, Reads, Resolver, Rule, RuleKind};
-use crate::rules::shared::content::{document_date, readable};
+use crate::rules::shared::content::{doc_finding, document_date, readable, resolve_documents};
 
 pub struct TheoryNotCurrent;
 
@@ -81,21 +81,12 @@ kind: theory-not-current — 申请书、思想汇报等材料没有体现其日
             if missing.is_empty() {
                 continue;
             }
-            let document = &ctx.config.documents[doc.document];
-            out.push(ctx.finding(
-                rule,
-                Some(doc.person),
-                Some(document.key.clone()),
-                Some(doc.file.rel.to_string()),
-                Some(Location::file(doc.file.rel.clone())),
-                &[
-                    ("file", &doc.file.rel),
-                    ("document", &document.title),
-                    ("date", &shown),
-                    ("date_from", &from),
-                    ("missing", &missing.join("；")),
-                ],
-            ));
+            let vars = [
+                ("date", shown.as_str()),
+                ("date_from", from.as_str()),
+                ("missing", &missing.join("；")),
+            ];
+            out.push(doc_finding(ctx, rule, &doc, &vars));
         }
     }
 }
@@ -104,12 +95,7 @@ impl Parameters for Params {
     type Raw = RawParams;
 
     fn resolve(raw: RawParams, r: &mut Resolver<'_>) -> Option<Params> {
-        let documents: Vec<usize> = raw
-            .documents
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|d| r.document(d))
-            .collect();
+        let documents = resolve_documents(raw.documents, r);
         let mut requirements = Vec::new();
         for q in raw.requirements.unwrap_or_default() {
             let from = q.from.as_deref().unwrap_or_default();
@@ -145,13 +131,13 @@ impl Parameters for Params {
                 }
             }
         }
-        if documents.is_empty() || requirements.is_empty() {
-            let message = format!("规则 {} 需要 documents 和 requirements", r.id);
+        if requirements.is_empty() {
+            let message = format!("规则 {} 需要 requirements（日期和应提到的短语）", r.id);
             r.error(None, message, "缺少参数", None);
             return None;
         }
         Some(Params {
-            documents,
+            documents: documents?,
             requirements,
         })
     }

@@ -62,3 +62,46 @@ pub fn document_date(ctx: &Context<'_>, doc: &ReadDoc<'_>) -> Option<(Date, Stri
         format!("台账{}", ctx.config.milestone_title(milestone)),
     ))
 }
+
+/// A finding about a document read: its person, its document as subject, the file as
+/// location, and `file` and `document` among the message's variables.
+pub fn doc_finding(
+    ctx: &Context<'_>,
+    rule: &crate::rules::Rule,
+    doc: &ReadDoc<'_>,
+    vars: &[(&str, &str)],
+) -> crate::finding::Finding {
+    let document = &ctx.config.documents[doc.document];
+    let mut all = vec![
+        ("file", &*doc.file.rel),
+        ("document", document.title.as_str()),
+    ];
+    all.extend_from_slice(vars);
+    ctx.finding(
+        rule,
+        Some(doc.person),
+        Some(document.key.clone()),
+        Some(doc.file.rel.to_string()),
+        Some(crate::finding::Location::file(doc.file.rel.clone())),
+        &all,
+    )
+}
+
+/// A content rule's `documents:`, each looked up (an unknown key is an error at its line);
+/// None, with an error, when none is left.
+pub fn resolve_documents(
+    list: Option<Vec<String>>,
+    r: &mut crate::rules::Resolver<'_>,
+) -> Option<Vec<usize>> {
+    let documents: Vec<usize> = list
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| r.document(d))
+        .collect();
+    if documents.is_empty() {
+        let message = format!("规则 {} 需要 documents（要读的文书）", r.id);
+        r.error(None, message, "缺少参数", None);
+        return None;
+    }
+    Some(documents)
+}
