@@ -187,12 +187,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
 
     progress.phase("读取文书内容", None);
-    let contents = read_contents(
-        config, options, &archive, &classes, &files, &joined, readers,
-    );
-
-    progress.phase("核对规则", None);
-    let findings = check(
+    let (findings, content) = check(
         config,
         options,
         &archive,
@@ -200,7 +195,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &files,
         &joined,
         &unreadable,
-        &contents,
+        (readers, &progress),
     );
     let (findings, in_scope, scope) = scope(config, options, &joined, findings);
 
@@ -227,7 +222,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
             shard_data(sh, prints, facts, options.people, &plan)
         }
     };
-    let mut summary = summary(
+    let summary = summary(
         options,
         &archive,
         &files.inspections,
@@ -235,8 +230,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &findings,
         scope,
     );
-    summary.content = contents.counts();
-    drop(contents);
+    let summary = Summary { content, ..summary };
     let dated = documents_dated(config, options, &ledger, &people);
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
     // and the ledger is let go first.
@@ -579,7 +573,8 @@ fn read_contents(
     crate::content::Contents::new(lens, docs, no_text, needs_ocr)
 }
 
-/// Run the rules over the joined model.
+/// Read the documents the content rules look at, then run the rules over the joined model:
+/// the findings, and what could be read of the documents.
 #[allow(clippy::too_many_arguments)]
 fn check(
     config: &Config,
@@ -589,8 +584,13 @@ fn check(
     files: &Files,
     joined: &Joined,
     unreadable: &[Unreadable],
-    contents: &crate::content::Contents,
-) -> Vec<crate::finding::Finding> {
+    (readers, progress): (Option<&rayon::ThreadPool>, &Progress),
+) -> (
+    Vec<crate::finding::Finding>,
+    Option<crate::results::ContentCounts>,
+) {
+    let contents = &read_contents(config, options, archive, classes, files, joined, readers);
+    progress.phase("核对规则", None);
     let unreadable_paths: std::collections::HashSet<&str> =
         unreadable.iter().map(|u| u.rel.as_str()).collect();
     let ctx = Context {
@@ -621,7 +621,7 @@ fn check(
         foreign_rows: &joined.foreign_rows,
         contents,
     };
-    rules::run(&ctx)
+    (rules::run(&ctx), contents.counts())
 }
 
 /// `--since`: the batch of people who applied or were admitted on or after the date; the
