@@ -181,7 +181,6 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         &files.loose,
         &mut unreadable,
     );
-
     progress.phase("连接台账与档案", None);
     let joined = join_people(config, options, &archive, sheets);
     combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
