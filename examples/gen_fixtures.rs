@@ -24,6 +24,8 @@ mod folders;
 mod layouts;
 #[path = "shapes/rosters.rs"]
 mod rosters;
+#[path = "shapes/round3.rs"]
+mod round3;
 
 /// A cell as a person might have typed it.
 #[derive(Clone, Default)]
@@ -1735,6 +1737,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     rosters::write(&out.join("rosters"), false)?;
     rosters::write(&out.join("rosters-ods"), true)?;
     content::write(&out.join("content"))?;
+    round3::write(&out.join("round3"))?;
     println!("fixtures written under {}", out.display());
     Ok(())
 }
