@@ -268,7 +268,7 @@ fn numerals(v: &V) -> String {
         1..=9 => digits(&n.to_string()),
         10 => "十".into(),
         11..=19 => format!("十{}", digits(&(n - 10).to_string())),
-        _ if n % 10 == 0 => format!("{}十", digits(&(n / 10).to_string())),
+        _ if n.is_multiple_of(10) => format!("{}十", digits(&(n / 10).to_string())),
         _ => format!(
             "{}十{}",
             digits(&(n / 10).to_string()),
