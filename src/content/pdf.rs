@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::rc::Rc;
 
+use compact_str::CompactString;
+
 use crate::inspect::pdf::{Dict, Obj, Reader, Token, content_tokens};
 
 /// Pages whose text is read (a dossier document has a few; a combined file is not content
@@ -230,7 +232,7 @@ fn ccitt_tiff(data: &[u8], cols: u32, rows: u32, k: i64, black_is_1: bool) -> Ve
 struct Font {
     /// Bytes per character code.
     width: usize,
-    map: HashMap<u32, String>,
+    map: HashMap<u32, CompactString>,
     /// `bfrange`s with one destination: codes lo..=hi map to it, its last character counting
     /// up (kept as ranges: `<0000> <FFFF> <0000>` is common and would be 65,536 entries).
     ranges: Vec<(u32, u32, String)>,
@@ -313,12 +315,13 @@ fn read_cmap(cmap: &[u8], f: &mut Font) {
     padded.extend_from_slice(b" \n");
     let mut operands: Vec<Obj> = Vec::new();
     let code = |b: &[u8]| b.iter().fold(0u32, |a, &x| (a << 8) | u32::from(x));
-    let utf16 = |b: &[u8]| {
-        let units: Vec<u16> = b
-            .chunks(2)
-            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
-            .collect();
-        String::from_utf16_lossy(&units)
+    let utf16 = |b: &[u8]| -> CompactString {
+        char::decode_utf16(
+            b.chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])),
+        )
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
     };
     for token in content_tokens(&padded) {
         let Token::Operator(op) = token else {
@@ -350,7 +353,7 @@ fn read_cmap(cmap: &[u8], f: &mut Font) {
                         continue;
                     }
                     match dst {
-                        Obj::Str(d) => f.ranges.push((lo, hi, utf16(d))),
+                        Obj::Str(d) => f.ranges.push((lo, hi, utf16(d).into())),
                         Obj::Array(items) => {
                             for (c, item) in (lo..=hi).zip(items.iter().take(0x1_0000)) {
                                 if let Obj::Str(d) = item {

@@ -507,13 +507,18 @@ impl<'f> Pdf<'f> {
         Ok(pdf)
     }
 
-    fn window(&mut self, at: u64, len: usize) -> Result<Vec<u8>, String> {
+    /// `len` bytes from `at` (fewer at the end of the file): borrowed from the file in memory,
+    /// else read.
+    fn window(&mut self, at: u64, len: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         self.spend(len as u64)?;
         if let Some(m) = &self.mem {
             let start = (at as usize).min(m.len());
-            return Ok(m[start..start.saturating_add(len).min(m.len())].to_vec());
+            let end = start.saturating_add(len).min(m.len());
+            return Ok(std::borrow::Cow::Borrowed(&m[start..end]));
         }
-        read_at(self.file, at, len).map_err(|e| e.to_string())
+        read_at(self.file, at, len)
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| e.to_string())
     }
 
     /// Count bytes against the file's budget.
@@ -555,8 +560,9 @@ impl<'f> Pdf<'f> {
         let head = self.window(at, 32)?;
         let mut lx = Lexer::new(&head, 0);
         lx.skip_ws();
-        if head[lx.pos..].starts_with(b"xref") {
-            self.read_table(at + lx.pos as u64 + 4)
+        let (table, pos) = (head[lx.pos..].starts_with(b"xref"), lx.pos);
+        if table {
+            self.read_table(at + pos as u64 + 4)
         } else {
             self.read_xref_stream(at)
         }
@@ -591,7 +597,7 @@ impl<'f> Pdf<'f> {
             let buf = self.window(at, 2)?;
             let skip = buf.iter().take_while(|c| is_ws(**c)).count() as u64;
             at += skip;
-            let bytes = self.window(at, count as usize * 20)?;
+            let bytes = self.window(at, count as usize * 20)?.into_owned();
             if bytes.len() < count as usize * 20 {
                 return Err("交叉引用表不完整".into());
             }
@@ -708,6 +714,7 @@ impl<'f> Pdf<'f> {
             return Err("流长度超出文件".into());
         }
         self.window(at, len as usize)
+            .map(std::borrow::Cow::into_owned)
     }
 
     fn read_xref_stream(&mut self, at: u64) -> Result<Dict, String> {
