@@ -58,6 +58,10 @@ with open(f"{out}/outdated-ccitt.pdf", "wb") as f:
 outdated.save(f"{tmp}/outdated.png", dpi=dpi)
 with open(f"{out}/outdated-flate.pdf", "wb") as f:
     f.write(img2pdf.convert(f"{tmp}/outdated.png"))
+# Two pages in one PDF (the outdated page as DCT, the current one as CCITT G4): read in one
+# OCR process.
+with open(f"{out}/two-pages.pdf", "wb") as f:
+    f.write(img2pdf.convert([f"{out}/outdated.jpg", f"{out}/current-g4.tif"]))
 # Scribbles: strokes where a hand would write, nothing an engine can read.
 rng = random.Random(20261206)
 noisy = Image.new("L", (1654, 2339), 255)

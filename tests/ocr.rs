@@ -15,7 +15,7 @@ use common::*;
 const DIR: &str = "第一党支部/01-张三/思想汇报";
 
 /// The scans, each under the name it is filed as (a month of 2023, so that each is dated).
-const SCANS: [(&str, &str); 9] = [
+const SCANS: [(&str, &str); 10] = [
     ("current-dct.pdf", "思想汇报2023年1月-current-dct.pdf"),
     ("current-g4.tif", "思想汇报2023年2月-current-g4.tif"),
     (
@@ -31,6 +31,9 @@ const SCANS: [(&str, &str); 9] = [
     ("outdated-lzw.tif", "思想汇报2023年7月-outdated-lzw.tif"),
     ("outdated.jpg", "思想汇报2023年8月-outdated.jpg"),
     ("scribbles.png", "思想汇报2023年9月-scribbles.png"),
+    // The outdated page (DCT) and the current one (CCITT G4) in one PDF: read in one process,
+    // the document as a whole mentions 二十大.
+    ("two-pages.pdf", "思想汇报2023年10月-two-pages.pdf"),
 ];
 
 fn engine_ready() -> bool {
@@ -111,6 +114,19 @@ fn every_format_is_read_and_judged() -> Result<(), String> {
     .collect();
     if got != want {
         return Err(format!("got {got:?}\nwant {want:?}"));
+    }
+    // Both pages of the two-page PDF were read (each page's date is in the text).
+    let out = dangan()
+        .args(["text", "--ocr"])
+        .arg(root().join("fixtures/content-scans/two-pages.pdf"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if !(text.contains("2023年6月20日") && text.contains("2023年3月15日")) {
+        return Err(format!("two pages, not both read:\n{text}"));
     }
     let (again, warm) = run()?;
     if again["findings"] != json["findings"] {

@@ -169,31 +169,36 @@ fn pdf_text(path: &Path, text_layer: bool, reading: &Reading) -> Result<Extracte
     Ok(ocr_cached(path, reading, |engine| {
         let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
         let images = pdf::page_images(&mut f, size)?;
-        let mut text = String::new();
-        let (mut weighted, mut weight) = (0f64, 0f64);
-        let mut unsupported = Vec::new();
-        for (i, image) in images.iter().enumerate() {
-            match image {
-                pdf::PageImage::Image(bytes) => {
-                    let o = engine.bytes(bytes)?;
-                    if let Some(c) = o.confidence {
-                        let n = o.text.chars().count() as f64;
-                        weighted += f64::from(c) * n;
-                        weight += n;
-                    }
-                    text.push_str(&o.text);
-                }
-                pdf::PageImage::Blank => {}
-                pdf::PageImage::Unsupported(why) => {
-                    unsupported.push(format!("第 {} 页{why}", i + 1))
-                }
-            }
-        }
+        let unsupported: Vec<String> = images
+            .iter()
+            .enumerate()
+            .filter_map(|(i, image)| match image {
+                pdf::PageImage::Unsupported(why) => Some(format!("第 {} 页{why}", i + 1)),
+                _ => None,
+            })
+            .collect();
         if !unsupported.is_empty() {
             return Err(unsupported.join("；"));
         }
-        if images.iter().all(|i| matches!(i, pdf::PageImage::Blank)) {
+        let pages: Vec<&[u8]> = images
+            .iter()
+            .filter_map(|image| match image {
+                pdf::PageImage::Image(bytes) => Some(bytes.as_slice()),
+                _ => None,
+            })
+            .collect();
+        if pages.is_empty() {
             return Err("PDF 既没有文字层，也没有页面图像".into());
+        }
+        let mut text = String::new();
+        let (mut weighted, mut weight) = (0f64, 0f64);
+        for o in engine.pages(&pages)? {
+            if let Some(c) = o.confidence {
+                let n = o.text.chars().count() as f64;
+                weighted += f64::from(c) * n;
+                weight += n;
+            }
+            text.push_str(&o.text);
         }
         Ok((text, (weight > 0.0).then(|| (weighted / weight) as f32)))
     }))

@@ -32,7 +32,7 @@ fn locate(program: &Path) -> Option<PathBuf> {
 }
 
 /// What OCR read from one image.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ocr {
     pub text: String,
     /// Mean word confidence (0–100), weighted by characters; None without words.
@@ -151,7 +151,41 @@ impl Engine {
         self.run("stdin".as_ref(), Some(image))
     }
 
+    /// OCR of a document's page images in one process: the language model is loaded once,
+    /// not once a page (about 0.13 s a page saved here). The images go to a temporary folder
+    /// (never the archive) named in a list the program reads. One result a page, in order.
+    pub fn pages(&self, images: &[&[u8]]) -> Result<Vec<Ocr>, String> {
+        if let [one] = images {
+            return Ok(vec![self.bytes(one)?]);
+        }
+        let dir = tempfile::tempdir().map_err(|e| format!("无法创建临时目录：{e}"))?;
+        let mut list = String::new();
+        for (i, image) in images.iter().enumerate() {
+            let ext = match image {
+                [0xFF, 0xD8, ..] => "jpg",
+                [b'I', b'I', ..] | [b'M', b'M', ..] => "tif",
+                _ => "pnm",
+            };
+            let path = dir.path().join(format!("page{i:04}.{ext}"));
+            std::fs::write(&path, image).map_err(|e| format!("无法写入临时文件：{e}"))?;
+            list.push_str(&path.to_string_lossy());
+            list.push('\n');
+        }
+        let list_path = dir.path().join("pages.txt");
+        std::fs::write(&list_path, list).map_err(|e| format!("无法写入临时文件：{e}"))?;
+        let tsv = self.run_tsv(list_path.as_os_str(), None)?;
+        let mut pages = parse_tsv_pages(&tsv);
+        Ok((1..=images.len() as u32)
+            .map(|n| pages.remove(&n).unwrap_or_default())
+            .collect())
+    }
+
     fn run(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<Ocr, String> {
+        self.run_tsv(input, stdin).map(|tsv| parse_tsv(&tsv))
+    }
+
+    /// The program's TSV for `input` (a path, a list of paths, or `stdin`).
+    fn run_tsv(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<String, String> {
         let mut child = Command::new(&self.program)
             .arg(input)
             .args(["stdout", "-l", &self.language, "tsv"])
@@ -218,8 +252,23 @@ impl Engine {
                 .trim();
             return Err(format!("Tesseract 无法识别此图像：{why}"));
         }
-        Ok(parse_tsv(&out))
+        Ok(out)
     }
+}
+
+/// Tesseract's TSV split by page (`page_num`, from 1): what was read on each.
+pub fn parse_tsv_pages(tsv: &str) -> std::collections::BTreeMap<u32, Ocr> {
+    let mut rows: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new();
+    for row in tsv.lines().skip(1) {
+        if let Some(page) = row.split('\t').nth(1).and_then(|p| p.parse().ok()) {
+            let r = rows.entry(page).or_default();
+            r.push_str(row);
+            r.push('\n');
+        }
+    }
+    rows.into_iter()
+        .map(|(page, rows)| (page, parse_tsv(&format!("header\n{rows}"))))
+        .collect()
 }
 
 /// Tesseract's TSV: a row per word (level 5) with its page, block, paragraph and line, its
@@ -283,5 +332,10 @@ mod tests {
             "{c}"
         );
         assert_eq!(parse_tsv("level\n").confidence, None);
+        let pages = parse_tsv_pages(&format!("{tsv}5\t2\t1\t1\t1\t1\t0\t0\t10\t10\t70\t李四\n"));
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[&1].text, "入党 申请书\n张三\n");
+        assert_eq!(pages[&2].text, "李四\n");
+        assert_eq!(pages[&2].confidence, Some(70.0));
     }
 }

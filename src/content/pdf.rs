@@ -188,8 +188,9 @@ fn ccitt_tiff(data: &[u8], cols: u32, rows: u32, k: i64, black_is_1: bool) -> Ve
     } else {
         (3, 292, u32::from(k > 0))
     };
-    // PDF's default: 0 bits are black; TIFF says which with PhotometricInterpretation.
-    let photometric = if black_is_1 { 0u16 } else { 1 };
+    // Fax data codes white and black runs; PDF shows them as coded unless BlackIs1, which
+    // turns them over (white runs drawn black). TIFF: WhiteIsZero (0) shows them as coded.
+    let photometric = if black_is_1 { 1u16 } else { 0 };
     let entries: [(u16, u16, u32); 10] = [
         (256, 4, cols),
         (257, 4, rows),
@@ -510,6 +511,17 @@ mod tests {
         std::io::Write::write_all(&mut f, &t).unwrap();
         let meta = crate::inspect::tiff::inspect_file(&mut f, t.len() as u64);
         assert_eq!(meta.map(|m| m.pages), Ok(Some(1)));
+        // PhotometricInterpretation (tag 262) follows BlackIs1: img2pdf writes a BlackIsZero
+        // G4 TIFF as BlackIs1 true, and poppler draws it white on black only the other way.
+        let photometric = |t: &[u8]| {
+            let n = u16::from_le_bytes([t[8], t[9]]) as usize;
+            (0..n)
+                .map(|i| &t[10 + i * 12..22 + i * 12])
+                .find(|e| u16::from_le_bytes([e[0], e[1]]) == 262)
+                .map(|e| u16::from_le_bytes([e[8], e[9]]))
+        };
+        assert_eq!(photometric(&ccitt_tiff(&[0], 8, 8, -1, true)), Some(1));
+        assert_eq!(photometric(&ccitt_tiff(&[0], 8, 8, -1, false)), Some(0));
     }
 
     #[test]
