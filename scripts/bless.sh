@@ -15,5 +15,5 @@ start = text.index("\n", begin) + 1
 end = text.index("<!-- rules:end -->")
 open("README.md", "w", encoding="utf-8").write(text[:start] + table + text[end:])
 PY
-DANGAN_BLESS=1 cargo test --quiet --locked --test cli --test ledgers --test folders --test catalog --test content --test round3 >/dev/null
+DANGAN_BLESS=1 cargo test --quiet --locked --test cli --test ledgers --test folders --test catalog --test content --test round3 --test aliases >/dev/null
 git status --short README.md tests/expected

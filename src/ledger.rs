@@ -25,7 +25,9 @@ mod header;
 pub mod merge;
 pub mod plan;
 mod text_table;
-pub use header::{Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader};
+pub use header::{
+    Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader, header_at,
+};
 
 const HEADER_SCAN_ROWS: usize = 30;
 
