@@ -25,10 +25,13 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// (key, alias) pairs as written, in YAML order.
+type Aliases = Vec<(String, String)>;
+
 /// (document key, pattern) and (field key, alias) as written, in YAML order.
-fn table() -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn table() -> (Aliases, Aliases) {
     let y = yaml();
-    let pairs = |section: &str, list: &str| -> Vec<(String, String)> {
+    let pairs = |section: &str, list: &str| -> Aliases {
         y[section]
             .as_mapping()
             .expect("section")
