@@ -82,10 +82,11 @@ soffice --headless --norestore "-env:UserInstallation=file://$tmp/profile" --con
 cp "$tmp/outdated.pdf" "$out/outdated-born-digital.pdf"
 # The same document as LibreOffice Writer saves it: its own .docx and .odt (styles, runs split
 # where the writer likes, settings and metadata beside the text).
-for fmt in odt docx; do
+for fmt in odt docx 'doc:MS Word 97'; do
   mkdir -p "$tmp/$fmt"
   soffice --headless --norestore "-env:UserInstallation=file://$tmp/profile" --convert-to "$fmt" \
     --outdir "$tmp/$fmt" "$tmp/outdated.docx" >/dev/null 2>&1
-  cp "$tmp/$fmt/outdated.$fmt" "$out/outdated-libreoffice.$fmt"
+  ext=${fmt%%:*}
+  cp "$tmp/$fmt/outdated.$ext" "$out/outdated-libreoffice.$ext"
 done
 ls -l "$out"

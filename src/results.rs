@@ -54,7 +54,7 @@ pub struct ContentCounts {
     pub needs_ocr: usize,
     /// Text that could not be taken out (content-unreadable says why).
     pub failed: usize,
-    /// In a format no text is read from (an old .doc).
+    /// In a format no text is read from (BMP, GIF, an .xls).
     pub no_text: usize,
 }
 

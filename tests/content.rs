@@ -388,7 +388,8 @@ fn a_cache_inside_the_archive_is_refused() {
     assert!(!archive.join(".cache").exists());
 }
 
-/// Text as real writers make it, read without OCR: LibreOffice Writer's .docx and .odt, its
+/// Text as real writers make it, read without OCR: LibreOffice Writer's .docx, .odt and
+/// Word 97 .doc, its
 /// born-digital PDF
 /// (a subset font with a one-byte code space, each font run placed by its own BT … Td) and
 /// Tesseract's 双层PDF (an invisible GlyphLessFont layer over the page image, every character
@@ -408,6 +409,7 @@ fn real_text_layers_are_read_without_ocr() {
         ("current-dct.pdf", "思想汇报2023年第1季度.pdf"),
         ("outdated-libreoffice.docx", "思想汇报2023年第4季度.docx"),
         ("outdated-libreoffice.odt", "思想汇报2024年第1季度.odt"),
+        ("outdated-libreoffice.doc", "思想汇报2024年第2季度.doc"),
     ] {
         std::fs::copy(scans.join(from), reports.join(to)).expect("copy");
     }
@@ -428,6 +430,10 @@ fn real_text_layers_are_read_without_ocr() {
         (
             "theory-not-current",
             &format!("{Z}思想汇报2024年第1季度.odt"),
+        ),
+        (
+            "theory-not-current",
+            &format!("{Z}思想汇报2024年第2季度.doc"),
         ),
     ]);
     assert_eq!(rule_files(&json), want);

@@ -4,15 +4,17 @@
 //! | format | text from |
 //! |---|---|
 //! | .docx (and .wps/.doc saved as OOXML) | `word/document.xml`, a line a paragraph |
+//! | .doc (Word 97–2003, and .wps in its format) | the `WordDocument` stream through the piece table |
 //! | .odt | `content.xml`'s paragraphs and headings |
 //! | OFD | each page's `TextCode`s |
 //! | PDF | its text layer (born digital, or the hidden layer of a 双层PDF) through each font's ToUnicode map; a PDF without one is a scan |
 //! | JPEG, PNG, TIFF, scanned PDF | OCR (Tesseract), only with `--ocr`: a scanned PDF's page images are handed over as stored (DCT as JPEG, CCITT in a TIFF header, Flate pixels as PNM) |
 //!
-//! OLE files (.doc, older .wps) have no text read. Reading knows nothing of rules: the rules
+//! Other OLE files (.xls) have no text read. Reading knows nothing of rules: the rules
 //! read [`facts::DocFacts`], as they read pages and dpi.
 
 pub mod cache;
+mod doc;
 pub mod facts;
 pub mod ocr;
 mod ofd;
@@ -87,7 +89,7 @@ pub enum Extracted {
     Text(Text),
     /// A scan: its text needs OCR, which is off.
     NeedsOcr,
-    /// A format no text is read from (an OLE .doc, a spreadsheet).
+    /// A format no text is read from (BMP, GIF, a spreadsheet).
     NoText,
     /// The text could not be read: why, in Chinese.
     Failed(String),
@@ -129,6 +131,9 @@ fn extract_unguarded(path: &Path, inspection: &Inspection, reading: &Reading) ->
         FileFormat::Odf => open()
             .and_then(|mut f| office::odt(&mut f))
             .map(|t| t.map_or(Extracted::NoText, |t| text(t, Source::OpenDocument))),
+        FileFormat::Ole => open()
+            .and_then(|mut f| doc::text(&mut f))
+            .map(|t| t.map_or(Extracted::NoText, |t| text(t, Source::Word))),
         FileFormat::Ofd => open()
             .and_then(|mut f| ofd::text(&mut f))
             .map(|t| text(t, Source::Ofd)),
@@ -255,7 +260,7 @@ pub struct Contents {
     /// None when no content rule is on.
     pub lens: Option<facts::Lens>,
     docs: Vec<((u32, u32), DocText)>,
-    /// Documents of a kind the content rules read in a format with no text (an OLE .doc).
+    /// Documents of a kind the content rules read in a format with no text (BMP, an .xls).
     pub no_text: usize,
     /// Scans left unread: OCR is off.
     pub needs_ocr: usize,
