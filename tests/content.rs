@@ -451,3 +451,56 @@ fn real_text_layers_are_read_without_ocr() {
     // The image-only PDF is a scan: counted, not read.
     assert_eq!(json["summary"]["content"]["needs_ocr"], 16);
 }
+
+/// In a sharded run the signer may be another shard's: 李四 (第一党支部) and 陈明 (第二党支部)
+/// fall in shards 2 and 1 of 3. The document is still judged, and the merge gives the whole
+/// run's findings.
+#[test]
+fn a_signer_in_another_shard_is_known() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut shards = Vec::new();
+    for k in 0..3 {
+        let out = dir.path().join(format!("shard-{k}.json"));
+        dangan()
+            .arg("audit")
+            .arg(fixture("content"))
+            .args(["--as-of", AS_OF, "--format", "json", "--fail-on", "never"])
+            .args(["--shard", &format!("{k}/3"), "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).expect("shard")).expect("json");
+        shards.push((out, json));
+    }
+    let chen = &shards[1].1;
+    let branches: BTreeSet<&str> = chen["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .filter_map(|d| d["branch"].as_str())
+        .collect();
+    assert_eq!(
+        branches,
+        ["第二党支部"].into(),
+        "the shards moved: pick another split"
+    );
+    let msg: Vec<&str> = findings(chen)
+        .iter()
+        .filter(|f| f["rule"] == "document-of-another-person")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(msg.len(), 1, "{chen}");
+    assert!(msg[0].contains("第一党支部/李四"), "{}", msg[0]);
+    let merged = dangan()
+        .arg("merge")
+        .args(shards.iter().map(|(p, _)| p))
+        .args(["--archive"])
+        .arg(fixture("content"))
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .expect("merge");
+    let merged: serde_json::Value = serde_json::from_slice(&merged.stdout).expect("json");
+    let (_, whole) = audit_json(&fixture("content"), &[]);
+    assert_eq!(merged["findings"], whole["findings"]);
+}

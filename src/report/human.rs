@@ -233,7 +233,10 @@ fn content_line(out: &mut String, c: &crate::results::ContentCounts) {
         ));
     }
     if c.no_text > 0 {
-        parts.push(format!("{} 份为不能读取文字的格式（如 BMP、.xls）", c.no_text));
+        parts.push(format!(
+            "{} 份为不能读取文字的格式（如 BMP、.xls）",
+            c.no_text
+        ));
     }
     let _ = writeln!(out, "内容检查：{}。", parts.join("；"));
 }

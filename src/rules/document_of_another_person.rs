@@ -36,10 +36,28 @@ kind: document-of-another-person — 档案中的材料署名是本档案库中�
     type Params = Params;
 
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
-        let mut people: HashMap<String, usize> = HashMap::new();
-        for p in ctx.people {
-            if !p.name.is_empty() {
-                people.entry(name_key(&p.name)).or_insert(p.index);
+        // Everyone the archive names, with where their dossier is: this run's people, and in a
+        // sharded run the other shards' dossier folders and ledger rows (by their branch).
+        let mut people: HashMap<String, String> = HashMap::new();
+        for p in ctx.people.iter().filter(|p| !p.name.is_empty()) {
+            let place = p
+                .dossier
+                .map(|d| ctx.archive.dossiers[d].rel.clone())
+                .unwrap_or_else(|| p.branch.clone());
+            people.entry(name_key(&p.name)).or_insert(place);
+        }
+        for (rel, folder) in &ctx.archive.foreign_folders {
+            let name = crate::join::name_from_folder(folder);
+            if !name.is_empty() {
+                people.entry(name_key(&name)).or_insert_with(|| rel.clone());
+            }
+        }
+        for r in ctx.foreign_rows {
+            if let Some(name) = r.text(Some(ctx.config.keys.name)).filter(|n| !n.is_empty()) {
+                let branch = crate::join::row_branch(r, ctx.config).unwrap_or_default();
+                people
+                    .entry(name_key(name))
+                    .or_insert_with(|| branch.to_string());
             }
         }
         for doc in readable(ctx, &params.documents) {
@@ -47,16 +65,12 @@ kind: document-of-another-person — 档案中的材料署名是本档案库中�
                 continue;
             }
             let owner = name_key(&doc.person.name);
-            let Some((signer, other)) = doc.facts.signers.iter().find_map(|s| {
+            let Some((signer, where_)) = doc.facts.signers.iter().find_map(|s| {
                 let k = name_key(s);
-                (k != owner).then(|| people.get(&k).map(|&o| (s, &ctx.people[o])))?
+                (k != owner).then(|| people.get(&k).map(|place| (s, place)))?
             }) else {
                 continue;
             };
-            let where_ = other
-                .dossier
-                .map(|d| ctx.archive.dossiers[d].rel.clone())
-                .unwrap_or_else(|| other.branch.clone());
             let vars = [
                 ("signer", signer.as_str()),
                 ("signer_dossier", where_.as_str()),
