@@ -544,12 +544,13 @@ fn read_contents(
                 let f = &archive.dossiers[d].files[i];
                 let inspection = &files.inspections[d][i];
                 let path = f.path(&archive.root);
-                let text = match crate::content::extract(&path, inspection, &options.reading) {
-                    Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
-                    Extracted::NeedsOcr => return Err(Unread::NeedsOcr),
-                    Extracted::NoText => return Err(Unread::NoText),
-                    Extracted::Failed(why) => DocText::Failed(why),
-                };
+                let text =
+                    match crate::content::extract(&path, f.size, inspection, &options.reading) {
+                        Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
+                        Extracted::NeedsOcr => return Err(Unread::NeedsOcr),
+                        Extracted::NoText => return Err(Unread::NoText),
+                        Extracted::Failed(why) => DocText::Failed(why),
+                    };
                 Ok(((d as u32, i as u32), text))
             })
             .collect::<Vec<_>>()

@@ -415,7 +415,7 @@ fn run_text(args: &TextArgs) -> ExitCode {
         crate::say!("错误：{}：{p}", args.file.display());
         return ExitCode::from(2);
     }
-    let text = match crate::content::extract(&args.file, &inspection, &reading) {
+    let text = match crate::content::extract(&args.file, size, &inspection, &reading) {
         crate::content::Extracted::Text(t) => t,
         crate::content::Extracted::NeedsOcr => {
             out("这是扫描件，没有文字层：加 --ocr 用 OCR 识别。\n");

@@ -504,3 +504,25 @@ fn a_signer_in_another_shard_is_known() {
     let (_, whole) = audit_json(&fixture("content"), &[]);
     assert_eq!(merged["findings"], whole["findings"]);
 }
+
+/// `content.min_confidence` (60) is inclusive: a page read at 60 is judged (and is outdated),
+/// one read at 59 is unreadable.
+#[cfg(unix)]
+#[test]
+fn the_confidence_threshold_is_where_the_rules_put_it() {
+    for (confidence, rule) in [(60, "theory-not-current"), (59, "content-unreadable")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = scanned_archive(dir.path());
+        let engine = fake_engine(dir.path(), &OUTDATED, confidence);
+        let (_, json) = ocr_audit(&archive, &engine, &dir.path().join("cache"));
+        let want = pairs(&[
+            (rule, &format!("{Z}思想汇报2023年第1季度.jpg")),
+            (rule, &format!("{Z}思想汇报2023年第2季度.pdf")),
+        ]);
+        assert_eq!(
+            about_the_added_scans(&json),
+            want,
+            "confidence {confidence}"
+        );
+    }
+}

@@ -35,11 +35,11 @@ fn text(v: &V) -> String {
         V::T(s) => s.clone(),
         V::D(y, m, d) => format!("{y}.{m:02}.{d:02}"),
         V::N(n) if *n > 1e7 => format!("{n}"),
-        V::N(n) => {
-            // An Excel serial: the date it is.
-            let d = jiff::civil::date(1899, 12, 30) + jiff::Span::new().days(*n as i64);
-            format!("{}.{:02}.{:02}", d.year(), d.month(), d.day())
-        }
+        // An Excel serial: the date it is.
+        V::N(n) => dangan::date::from_excel_serial(*n).map_or_else(
+            || n.to_string(),
+            |d| format!("{}.{:02}.{:02}", d.year(), d.month(), d.day()),
+        ),
     }
 }
 
@@ -60,26 +60,12 @@ fn sheet(path: &Path, name: &str, rows: &[Vec<String>]) -> Res {
 }
 
 const LEDGER: &str = "发展党员工作台账.xlsx";
-const HEADER: [&str; 16] = [
-    "姓名",
-    "性别",
-    "民族",
-    "身份证号码",
-    "出生年月",
-    "所在党支部",
-    "申请入党时间",
-    "谈话时间",
-    "确定为入党积极分子时间",
-    "确定为发展对象时间",
-    "政审时间",
-    "集中培训时间",
-    "接收为预备党员时间",
-    "上级党委审批时间",
-    "转为正式党员时间",
-    "转正审批时间",
-];
+/// The fixtures' ledger header without its 序号 and 备注 columns.
+fn header() -> &'static [&'static str] {
+    &super::HEADER[1..super::HEADER.len() - 1]
+}
 
-/// A person's row under [`HEADER`], each date through `date`.
+/// A person's row under [`header`], each date through `date`.
 fn row(p: &Person, date: &dyn Fn(&V) -> String) -> Vec<String> {
     let mut r = vec![
         p.name.to_string(),
@@ -178,7 +164,7 @@ fn placeholders(root: &Path) -> Res {
     let mut ps = people();
     ps[1].files.retain(|f| *f != "预备党员考察表.pdf");
     archive(root, &ps, |root, ps| {
-        let mut rows = vec![HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        let mut rows = vec![header().iter().map(|h| h.to_string()).collect::<Vec<_>>()];
         for p in ps {
             let mut r = row(p, &|v| match v {
                 V::E => "—".to_string(),
@@ -200,7 +186,7 @@ fn csv(root: &Path) -> Res {
     ps[1].dates[3] = V::S("2024.04.10");
     archive(root, &ps, |root, ps| {
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-        let mut out = HEADER.join(",") + ",备注\r\n";
+        let mut out = header().join(",") + ",备注\r\n";
         for p in ps {
             let cells: Vec<String> = row(p, &text).iter().map(|c| quote(c)).collect();
             out += &cells.join(",");
@@ -294,7 +280,7 @@ fn chinese_numerals(root: &Path) -> Res {
     // 李四 approved four months after the branch admitted her (2025.09.01 → 2026.01.05).
     ps[1].dates[7] = V::S("2026.01.05");
     archive(root, &ps, |root, ps| {
-        let mut rows = vec![HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        let mut rows = vec![header().iter().map(|h| h.to_string()).collect::<Vec<_>>()];
         rows.extend(ps.iter().map(|p| row(p, &numerals)));
         sheet(&root.join(LEDGER), "台账", &rows)
     })
@@ -326,7 +312,7 @@ fn example_sheet(root: &Path) -> Res {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    let header: Vec<String> = header().iter().map(|h| h.to_string()).collect();
     let mut wb = workbook()?;
     let ws = wb.add_worksheet();
     ws.set_name("填表说明")?;

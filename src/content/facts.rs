@@ -70,7 +70,7 @@ impl Lens {
     /// The facts of a text whose owner is `owner` (empty when the dossier has no person).
     pub fn read(&self, text: &Text, owner: &str) -> DocFacts {
         let whole = compact(&text.text);
-        let chars = whole.chars().filter(|&c| is_han(c)).count() as u32;
+        let chars = han_count(&whole) as u32;
         let readable = chars >= self.settings.min_chars
             && text
                 .confidence
@@ -143,6 +143,11 @@ fn near(text: &[char], phrase: &str) -> bool {
         }
         true
     })
+}
+
+/// The Chinese characters in a text: what says whether anything was read.
+pub(crate) fn han_count(s: &str) -> usize {
+    s.chars().filter(|&c| is_han(c)).count()
 }
 
 fn is_han(c: char) -> bool {

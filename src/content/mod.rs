@@ -107,14 +107,20 @@ pub struct Reading {
 
 /// The text of a file, as its inspection found it. Never panics on bad content. A PDF whose
 /// pages name no font is a scan: without OCR it is not even opened again.
-pub fn extract(path: &Path, inspection: &Inspection, reading: &Reading) -> Extracted {
-    match std::panic::catch_unwind(|| extract_unguarded(path, inspection, reading)) {
+/// `size` is the file's, as the walk found it.
+pub fn extract(path: &Path, size: u64, inspection: &Inspection, reading: &Reading) -> Extracted {
+    match std::panic::catch_unwind(|| extract_unguarded(path, size, inspection, reading)) {
         Ok(e) => e,
         Err(_) => Extracted::Failed("内容无法解析".into()),
     }
 }
 
-fn extract_unguarded(path: &Path, inspection: &Inspection, reading: &Reading) -> Extracted {
+fn extract_unguarded(
+    path: &Path,
+    size: u64,
+    inspection: &Inspection,
+    reading: &Reading,
+) -> Extracted {
     let format = inspection.format;
     let open = || File::open(path).map_err(|e| crate::walk::describe_io(&e));
     let text = |text: String, source| {
@@ -137,7 +143,7 @@ fn extract_unguarded(path: &Path, inspection: &Inspection, reading: &Reading) ->
         FileFormat::Ofd => open()
             .and_then(|mut f| ofd::text(&mut f))
             .map(|t| text(t, Source::Ofd)),
-        FileFormat::Pdf => pdf_text(path, inspection.text_layer, reading),
+        FileFormat::Pdf => pdf_text(path, size, inspection.text_layer, reading),
         FileFormat::Jpeg | FileFormat::Png | FileFormat::Tiff => {
             Ok(ocr_cached(path, reading, |e| {
                 e.file(path).map(|o| (o.text, o.confidence))
@@ -149,21 +155,19 @@ fn extract_unguarded(path: &Path, inspection: &Inspection, reading: &Reading) ->
 }
 
 /// A PDF's text layer when it has one, else OCR of its page images.
-fn pdf_text(path: &Path, text_layer: bool, reading: &Reading) -> Result<Extracted, String> {
+fn pdf_text(
+    path: &Path,
+    size: u64,
+    text_layer: bool,
+    reading: &Reading,
+) -> Result<Extracted, String> {
     if !text_layer && reading.ocr.is_none() {
         return Ok(Extracted::NeedsOcr);
     }
-    let size = std::fs::metadata(path)
-        .map_err(|e| crate::walk::describe_io(&e))?
-        .len();
     if text_layer {
         let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
         let layer = pdf::text(&mut f, size)?;
-        let han = facts::compact(&layer)
-            .chars()
-            .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
-            .count();
-        if han as u32 >= reading.min_layer_chars.max(1) {
+        if facts::han_count(&layer) as u32 >= reading.min_layer_chars.max(1) {
             return Ok(Extracted::Text(Text {
                 text: layer,
                 source: Source::PdfText,
