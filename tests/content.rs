@@ -526,3 +526,36 @@ fn the_confidence_threshold_is_where_the_rules_put_it() {
         );
     }
 }
+
+/// Why a document is unreadable, said right: few characters read with confidence at the
+/// threshold is "only N characters", not a confidence problem; a file whose text cannot be
+/// taken out (a damaged Word 97 file) says why.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_document_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = scanned_archive(dir.path());
+    std::fs::write(
+        archive.join(Z).join("思想汇报2023年第3季度.doc"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 not a compound file",
+    )
+    .expect("doc");
+    let engine = fake_engine(dir.path(), &["思想汇报", "张三"], 60);
+    let (_, json) = ocr_audit(&archive, &engine, &dir.path().join("cache"));
+    let reason = |file: &str| {
+        findings(&json)
+            .iter()
+            .find(|f| f["rule"] == "content-unreadable" && f["file"] == format!("{Z}{file}"))
+            .and_then(|f| f["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        reason("思想汇报2023年第1季度.jpg").contains("只识别出 6 个汉字"),
+        "{json}"
+    );
+    assert!(
+        reason("思想汇报2023年第3季度.doc").contains("OLE 复合文件已损坏"),
+        "{json}"
+    );
+}
