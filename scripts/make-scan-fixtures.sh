@@ -2,7 +2,7 @@
 # Make fixtures/content-scans: the same two thought reports (one current, one whose theory is
 # not) as real tools write them — page images drawn with a CJK font (fonts-noto-cjk) and saved
 # as JPEG, TIFF (G4 and LZW), image-only PDFs (DCT, CCITT G4, Flate) made by img2pdf, a 双层PDF
-# made by `tesseract … pdf`, a born-digital PDF made by LibreOffice Writer, and a page of
+# made by `tesseract … pdf`, born-digital PDFs made by LibreOffice Writer, and a page of
 # scribbles no engine can read. The files are committed; run this only to remake them. Needs:
 # python3 with pillow and img2pdf (pip), tesseract-ocr + tesseract-ocr-chi-sim,
 # libreoffice-writer-nogui, fonts-noto-cjk.
@@ -77,9 +77,11 @@ noisy.save(f"{out}/scribbles.png", dpi=dpi)
 outdated.save(f"{tmp}/outdated-page.png", dpi=dpi)
 PY
 OMP_THREAD_LIMIT=1 tesseract "$tmp/outdated-page.png" "$out/outdated-layered" -l chi_sim pdf >/dev/null 2>&1
-soffice --headless --norestore "-env:UserInstallation=file://$tmp/profile" --convert-to pdf \
-  --outdir "$tmp" "$tmp/outdated.docx" >/dev/null 2>&1
-cp "$tmp/outdated.pdf" "$out/outdated-born-digital.pdf"
+for which in outdated current; do
+  soffice --headless --norestore "-env:UserInstallation=file://$tmp/profile" --convert-to pdf \
+    --outdir "$tmp" "$tmp/$which.docx" >/dev/null 2>&1
+  cp "$tmp/$which.pdf" "$out/$which-born-digital.pdf"
+done
 # The same document as LibreOffice Writer saves it: its own .docx and .odt (styles, runs split
 # where the writer likes, settings and metadata beside the text).
 for fmt in odt docx 'doc:MS Word 97'; do

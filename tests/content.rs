@@ -389,9 +389,8 @@ fn a_cache_inside_the_archive_is_refused() {
 }
 
 /// Text as real writers make it, read without OCR: LibreOffice Writer's .docx, .odt and
-/// Word 97 .doc, its
-/// born-digital PDF
-/// (a subset font with a one-byte code space, each font run placed by its own BT … Td) and
+/// Word 97 .doc, its born-digital PDFs (a subset font with a one-byte code space, each font run
+/// placed by its own BT … Td; the current one stays silent) and
 /// Tesseract's 双层PDF (an invisible GlyphLessFont layer over the page image, every character
 /// spaced apart, one of them misread).
 #[test]
@@ -410,6 +409,10 @@ fn real_text_layers_are_read_without_ocr() {
         ("outdated-libreoffice.docx", "思想汇报2023年第4季度.docx"),
         ("outdated-libreoffice.odt", "思想汇报2024年第1季度.odt"),
         ("outdated-libreoffice.doc", "思想汇报2024年第2季度.doc"),
+        (
+            "current-born-digital.pdf",
+            "思想汇报2023年第1季度（电子版）.pdf",
+        ),
     ] {
         std::fs::copy(scans.join(from), reports.join(to)).expect("copy");
     }

@@ -25,6 +25,41 @@ pub const MAX_OBJECTS: u32 = 1_000_000;
 /// stream, …) before the chain is called circular.
 const MAX_DEPTH: u32 = 16;
 
+/// A zlib (FlateDecode) stream inflated, up to [`MAX_STREAM`] bytes. flate2 on zlib-rs (already
+/// in the build through zip), one decompressor a thread, reset for each stream: on the small
+/// streams of a page (a font's ToUnicode map, a content stream) set-up is most of the work, and
+/// miniz_oxide's table set-up took several times longer.
+fn inflate(raw: &[u8]) -> Result<Vec<u8>, String> {
+    use flate2::{Decompress, FlushDecompress, Status};
+    thread_local! {
+        static INFLATE: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(true));
+    }
+    INFLATE.with_borrow_mut(|z| {
+        z.reset(true);
+        let mut out = Vec::with_capacity(raw.len().saturating_mul(4).clamp(256, 1 << 20));
+        loop {
+            let (read, written) = (z.total_in(), z.total_out());
+            let rest = raw.get(read as usize..).unwrap_or_default();
+            let status = z
+                .decompress_vec(rest, &mut out, FlushDecompress::Finish)
+                .map_err(|_| "流解压失败".to_string())?;
+            if out.len() as u64 > MAX_STREAM {
+                return Err("流解压后过大".into());
+            }
+            if status == Status::StreamEnd {
+                return Ok(out);
+            }
+            if out.len() == out.capacity() {
+                // Output full: make room (the budget is checked above).
+                out.reserve(out.len().clamp(4096, 16 << 20));
+            } else if (z.total_in(), z.total_out()) == (read, written) {
+                // Neither input taken nor output made: the data ends before the stream does.
+                return Err("流解压失败".into());
+            }
+        }
+    })
+}
+
 /// A PDF text string: UTF-16 with its byte-order mark, UTF-8 with its mark, else GBK (as
 /// Chinese writers often store it), else Latin-1 (PDFDocEncoding's ASCII part).
 pub(crate) fn decode_text(b: &[u8]) -> String {
@@ -119,16 +154,101 @@ struct Lexer<'a> {
     pos: usize,
 }
 
-fn is_ws(c: u8) -> bool {
+pub(crate) fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
 }
 
-fn is_delim(c: u8) -> bool {
+pub(crate) fn is_delim(c: u8) -> bool {
     is_ws(c)
         || matches!(
             c,
             b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
         )
+}
+
+/// Where a literal string whose bytes start at `from` (after its `(`) ends: the index of its
+/// closing `)` (parentheses balance, a backslash escapes the next byte), or None when the bytes
+/// end first.
+pub(crate) fn literal_end(b: &[u8], from: usize) -> Option<usize> {
+    let (mut level, mut i) = (1usize, from);
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' => i += 1,
+            b'(' => level += 1,
+            b')' => {
+                level -= 1;
+                if level == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A hex string's bytes into `out` (cleared first); an odd last digit is followed by 0.
+pub(crate) fn hex_bytes(digits: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut high: Option<u8> = None;
+    for &c in digits {
+        let nibble = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => continue,
+        };
+        match high.take() {
+            Some(h) => out.push(h << 4 | nibble),
+            None => high = Some(nibble),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+}
+
+/// A literal string's bytes into `out` (cleared first), escapes undone.
+pub(crate) fn literal_bytes(raw: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut i = 0;
+    while let Some(&c) = raw.get(i) {
+        i += 1;
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&e) = raw.get(i) else { break };
+        i += 1;
+        match e {
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'0'..=b'7' => {
+                let mut v = u32::from(e - b'0');
+                for _ in 0..2 {
+                    match raw.get(i) {
+                        Some(d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(v as u8);
+            }
+            b'\r' => {
+                if raw.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => {}
+            other => out.push(other),
+        }
+    }
 }
 
 impl<'a> Lexer<'a> {
@@ -240,78 +360,26 @@ impl<'a> Lexer<'a> {
 
     /// `<48656C6C6F>`; an odd last digit is followed by 0.
     fn hex_string(&mut self) -> Result<Obj, Error> {
-        self.pos += 1;
-        let mut hex = Vec::new();
-        loop {
-            let c = self.peek().ok_or(Error::Eof)?;
-            self.pos += 1;
-            match c {
-                b'>' => break,
-                c if c.is_ascii_hexdigit() => hex.push(c),
-                _ => {}
-            }
-        }
-        if hex.len() % 2 == 1 {
-            hex.push(b'0');
-        }
-        let bytes = hex
-            .chunks(2)
-            .filter_map(|p| std::str::from_utf8(p).ok())
-            .filter_map(|p| u8::from_str_radix(p, 16).ok())
-            .collect();
+        let from = self.pos + 1;
+        let end = self.b[from..]
+            .iter()
+            .position(|&c| c == b'>')
+            .ok_or(Error::Eof)?
+            + from;
+        let mut bytes = Vec::new();
+        hex_bytes(&self.b[from..end], &mut bytes);
+        self.pos = end + 1;
         Ok(Obj::Str(bytes))
     }
 
     /// `(text)`, with balanced parentheses and backslash escapes.
     fn literal_string(&mut self) -> Result<Obj, Error> {
-        let mut level = 0usize;
+        let from = self.pos + 1;
+        let end = literal_end(self.b, from).ok_or(Error::Eof)?;
         let mut out = Vec::new();
-        loop {
-            let c = self.peek().ok_or(Error::Eof)?;
-            self.pos += 1;
-            match c {
-                b'\\' => {
-                    let e = self.peek().ok_or(Error::Eof)?;
-                    self.pos += 1;
-                    match e {
-                        b'n' => out.push(b'\n'),
-                        b'r' => out.push(b'\r'),
-                        b't' => out.push(b'\t'),
-                        b'b' => out.push(8),
-                        b'f' => out.push(12),
-                        b'0'..=b'7' => {
-                            let mut v = u32::from(e - b'0');
-                            for _ in 0..2 {
-                                match self.peek() {
-                                    Some(d @ b'0'..=b'7') => {
-                                        v = v * 8 + u32::from(d - b'0');
-                                        self.pos += 1;
-                                    }
-                                    _ => break,
-                                }
-                            }
-                            out.push(v as u8);
-                        }
-                        b'\r' | b'\n' => {}
-                        other => out.push(other),
-                    }
-                }
-                b'(' => {
-                    level += 1;
-                    if level > 1 {
-                        out.push(c);
-                    }
-                }
-                b')' => {
-                    level -= 1;
-                    if level == 0 {
-                        return Ok(Obj::Str(out));
-                    }
-                    out.push(c);
-                }
-                _ => out.push(c),
-            }
-        }
+        literal_bytes(&self.b[from..end], &mut out);
+        self.pos = end + 1;
+        Ok(Obj::Str(out))
     }
 
     /// `[ value … ]`
@@ -378,9 +446,9 @@ enum Loc {
 
 struct Pdf<'f> {
     file: &'f mut File,
-    /// The whole file, when it was read at once (small files read for their text): windows
-    /// are then slices of it, not reads.
-    mem: Option<Vec<u8>>,
+    /// The file's last bytes from an offset, when they were read at once (a PDF read for its
+    /// text): windows within them are slices, not reads.
+    mem: Option<(u64, Vec<u8>)>,
     size: u64,
     xref: HashMap<u32, Loc>,
     trailer: Dict,
@@ -436,8 +504,20 @@ struct Indirect {
 
 impl<'f> Pdf<'f> {
     fn open(file: &'f mut File, size: u64) -> Result<Self, String> {
+        Self::open_in(file, size, None)
+    }
+
+    /// Open a PDF whose last bytes may already be in memory (`mem`: from an offset to the end).
+    fn open_in(file: &'f mut File, size: u64, mem: Option<(u64, Vec<u8>)>) -> Result<Self, String> {
         let tail_len = size.min(2048);
-        let tail = read_at(file, size - tail_len, tail_len as usize).map_err(|e| e.to_string())?;
+        let tail = match &mem {
+            Some((_, m)) if m.len() as u64 >= tail_len => {
+                std::borrow::Cow::Borrowed(&m[m.len() - tail_len as usize..])
+            }
+            _ => std::borrow::Cow::Owned(
+                read_at(file, size - tail_len, tail_len as usize).map_err(|e| e.to_string())?,
+            ),
+        };
         let eof = rfind(&tail, b"%%EOF").ok_or("PDF 缺少 %%EOF 结束标记（文件不完整或被截断）")?;
         // After the last %%EOF only white space (or a stray byte or two) may follow; the start
         // of another revision there means an incremental update was cut off.
@@ -455,9 +535,10 @@ impl<'f> Pdf<'f> {
             .ok()
             .filter(|&s| s < size)
             .ok_or("PDF 的交叉引用表位置超出文件")?;
+        drop(tail);
         let mut pdf = Pdf {
             file,
-            mem: None,
+            mem,
             size,
             xref: HashMap::new(),
             trailer: Dict::default(),
@@ -507,12 +588,14 @@ impl<'f> Pdf<'f> {
         Ok(pdf)
     }
 
-    /// `len` bytes from `at` (fewer at the end of the file): borrowed from the file in memory,
-    /// else read.
+    /// `len` bytes from `at` (fewer at the end of the file): borrowed from the bytes in memory
+    /// where they hold them, else read.
     fn window(&mut self, at: u64, len: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         self.spend(len as u64)?;
-        if let Some(m) = &self.mem {
-            let start = (at as usize).min(m.len());
+        if let Some((from, m)) = &self.mem
+            && at >= *from
+        {
+            let start = ((at - from) as usize).min(m.len());
             let end = start.saturating_add(len).min(m.len());
             return Ok(std::borrow::Cow::Borrowed(&m[start..end]));
         }
@@ -653,7 +736,6 @@ impl<'f> Pdf<'f> {
     }
 
     fn stream_data(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
-        let raw = self.stream_raw(dict, at)?;
         let filter = match dict.get(b"Filter") {
             None => None,
             Some(Obj::Name(n)) => Some(n.clone()),
@@ -664,13 +746,11 @@ impl<'f> Pdf<'f> {
             _ => return Err("不支持的压缩方式".into()),
         };
         let data = match filter.as_deref() {
-            None => raw,
+            None => self.stream_raw(dict, at)?,
             Some(b"FlateDecode") => {
-                let data = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
-                    &raw,
-                    MAX_STREAM as usize,
-                )
-                .map_err(|_| "流解压失败".to_string())?;
+                // Inflated straight from the file's bytes in memory (no copy of the raw stream).
+                let raw = self.stream_window(dict, at)?;
+                let data = inflate(&raw)?;
                 self.spend(data.len() as u64)?;
                 data
             }
@@ -703,6 +783,16 @@ impl<'f> Pdf<'f> {
 
     /// A stream's bytes as stored (still compressed).
     fn stream_raw(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
+        self.stream_window(dict, at)
+            .map(std::borrow::Cow::into_owned)
+    }
+
+    /// A stream's bytes as stored, borrowed where the file is in memory.
+    fn stream_window(
+        &mut self,
+        dict: &Dict,
+        at: u64,
+    ) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         let len = match dict.get(b"Length") {
             Some(Obj::Ref(n, g)) => self.get(*n, *g)?.as_int(),
             Some(o) => o.as_int(),
@@ -714,7 +804,6 @@ impl<'f> Pdf<'f> {
             return Err("流长度超出文件".into());
         }
         self.window(at, len as usize)
-            .map(std::borrow::Cow::into_owned)
     }
 
     fn read_xref_stream(&mut self, at: u64) -> Result<Dict, String> {
@@ -1220,18 +1309,14 @@ pub(crate) struct Page {
 pub(crate) struct Reader<'f>(Pdf<'f>);
 
 impl<'f> Reader<'f> {
-    /// Open a PDF; one of at most `in_memory` bytes is read whole first (one read instead of
-    /// a few dozen small ones).
-    pub(crate) fn open(file: &'f mut File, size: u64, in_memory: u64) -> Result<Self, String> {
-        let mem = if size <= in_memory {
-            let m = read_at(file, 0, size as usize).map_err(|e| e.to_string())?;
-            Some(m)
-        } else {
-            None
-        };
-        let mut pdf = Pdf::open(file, size)?;
-        pdf.mem = mem;
-        Ok(Reader(pdf))
+    /// Open a PDF; its last `tail` bytes (the whole file if it is smaller) are read first, in
+    /// one read: where a writer puts the cross-reference table, the page tree, the fonts and
+    /// their maps (objects elsewhere — a content stream written first — are read as needed;
+    /// embedded font programs, most of a born-digital file's bytes, are never read).
+    pub(crate) fn open(file: &'f mut File, size: u64, tail: u64) -> Result<Self, String> {
+        let from = size.saturating_sub(tail);
+        let m = read_at(file, from, (size - from) as usize).map_err(|e| e.to_string())?;
+        Pdf::open_in(file, size, Some((from, m))).map(Reader)
     }
 
     /// The first `max` pages in order.
@@ -1274,54 +1359,24 @@ impl<'f> Reader<'f> {
     }
 }
 
-/// One token of a content stream: an operand or an operator.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Token<'a> {
-    Operand(Obj),
-    Operator(&'a [u8]),
-}
-
-/// The tokens of a content stream, in order; inline images (`BI … ID … EI`) are passed over.
-/// Stops at the first token that does not parse.
-pub(crate) fn content_tokens(b: &[u8]) -> impl Iterator<Item = Token<'_>> {
-    let mut lx = Lexer::new(b, 0);
-    std::iter::from_fn(move || {
-        lx.skip_ws();
-        let c = lx.peek()?;
-        if matches!(
-            c,
-            b'<' | b'(' | b'[' | b'/' | b'0'..=b'9' | b'-' | b'+' | b'.'
-        ) {
-            return lx.value(0).ok().map(Token::Operand);
-        }
-        let start = lx.pos;
-        while lx.peek().is_some_and(|c| !is_delim(c)) {
-            lx.pos += 1;
-        }
-        let word = &lx.b[start..lx.pos];
-        match word {
-            b"" => None,
-            b"true" => Some(Token::Operand(Obj::Bool(true))),
-            b"false" => Some(Token::Operand(Obj::Bool(false))),
-            b"null" => Some(Token::Operand(Obj::Null)),
-            b"ID" => {
-                // Image data up to white space, "EI", white space (or the end).
-                let rest = &lx.b[lx.pos..];
-                let end = rest
-                    .windows(4)
-                    .position(|w| is_ws(w[0]) && &w[1..3] == b"EI" && is_ws(w[3]))
-                    .map_or(rest.len(), |i| i + 3);
-                lx.pos += end;
-                Some(Token::Operator(b"EI"))
-            }
-            _ => Some(Token::Operator(word)),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inflate_whole_damaged_and_oversized_streams() {
+        let text = b"BT /F1 12 Tf (a) Tj ET ".repeat(100);
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&text, 6);
+        assert_eq!(inflate(&z).as_deref(), Ok(&text[..]));
+        assert_eq!(inflate(&z[..z.len() / 2]), Err("流解压失败".into()));
+        assert_eq!(inflate(b"\x78\x9c not deflate"), Err("流解压失败".into()));
+        // Two calls on one thread: the decompressor is reset between streams.
+        assert_eq!(inflate(&z).as_deref(), Ok(&text[..]));
+        let bomb = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0; MAX_STREAM as usize + 1], 9);
+        assert_eq!(inflate(&bomb).map(|v| v.len()), Err("流解压后过大".into()));
+        let at_limit = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0; MAX_STREAM as usize], 9);
+        assert_eq!(inflate(&at_limit).map(|v| v.len()), Ok(MAX_STREAM as usize));
+    }
 
     #[test]
     fn lexer_values() {

@@ -1,0 +1,265 @@
+//! A font's codes to text: its ToUnicode CMap (bfchar, bfrange with one destination or an
+//! array), else UCS-2 codes, else (a simple font without a map) Latin-1.
+
+use std::collections::HashMap;
+
+use super::lex::{Tok, hex_bytes, tokens};
+use crate::inspect::pdf::{Obj, Reader};
+
+/// A font's code-to-text map.
+#[derive(Debug, Default)]
+pub(super) struct Font {
+    /// Bytes per character code.
+    pub(super) width: usize,
+    /// Codes to one character, sorted by code (most of a ToUnicode map).
+    chars: Vec<(u32, char)>,
+    /// Codes to more than one character (ligatures), sorted by code.
+    strs: Vec<(u32, Box<str>)>,
+    /// `bfrange`s with one destination: codes lo..=hi map to it, its last character counting
+    /// up (kept as ranges: `<0000> <FFFF> <0000>` is common and would be 65,536 entries).
+    ranges: Vec<(u32, u32, Box<str>)>,
+    /// Codes are UCS-2 (a Type0 font with a UCS2 CMap and no ToUnicode).
+    ucs2: bool,
+}
+
+impl Font {
+    /// A one-byte font with no map yet (tests build their maps with [`Font::map`]).
+    #[cfg(test)]
+    pub(super) fn simple() -> Font {
+        Font {
+            width: 1,
+            ..Font::default()
+        }
+    }
+
+    /// Map `code` to `text` (a later mapping of the same code wins).
+    pub(super) fn map(&mut self, code: u32, text: &str) {
+        let mut cs = text.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) => self.chars.push((code, c)),
+            _ => self.strs.push((code, text.into())),
+        }
+    }
+
+    /// Sort the maps for lookup; of two mappings of one code the later is kept.
+    pub(super) fn seal(&mut self) {
+        fn keep_last<T>(v: &mut Vec<(u32, T)>) {
+            v.sort_by_key(|e| e.0);
+            v.dedup_by(|later, earlier| {
+                if later.0 == earlier.0 {
+                    std::mem::swap(later, earlier);
+                    true
+                } else {
+                    false
+                }
+            });
+        }
+        keep_last(&mut self.chars);
+        keep_last(&mut self.strs);
+    }
+
+    pub(super) fn decode(&self, bytes: &[u8], out: &mut String) {
+        for one in bytes.chunks(self.width.max(1)) {
+            let c = code(one);
+            if let Ok(i) = self.chars.binary_search_by_key(&c, |e| e.0) {
+                out.push(self.chars[i].1);
+            } else if let Ok(i) = self.strs.binary_search_by_key(&c, |e| e.0) {
+                out.push_str(&self.strs[i].1);
+            } else if let Some((lo, _, base)) = self.ranges.iter().find(|r| r.0 <= c && c <= r.1) {
+                let mut chars = base.chars();
+                let last = chars.next_back();
+                out.push_str(chars.as_str());
+                if let Some(last) = last {
+                    out.push(char::from_u32(last as u32 + (c - lo)).unwrap_or(last));
+                }
+            } else if self.ucs2
+                || self.width == 1 && self.chars.is_empty() && self.ranges.is_empty()
+            {
+                // A simple font without a map: its codes are (near enough) Latin-1.
+                if let Some(ch) = char::from_u32(c).filter(|ch| !ch.is_control()) {
+                    out.push(ch);
+                }
+            }
+        }
+    }
+}
+
+/// A page's font names (`/F1`) with the object number of each.
+pub(super) type FontNames = Vec<(Vec<u8>, u32)>;
+
+/// The page's font names with the object each is (fonts shared by pages are read once).
+pub(super) fn page_fonts(
+    pdf: &mut Reader<'_>,
+    res: Option<&Obj>,
+    fonts: &mut HashMap<u32, Font>,
+) -> FontNames {
+    let Some(font_dict) = res
+        .and_then(|r| pdf.resolve(r).ok())
+        .and_then(|r| r.as_dict().and_then(|d| d.get(b"Font")).cloned())
+        .and_then(|f| pdf.resolve(&f).ok())
+    else {
+        return Vec::new();
+    };
+    let Obj::Dict(font_dict) = font_dict else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, r) in font_dict.0 {
+        let Obj::Ref(n, _) = r else { continue };
+        if let std::collections::hash_map::Entry::Vacant(e) = fonts.entry(n) {
+            e.insert(read_font(pdf, &r).unwrap_or_default());
+        }
+        out.push((name, n));
+    }
+    out
+}
+
+fn read_font(pdf: &mut Reader<'_>, r: &Obj) -> Option<Font> {
+    let font = pdf.resolve(r).ok()?;
+    let d = font.as_dict()?;
+    let type0 = d.get(b"Subtype").is_some_and(|s| s.is_name(b"Type0"));
+    let mut f = Font {
+        width: if type0 { 2 } else { 1 },
+        ..Font::default()
+    };
+    if let Some(tu) = d.get(b"ToUnicode")
+        && let Ok((_, cmap)) = pdf.stream(tu, true)
+    {
+        read_cmap(&cmap, &mut f);
+    } else if type0 {
+        f.ucs2 =
+            matches!(d.get(b"Encoding"), Some(Obj::Name(n)) if n.windows(4).any(|w| w == b"UCS2"));
+    }
+    Some(f)
+}
+
+/// A ToUnicode CMap: its code space (the width of a code) and its bfchar and bfrange maps.
+pub(super) fn read_cmap(cmap: &[u8], f: &mut Font) {
+    let mut operands: Vec<Tok<'_>> = Vec::new();
+    let (mut src, mut hi, mut dst) = (Vec::new(), Vec::new(), Vec::new());
+    let mut text = String::new();
+    for token in tokens(cmap) {
+        let Tok::Op(op) = token else {
+            operands.push(token);
+            continue;
+        };
+        match op {
+            b"endcodespacerange" => {
+                if let Some(Tok::Hex(lo)) = operands.first() {
+                    hex_bytes(lo, &mut src);
+                    f.width = src.len().clamp(1, 4);
+                }
+            }
+            b"endbfchar" => {
+                for pair in operands.chunks(2) {
+                    if let [Tok::Hex(s), Tok::Hex(d)] = pair {
+                        hex_bytes(s, &mut src);
+                        hex_bytes(d, &mut dst);
+                        utf16_into(&dst, &mut text);
+                        f.map(code(&src), &text);
+                    }
+                }
+            }
+            b"endbfrange" => bfranges(&operands, f, (&mut src, &mut hi, &mut dst), &mut text),
+            _ => {}
+        }
+        operands.clear();
+    }
+    f.seal();
+
+    /// `lo hi dst` triples, where dst is one string (a range) or an array (one a code).
+    fn bfranges(
+        operands: &[Tok<'_>],
+        f: &mut Font,
+        (lo, hi, dst): (&mut Vec<u8>, &mut Vec<u8>, &mut Vec<u8>),
+        text: &mut String,
+    ) {
+        let mut i = 0;
+        while let [Tok::Hex(l), Tok::Hex(h), rest @ ..] = &operands[i..] {
+            hex_bytes(l, lo);
+            hex_bytes(h, hi);
+            let (lo, hi) = (code(lo), code(hi));
+            i += 2;
+            match rest.first() {
+                Some(Tok::Hex(d)) => {
+                    i += 1;
+                    hex_bytes(d, dst);
+                    utf16_into(dst, text);
+                    if lo <= hi {
+                        f.ranges.push((lo, hi, text.as_str().into()));
+                    }
+                }
+                Some(Tok::Open) => {
+                    i += 1;
+                    let mut c = lo;
+                    while let Some(Tok::Hex(d)) = operands.get(i) {
+                        i += 1;
+                        if c <= hi && c - lo < 0x1_0000 {
+                            hex_bytes(d, dst);
+                            utf16_into(dst, text);
+                            f.map(c, text);
+                        }
+                        c = c.saturating_add(1);
+                    }
+                    if operands.get(i) == Some(&Tok::Close) {
+                        i += 1;
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+/// A code's bytes as a number (big-endian).
+fn code(b: &[u8]) -> u32 {
+    b.iter().fold(0u32, |a, &x| (a << 8) | u32::from(x))
+}
+
+/// UTF-16BE bytes as text into `out` (cleared first).
+fn utf16_into(b: &[u8], out: &mut String) {
+    out.clear();
+    out.extend(
+        char::decode_utf16(
+            b.chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])),
+        )
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmap_bfchar_and_bfrange() {
+        let cmap = b"/CIDInit /ProcSet findresource begin 1 begincodespacerange <0000> <FFFF> endcodespacerange
+2 beginbfchar <0001> <5165> <0002> <515A> <0003> <00660069> <0002> <515A> endbfchar
+1 beginbfrange <0010> <0012> <7533> endbfrange
+1 beginbfrange <0020> <0021> [<8BF7> <4E66>] endbfrange endcmap";
+        let mut f = Font::default();
+        read_cmap(cmap, &mut f);
+        assert_eq!(f.width, 2);
+        let mut out = String::new();
+        f.decode(
+            &[
+                0, 1, 0, 2, 0, 0x10, 0, 0x11, 0, 3, 0, 0x20, 0, 0x21, 0, 0x99,
+            ],
+            &mut out,
+        );
+        assert_eq!(out, "入党申甴fi请书");
+    }
+
+    #[test]
+    fn a_later_mapping_of_a_code_wins() {
+        let mut f = Font::simple();
+        f.map(0x41, "甲");
+        f.map(0x42, "乙");
+        f.map(0x41, "丙");
+        f.seal();
+        let mut out = String::new();
+        f.decode(b"AB", &mut out);
+        assert_eq!(out, "丙乙");
+    }
+}

@@ -1,0 +1,196 @@
+//! A PDF's text layer — born-digital text and the invisible OCR layer of a 双层PDF (CID fonts
+//! through their ToUnicode maps, [`font`]) — and, for a scanned PDF, its page images as an OCR
+//! engine takes them ([`image`]). Content streams are followed with borrowed tokens ([`lex`]):
+//! nothing is allocated per operator.
+
+mod font;
+mod image;
+mod lex;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::rc::Rc;
+
+use crate::inspect::pdf::{Obj, Reader};
+use font::{Font, page_fonts};
+use lex::{Tok, number, string_bytes, tokens};
+
+/// Pages whose text is read (a dossier document has a few; a combined file is not content
+/// checked).
+const MAX_PAGES: usize = 200;
+/// The bytes read at once from a PDF's end for its text: the cross-reference table, page tree,
+/// fonts and ToUnicode maps of a born-digital document (its embedded font programs, most of its
+/// bytes, lie before them and are not read).
+const TEXT_TAIL: u64 = 16 << 10;
+/// A scanned PDF this small is read whole at once for its page images.
+const IN_MEMORY: u64 = 4 << 20;
+/// The most text kept from one file.
+const MAX_TEXT: usize = 1 << 20;
+
+/// A page image, as an OCR engine reads it.
+#[derive(Debug)]
+pub enum PageImage {
+    /// JPEG, TIFF or PNM bytes.
+    Image(Vec<u8>),
+    /// A page with no image (nothing to read).
+    Blank,
+    /// An image dangan cannot hand to the engine: its encoding.
+    Unsupported(String),
+}
+
+/// The text layer of every page (up to [`MAX_PAGES`]).
+pub fn text(file: &mut File, size: u64) -> Result<String, String> {
+    let mut pdf = Reader::open(file, size, TEXT_TAIL)?;
+    let pages = pdf.pages(MAX_PAGES)?;
+    let mut out = String::new();
+    let mut fonts: HashMap<u32, Font> = HashMap::new();
+    let mut scratch = Vec::new();
+    // Pages that inherit one resource dictionary share their font names: read once.
+    let mut last: Option<(*const Obj, font::FontNames)> = None;
+    for page in &pages {
+        let key = page.resources.as_ref().map_or(std::ptr::null(), Rc::as_ptr);
+        if last.as_ref().is_none_or(|(k, _)| *k != key) {
+            let names = page_fonts(&mut pdf, page.resources.as_deref(), &mut fonts);
+            last = Some((key, names));
+        }
+        let page_fonts = last.as_ref().map(|(_, n)| n.as_slice()).unwrap_or_default();
+        let content = contents(&mut pdf, page.dict.get(b"Contents"))?;
+        show_text(&content, page_fonts, &fonts, &mut scratch, &mut out);
+        out.push('\n');
+        if out.len() > MAX_TEXT {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// Each page's largest image (up to [`MAX_PAGES`]).
+pub fn page_images(file: &mut File, size: u64) -> Result<Vec<PageImage>, String> {
+    let mut pdf = Reader::open(file, size, IN_MEMORY)?;
+    let pages = pdf.pages(MAX_PAGES)?;
+    let mut out = Vec::new();
+    for page in &pages {
+        out.push(image::page_image(&mut pdf, page.resources.as_deref()));
+    }
+    Ok(out)
+}
+
+/// A page's content streams, decoded and joined.
+fn contents(pdf: &mut Reader<'_>, c: Option<&Obj>) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let refs = match c {
+        None => return Ok(out),
+        Some(Obj::Array(a)) => a.clone(),
+        Some(r @ Obj::Ref(..)) => match pdf.resolve(r)? {
+            Obj::Array(a) => a,
+            _ => vec![r.clone()],
+        },
+        Some(_) => return Ok(out),
+    };
+    for r in refs {
+        let (_, data) = pdf.stream(&r, true)?;
+        out.extend_from_slice(&data);
+        out.extend_from_slice(b"\n");
+    }
+    Ok(out)
+}
+
+/// The text a content stream shows, with a line break where the text moves to another line:
+/// the text line matrix's vertical position is followed through BT (reset), Td, TD, Tm, T*,
+/// ' and ", so that runs placed one by one (a new BT and an absolute Td for each font run, as
+/// LibreOffice writes) join on their line. `scratch` holds a string's bytes while they are
+/// decoded.
+fn show_text(
+    content: &[u8],
+    names: &[(Vec<u8>, u32)],
+    fonts: &HashMap<u32, Font>,
+    scratch: &mut Vec<u8>,
+    out: &mut String,
+) {
+    let mut operands: Vec<Tok<'_>> = Vec::new();
+    let mut font: Option<&Font> = None;
+    let (mut y, mut leading) = (0f64, 0f64);
+    let mut shown_at: Option<f64> = None;
+    for token in tokens(content) {
+        let Tok::Op(op) = token else {
+            operands.push(token);
+            continue;
+        };
+        let num = |i: usize| operands.get(i).and_then(number);
+        match op {
+            b"BT" => y = 0.0,
+            b"Tf" => {
+                font = match operands.first() {
+                    Some(Tok::Name(n)) => names
+                        .iter()
+                        .find(|(k, _)| k == n)
+                        .and_then(|(_, id)| fonts.get(id)),
+                    _ => None,
+                };
+            }
+            b"TL" => leading = num(0).unwrap_or(0.0),
+            b"Td" => y += num(1).unwrap_or(0.0),
+            b"TD" => {
+                let ty = num(1).unwrap_or(0.0);
+                leading = -ty;
+                y += ty;
+            }
+            b"Tm" => y = num(5).unwrap_or(y),
+            b"T*" | b"'" | b"\"" => {
+                y -= leading;
+                // A new line even where the leading is 0.
+                shown_at = shown_at.map(|s| if s == y { f64::NAN } else { s });
+            }
+            _ => {}
+        }
+        let shows = matches!(op, b"Tj" | b"TJ" | b"'" | b"\"");
+        if let (true, Some(f)) = (shows, font) {
+            if shown_at.is_some_and(|s| s.is_nan() || (s - y).abs() > 0.5) && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            shown_at = Some(y);
+            show(&operands, f, scratch, out);
+        }
+        operands.clear();
+    }
+}
+
+/// The string a text operator shows (its last operand), or each string of a TJ array, with a
+/// space where the array moves the text on by more than 0.3 em.
+fn show(operands: &[Tok<'_>], f: &Font, scratch: &mut Vec<u8>, out: &mut String) {
+    if operands.last() != Some(&Tok::Close) {
+        if let Some(t) = operands.last()
+            && string_bytes(t, scratch)
+        {
+            f.decode(scratch, out);
+        }
+        return;
+    }
+    let start = operands.iter().rposition(|t| *t == Tok::Open).unwrap_or(0);
+    for item in &operands[start..] {
+        if string_bytes(item, scratch) {
+            f.decode(scratch, out);
+        } else if number(item).is_some_and(|k| k < -300.0) {
+            out.push(' ');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_operators_and_lines() {
+        let mut f = Font::simple();
+        f.map(u32::from(b'A'), "申");
+        f.seal();
+        let fonts = HashMap::from([(7, f)]);
+        let names = vec![(b"F1".to_vec(), 7)];
+        let content =
+            b"BT /F1 12 Tf 1 0 0 1 10 700 Tm (AB) Tj [(A) -500 (A)] TJ 0 -14 Td (A) Tj ET\n";
+        let mut out = String::new();
+        show_text(content, &names, &fonts, &mut Vec::new(), &mut out);
+        assert_eq!(out, "申申 申\n申");
+    }
+}
