@@ -630,6 +630,22 @@ fn yaml_mistakes_point_at_line_and_column() {
 
     let e = yaml_error("rules:\n  - id: talk-overdue\n    chains: [[applied, talked]]\n");
     assert!(e.contains("chains") && e.contains("bad.yaml:3:"), "{e}");
+
+    // A theory window with no phrase to look for would pass every document: refused.
+    let e = yaml_error(
+        "rules:\n  - id: theory-not-current\n    requirements:\n      - { from: 2022-10-16, title: 二十大 }\n",
+    );
+    assert!(
+        e.contains("没有 any 短语") && e.contains("bad.yaml:4:"),
+        "{e}"
+    );
+    let e = yaml_error(
+        "rules:\n  - id: theory-not-current\n    requirements:\n      - { from: 2022-10, any: [党的二十大] }\n",
+    );
+    assert!(
+        e.contains("不是完整日期") && e.contains("bad.yaml:4:"),
+        "{e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

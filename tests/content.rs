@@ -562,3 +562,97 @@ fn an_unreadable_document_says_why() {
         "{json}"
     );
 }
+
+/// The content findings about the files in 张三's thought-report folder whose names start
+/// with `prefix`.
+#[cfg(unix)]
+fn content_findings_about(json: &serde_json::Value, prefix: &str) -> BTreeSet<(String, String)> {
+    rule_files(json)
+        .into_iter()
+        .filter(|(r, f)| {
+            matches!(
+                r.as_str(),
+                "theory-not-current"
+                    | "document-of-another-person"
+                    | "document-date-mismatch"
+                    | "content-unreadable"
+            ) && f.starts_with(&format!("{Z}{prefix}"))
+        })
+        .collect()
+}
+
+/// A report signed by 李四 (another person of the archive) in 张三's folder is 李四's — unless
+/// its text names 张三 too (a secretary's note, a name misread on the signature line): then it
+/// is not judged. Both cases, the same scans.
+#[cfg(unix)]
+#[test]
+fn a_document_signed_by_another_that_names_its_owner_is_not_judged() {
+    let body = "我认真学习习近平新时代中国特色社会主义思想，深入学习党的二十大精神。";
+    for (named, want) in [(false, true), (true, false)] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let archive = scanned_archive(dir.path());
+        let first = if named { "我是张三，" } else { "我" };
+        let lines = [
+            "思想汇报",
+            "敬爱的党组织：",
+            &format!("{first}志愿加入中国共产党，拥护党的纲领，遵守党的章程。"),
+            body,
+            "汇报人：李四",
+            "2023年3月15日",
+        ];
+        let engine = fake_engine(dir.path(), &lines, 90);
+        let (_, json) = ocr_audit(&archive, &engine, &dir.path().join("cache"));
+        let got = content_findings_about(&json, "思想汇报2023");
+        let expected = if want {
+            pairs(&[
+                (
+                    "document-of-another-person",
+                    &format!("{Z}思想汇报2023年第1季度.jpg"),
+                ),
+                (
+                    "document-of-another-person",
+                    &format!("{Z}思想汇报2023年第2季度.pdf"),
+                ),
+            ])
+        } else {
+            BTreeSet::new()
+        };
+        assert_eq!(got, expected, "owner named: {named}");
+    }
+}
+
+/// A report with no date in its text is dated by its file name — the first day of the month it
+/// names: 2022年11月 falls after 2022-10-16 (党的二十大 required), 2022年10月 before it.
+#[cfg(unix)]
+#[test]
+fn a_month_in_the_file_name_dates_an_undated_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = scanned_archive(dir.path());
+    let reports = archive.join(Z);
+    let jpeg = std::fs::read(reports.join("思想汇报2023年第1季度.jpg")).expect("jpeg");
+    for name in ["思想汇报2022年10月.jpg", "思想汇报2022年11月.jpg"] {
+        std::fs::write(reports.join(name), &jpeg).expect("jpeg");
+    }
+    let lines = [
+        "思想汇报",
+        "敬爱的党组织：",
+        "我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务。",
+        "我认真学习习近平新时代中国特色社会主义思想。",
+        "汇报人：张三",
+    ];
+    let engine = fake_engine(dir.path(), &lines, 90);
+    let (_, json) = ocr_audit(&archive, &engine, &dir.path().join("cache"));
+    assert_eq!(
+        content_findings_about(&json, "思想汇报2022"),
+        pairs(&[("theory-not-current", &format!("{Z}思想汇报2022年11月.jpg"))])
+    );
+    let message = findings(&json)
+        .iter()
+        .find(|f| {
+            f["rule"] == "theory-not-current" && f["file"] == format!("{Z}思想汇报2022年11月.jpg")
+        })
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("文件名 2022年11月"), "{message}");
+}
