@@ -124,6 +124,40 @@ content:
     assert_eq!(got, want);
 }
 
+/// Each content rule asks for the documents it reads: with the date rule alone on, the
+/// applications are still read (and its one finding made).
+#[test]
+fn a_content_rule_alone_reads_its_own_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let overlay = dir.path().join("alone.yaml");
+    std::fs::write(
+        &overlay,
+        "rules:
+  - { id: theory-not-current, enabled: false }
+  - { id: document-of-another-person, enabled: false }
+  - { id: content-unreadable, enabled: false }
+",
+    )
+    .expect("write overlay");
+    let (_, json) = audit_json(
+        &fixture("content"),
+        &["--rules", overlay.to_str().expect("utf-8")],
+    );
+    let content: BTreeSet<(String, String)> = rule_files(&json)
+        .into_iter()
+        .filter(|(r, _)| {
+            r.starts_with("document-") || r.starts_with("theory") || r.starts_with("content")
+        })
+        .collect();
+    assert_eq!(
+        content,
+        pairs(&[(
+            "document-date-mismatch",
+            "第二党支部/05-陈明/入党申请书.pdf"
+        )])
+    );
+}
+
 #[test]
 fn the_content_rules_are_silent_when_off() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -655,4 +689,45 @@ fn a_month_in_the_file_name_dates_an_undated_report() {
         .unwrap_or_default()
         .to_string();
     assert!(message.contains("文件名 2022年11月"), "{message}");
+}
+
+/// The signer known only by a ledger row in another shard (李四's folder is missing): the
+/// other shards' rows name people too.
+#[test]
+fn a_signer_known_only_by_another_shards_ledger_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).expect("mkdir");
+    copy_tree(&fixture("content"), &archive);
+    std::fs::remove_dir_all(archive.join("第一党支部/李四")).expect("remove 李四's folder");
+    let out = dangan()
+        .arg("audit")
+        .arg(&archive)
+        .args(["--as-of", AS_OF, "--format", "json", "--fail-on", "never"])
+        .args(["--shard", "1/3"])
+        .output()
+        .expect("runs");
+    let chen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let branches: BTreeSet<&str> = chen["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .filter_map(|d| d["branch"].as_str())
+        .collect();
+    assert_eq!(
+        branches,
+        ["第二党支部"].into(),
+        "the shards moved: pick another split"
+    );
+    let msg: Vec<&str> = findings(&chen)
+        .iter()
+        .filter(|f| f["rule"] == "document-of-another-person")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(msg.len(), 1, "{chen}");
+    assert!(
+        msg[0].contains("署名是「李四」") && msg[0].contains("第一党支部"),
+        "{}",
+        msg[0]
+    );
 }

@@ -435,6 +435,20 @@ fn survey_says_which_checks_cannot_run_for_lack_of_a_column() {
         reason(&none, "milestone-order").as_deref(),
         Some("未找到台账")
     );
+    // A content rule that compares with the ledger needs it too; one that reads only the
+    // documents does not.
+    assert_eq!(
+        reason(&none, "document-date-mismatch").as_deref(),
+        Some("未找到台账")
+    );
+    assert!(
+        reason(&none, "theory-not-current").is_none_or(|why| !why.contains("台账")),
+        "{none:?}"
+    );
+    assert!(
+        reason(&demo, "document-date-mismatch").is_none_or(|why| !why.contains("台账")),
+        "{demo:?}"
+    );
     let text = dangan()
         .arg("survey")
         .arg(fixture("demo"))
