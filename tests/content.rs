@@ -731,3 +731,32 @@ fn a_signer_known_only_by_another_shards_ledger_row() {
         msg[0]
     );
 }
+
+/// Fonts without a ToUnicode map (`dangan text`): a simple font's codes read as Latin-1,
+/// control codes dropped; a Type0 font with a UCS-2 CMap reads two bytes a character.
+#[test]
+fn fonts_without_a_map() {
+    // Sixteen times 中文: enough Chinese for a text layer (a thinner one is taken for a scan).
+    let content = format!(
+        "BT /F1 12 Tf (Hi\\001!) Tj /F2 12 Tf <{}> Tj ET",
+        "4E2D6587".repeat(16)
+    );
+    let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+    stream.extend_from_slice(content.as_bytes());
+    stream.extend_from_slice(b"\nendstream");
+    let objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H >>".to_vec(),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("fonts.pdf");
+    std::fs::write(&path, pdf_of(&objs, 1)).expect("pdf");
+    let out = dangan().arg("text").arg(&path).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let want = format!("Hi!{}", "中文".repeat(16));
+    assert!(stdout.lines().any(|l| l == want), "{stdout}");
+}
