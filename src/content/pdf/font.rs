@@ -194,7 +194,9 @@ pub(super) fn read_cmap(cmap: &[u8], f: &mut Font) {
                     let mut c = lo;
                     while let Some(Tok::Hex(d)) = operands.get(i) {
                         i += 1;
-                        if c <= hi && c - lo < 0x1_0000 {
+                        // Codes past `hi` are not the range's (the array is as long as the
+                        // stream, so it bounds the work).
+                        if c <= hi {
                             hex_bytes(d, dst);
                             utf16_into(dst, text);
                             f.map(c, text);
@@ -236,19 +238,21 @@ mod tests {
     fn cmap_bfchar_and_bfrange() {
         let cmap = b"/CIDInit /ProcSet findresource begin 1 begincodespacerange <0000> <FFFF> endcodespacerange
 2 beginbfchar <0001> <5165> <0002> <515A> <0003> <00660069> <0002> <515A> endbfchar
-1 beginbfrange <0010> <0012> <7533> endbfrange
-1 beginbfrange <0020> <0021> [<8BF7> <4E66>] endbfrange endcmap";
+2 beginbfrange <0010> <0012> <7533> <0030> <0030> <4E66> endbfrange
+1 beginbfrange <0020> <0021> [<8BF7> <4E66> <4E2D>] endbfrange endcmap";
         let mut f = Font::default();
         read_cmap(cmap, &mut f);
         assert_eq!(f.width, 2);
         let mut out = String::new();
         f.decode(
             &[
-                0, 1, 0, 2, 0, 0x10, 0, 0x11, 0, 3, 0, 0x20, 0, 0x21, 0, 0x99,
+                0, 1, 0, 2, 0, 0x10, 0, 0x11, 0, 3, 0, 0x20, 0, 0x21, 0, 0x22, 0, 0x30, 0, 0x99,
             ],
             &mut out,
         );
-        assert_eq!(out, "入党申甴fi请书");
+        // 0x22 is past the array's range (its third entry is not mapped); 0x30 is the second
+        // range of its block.
+        assert_eq!(out, "入党申甴fi请书书");
     }
 
     #[test]
