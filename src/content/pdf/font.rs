@@ -238,21 +238,22 @@ mod tests {
     fn cmap_bfchar_and_bfrange() {
         let cmap = b"/CIDInit /ProcSet findresource begin 1 begincodespacerange <0000> <FFFF> endcodespacerange
 2 beginbfchar <0001> <5165> <0002> <515A> <0003> <00660069> <0002> <515A> endbfchar
-2 beginbfrange <0010> <0012> <7533> <0030> <0030> <4E66> endbfrange
-1 beginbfrange <0020> <0021> [<8BF7> <4E66> <4E2D>] endbfrange endcmap";
+2 beginbfrange <0010> <0012> <7533> <0040> <0040> <4E2D> endbfrange
+2 beginbfrange <0020> <0021> [<8BF7> <4E66> <4E2D>] <0030> <0030> <4E66> endbfrange endcmap";
         let mut f = Font::default();
         read_cmap(cmap, &mut f);
         assert_eq!(f.width, 2);
         let mut out = String::new();
         f.decode(
             &[
-                0, 1, 0, 2, 0, 0x10, 0, 0x11, 0, 3, 0, 0x20, 0, 0x21, 0, 0x22, 0, 0x30, 0, 0x99,
+                0, 1, 0, 2, 0, 0x10, 0, 0x11, 0, 3, 0, 0x20, 0, 0x21, 0, 0x22, 0, 0x30, 0, 0x40, 0,
+                0x99,
             ],
             &mut out,
         );
-        // 0x22 is past the array's range (its third entry is not mapped); 0x30 is the second
-        // range of its block.
-        assert_eq!(out, "入党申甴fi请书书");
+        // 0x22 is past the array's range (its third entry is not mapped); 0x30 follows the
+        // array in its block, 0x40 another range in its.
+        assert_eq!(out, "入党申甴fi请书书中");
     }
 
     #[test]
