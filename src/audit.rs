@@ -383,7 +383,7 @@ fn join_people(config: &Config, options: &Options, archive: &Archive, sheets: Sh
     // people, but an ID number they share with a row here is still a repeat.
     let (mut ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = ledger
         .into_iter()
-        .partition(|r| owns(crate::join::row_branch(r, config).unwrap_or_default()));
+        .partition(|r| owns(r.branch(config).unwrap_or_default()));
     let mut resumes = sheets.resumes;
     let mut people = join(config, &archive.dossiers, &ledger);
     let mut orphan_resumes =

@@ -70,12 +70,6 @@ pub fn name_from_folder(folder: &str) -> String {
     name
 }
 
-pub fn row_branch<'a>(row: &'a LedgerRow, config: &Schema) -> Option<&'a str> {
-    row.text(config.keys.branch).or(row.folder_branch())
-}
-
-/// Join folders and rows; the result lists matched pairs and unmatched folders in folder
-/// order, then unmatched rows in ledger order.
 /// The rows (or people) sharing a key: almost always one, which is held without allocating.
 /// A ledger of 100,000 rows is indexed three ways, so this matters.
 #[derive(Debug, Default)]
@@ -143,7 +137,7 @@ impl<'a> Index<'a> {
                 by_id.entry(key(idnum::normalize(id))).or_default().push(i);
             }
             let name = key(name_key(r.text(Some(config.keys.name)).unwrap_or_default()));
-            let branch = key(normalize(row_branch(r, config).unwrap_or_default()));
+            let branch = key(normalize(r.branch(config).unwrap_or_default()));
             by_branch_name
                 .entry((branch, name.clone()))
                 .or_default()
@@ -245,6 +239,8 @@ fn free(v: Option<&Group>, taken: &[bool]) -> Vec<usize> {
     .unwrap_or_default()
 }
 
+/// Join folders and rows; the result lists matched pairs and unmatched folders in folder
+/// order, then unmatched rows in ledger order.
 pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec<Person> {
     let index = Index::new(config, dossiers, rows);
     let mut taken = vec![false; rows.len()];
@@ -282,7 +278,7 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         }
         people.push(Person {
             index: people.len(),
-            branch: row_branch(r, config).unwrap_or_default().to_string(),
+            branch: r.branch(config).unwrap_or_default().to_string(),
             name: r
                 .text(Some(config.keys.name))
                 .unwrap_or_default()

@@ -388,6 +388,11 @@ impl LedgerRow {
         self.sheet.folder_branch.get().map(|b| &**b)
     }
 
+    /// The row's branch: its 党支部 column, else the branch folder its sheet was found in.
+    pub fn branch(&self, config: &Schema) -> Option<&str> {
+        self.text(config.keys.branch).or(self.folder_branch())
+    }
+
     pub fn text(&self, field: Option<usize>) -> Option<&str> {
         field
             .and_then(|f| self.value(f))

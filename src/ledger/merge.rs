@@ -133,7 +133,7 @@ fn keys(
         .filter(|s| !s.is_empty())
         .map(CompactString::from);
     let name = crate::text::name_key(row.text(Some(config.keys.name)).unwrap_or_default());
-    let branch = normalize(super::super::join::row_branch(row, config).unwrap_or_default());
+    let branch = normalize(row.branch(config).unwrap_or_default());
     (id, (branch.into(), name.into()))
 }
 

@@ -54,7 +54,7 @@ kind: document-of-another-person — 档案中的材料署名是本档案库中�
         }
         for r in ctx.foreign_rows {
             if let Some(name) = r.text(Some(ctx.config.keys.name)).filter(|n| !n.is_empty()) {
-                let branch = crate::join::row_branch(r, ctx.config).unwrap_or_default();
+                let branch = r.branch(ctx.config).unwrap_or_default();
                 people
                     .entry(name_key(name))
                     .or_insert_with(|| branch.to_string());
