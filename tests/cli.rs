@@ -549,7 +549,6 @@ fn overlay_adds_rules_of_existing_kinds() {
 rules:
   - id: thought-reports-missing
     kind: required-documents
-    severity: warning
     message: "缺少《{document}》（{stage}）"
     basis: 本地要求：积极分子每季度提交思想汇报
     documents: [thought_report]
@@ -582,6 +581,13 @@ rules:
     );
     // No trained→admitted gap over six months in the clean archive.
     assert!(!got.iter().any(|(r, _, _)| r == "training-before-publicity"));
+    // A rule that says no severity is an error, and on.
+    let severities: BTreeSet<&str> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "thought-reports-missing")
+        .filter_map(|f| f["severity"].as_str())
+        .collect();
+    assert_eq!(severities, ["error"].into());
 }
 
 fn yaml_error(yaml: &str) -> String {
