@@ -75,6 +75,21 @@ fn truncated_xlsx() {
     );
 }
 
+/// calamine reads an .ods or .xls whole when it opens it: a damaged sheet is a damaged
+/// workbook, reported once, naming the file.
+#[test]
+fn truncated_ods_and_damaged_xls() {
+    let good = std::fs::read(fixture("clean").join("第二党支部/第二党支部台账.ods")).expect("ods");
+    let (rule, message) = one_finding_for("旧台账.ods", &good[..good.len() / 2]);
+    assert_eq!(rule, "unreadable-file");
+    assert!(message.contains("旧台账.ods"), "{message}");
+    let mut xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    xls.extend_from_slice(&[0u8; 4096]);
+    let (rule, message) = one_finding_for("旧台账.xls", &xls);
+    assert_eq!(rule, "unreadable-file");
+    assert!(message.contains("旧台账.xls"), "{message}");
+}
+
 #[test]
 fn xlsx_that_is_really_html() {
     let html = "<html><head><meta charset=utf-8></head><body><table><tr><td>姓名</td></tr></table></body></html>";
