@@ -460,3 +460,78 @@ fn survey_says_which_checks_cannot_run_for_lack_of_a_column() {
         "{text}"
     );
 }
+
+/// A ledger longer than any stride a reader uses (600 rows, as .xlsx and as .csv) read row by
+/// row: every row, in order, each with its own name and dates.
+#[test]
+fn every_row_of_a_long_ledger_is_read_in_order() {
+    use dangan::ledger::{DateBounds, HeaderIndex, read_workbook};
+    let config = dangan::config::load(&[] as &[&str]).expect("default rules");
+    let headers = HeaderIndex::new(&config.schema);
+    let bounds = DateBounds {
+        earliest: jiff::civil::date(1990, 1, 1),
+        as_of: jiff::civil::date(2026, 11, 28),
+    };
+    const N: usize = 600;
+    let header = [
+        "序号",
+        "姓名",
+        "党支部",
+        "申请入党时间",
+        "确定为入党积极分子时间",
+    ];
+    let row = |i: usize| {
+        [
+            (i + 1).to_string(),
+            format!("人员{i:04}"),
+            format!("第{}党支部", i % 7 + 1),
+            format!("2021-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
+            format!("2022-{:02}-{:02}", i % 12 + 1, i % 28 + 1),
+        ]
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    let mut csv = header.join(",") + "\n";
+    for i in 0..N {
+        for (c, v) in row(i).iter().enumerate() {
+            ws.write_string(i as u32 + 1, c as u16, v).expect("cell");
+        }
+        csv.push_str(&(row(i).join(",") + "\n"));
+    }
+    wb.save(dir.path().join("台账.xlsx")).expect("save");
+    std::fs::write(dir.path().join("台账.csv"), csv).expect("csv");
+    let name = config.schema.field("name");
+    let applied = config.schema.field("applied");
+    for file in ["台账.xlsx", "台账.csv"] {
+        let size = std::fs::metadata(dir.path().join(file))
+            .expect("meta")
+            .len();
+        let entry = dangan::walk::FileEntry::new(file.to_string(), size, None);
+        let read = read_workbook(dir.path(), &entry, &config.schema, &headers, bounds);
+        assert_eq!(read.problem, None, "{file}");
+        assert_eq!(read.ledger_rows.len(), N, "{file}");
+        for (i, r) in read.ledger_rows.iter().enumerate() {
+            let [_, want_name, _, want_date, _] = row(i);
+            assert_eq!(
+                r.text(name),
+                Some(want_name.as_str()),
+                "{file} row {}",
+                i + 2
+            );
+            let date = r
+                .value(applied.expect("applied"))
+                .and_then(|v| v.date())
+                .map(|d| d.earliest().to_string());
+            assert_eq!(
+                date.as_deref(),
+                Some(want_date.as_str()),
+                "{file} row {}",
+                i + 2
+            );
+        }
+    }
+}
