@@ -3,12 +3,38 @@
 //!
 //! Each kind is one file here, named after it (`kind: resume-gap` lives in `resume_gap.rs`):
 //! its parameters, their validation, its documentation and its check (see [`kind`]). The
-//! registry below lists them, one line each. Adding a kind is its file, its `mod` line, its
-//! registry line and its rules in `rules/default.yaml`: a registry line without its file does
-//! not compile; a kind left out of the registry is a name the default rules cannot load
-//! (`unknown variant`), so every test fails; a kind without a case in `tests/kinds.rs` fails
-//! `every_kind_has_a_case`.
-//! Helpers several kinds share are in [`shared`].
+//! registry below lists them, one line each. Helpers several kinds share are in [`shared`].
+//!
+//! ## Adding a kind
+//!
+//! 1. `src/rules/<kind>.rs`: the parameters (raw YAML and resolved), their validation with a
+//!    message that names the YAML line ([`kind::Resolver::error`]), the check, what ledger
+//!    columns it needs ([`kind::Parameters::needs`]: the survey lists it under 无法运行的检查
+//!    where they are missing) and what documents it reads ([`kind::Parameters::reads`]).
+//! 2. Its `pub mod` line and its registry line below. A registry line without its file does not
+//!    compile; a kind left out of the registry is a name the default rules cannot load
+//!    (`unknown variant`), so every test fails.
+//! 3. A case in `tests/kinds.rs` (`every_kind_has_a_case` fails without one): a trigger and a
+//!    near miss at each threshold (the day before and the day of an anniversary, the same day
+//!    for an order, exactly at a limit).
+//! 4. Its default rules, as below.
+//!
+//! ## Adding a default rule (of an existing kind)
+//!
+//! 1. `rules/default.yaml`: `id` (stable: reports and waivers use it), `kind`, `severity`,
+//!    the Chinese `message`, `basis` (the article it enforces) and the kind's parameters; a
+//!    rule that omits `severity` is an error, one that omits `enabled` is on.
+//! 2. A fixture that triggers it and a near miss that must not:
+//!    `every_default_rule_has_a_trigger_and_a_clean_near_miss` (tests/cli.rs) fails until one of
+//!    its fixtures fires the rule. For the `defects` archive, append a defect person at the end
+//!    of `examples/gen_fixtures.rs`'s list (a person inserted in the middle moves the cells
+//!    pinned by tests, e.g. K15) with a name used nowhere else (a shared name joins another
+//!    dossier silently); then `cargo run --example gen_fixtures -- fixtures`.
+//! 3. `bash scripts/bless.sh`: the README's rule table and the snapshots in `tests/expected`
+//!    are regenerated from the code; read the diff — every changed finding is one the change
+//!    meant. The counts in tests/cli.rs are derived from the JSON, not typed.
+//! 4. `cargo mutants --in-diff` on the change (docs/testing.md): every survivor killed by a
+//!    test or listed, with its reason, in `.cargo/mutants.toml`.
 
 pub mod kind;
 pub mod shared;
