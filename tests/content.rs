@@ -489,6 +489,28 @@ fn real_text_layers_are_read_without_ocr() {
     assert_eq!(json["summary"]["content"]["needs_ocr"], 16);
 }
 
+/// Shard 1 of 3 holds 第二党支部 alone (陈明's): its one document-of-another-person message.
+fn the_signer_message_of_shard_1(chen: &serde_json::Value) -> String {
+    let branches: BTreeSet<&str> = chen["dossiers"]
+        .as_array()
+        .expect("dossiers")
+        .iter()
+        .filter_map(|d| d["branch"].as_str())
+        .collect();
+    assert_eq!(
+        branches,
+        ["第二党支部"].into(),
+        "the shards moved: pick another split"
+    );
+    let msg: Vec<&str> = findings(chen)
+        .iter()
+        .filter(|f| f["rule"] == "document-of-another-person")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(msg.len(), 1, "{chen}");
+    msg[0].to_string()
+}
+
 /// In a sharded run the signer may be another shard's: 李四 (第一党支部) and 陈明 (第二党支部)
 /// fall in shards 2 and 1 of 3. The document is still judged, and the merge gives the whole
 /// run's findings.
@@ -510,25 +532,8 @@ fn a_signer_in_another_shard_is_known() {
             serde_json::from_str(&std::fs::read_to_string(&out).expect("shard")).expect("json");
         shards.push((out, json));
     }
-    let chen = &shards[1].1;
-    let branches: BTreeSet<&str> = chen["dossiers"]
-        .as_array()
-        .expect("dossiers")
-        .iter()
-        .filter_map(|d| d["branch"].as_str())
-        .collect();
-    assert_eq!(
-        branches,
-        ["第二党支部"].into(),
-        "the shards moved: pick another split"
-    );
-    let msg: Vec<&str> = findings(chen)
-        .iter()
-        .filter(|f| f["rule"] == "document-of-another-person")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
-    assert_eq!(msg.len(), 1, "{chen}");
-    assert!(msg[0].contains("第一党支部/李四"), "{}", msg[0]);
+    let msg = the_signer_message_of_shard_1(&shards[1].1);
+    assert!(msg.contains("第一党支部/李四"), "{msg}");
     let merged = dangan()
         .arg("merge")
         .args(shards.iter().map(|(p, _)| p))
@@ -708,27 +713,10 @@ fn a_signer_known_only_by_another_shards_ledger_row() {
         .output()
         .expect("runs");
     let chen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let branches: BTreeSet<&str> = chen["dossiers"]
-        .as_array()
-        .expect("dossiers")
-        .iter()
-        .filter_map(|d| d["branch"].as_str())
-        .collect();
-    assert_eq!(
-        branches,
-        ["第二党支部"].into(),
-        "the shards moved: pick another split"
-    );
-    let msg: Vec<&str> = findings(&chen)
-        .iter()
-        .filter(|f| f["rule"] == "document-of-another-person")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
-    assert_eq!(msg.len(), 1, "{chen}");
+    let msg = the_signer_message_of_shard_1(&chen);
     assert!(
-        msg[0].contains("署名是「李四」") && msg[0].contains("第一党支部"),
-        "{}",
-        msg[0]
+        msg.contains("署名是「李四」") && msg.contains("第一党支部"),
+        "{msg}"
     );
 }
 
