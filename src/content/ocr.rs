@@ -258,26 +258,29 @@ impl Engine {
 
 /// Tesseract's TSV split by page (`page_num`, from 1): what was read on each.
 pub fn parse_tsv_pages(tsv: &str) -> std::collections::BTreeMap<u32, Ocr> {
-    let mut rows: std::collections::BTreeMap<u32, String> = std::collections::BTreeMap::new();
+    let mut rows: std::collections::BTreeMap<u32, Vec<&str>> = std::collections::BTreeMap::new();
     for row in tsv.lines().skip(1) {
         if let Some(page) = row.split('\t').nth(1).and_then(|p| p.parse().ok()) {
-            let r = rows.entry(page).or_default();
-            r.push_str(row);
-            r.push('\n');
+            rows.entry(page).or_default().push(row);
         }
     }
     rows.into_iter()
-        .map(|(page, rows)| (page, parse_tsv(&format!("header\n{rows}"))))
+        .map(|(page, rows)| (page, words(rows)))
         .collect()
 }
 
 /// Tesseract's TSV: a row per word (level 5) with its page, block, paragraph and line, its
 /// confidence and text. Words of one line are joined with a space, lines with a line break.
 pub fn parse_tsv(tsv: &str) -> Ocr {
+    words(tsv.lines().skip(1))
+}
+
+/// The words of TSV rows (the header left out), as [`parse_tsv`] reads them.
+fn words<'a>(rows: impl IntoIterator<Item = &'a str>) -> Ocr {
     let mut text = String::new();
     let mut line: Option<(&str, &str, &str, &str)> = None;
     let (mut weighted, mut chars) = (0f64, 0usize);
-    for row in tsv.lines().skip(1) {
+    for row in rows {
         let cols: Vec<&str> = row.split('\t').collect();
         let [level, page, block, par, ln, _, _, _, _, _, conf, word] = cols[..] else {
             continue;

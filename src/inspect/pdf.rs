@@ -28,7 +28,7 @@ const MAX_DEPTH: u32 = 16;
 /// A zlib (FlateDecode) stream inflated, up to [`MAX_STREAM`] bytes. flate2 on zlib-rs (already
 /// in the build through zip), one decompressor a thread, reset for each stream: on the small
 /// streams of a page (a font's ToUnicode map, a content stream) set-up is most of the work, and
-/// miniz_oxide's table set-up took several times longer.
+/// miniz_oxide took about twice as long over them.
 fn inflate(raw: &[u8]) -> Result<Vec<u8>, String> {
     use flate2::{Decompress, FlushDecompress, Status};
     thread_local! {
@@ -158,12 +158,36 @@ pub(crate) fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\0')
 }
 
-pub(crate) fn is_delim(c: u8) -> bool {
+fn is_delim(c: u8) -> bool {
     is_ws(c)
         || matches!(
             c,
             b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
         )
+}
+
+/// Past the white space and comments from `pos`.
+pub(crate) fn skip_blank(b: &[u8], mut pos: usize) -> usize {
+    while let Some(&c) = b.get(pos) {
+        if is_ws(c) {
+            pos += 1;
+        } else if c == b'%' {
+            while b.get(pos).is_some_and(|&c| c != b'\r' && c != b'\n') {
+                pos += 1;
+            }
+        } else {
+            break;
+        }
+    }
+    pos
+}
+
+/// Where the regular characters from `pos` end (a name's, a number's, a keyword's).
+pub(crate) fn word_end(b: &[u8], mut pos: usize) -> usize {
+    while b.get(pos).is_some_and(|&c| !is_delim(c)) {
+        pos += 1;
+    }
+    pos
 }
 
 /// Where a literal string whose bytes start at `from` (after its `(`) ends: the index of its
@@ -261,20 +285,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn skip_ws(&mut self) {
-        while let Some(c) = self.peek() {
-            if is_ws(c) {
-                self.pos += 1;
-            } else if c == b'%' {
-                while let Some(c) = self.peek() {
-                    if c == b'\r' || c == b'\n' {
-                        break;
-                    }
-                    self.pos += 1;
-                }
-            } else {
-                break;
-            }
-        }
+        self.pos = skip_blank(self.b, self.pos);
     }
 
     fn word(&mut self) -> Result<&'a [u8], Error> {
@@ -285,12 +296,7 @@ impl<'a> Lexer<'a> {
     /// The bytes up to the next delimiter, from here.
     fn token(&mut self) -> Result<&'a [u8], Error> {
         let start = self.pos;
-        while let Some(c) = self.peek() {
-            if is_delim(c) {
-                break;
-            }
-            self.pos += 1;
-        }
+        self.pos = word_end(self.b, self.pos);
         if self.pos == self.b.len() {
             return Err(Error::Eof);
         }

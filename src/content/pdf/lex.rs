@@ -3,7 +3,7 @@
 //! operator shows it, a number parsed only when an operator reads it).
 
 pub(super) use crate::inspect::pdf::{hex_bytes, literal_bytes};
-use crate::inspect::pdf::{is_delim, is_ws, literal_end};
+use crate::inspect::pdf::{is_ws, literal_end, skip_blank, word_end};
 
 /// One token.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,20 +31,9 @@ pub(super) enum Tok<'a> {
 pub(super) fn tokens(b: &[u8]) -> impl Iterator<Item = Tok<'_>> {
     let mut pos = 0usize;
     std::iter::from_fn(move || {
-        loop {
-            let c = *b.get(pos)?;
-            if is_ws(c) {
-                pos += 1;
-            } else if c == b'%' {
-                while b.get(pos).is_some_and(|&c| c != b'\r' && c != b'\n') {
-                    pos += 1;
-                }
-            } else {
-                break;
-            }
-        }
+        pos = skip_blank(b, pos);
         let start = pos;
-        let c = b[pos];
+        let c = *b.get(pos)?;
         pos += 1;
         let tok = match c {
             b'[' => Tok::Open,
@@ -80,16 +69,12 @@ pub(super) fn tokens(b: &[u8]) -> impl Iterator<Item = Tok<'_>> {
                 }
             },
             b'/' => {
-                while b.get(pos).is_some_and(|&c| !is_delim(c)) {
-                    pos += 1;
-                }
+                pos = word_end(b, pos);
                 Tok::Name(&b[start + 1..pos])
             }
             b')' | b'>' => Tok::Op(&b[start..pos]),
             _ => {
-                while b.get(pos).is_some_and(|&c| !is_delim(c)) {
-                    pos += 1;
-                }
+                pos = word_end(b, pos);
                 let word = &b[start..pos];
                 if matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.') {
                     Tok::Num(word)

@@ -22,7 +22,8 @@ const MAX_PAGES: usize = 200;
 /// fonts and ToUnicode maps of a born-digital document (its embedded font programs, most of its
 /// bytes, lie before them and are not read).
 const TEXT_TAIL: u64 = 16 << 10;
-/// A scanned PDF this small is read whole at once for its page images.
+/// The bytes read at once from a scanned PDF's end for its page images (the whole of one this
+/// small; images before them are read as needed).
 const IN_MEMORY: u64 = 4 << 20;
 /// The most text kept from one file.
 const MAX_TEXT: usize = 1 << 20;
