@@ -42,6 +42,8 @@ pub struct Options {
     pub dated: bool,
     /// How documents' text is read (OCR's engine and the text cache).
     pub reading: crate::content::Reading,
+    /// What the last run read from each unchanged file (None: read every file).
+    pub results: Option<crate::cache::Results>,
 }
 
 /// Files read at once unless asked otherwise. On the 2-core benchmark machine a cold run over
@@ -104,6 +106,13 @@ impl Progress {
                 pb.set_style(style.progress_chars("=> "));
             }
             pb.set_message(message);
+        }
+    }
+
+    /// A line of the timings (nothing without `DANGAN_TIMINGS`).
+    fn note(&self, line: impl FnOnce() -> String) {
+        if self.timings.is_some() {
+            crate::say!("timing: {}", line());
         }
     }
 
@@ -170,6 +179,10 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
     let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
     let mut files = scan_files(config, &archive, options, readers, &progress);
+    progress.note(|| {
+        let (inspected, hashed) = crate::inspect::files_read();
+        format!("读取文件：检查 {inspected} 个，散列 {hashed} 个")
+    });
     progress.phase("读取台账和简历", None);
     let mut unreadable = unreadable_files(&archive, &files.inspections, &files.loose);
     let sheets = read_sheets(
@@ -216,7 +229,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         None => (facts, None),
         Some(sh) => {
             let prints = reading(readers, || {
-                fingerprints(&archive, &classes, config, &people)
+                fingerprints(&archive, &classes, config, &people, &files.hashes)
             });
             shard_data(sh, prints, facts, options.people, &plan)
         }
@@ -318,6 +331,9 @@ struct Files {
     loose: Vec<Inspection>,
     parts: crate::classify::Parts,
     duplicate_groups: Vec<Vec<(usize, usize)>>,
+    /// Each dossier file's content hash, where the run needed it (a duplicate candidate; every
+    /// file in a shard) or the cache had it.
+    hashes: PerFile<Option<u128>>,
 }
 
 fn scan_files(
@@ -327,7 +343,10 @@ fn scan_files(
     readers: Option<&rayon::ThreadPool>,
     progress: &Progress,
 ) -> Files {
-    let (inspections, loose) = reading(readers, || inspect_all(archive, progress));
+    let cache = options.results.as_ref();
+    let (looked, loose, hits) = reading(readers, || inspect_all(archive, progress, cache));
+    let (loose, loose_hashes): (Vec<Inspection>, Vec<Option<u128>>) = loose.into_iter().unzip();
+    let (inspections, mut hashes) = looked.unzip();
     let parts = crate::classify::Parts::find(
         &Classifier::new(&config.documents),
         archive.dossiers.len(),
@@ -337,19 +356,98 @@ fn scan_files(
             insp.outline.as_deref().map(|o| (&o.0[..], insp.pages))
         },
     );
-    // A shard cannot see the other shards' files: it fingerprints its own, and the merge
-    // finds the duplicates.
-    let duplicate_groups = if options.shard.is_some() {
-        Vec::new()
+    // A shard cannot see the other shards' files: it fingerprints every one of its own, and
+    // the merge finds the duplicates.
+    let (duplicate_groups, hashed) = if options.shard.is_some() {
+        (
+            Vec::new(),
+            reading(readers, || hash_all(archive, &mut hashes)),
+        )
     } else {
-        reading(readers, || crate::duplicates::in_archive(archive))
+        reading(readers, || {
+            crate::duplicates::in_archive(archive, &mut hashes)
+        })
     };
+    if let Some(cache) = cache {
+        let fresh = Fresh { hits, hashed };
+        remember(
+            cache,
+            archive,
+            (&inspections, &loose),
+            (&hashes, &loose_hashes),
+            fresh,
+        );
+    }
     Files {
         inspections,
         loose,
         parts,
         duplicate_groups,
+        hashes,
     }
+}
+
+/// Every dossier file's content hash not known yet, read; how many were read.
+fn hash_all(archive: &Archive, hashes: &mut PerFile<Option<u128>>) -> usize {
+    let mut missing = Vec::new();
+    for (d, dossier) in archive.dossiers.iter().enumerate() {
+        for (i, f) in dossier.files.iter().enumerate() {
+            if f.size > 0 && hashes[d][i].is_none() {
+                missing.push((d, i));
+            }
+        }
+    }
+    let read: Vec<(usize, usize, u128)> = missing
+        .par_iter()
+        .filter_map(|&(d, i)| {
+            let f = &archive.dossiers[d].files[i];
+            Some((d, i, content_hash(&f.path(&archive.root), f.size).ok()?))
+        })
+        .collect();
+    let n = read.len();
+    for (d, i, hash) in read {
+        hashes[d][i] = Some(hash);
+    }
+    n
+}
+
+/// What a run read anew: files found in the cache, and files hashed.
+struct Fresh {
+    hits: usize,
+    hashed: usize,
+}
+
+/// Keep this run's inspections (and hashes) in the result cache — unless every file was
+/// found there unchanged, nothing was hashed anew and no file has gone (then the cache
+/// file is as it would be written).
+fn remember(
+    cache: &crate::cache::Results,
+    archive: &Archive,
+    (inspections, loose): (&PerFile<Inspection>, &[Inspection]),
+    (hashes, loose_hashes): (&PerFile<Option<u128>>, &[Option<u128>]),
+    fresh: Fresh,
+) {
+    let mut entries = crate::cache::Entries::default();
+    let dossier_files = archive.dossiers.iter().enumerate().flat_map(|(d, dir)| {
+        dir.files
+            .iter()
+            .enumerate()
+            .map(move |(i, f)| (f, &inspections[d][i], hashes[d][i]))
+    });
+    let loose_files = archive
+        .loose
+        .iter()
+        .zip(loose.iter().zip(loose_hashes))
+        .map(|(f, (i, h))| (f, i, *h));
+    for (file, insp, hash) in dossier_files.chain(loose_files) {
+        if let Some(key) = crate::cache::key(file) {
+            entries.push(key, |out| crate::inspect::stored::encode(insp, hash, out));
+        }
+    }
+    if fresh.hits == entries.len() && fresh.hits == cache.len() && fresh.hashed == 0 {
+        return;
+    }
+    cache.save(entries);
 }
 
 /// The people: ledger rows merged, joined to the dossiers, resumes attached.
@@ -699,22 +797,38 @@ fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
 }
 
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the
-/// dossiers' files, then the loose ones.
-fn inspect_all(archive: &Archive, progress: &Progress) -> (PerFile<Inspection>, Vec<Inspection>) {
-    let look = |f: &crate::walk::FileEntry| inspect(&f.path(&archive.root), f.size);
-    let inspections = archive.per_file(|f| {
+/// dossiers' files, then the loose ones. A file the result cache has, unchanged, is not read
+/// (with `--verify-cache`, only its content is: its hash must match). With each dossier file,
+/// with each file its content hash where known. The third value: how many files came from
+/// the cache.
+#[allow(clippy::type_complexity)]
+fn inspect_all(
+    archive: &Archive,
+    progress: &Progress,
+    cache: Option<&crate::cache::Results>,
+) -> (
+    PerFile<(Inspection, Option<u128>)>,
+    Vec<(Inspection, Option<u128>)>,
+    usize,
+) {
+    let hits = std::sync::atomic::AtomicUsize::new(0);
+    let look = |f: &crate::walk::FileEntry| {
         progress.tick();
-        look(f)
-    });
-    let loose_inspections: Vec<Inspection> = archive
-        .loose
-        .par_iter()
-        .map(|f| {
-            progress.tick();
-            look(f)
-        })
-        .collect();
-    (inspections, loose_inspections)
+        let path = f.path(&archive.root);
+        let Some(cache) = cache else {
+            return (inspect(&path, f.size), None);
+        };
+        match cache.inspection(f, &path) {
+            Ok(found) => {
+                hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                found
+            }
+            Err(hash) => (inspect(&path, f.size), hash),
+        }
+    };
+    let inspections = archive.per_file(look);
+    let loose_inspections = archive.loose.par_iter().map(look).collect();
+    (inspections, loose_inspections, hits.into_inner())
 }
 
 /// What the walk and the inspection could not read, each reported once (unreadable-file).
@@ -1100,6 +1214,7 @@ fn fingerprints(
     classes: &PerFile<Option<usize>>,
     config: &Config,
     people: &[crate::join::Person],
+    hashes: &PerFile<Option<u128>>,
 ) -> Vec<crate::shard::Fingerprint> {
     let mut name_of = vec![String::new(); archive.dossiers.len()];
     for p in people {
@@ -1118,7 +1233,7 @@ fn fingerprints(
                 .enumerate()
                 .filter(|(_, f)| f.size > 0)
                 .filter_map(move |(i, f)| {
-                    let hash = content_hash(&f.path(&archive.root), f.size).ok()?;
+                    let hash = hashes[d][i]?;
                     Some(crate::shard::Fingerprint {
                         file: f.rel.to_string(),
                         dossier: dir.rel.clone(),

@@ -160,12 +160,15 @@ pub struct ScopeArgs {
     /// 用 OCR（Tesseract）识别扫描件的文字，供内容规则检查（规则文件中 content.ocr: true 亦可）
     #[arg(long)]
     pub ocr: bool,
-    /// OCR 结果的缓存目录（默认为用户缓存目录下的 dangan；不可在档案目录之内）
+    /// 缓存目录：上次读取的文件检查结果与 OCR 文字，未改动的文件不再读取（默认为用户缓存目录下的 dangan；不可在档案目录之内）
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// 不使用也不写入 OCR 缓存
+    /// 不使用也不写入缓存：每个文件都重新读取
     #[arg(long)]
     pub no_cache: bool,
+    /// 校验缓存：逐个文件计算内容散列，与缓存记录一致才采用（可发现同大小、同修改时间的替换）
+    #[arg(long, conflicts_with = "no_cache")]
+    pub verify_cache: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -343,6 +346,42 @@ fn archive_identity(root: &Path) -> String {
     format!("{:032x}", h.digest128())
 }
 
+/// The cache folder: `--cache-dir`, else the user's; None with `--no-cache`.
+fn cache_dir(scope: &ScopeArgs) -> Option<PathBuf> {
+    if scope.no_cache {
+        return None;
+    }
+    scope.cache_dir.clone().or_else(crate::cache::default_dir)
+}
+
+/// The result cache of this archive (and shard). A cache folder given with `--cache-dir` that
+/// cannot be used is an error; the default one, a line and a run without the cache.
+fn results_cache(scope: &ScopeArgs) -> Result<Option<crate::cache::Results>, ExitCode> {
+    let Some(dir) = cache_dir(scope) else {
+        return Ok(None);
+    };
+    let tag = scope
+        .shard
+        .map_or(String::new(), |s| format!("{}/{}", s.index, s.count));
+    match crate::cache::Results::open(&dir, &scope.archive, &tag) {
+        Ok((mut results, note)) => {
+            if let Some(note) = note {
+                crate::say!("{note}");
+            }
+            results.verify = scope.verify_cache;
+            Ok(Some(results))
+        }
+        Err(e) if scope.cache_dir.is_some() => {
+            crate::say!("错误：{e}");
+            Err(ExitCode::from(2))
+        }
+        Err(e) => {
+            crate::say!("注意：{e}；本次不使用缓存");
+            Ok(None)
+        }
+    }
+}
+
 /// How documents' text is read in this run: with `--ocr` (or `content.ocr: true`), Tesseract,
 /// found now — its absence is one line and exit 2 — and the text cache.
 fn text_reading(scope: &ScopeArgs, config: &Config) -> Result<crate::content::Reading, ExitCode> {
@@ -354,14 +393,7 @@ fn text_reading(scope: &ScopeArgs, config: &Config) -> Result<crate::content::Re
     if !(scope.ocr || settings.ocr) {
         return Ok(reading);
     }
-    let dir = (!scope.no_cache)
-        .then(|| {
-            scope
-                .cache_dir
-                .clone()
-                .or_else(crate::content::cache::default_dir)
-        })
-        .flatten();
+    let dir = cache_dir(scope);
     // The engine's answers are remembered beside the cache (never inside the archive).
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let memo = dir
@@ -484,6 +516,7 @@ fn audited(
         io_threads: usize::from(scope.io_threads),
         dated,
         reading: text_reading(scope, &config)?,
+        results: results_cache(scope)?,
     };
     let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
         crate::say!("错误：{e}");

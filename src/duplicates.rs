@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::inspect::content_hash;
 use crate::results::Fingerprint;
-use crate::walk::{Archive, archive_order};
+use crate::walk::{Archive, PerFile, archive_order};
 
 /// The groups of items sharing a key, with more than one member: each group in ascending
 /// order of its items, the groups by their first item.
@@ -27,9 +27,13 @@ pub fn identical<K: Ord + Copy, T: Ord + Copy>(mut keyed: Vec<(K, T)>) -> Vec<Ve
 }
 
 /// Groups of byte-identical dossier files, as (dossier, file) pairs. Only files whose size
-/// another file shares are read and hashed; a file that cannot be read for hashing is left
-/// out (its inspection reports it).
-pub fn in_archive(archive: &Archive) -> Vec<Vec<(usize, usize)>> {
+/// another file shares are hashed: from `hashes` where known (the result cache), else read —
+/// and the hash is kept in `hashes`. A file that cannot be read for hashing is left out (its
+/// inspection reports it). The second value: how many files were read.
+pub fn in_archive(
+    archive: &Archive,
+    hashes: &mut PerFile<Option<u128>>,
+) -> (Vec<Vec<(usize, usize)>>, usize) {
     // Sizes sorted, not a map of lists: one small record per file, no allocation per size.
     let mut sized: Vec<(u64, u32, u32)> = Vec::with_capacity(archive.file_count());
     for (d, dossier) in archive.dossiers.iter().enumerate() {
@@ -47,16 +51,28 @@ pub fn in_archive(archive: &Archive) -> Vec<Vec<(usize, usize)>> {
         }
     }
     drop(sized);
-    let hashed: Vec<((u64, u128), (usize, usize))> = candidates
+    let read: Vec<(usize, usize, u128)> = candidates
         .par_iter()
-        .filter_map(|&(size, d, i)| {
+        .filter(|&&(_, d, i)| hashes[d as usize][i as usize].is_none())
+        .filter_map(|&(_, d, i)| {
             let (d, i) = (d as usize, i as usize);
             let f = &archive.dossiers[d].files[i];
             let hash = content_hash(&f.path(&archive.root), f.size).ok()?;
-            Some(((size, hash), (d, i)))
+            Some((d, i, hash))
         })
         .collect();
-    identical(hashed)
+    let fresh = read.len();
+    for (d, i, hash) in read {
+        hashes[d][i] = Some(hash);
+    }
+    let hashed: Vec<((u64, u128), (usize, usize))> = candidates
+        .iter()
+        .filter_map(|&(size, d, i)| {
+            let (d, i) = (d as usize, i as usize);
+            hashes[d][i].map(|h| ((size, h), (d, i)))
+        })
+        .collect();
+    (identical(hashed), fresh)
 }
 
 /// The same groups from the shards' fingerprints: `prints` is put in archive order, and each

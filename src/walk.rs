@@ -19,6 +19,11 @@ pub struct FileEntry {
     /// Where the file name starts in `rel`.
     name_at: u32,
     pub size: u64,
+    /// The file's modification time, inode and status-change time as the walk found them,
+    /// hashed: with `rel` and `size`, what the result cache ([`crate::cache`]) keys the file's inspection by. 0 when
+    /// unknown, or when the file changed in the last seconds before the walk (a change within
+    /// the clock's granularity would go unseen): such a file is never taken from the cache.
+    pub stamp: u64,
     /// The path below the root as the file system spells it, when a name on it is not
     /// UTF-8 (and `rel` holds the decoded text instead).
     raw: Option<Box<Path>>,
@@ -31,6 +36,7 @@ impl FileEntry {
             name_at: u32::try_from(name_at).unwrap_or(0),
             rel: rel.into_boxed_str(),
             size,
+            stamp: 0,
             raw: raw.map(Box::from),
         }
     }
@@ -204,6 +210,23 @@ pub struct PerFile<T> {
     starts: Vec<usize>,
 }
 
+impl<A, B> PerFile<(A, B)> {
+    /// Two values for each file, as two lists.
+    pub fn unzip(self) -> (PerFile<A>, PerFile<B>) {
+        let (a, b) = self.items.into_iter().unzip();
+        (
+            PerFile {
+                items: a,
+                starts: self.starts.clone(),
+            },
+            PerFile {
+                items: b,
+                starts: self.starts,
+            },
+        )
+    }
+}
+
 impl<T> PerFile<T> {
     /// A value for each file from this one's.
     pub fn map<U>(&self, f: impl FnMut(&T) -> U) -> PerFile<U> {
@@ -330,6 +353,9 @@ pub fn walk_tree(root: &Path, ignore: &Ignore<'_>) -> std::io::Result<Tree> {
     let ignore = &Walk {
         ignore,
         real_root: &real_root,
+        settled: std::time::SystemTime::now()
+            .checked_sub(RACY)
+            .unwrap_or(std::time::UNIX_EPOCH),
     };
     // The root's files (and its broken links) first, then its folders.
     let mut top_files = Vec::new();
@@ -363,6 +389,48 @@ struct Walk<'a> {
     ignore: &'a Ignore<'a>,
     /// The archive's real (canonical) path: a link is followed only to a place below it.
     real_root: &'a Path,
+    /// A file modified after this is not stamped (see [`FileEntry::stamp`]).
+    settled: std::time::SystemTime,
+}
+
+/// How long before the walk a file must have been last modified to be stamped: file times
+/// move in steps of a few milliseconds (a kernel tick) on Linux and up to 2 s on FAT, so a
+/// file rewritten within one step of the last run keeps its time (git's "racily clean" index
+/// entries, solved the same way).
+const RACY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// [`FileEntry::stamp`] from the file's metadata: modification time, and on Unix the inode
+/// and the status-change time too (a `chmod` that makes a file unreadable changes only that).
+fn stamp(meta: &std::fs::Metadata, settled: std::time::SystemTime) -> u64 {
+    let Ok(modified) = meta.modified() else {
+        return 0;
+    };
+    let Ok(since_epoch) = modified.duration_since(std::time::UNIX_EPOCH) else {
+        return 0;
+    };
+    if modified >= settled {
+        return 0;
+    }
+    let mut bytes = [0u8; 40];
+    bytes[..16].copy_from_slice(&since_epoch.as_nanos().to_le_bytes());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let changed = std::time::UNIX_EPOCH
+            .checked_add(std::time::Duration::new(
+                u64::try_from(meta.ctime()).unwrap_or(0),
+                u32::try_from(meta.ctime_nsec()).unwrap_or(0),
+            ))
+            .unwrap_or(std::time::UNIX_EPOCH);
+        if changed >= settled {
+            return 0;
+        }
+        bytes[16..24].copy_from_slice(&meta.ino().to_le_bytes());
+        bytes[24..32].copy_from_slice(&meta.ctime().to_le_bytes());
+        bytes[32..].copy_from_slice(&meta.ctime_nsec().to_le_bytes());
+    }
+    // Never 0: that is "unknown".
+    xxhash_rust::xxh3::xxh3_64(&bytes).max(1)
 }
 
 impl Walk<'_> {
@@ -447,9 +515,11 @@ fn walk_from(root: &Path, start: &Path, ignore: &Walk<'_>, nodes: &mut Vec<Node>
             });
             continue;
         }
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = entry.metadata().ok();
+        let size = meta.as_ref().map_or(0, |m| m.len());
         let below = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let file = FileEntry::new(rel, size, below.to_str().is_none().then_some(below));
+        let mut file = FileEntry::new(rel, size, below.to_str().is_none().then_some(below));
+        file.stamp = meta.map_or(0, |m| stamp(&m, ignore.settled));
         nodes.push(Node::File { file, depth });
     }
 }

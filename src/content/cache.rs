@@ -12,6 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{Source, Text};
+use crate::cache::{CacheError, prepare, write_atomic};
 
 const MAGIC: &str = "dangan-text 1";
 
@@ -22,39 +23,13 @@ pub struct Cache {
     engine: String,
 }
 
-/// The folder a user's caches go in: `$XDG_CACHE_HOME/dangan`, else `~/.cache/dangan`
-/// (`%LOCALAPPDATA%\dangan` on Windows).
-pub fn default_dir() -> Option<PathBuf> {
-    let var = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    if cfg!(windows) {
-        return var("LOCALAPPDATA").map(|d| d.join("dangan"));
-    }
-    var("XDG_CACHE_HOME")
-        .or_else(|| var("HOME").map(|h| h.join(".cache")))
-        .map(|d| d.join("dangan"))
-}
-
 impl Cache {
     /// The cache in `dir` for this engine. Refused inside the archive (dangan never writes
     /// there) and where the folder cannot be made.
-    pub fn open(dir: &Path, archive: &Path, engine: &str) -> Result<Cache, String> {
-        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        let (d, a) = (abs(dir), abs(archive));
-        let canon = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        if d.starts_with(&a) || canon(&d).starts_with(canon(&a)) {
-            return Err(format!(
-                "缓存目录 {} 在档案目录之内：dangan 不在档案中写入任何文件，请用 --cache-dir 指定别处",
-                dir.display()
-            ));
-        }
+    pub fn open(dir: &Path, archive: &Path, engine: &str) -> Result<Cache, CacheError> {
         let engine = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(engine.as_bytes()));
-        fs::create_dir_all(d.join("text").join(&engine))
-            .and_then(|_| fs::create_dir_all(d.join("stat")))
-            .map_err(|e| format!("无法创建缓存目录 {}：{e}", dir.display()))?;
+        let d = prepare(dir, archive, &Path::new("text").join(&engine))?;
+        prepare(dir, archive, Path::new("stat"))?;
         Ok(Cache { dir: d, engine })
     }
 
@@ -112,24 +87,11 @@ impl Cache {
     }
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) {
-    let Some(dir) = path.parent() else { return };
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
-        && std::io::Write::write_all(&mut tmp, bytes).is_ok()
-    {
-        let _ = tmp.persist(path);
-    }
-}
-
 /// The file's identity as the file system states it: path, size, modification time, inode.
 fn stat_key(path: &Path) -> std::io::Result<u128> {
     let meta = fs::metadata(path)?;
     let abs = std::path::absolute(path)?;
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
+    let mtime = crate::cache::modified_ns(&meta);
     #[cfg(unix)]
     let ino = std::os::unix::fs::MetadataExt::ino(&meta);
     #[cfg(not(unix))]
@@ -148,7 +110,7 @@ mod tests {
         let archive = dir.path().join("archive");
         fs::create_dir_all(&archive).unwrap();
         let inside = Cache::open(&archive.join("cache"), &archive, "t");
-        assert!(inside.unwrap_err().contains("档案目录之内"));
+        assert!(inside.unwrap_err().to_string().contains("档案目录之内"));
         let cache =
             Cache::open(&dir.path().join("cache"), &archive, "tesseract 5 chi_sim").unwrap();
         let file = archive.join("a.jpg");

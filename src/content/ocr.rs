@@ -55,14 +55,9 @@ impl Engine {
             .map(PathBuf::from)
             .unwrap_or_else(|| "tesseract".into());
         let stamp = |p: &Path| {
-            std::fs::metadata(p).ok().map(|m| {
-                let t = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map_or(0, |d| d.as_nanos());
-                format!("{} {t}", m.len())
-            })
+            std::fs::metadata(p)
+                .ok()
+                .map(|m| format!("{} {}", m.len(), crate::cache::modified_ns(&m)))
         };
         let located = locate(&program);
         let memo_file = match (memo, &located) {

@@ -12,6 +12,7 @@ pub mod jpeg;
 pub mod ofd;
 pub mod pdf;
 pub mod png;
+pub mod stored;
 pub mod tiff;
 
 use std::fs::File;
@@ -19,6 +20,17 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::Serialize;
+
+/// Files opened by [`inspect`] and [`content_hash`] in this process, for the phase timings
+/// (`DANGAN_TIMINGS`): what the result cache saves is counted, not guessed.
+static OPENED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static HASHED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// (files inspected, files hashed) so far in this process.
+pub fn files_read() -> (usize, usize) {
+    use std::sync::atomic::Ordering::Relaxed;
+    (OPENED.load(Relaxed), HASHED.load(Relaxed))
+}
 
 /// A format recognised by its signature.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
@@ -116,7 +128,7 @@ pub struct Inspection {
 }
 
 impl Inspection {
-    fn of(format: FileFormat) -> Self {
+    pub(crate) fn of(format: FileFormat) -> Self {
         Inspection {
             format,
             problem: None,
@@ -188,6 +200,9 @@ pub fn sniff(head: &[u8]) -> FileFormat {
 
 /// Inspect one file. Never panics on bad content: a parser panic becomes a problem.
 pub fn inspect(path: &Path, size: u64) -> Inspection {
+    if size > 0 {
+        OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     match std::panic::catch_unwind(|| inspect_unguarded(path, size)) {
         Ok(i) => i,
         Err(_) => Inspection {
@@ -317,6 +332,7 @@ pub(crate) fn read_at(file: &mut File, offset: u64, len: usize) -> std::io::Resu
 /// equals another file's are hashed) and the text cache's keys. `size` (from the walk) sizes the buffer: a scan of a
 /// few kilobytes does not get a 256 KiB buffer zeroed for it.
 pub fn content_hash(path: &Path, size: u64) -> std::io::Result<u128> {
+    HASHED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     const MAX_BUF: u64 = 256 * 1024;
     let mut file = File::open(path)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();

@@ -33,6 +33,11 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn dangan() -> Command {
     let mut c = Command::cargo_bin("dangan").expect("binary built");
     c.env("NO_COLOR", "1");
+    // The result cache goes in the build's own folder, not the user's.
+    c.env(
+        "XDG_CACHE_HOME",
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache"),
+    );
     c
 }
 

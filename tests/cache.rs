@@ -1,0 +1,259 @@
+//! The result cache: a re-audit of unchanged files reads none of them and says exactly what a
+//! run without the cache says; a changed file is read again, and only it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Files modified less than this before a run are not cached (src/walk.rs `RACY`, 3 s): the
+/// copies the tests make are left to settle this long first.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(3100);
+
+struct Run {
+    code: i32,
+    json: String,
+    stderr: String,
+    inspected: usize,
+    hashed: usize,
+}
+
+fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
+    let mut c = dangan();
+    c.arg("audit")
+        .arg(archive)
+        .args(["--as-of", AS_OF, "--format", "json", "--fail-on", "never"])
+        .args(extra)
+        .env("DANGAN_TIMINGS", "1");
+    match cache {
+        Some(dir) => c.arg("--cache-dir").arg(dir),
+        None => c.arg("--no-cache"),
+    };
+    let out = c.output().expect("dangan runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let counts = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timing: 读取文件：检查 "))
+        .unwrap_or_else(|| panic!("no read counts in: {stderr}"));
+    let (inspected, rest) = counts.split_once(" 个，散列 ").expect("counts");
+    let inspected = inspected.parse().expect("number");
+    let hashed = rest.trim_end_matches(" 个").parse().expect("number");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        json: String::from_utf8(out.stdout).expect("utf-8"),
+        stderr,
+        inspected,
+        hashed,
+    }
+}
+
+fn files_in(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+/// The files `unreadable-file` names.
+fn unreadable(json: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "unreadable-file")
+        .map(|f| f["file"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Reports compared without printing them whole when they differ.
+#[track_caller]
+fn same(a: &str, b: &str, what: &str) {
+    if a != b {
+        let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        let near = |s: &str| {
+            s.get(at.saturating_sub(200)..(at + 200).min(s.len()))
+                .unwrap_or("")
+                .to_string()
+        };
+        panic!(
+            "{what}: reports differ near byte {at}:\n{}\n----\n{}",
+            near(a),
+            near(b)
+        );
+    }
+}
+
+/// A copy of fixtures, settled (older than the cache's racy window).
+fn settled_copy(names: &[&str]) -> (tempfile::TempDir, Vec<PathBuf>) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dirs: Vec<PathBuf> = names
+        .iter()
+        .map(|n| {
+            let to = tmp.path().join(n);
+            std::fs::create_dir_all(&to).expect("mkdir");
+            copy_tree(&fixture(n), &to);
+            to
+        })
+        .collect();
+    std::thread::sleep(SETTLE);
+    (tmp, dirs)
+}
+
+#[test]
+fn a_warm_cache_reads_no_file_and_gives_byte_identical_json() {
+    let names = [
+        "demo",
+        "defects",
+        "clean",
+        "catalogs",
+        "scans",
+        "rosters",
+        "rosters-ods",
+        "round3",
+        "content",
+        "content-scans",
+        "folders",
+        "no-ledger",
+        "layouts/branch-alone",
+        "layouts/combined-alone",
+        "layouts/groups-below",
+        "layouts/scan-batches",
+        "layouts/unlisted-group",
+        "layouts/years-above",
+    ];
+    let (tmp, dirs) = settled_copy(&names);
+    let cache = tmp.path().join("cache");
+    for (name, dir) in names.iter().zip(&dirs) {
+        let none = audit(dir, None, &[]);
+        let cold = audit(dir, Some(&cache), &[]);
+        let warm = audit(dir, Some(&cache), &[]);
+        same(&cold.json, &none.json, &format!("{name}: a cold cache"));
+        same(&warm.json, &none.json, &format!("{name}: a warm cache"));
+        assert_eq!(warm.code, none.code, "{name}");
+        assert!(none.inspected > 0, "{name}");
+        assert_eq!(
+            cold.inspected, none.inspected,
+            "{name}: every file read once"
+        );
+        assert_eq!(
+            (warm.inspected, warm.hashed),
+            (0, 0),
+            "{name}: the warm run read files"
+        );
+    }
+    // A shard keeps a cache of its own, and its fingerprints (every file's hash) come from it.
+    let demo = &dirs[0];
+    let none = audit(demo, None, &["--shard", "0/2"]);
+    let cold = audit(demo, Some(&cache), &["--shard", "0/2"]);
+    let warm = audit(demo, Some(&cache), &["--shard", "0/2"]);
+    assert!(cold.hashed > 0);
+    assert_eq!((warm.inspected, warm.hashed), (0, 0));
+    same(&warm.json, &none.json, "shard 0/2, warm");
+    same(&cold.json, &none.json, "shard 0/2, cold");
+}
+
+#[test]
+fn a_changed_file_is_read_again_and_only_it() {
+    let (tmp, dirs) = settled_copy(&["demo"]);
+    let (demo, cache) = (&dirs[0], tmp.path().join("cache"));
+    let first = audit(demo, Some(&cache), &[]);
+    // The same size, other bytes: a broken PDF.
+    let pdf = walkdir::WalkDir::new(demo)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .expect("a PDF in the demo")
+        .into_path();
+    let size = std::fs::metadata(&pdf).expect("stat").len() as usize;
+    std::fs::write(&pdf, vec![b'x'; size]).expect("rewrite");
+    let changed = audit(demo, Some(&cache), &[]);
+    assert_eq!(changed.inspected, 1, "only the changed file is read");
+    assert!(changed.hashed <= 1);
+    same(
+        &changed.json,
+        &audit(demo, None, &[]).json,
+        "one file changed",
+    );
+    let rel = pdf
+        .strip_prefix(demo)
+        .expect("inside")
+        .to_string_lossy()
+        .to_string();
+    assert!(!unreadable(&first.json).contains(&rel));
+    assert!(unreadable(&changed.json).contains(&rel), "{rel}");
+    // A file gone: nothing read, and the report is a fresh run's.
+    std::fs::remove_file(&pdf).expect("remove");
+    let gone = audit(demo, Some(&cache), &[]);
+    assert_eq!(gone.inspected, 0);
+    same(&gone.json, &audit(demo, None, &[]).json, "one file gone");
+}
+
+#[test]
+fn a_file_changed_just_before_the_run_is_not_trusted_to_the_cache() {
+    // Copied now: every file is younger than the racy window, so none is kept.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = tmp.path().join("demo");
+    copy_tree(&fixture("demo"), &demo);
+    let cache = tmp.path().join("cache");
+    audit(&demo, Some(&cache), &[]);
+    let again = audit(&demo, Some(&cache), &[]);
+    assert_eq!(again.inspected, audit(&demo, None, &[]).inspected);
+}
+
+#[test]
+fn verifying_hashes_every_file_and_a_damaged_cache_is_ignored_with_one_line() {
+    let (tmp, dirs) = settled_copy(&["defects"]);
+    let (archive, cache) = (&dirs[0], tmp.path().join("cache"));
+    let none = audit(archive, None, &[]);
+    audit(archive, Some(&cache), &[]);
+    // The first check reads again the files whose hash was not recorded (only files of a
+    // size another shares are hashed by a plain run); the second finds every one recorded.
+    let first = audit(archive, Some(&cache), &["--verify-cache"]);
+    assert!(first.inspected < none.inspected);
+    same(&first.json, &none.json, "verified once");
+    let verified = audit(archive, Some(&cache), &["--verify-cache"]);
+    same(&verified.json, &none.json, "verified twice");
+    assert_eq!(verified.inspected, 0);
+    assert!(
+        verified.hashed >= none.inspected,
+        "{} hashed",
+        verified.hashed
+    );
+    // Damaged: said once, ignored, every file read again, the same report.
+    let results = std::fs::read_dir(cache.join("results"))
+        .expect("results folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect::<Vec<_>>();
+    assert_eq!(results.len(), 1, "one cache file for one archive");
+    std::fs::write(&results[0], b"dangan-results1\nbut cut short").expect("damage");
+    let damaged = audit(archive, Some(&cache), &[]);
+    assert_eq!(
+        damaged.stderr.matches("已损坏").count(),
+        1,
+        "{}",
+        damaged.stderr
+    );
+    assert_eq!(damaged.inspected, none.inspected);
+    same(&damaged.json, &none.json, "damaged cache");
+}
+
+#[test]
+fn the_cache_folder_is_never_inside_the_archive() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = tmp.path().join("demo");
+    copy_tree(&fixture("demo"), &demo);
+    let before = files_in(&demo);
+    let out = dangan()
+        .arg("audit")
+        .arg(&demo)
+        .args(["--as-of", AS_OF, "--cache-dir"])
+        .arg(demo.join("第一党支部/.cache"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("在档案目录之内"));
+    assert_eq!(files_in(&demo), before);
+    assert!(!demo.join("第一党支部/.cache").exists());
+}
