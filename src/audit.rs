@@ -11,7 +11,7 @@ use compact_str::CompactString;
 
 use crate::classify::Classifier;
 use crate::config::Config;
-use crate::inspect::{FileFormat, Inspection, content_hash, inspect};
+use crate::inspect::{FileFormat, Inspection, inspect};
 use crate::join::{attach_resumes, join};
 use crate::ledger::catalog::CatalogEntry;
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow, ResumeEntry, SheetRole, Workbook};
@@ -162,38 +162,26 @@ enum Sheet {
 
 /// Audit the archive at `root`: the phases in their order. What a phase no longer needs is let
 /// go before the next (100,000 dossiers are audited in under 300 MB).
-pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditResult, ArchiveError> {
+pub fn audit(
+    config: &Config,
+    root: &Path,
+    mut options: Options,
+) -> Result<AuditResult, ArchiveError> {
+    // The result cache is let go once the files are looked at.
+    let cache = options.results.take();
+    let options = &options;
     let progress = Progress::new(options.progress);
     // Reading (directories, file structure, hashes) runs on its own pool of readers; the
     // spreadsheets, the join and the rules are work for the cores (rayon's global pool).
     let readers = io_pool(options.io_threads);
     let readers = readers.as_ref();
-    let headers = HeaderIndex::new(config);
-    let bounds = DateBounds {
-        earliest: config.earliest,
-        as_of: options.as_of,
-    };
-    let mut ahead = crate::ledger::ReadAhead::new(config, &headers, bounds);
-    progress.phase("读取档案目录", None);
-    let mut archive = walk(config, root, options, readers, &mut ahead)?;
-    let mut classes = classify(config, &archive);
-    progress.phase("检查文件", Some(archive.file_count() as u64));
-    let mut files = scan_files(config, &archive, options, readers, &progress);
-    progress.note(|| {
-        let (inspected, hashed) = crate::inspect::files_read();
-        format!("读取文件：检查 {inspected} 个，散列 {hashed} 个")
-    });
-    progress.phase("读取台账和简历", None);
-    let mut unreadable = unreadable_files(&archive, &files.inspections, &files.loose);
-    let sheets = read_sheets(
-        config,
-        ahead,
-        &archive,
-        &mut classes,
-        &files.inspections,
-        &files.loose,
-        &mut unreadable,
-    );
+    let Read {
+        mut archive,
+        classes,
+        mut files,
+        unreadable,
+        sheets,
+    } = read_archive(config, root, options, cache, (readers, &progress))?;
     progress.phase("连接台账与档案", None);
     let joined = join_people(config, options, &archive, sheets);
     combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
@@ -229,7 +217,7 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         None => (facts, None),
         Some(sh) => {
             let prints = reading(readers, || {
-                fingerprints(&archive, &classes, config, &people, &files.hashes)
+                fingerprints(&archive, &classes, config, &people, &files.inspections)
             });
             shard_data(sh, prints, facts, options.people, &plan)
         }
@@ -264,6 +252,63 @@ pub fn audit(config: &Config, root: &Path, options: &Options) -> Result<AuditRes
         summary,
         findings,
         dossiers,
+    })
+}
+
+/// What the reading phases found: the archive's folders and files, each file's document and
+/// inspection, what could not be read, and the spreadsheets' rows.
+struct Read {
+    archive: Archive,
+    classes: PerFile<Option<usize>>,
+    files: Files,
+    unreadable: Vec<Unreadable>,
+    sheets: Sheets,
+}
+
+/// The reading phases: the folders (and the ledgers read ahead), each file, the spreadsheets.
+/// The result cache is used, kept up to date and let go here.
+fn read_archive(
+    config: &Config,
+    root: &Path,
+    options: &Options,
+    cache: Option<crate::cache::Results>,
+    (readers, progress): (Option<&rayon::ThreadPool>, &Progress),
+) -> Result<Read, ArchiveError> {
+    let headers = HeaderIndex::new(config);
+    let bounds = DateBounds {
+        earliest: config.earliest,
+        as_of: options.as_of,
+    };
+    let mut ahead =
+        crate::ledger::ReadAhead::new(config, &headers, bounds).with_cache(cache.as_ref());
+    progress.phase("读取档案目录", None);
+    let archive = walk(config, root, options, readers, &mut ahead)?;
+    let mut classes = classify(config, &archive);
+    progress.phase("检查文件", Some(archive.file_count() as u64));
+    let files = scan_files(config, &archive, options, cache.as_ref(), readers, progress);
+    progress.note(|| {
+        let (inspected, hashed) = crate::inspect::files_read();
+        format!("读取文件：检查 {inspected} 个，散列 {hashed} 个")
+    });
+    progress.phase("读取台账和简历", None);
+    let mut unreadable = unreadable_files(&archive, &files.inspections, &files.loose);
+    let sheets = read_sheets(
+        config,
+        ahead,
+        &archive,
+        &mut classes,
+        &files.inspections,
+        &files.loose,
+        &mut unreadable,
+    );
+    drop(cache);
+    progress.note(|| format!("读取表格：{} 个", crate::ledger::books_read()));
+    Ok(Read {
+        archive,
+        classes,
+        files,
+        unreadable,
+        sheets,
     })
 }
 
@@ -331,22 +376,17 @@ struct Files {
     loose: Vec<Inspection>,
     parts: crate::classify::Parts,
     duplicate_groups: Vec<Vec<(usize, usize)>>,
-    /// Each dossier file's content hash, where the run needed it (a duplicate candidate; every
-    /// file in a shard) or the cache had it.
-    hashes: PerFile<Option<u128>>,
 }
 
 fn scan_files(
     config: &Config,
     archive: &Archive,
     options: &Options,
+    cache: Option<&crate::cache::Results>,
     readers: Option<&rayon::ThreadPool>,
     progress: &Progress,
 ) -> Files {
-    let cache = options.results.as_ref();
-    let (looked, loose, hits) = reading(readers, || inspect_all(archive, progress, cache));
-    let (loose, loose_hashes): (Vec<Inspection>, Vec<Option<u128>>) = loose.into_iter().unzip();
-    let (inspections, mut hashes) = looked.unzip();
+    let (mut inspections, loose, hits) = reading(readers, || inspect_all(archive, progress, cache));
     let parts = crate::classify::Parts::find(
         &Classifier::new(&config.documents),
         archive.dossiers.len(),
@@ -359,56 +399,31 @@ fn scan_files(
     // A shard cannot see the other shards' files: it fingerprints every one of its own, and
     // the merge finds the duplicates.
     let (duplicate_groups, hashed) = if options.shard.is_some() {
-        (
-            Vec::new(),
-            reading(readers, || hash_all(archive, &mut hashes)),
-        )
+        let every = archive
+            .dossiers
+            .iter()
+            .enumerate()
+            .flat_map(|(d, dir)| (0..dir.files.len()).map(move |i| (d, i)))
+            .filter(|&(d, i)| archive.dossiers[d].files[i].size > 0);
+        let n = reading(readers, || {
+            crate::duplicates::hash_files(archive, &mut inspections, every)
+        });
+        (Vec::new(), n)
     } else {
         reading(readers, || {
-            crate::duplicates::in_archive(archive, &mut hashes)
+            crate::duplicates::in_archive(archive, &mut inspections)
         })
     };
     if let Some(cache) = cache {
         let fresh = Fresh { hits, hashed };
-        remember(
-            cache,
-            archive,
-            (&inspections, &loose),
-            (&hashes, &loose_hashes),
-            fresh,
-        );
+        remember(cache, archive, (&inspections, &loose), fresh);
     }
     Files {
         inspections,
         loose,
         parts,
         duplicate_groups,
-        hashes,
     }
-}
-
-/// Every dossier file's content hash not known yet, read; how many were read.
-fn hash_all(archive: &Archive, hashes: &mut PerFile<Option<u128>>) -> usize {
-    let mut missing = Vec::new();
-    for (d, dossier) in archive.dossiers.iter().enumerate() {
-        for (i, f) in dossier.files.iter().enumerate() {
-            if f.size > 0 && hashes[d][i].is_none() {
-                missing.push((d, i));
-            }
-        }
-    }
-    let read: Vec<(usize, usize, u128)> = missing
-        .par_iter()
-        .filter_map(|&(d, i)| {
-            let f = &archive.dossiers[d].files[i];
-            Some((d, i, content_hash(&f.path(&archive.root), f.size).ok()?))
-        })
-        .collect();
-    let n = read.len();
-    for (d, i, hash) in read {
-        hashes[d][i] = Some(hash);
-    }
-    n
 }
 
 /// What a run read anew: files found in the cache, and files hashed.
@@ -424,28 +439,28 @@ fn remember(
     cache: &crate::cache::Results,
     archive: &Archive,
     (inspections, loose): (&PerFile<Inspection>, &[Inspection]),
-    (hashes, loose_hashes): (&PerFile<Option<u128>>, &[Option<u128>]),
     fresh: Fresh,
 ) {
-    let mut entries = crate::cache::Entries::default();
-    let dossier_files = archive.dossiers.iter().enumerate().flat_map(|(d, dir)| {
-        dir.files
-            .iter()
-            .enumerate()
-            .map(move |(i, f)| (f, &inspections[d][i], hashes[d][i]))
-    });
-    let loose_files = archive
-        .loose
+    let keyed = archive
+        .dossiers
         .iter()
-        .zip(loose.iter().zip(loose_hashes))
-        .map(|(f, (i, h))| (f, i, *h));
-    for (file, insp, hash) in dossier_files.chain(loose_files) {
-        if let Some(key) = crate::cache::key(file) {
-            entries.push(key, |out| crate::inspect::stored::encode(insp, hash, out));
-        }
-    }
-    if fresh.hits == entries.len() && fresh.hits == cache.len() && fresh.hashed == 0 {
+        .flat_map(|d| &d.files)
+        .chain(&archive.loose)
+        .filter(|f| f.stamp != 0)
+        .count();
+    if fresh.hits == keyed && keyed == cache.len() && fresh.hashed == 0 {
         return;
+    }
+    let mut entries = crate::cache::Entries::default();
+    let dossier_files = archive
+        .dossiers
+        .iter()
+        .enumerate()
+        .flat_map(|(d, dir)| dir.files.iter().zip(&inspections[d]));
+    for (file, insp) in dossier_files.chain(archive.loose.iter().zip(loose)) {
+        if let Some(key) = crate::cache::key(file) {
+            entries.push(key, |out| crate::inspect::stored::encode(insp, out));
+        }
     }
     cache.save(entries);
 }
@@ -798,32 +813,29 @@ fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
 
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the
 /// dossiers' files, then the loose ones. A file the result cache has, unchanged, is not read
-/// (with `--verify-cache`, only its content is: its hash must match). With each dossier file,
-/// with each file its content hash where known. The third value: how many files came from
-/// the cache.
-#[allow(clippy::type_complexity)]
+/// (with `--verify-cache`, only its content is: its hash must match). The third value: how
+/// many files came from the cache.
 fn inspect_all(
     archive: &Archive,
     progress: &Progress,
     cache: Option<&crate::cache::Results>,
-) -> (
-    PerFile<(Inspection, Option<u128>)>,
-    Vec<(Inspection, Option<u128>)>,
-    usize,
-) {
+) -> (PerFile<Inspection>, Vec<Inspection>, usize) {
     let hits = std::sync::atomic::AtomicUsize::new(0);
     let look = |f: &crate::walk::FileEntry| {
         progress.tick();
         let path = f.path(&archive.root);
         let Some(cache) = cache else {
-            return (inspect(&path, f.size), None);
+            return inspect(&path, f.size);
         };
         match cache.inspection(f, &path) {
             Ok(found) => {
                 hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 found
             }
-            Err(hash) => (inspect(&path, f.size), hash),
+            Err(hash) => Inspection {
+                hash,
+                ..inspect(&path, f.size)
+            },
         }
     };
     let inspections = archive.per_file(look);
@@ -841,7 +853,7 @@ fn unreadable_files(
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (f, i) in dossier.files.iter().zip(&inspections[d]) {
             let problem = match (&i.problem, i.format) {
-                (Some(p), _) => p.clone(),
+                (Some(p), _) => p.to_string(),
                 (None, FileFormat::Unknown) if f.size > 0 => {
                     "无法识别的文件格式（不是 PDF、JPEG、TIFF、PNG、OFD 等扫描件格式）".to_string()
                 }
@@ -858,7 +870,7 @@ fn unreadable_files(
         if let Some(p) = &i.problem {
             unreadable.push(Unreadable {
                 rel: f.rel.to_string(),
-                detail: p.clone(),
+                detail: p.to_string(),
                 dossier: None,
             });
         }
@@ -1214,7 +1226,7 @@ fn fingerprints(
     classes: &PerFile<Option<usize>>,
     config: &Config,
     people: &[crate::join::Person],
-    hashes: &PerFile<Option<u128>>,
+    inspections: &PerFile<Inspection>,
 ) -> Vec<crate::shard::Fingerprint> {
     let mut name_of = vec![String::new(); archive.dossiers.len()];
     for p in people {
@@ -1233,7 +1245,7 @@ fn fingerprints(
                 .enumerate()
                 .filter(|(_, f)| f.size > 0)
                 .filter_map(move |(i, f)| {
-                    let hash = hashes[d][i]?;
+                    let hash = inspections[d][i].hash?.get();
                     Some(crate::shard::Fingerprint {
                         file: f.rel.to_string(),
                         dossier: dir.rel.clone(),

@@ -21,9 +21,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::inspect::Inspection;
+
+use crate::inspect::ContentHash as Hash;
 use crate::walk::FileEntry;
 
 const MAGIC: &[u8; 16] = b"dangan-results1\n";
+const BOOK_MAGIC: &[u8; 16] = b"dangan-tape 1\n\0\0";
+/// A tape's header: magic, build, the workbook's key and its content hash.
+const BOOK_HEADER: usize = 16 * 4;
 const RECORD: usize = 24;
 const HEADER: usize = MAGIC.len() + 16 + 4;
 
@@ -83,7 +88,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) {
 /// run's go.
 #[derive(Debug)]
 pub struct Results {
+    /// The files' entries.
     path: PathBuf,
+    /// The workbooks' tapes, a file each.
+    books: PathBuf,
     build: [u8; 16],
     /// The last run's cache file, checked; empty when there was none (or it was refused).
     old: Vec<u8>,
@@ -100,13 +108,14 @@ impl Results {
         root: &Path,
         tag: &str,
     ) -> Result<(Results, Option<String>), CacheError> {
-        let dir = prepare(dir, root, Path::new("results"))?;
         let real = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let name = xxhash_rust::xxh3::xxh3_128(format!("{}\0{tag}", real.display()).as_bytes());
-        let path = dir.join("results").join(format!("{name:032x}.bin"));
+        let here = Path::new("results").join(format!("{name:032x}"));
+        let dir = prepare(dir, root, &here.join("books"))?.join(here);
         let mut results = Results {
             build: build_id(),
-            path,
+            path: dir.join("files.bin"),
+            books: dir.join("books"),
             old: Vec::new(),
             count: 0,
             verify: false,
@@ -178,25 +187,58 @@ impl Results {
         None
     }
 
-    /// A file's inspection and content hash from the last run, if the file is unchanged (with
-    /// [`Results::verify`], if its content still hashes to the recorded hash). Else the
-    /// content hash if one was computed to verify it.
-    pub fn inspection(
-        &self,
-        file: &FileEntry,
-        path: &Path,
-    ) -> Result<(Inspection, Option<u128>), Option<u128>> {
+    /// A file's inspection (with its content hash, if recorded) from the last run, if the
+    /// file is unchanged (with [`Results::verify`], if its content still hashes to the recorded
+    /// hash). Else the content hash if one was computed to verify it.
+    pub fn inspection(&self, file: &FileEntry, path: &Path) -> Result<Inspection, Option<Hash>> {
         let stored = key(file)
             .and_then(|k| self.get(k))
             .and_then(crate::inspect::stored::decode);
         if !self.verify {
             return stored.ok_or(None);
         }
-        let now = crate::inspect::content_hash(path, file.size).ok();
+        let now = crate::inspect::content_hash(path, file.size)
+            .ok()
+            .and_then(Hash::new);
         match stored {
-            Some((insp, Some(h))) if now == Some(h) => Ok((insp, Some(h))),
+            Some(insp) if insp.hash.is_some() && insp.hash == now => Ok(insp),
             _ => Err(now),
         }
+    }
+
+    /// The tape of an unchanged workbook (see `ledger::tape`), if the last run recorded one:
+    /// this build's, for the file in this state (with [`Results::verify`], with this content).
+    pub fn book(&self, file: &FileEntry, path: &Path) -> Option<Vec<u8>> {
+        let key = key(file)?;
+        let mut bytes = fs::read(self.book_path(file)).ok()?;
+        let head = bytes.get(..BOOK_HEADER)?;
+        let fits = &head[..16] == BOOK_MAGIC
+            && head[16..32] == self.build
+            && head[32..48] == key.to_le_bytes()
+            && (!self.verify
+                || crate::inspect::content_hash(path, file.size).ok()
+                    == Some(u128::from_le_bytes(head[48..64].try_into().ok()?)));
+        fits.then(|| bytes.split_off(BOOK_HEADER))
+    }
+
+    /// Keep a workbook's tape (one file a workbook: a changed workbook's replaces the last).
+    pub fn keep_book(&self, file: &FileEntry, path: &Path, tape: &[u8]) {
+        let Some(key) = key(file) else { return };
+        let Ok(hash) = crate::inspect::content_hash(path, file.size) else {
+            return;
+        };
+        let mut out = Vec::with_capacity(BOOK_HEADER + tape.len());
+        out.extend_from_slice(BOOK_MAGIC);
+        out.extend_from_slice(&self.build);
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&hash.to_le_bytes());
+        out.extend_from_slice(tape);
+        write_atomic(&self.book_path(file), &out);
+    }
+
+    fn book_path(&self, file: &FileEntry) -> PathBuf {
+        let name = xxhash_rust::xxh3::xxh3_128(file.rel.as_bytes());
+        self.books.join(format!("{name:032x}.bin"))
     }
 
     /// Replace the cache file with this run's entries.
@@ -244,6 +286,48 @@ impl Entries {
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }
+}
+
+/// Reads back, checking every length, what the cache's writers wrote: [`put_text`], integers
+/// little-endian. Each read is None past the end.
+pub(crate) struct Bytes<'a>(pub &'a [u8]);
+
+impl<'a> Bytes<'a> {
+    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    pub fn byte(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    pub fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    pub fn u32(&mut self) -> Option<u32> {
+        self.array().map(u32::from_le_bytes)
+    }
+
+    pub fn text(&mut self) -> Option<&'a str> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Write a string as [`Bytes::text`] reads it: its length (u32), then its bytes.
+pub(crate) fn put_text(s: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
 }
 
 /// A file's key in the cache: its path, size and stamp; None for a file without a stamp.
@@ -345,35 +429,34 @@ mod tests {
         fs::create_dir_all(&archive).unwrap();
         let path = archive.join("a.pdf");
         fs::write(&path, b"%PDF-1.4 now").unwrap();
-        let hash = crate::inspect::content_hash(&path, 12).unwrap();
+        let hash = Hash::new(crate::inspect::content_hash(&path, 12).unwrap()).unwrap();
+        let other = Hash::new(hash.get() ^ 1).unwrap();
         let mut file = FileEntry::new("a.pdf".into(), 12, None);
         file.stamp = 42;
-        let insp = Inspection {
+        let insp = |hash: Option<Hash>| Inspection {
             pages: Some(3),
+            hash,
             ..Inspection::of(crate::inspect::FileFormat::Pdf)
         };
         let cache = dir.path().join("cache");
-        let save = |h: Option<u128>| {
+        let save = |h: Option<Hash>| {
             let (r, _) = Results::open(&cache, &archive, "").unwrap();
             let mut e = Entries::default();
             e.push(key(&file).unwrap(), |out| {
-                crate::inspect::stored::encode(&insp, h, out)
+                crate::inspect::stored::encode(&insp(h), out)
             });
             r.save(e);
             Results::open(&cache, &archive, "").unwrap().0
         };
         // The recorded content, the file as it was: taken, with or without verifying.
         let mut r = save(Some(hash));
-        assert_eq!(r.inspection(&file, &path), Ok((insp.clone(), Some(hash))));
+        assert_eq!(r.inspection(&file, &path), Ok(insp(Some(hash))));
         r.verify = true;
-        assert_eq!(r.inspection(&file, &path), Ok((insp.clone(), Some(hash))));
+        assert_eq!(r.inspection(&file, &path), Ok(insp(Some(hash))));
         // Recorded from other content (a replacement the stamp could not see): taken without
         // verifying — the known limit — and refused with, the new hash handed back.
-        let mut r = save(Some(hash ^ 1));
-        assert_eq!(
-            r.inspection(&file, &path),
-            Ok((insp.clone(), Some(hash ^ 1)))
-        );
+        let mut r = save(Some(other));
+        assert_eq!(r.inspection(&file, &path), Ok(insp(Some(other))));
         r.verify = true;
         assert_eq!(r.inspection(&file, &path), Err(Some(hash)));
         // No hash recorded: nothing to verify against.

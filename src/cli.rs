@@ -518,7 +518,7 @@ fn audited(
         reading: text_reading(scope, &config)?,
         results: results_cache(scope)?,
     };
-    let mut result = audit(&config, &scope.archive, &options).map_err(|e| {
+    let mut result = audit(&config, &scope.archive, options).map_err(|e| {
         crate::say!("错误：{e}");
         ExitCode::from(2)
     })?;

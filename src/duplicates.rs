@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::inspect::content_hash;
+use crate::inspect::{ContentHash, Inspection, content_hash};
 use crate::results::Fingerprint;
 use crate::walk::{Archive, PerFile, archive_order};
 
@@ -27,12 +27,12 @@ pub fn identical<K: Ord + Copy, T: Ord + Copy>(mut keyed: Vec<(K, T)>) -> Vec<Ve
 }
 
 /// Groups of byte-identical dossier files, as (dossier, file) pairs. Only files whose size
-/// another file shares are hashed: from `hashes` where known (the result cache), else read —
-/// and the hash is kept in `hashes`. A file that cannot be read for hashing is left out (its
-/// inspection reports it). The second value: how many files were read.
+/// another file shares are hashed (where their inspection has no hash yet: the result cache
+/// may have it), and the hash is kept in the inspection. A file that cannot be read for
+/// hashing is left out (its inspection reports it). The second value: how many were read.
 pub fn in_archive(
     archive: &Archive,
-    hashes: &mut PerFile<Option<u128>>,
+    inspections: &mut PerFile<Inspection>,
 ) -> (Vec<Vec<(usize, usize)>>, usize) {
     // Sizes sorted, not a map of lists: one small record per file, no allocation per size.
     let mut sized: Vec<(u64, u32, u32)> = Vec::with_capacity(archive.file_count());
@@ -51,28 +51,44 @@ pub fn in_archive(
         }
     }
     drop(sized);
-    let read: Vec<(usize, usize, u128)> = candidates
-        .par_iter()
-        .filter(|&&(_, d, i)| hashes[d as usize][i as usize].is_none())
-        .filter_map(|&(_, d, i)| {
-            let (d, i) = (d as usize, i as usize);
-            let f = &archive.dossiers[d].files[i];
-            let hash = content_hash(&f.path(&archive.root), f.size).ok()?;
-            Some((d, i, hash))
-        })
-        .collect();
-    let fresh = read.len();
-    for (d, i, hash) in read {
-        hashes[d][i] = Some(hash);
-    }
+    let fresh = hash_files(
+        archive,
+        inspections,
+        candidates.iter().map(|&(_, d, i)| (d as usize, i as usize)),
+    );
     let hashed: Vec<((u64, u128), (usize, usize))> = candidates
         .iter()
         .filter_map(|&(size, d, i)| {
             let (d, i) = (d as usize, i as usize);
-            hashes[d][i].map(|h| ((size, h), (d, i)))
+            inspections[d][i].hash.map(|h| ((size, h.get()), (d, i)))
         })
         .collect();
     (identical(hashed), fresh)
+}
+
+/// Hash the files named (dossier, file) whose inspection has no hash yet, in parallel, and
+/// keep each hash in the inspection; how many were read.
+pub fn hash_files(
+    archive: &Archive,
+    inspections: &mut PerFile<Inspection>,
+    files: impl Iterator<Item = (usize, usize)>,
+) -> usize {
+    let missing: Vec<(usize, usize)> = files
+        .filter(|&(d, i)| inspections[d][i].hash.is_none())
+        .collect();
+    let read: Vec<(usize, usize, ContentHash)> = missing
+        .par_iter()
+        .filter_map(|&(d, i)| {
+            let f = &archive.dossiers[d].files[i];
+            let hash = content_hash(&f.path(&archive.root), f.size).ok()?;
+            Some((d, i, ContentHash::new(hash)?))
+        })
+        .collect();
+    let n = read.len();
+    for (d, i, hash) in read {
+        inspections[d][i].hash = Some(hash);
+    }
+    n
 }
 
 /// The same groups from the shards' fingerprints: `prints` is put in archive order, and each

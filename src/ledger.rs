@@ -24,6 +24,7 @@ pub mod catalog;
 mod header;
 pub mod merge;
 pub mod plan;
+mod tape;
 mod text_table;
 pub use header::{
     Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader, header_at,
@@ -511,6 +512,8 @@ pub struct ReadAhead<'a> {
     pub headers: &'a HeaderIndex,
     pub bounds: DateBounds,
     books: std::collections::HashMap<Box<str>, Workbook>,
+    /// Where an unchanged workbook's rows are replayed from (and new ones recorded).
+    cache: Option<&'a crate::cache::Results>,
 }
 
 impl<'a> ReadAhead<'a> {
@@ -520,7 +523,24 @@ impl<'a> ReadAhead<'a> {
             headers,
             bounds,
             books: std::collections::HashMap::new(),
+            cache: None,
         }
+    }
+
+    /// Workbooks replayed from, and recorded in, the result cache.
+    pub fn with_cache(mut self, cache: Option<&'a crate::cache::Results>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    fn read_one(&self, root: &std::path::Path, file: &FileEntry) -> Workbook {
+        let reading = BookReader {
+            config: self.config,
+            headers: self.headers,
+            bounds: self.bounds,
+            cache: self.cache,
+        };
+        reading.workbook(root, file)
     }
 
     /// Read `files` (in parallel) and keep them; the names of the people in their ledgers.
@@ -530,10 +550,7 @@ impl<'a> ReadAhead<'a> {
         files: &[&FileEntry],
     ) -> std::collections::HashSet<String> {
         use rayon::prelude::*;
-        let books: Vec<Workbook> = files
-            .par_iter()
-            .map(|f| read_workbook(root, f, self.config, self.headers, self.bounds))
-            .collect();
+        let books: Vec<Workbook> = files.par_iter().map(|f| self.read_one(root, f)).collect();
         let names = books
             .iter()
             .flat_map(|b| b.person_names(self.config))
@@ -558,7 +575,7 @@ impl<'a> ReadAhead<'a> {
         file: &FileEntry,
         ahead: Option<Workbook>,
     ) -> Workbook {
-        ahead.unwrap_or_else(|| read_workbook(root, file, self.config, self.headers, self.bounds))
+        ahead.unwrap_or_else(|| self.read_one(root, file))
     }
 }
 
@@ -577,51 +594,95 @@ pub fn read_workbook(
     headers: &HeaderIndex,
     bounds: DateBounds,
 ) -> Workbook {
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        read_inner(root, file, config, headers, bounds)
-    }));
-    match result {
-        Ok(wb) => wb,
-        Err(_) => Workbook {
-            problem: Some("表格文件已损坏，读取时出错".into()),
-            ..Workbook::default()
-        },
-    }
-}
-
-fn read_inner(
-    root: &std::path::Path,
-    file: &FileEntry,
-    config: &Schema,
-    headers: &HeaderIndex,
-    bounds: DateBounds,
-) -> Workbook {
-    let mut wb = Workbook::default();
-    if file.size == 0 {
-        wb.problem = Some("空文件（0 字节）".into());
-        return wb;
-    }
-    let mut parser = Parser {
+    let reading = BookReader {
         config,
         headers,
         bounds,
-        file: Arc::from(&*file.rel),
-        wb: &mut wb,
-        sheet: None,
-        state: State::Skip,
-        last_row: 0,
-        not_people_first: config
-            .not_people
-            .iter()
-            .filter_map(|w| w.chars().next())
-            .collect(),
+        cache: None,
     };
-    if let Err(problem) = stream_sheets(&file.path(root), &file.ext(), &mut parser) {
-        wb.problem = Some(problem);
+    reading.workbook(root, file)
+}
+
+/// Workbooks opened by a reader in this process (a workbook replayed from the result cache is
+/// not), for the phase timings.
+static BOOKS_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Workbooks opened so far in this process.
+pub fn books_read() -> usize {
+    BOOKS_READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// What reading a workbook needs.
+struct BookReader<'a> {
+    config: &'a Schema,
+    headers: &'a HeaderIndex,
+    bounds: DateBounds,
+    cache: Option<&'a crate::cache::Results>,
+}
+
+impl BookReader<'_> {
+    fn workbook(&self, root: &std::path::Path, file: &FileEntry) -> Workbook {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.read_inner(root, file)));
+        match result {
+            Ok(wb) => wb,
+            Err(_) => Workbook {
+                problem: Some("表格文件已损坏，读取时出错".into()),
+                ..Workbook::default()
+            },
+        }
     }
-    wb.ledger_rows.shrink_to_fit();
-    wb.resume_entries.shrink_to_fit();
-    wb
+
+    fn read_inner(&self, root: &std::path::Path, file: &FileEntry) -> Workbook {
+        let BookReader {
+            config,
+            headers,
+            bounds,
+            cache,
+        } = *self;
+        let mut wb = Workbook::default();
+        if file.size == 0 {
+            wb.problem = Some("空文件（0 字节）".into());
+            return wb;
+        }
+        let mut parser = Parser {
+            config,
+            headers,
+            bounds,
+            file: Arc::from(&*file.rel),
+            wb: &mut wb,
+            sheet: None,
+            state: State::Skip,
+            last_row: 0,
+            not_people_first: config
+                .not_people
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .collect(),
+        };
+        let path = file.path(root);
+        let replayed = cache
+            .and_then(|c| c.book(file, &path))
+            .and_then(|t| tape::replay(&t, &mut parser));
+        let outcome = replayed.unwrap_or_else(|| {
+            BOOKS_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(cache) = cache else {
+                return stream_sheets(&path, &file.ext(), &mut parser);
+            };
+            let mut recorder = tape::Recorder {
+                inner: &mut parser,
+                tape: Vec::new(),
+            };
+            let outcome = stream_sheets(&path, &file.ext(), &mut recorder);
+            cache.keep_book(file, &path, &recorder.end(&outcome));
+            outcome
+        });
+        if let Err(problem) = outcome {
+            wb.problem = Some(problem);
+        }
+        wb.ledger_rows.shrink_to_fit();
+        wb.resume_entries.shrink_to_fit();
+        wb
+    }
 }
 
 /// Receives a workbook row by row, sheet by sheet.

@@ -20,13 +20,16 @@ pub struct FileEntry {
     name_at: u32,
     pub size: u64,
     /// The file's modification time, inode and status-change time as the walk found them,
-    /// hashed: with `rel` and `size`, what the result cache ([`crate::cache`]) keys the file's inspection by. 0 when
-    /// unknown, or when the file changed in the last seconds before the walk (a change within
-    /// the clock's granularity would go unseen): such a file is never taken from the cache.
+    /// hashed: with `rel` and `size`, what the result cache ([`crate::cache`]) keys the file's
+    /// inspection by. 0 when unknown, or when the file changed in the last seconds before the
+    /// walk (a change within the clock's granularity would go unseen): such a file is never
+    /// taken from the cache.
     pub stamp: u64,
     /// The path below the root as the file system spells it, when a name on it is not
-    /// UTF-8 (and `rel` holds the decoded text instead).
-    raw: Option<Box<Path>>,
+    /// UTF-8 (and `rel` holds the decoded text instead). Boxed twice so that the common case
+    /// costs one word, not a wide pointer's two.
+    #[allow(clippy::box_collection)]
+    raw: Option<Box<PathBuf>>,
 }
 
 impl FileEntry {
@@ -37,7 +40,7 @@ impl FileEntry {
             rel: rel.into_boxed_str(),
             size,
             stamp: 0,
-            raw: raw.map(Box::from),
+            raw: raw.map(|p| Box::new(p.to_path_buf())),
         }
     }
 
@@ -86,7 +89,7 @@ impl FileEntry {
     /// The file's path on disk.
     pub fn path(&self, root: &Path) -> PathBuf {
         match &self.raw {
-            Some(raw) => root.join(raw),
+            Some(raw) => root.join(raw.as_path()),
             None => root.join(&*self.rel),
         }
     }
@@ -208,23 +211,6 @@ pub struct PerFile<T> {
     items: Vec<T>,
     /// Where each dossier's values start in `items`; one more entry than dossiers.
     starts: Vec<usize>,
-}
-
-impl<A, B> PerFile<(A, B)> {
-    /// Two values for each file, as two lists.
-    pub fn unzip(self) -> (PerFile<A>, PerFile<B>) {
-        let (a, b) = self.items.into_iter().unzip();
-        (
-            PerFile {
-                items: a,
-                starts: self.starts.clone(),
-            },
-            PerFile {
-                items: b,
-                starts: self.starts,
-            },
-        )
-    }
 }
 
 impl<T> PerFile<T> {

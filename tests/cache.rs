@@ -17,6 +17,8 @@ struct Run {
     stderr: String,
     inspected: usize,
     hashed: usize,
+    /// Workbooks opened (not replayed from the cache).
+    books: usize,
 }
 
 fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
@@ -37,6 +39,11 @@ fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
         .find_map(|l| l.strip_prefix("timing: 读取文件：检查 "))
         .unwrap_or_else(|| panic!("no read counts in: {stderr}"));
     let (inspected, rest) = counts.split_once(" 个，散列 ").expect("counts");
+    let books = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timing: 读取表格："))
+        .and_then(|n| n.trim_end_matches(" 个").parse().ok())
+        .unwrap_or_else(|| panic!("no workbook count in: {stderr}"));
     let inspected = inspected.parse().expect("number");
     let hashed = rest.trim_end_matches(" 个").parse().expect("number");
     Run {
@@ -45,6 +52,7 @@ fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
         stderr,
         inspected,
         hashed,
+        books,
     }
 }
 
@@ -136,9 +144,10 @@ fn a_warm_cache_reads_no_file_and_gives_byte_identical_json() {
             cold.inspected, none.inspected,
             "{name}: every file read once"
         );
+        assert_eq!(cold.books, none.books, "{name}");
         assert_eq!(
-            (warm.inspected, warm.hashed),
-            (0, 0),
+            (warm.inspected, warm.hashed, warm.books),
+            (0, 0, 0),
             "{name}: the warm run read files"
         );
     }
@@ -165,27 +174,47 @@ fn a_changed_file_is_read_again_and_only_it() {
         .find(|e| e.path().extension().is_some_and(|x| x == "pdf"))
         .expect("a PDF in the demo")
         .into_path();
+    // The same size, other bytes: a broken PDF; and a ledger cut in half.
     let size = std::fs::metadata(&pdf).expect("stat").len() as usize;
     std::fs::write(&pdf, vec![b'x'; size]).expect("rewrite");
+    let ledger = demo.join("发展党员工作台账.xlsx");
+    let mut bytes = std::fs::read(&ledger).expect("ledger");
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&ledger, &bytes).expect("spoil");
     let changed = audit(demo, Some(&cache), &[]);
-    assert_eq!(changed.inspected, 1, "only the changed file is read");
+    assert!(first.books >= 2, "{} workbooks", first.books);
+    assert_eq!(
+        (changed.inspected, changed.books),
+        (2, 1),
+        "only the changed files are read (the other workbook replayed)"
+    );
     assert!(changed.hashed <= 1);
     same(
         &changed.json,
         &audit(demo, None, &[]).json,
-        "one file changed",
+        "two files changed",
     );
     let rel = pdf
         .strip_prefix(demo)
         .expect("inside")
         .to_string_lossy()
         .to_string();
-    assert!(!unreadable(&first.json).contains(&rel));
-    assert!(unreadable(&changed.json).contains(&rel), "{rel}");
+    for (file, was) in [(rel.as_str(), &first), ("发展党员工作台账.xlsx", &first)] {
+        assert!(!unreadable(&was.json).contains(&file.to_string()));
+        assert!(
+            unreadable(&changed.json).contains(&file.to_string()),
+            "{file}"
+        );
+    }
+    // Once they have settled, they are kept like the rest.
+    std::thread::sleep(SETTLE);
+    audit(demo, Some(&cache), &[]);
+    let settled = audit(demo, Some(&cache), &[]);
+    assert_eq!((settled.inspected, settled.books), (0, 0));
     // A file gone: nothing read, and the report is a fresh run's.
     std::fs::remove_file(&pdf).expect("remove");
     let gone = audit(demo, Some(&cache), &[]);
-    assert_eq!(gone.inspected, 0);
+    assert_eq!((gone.inspected, gone.books), (0, 0));
     same(&gone.json, &audit(demo, None, &[]).json, "one file gone");
 }
 
@@ -224,9 +253,9 @@ fn verifying_hashes_every_file_and_a_damaged_cache_is_ignored_with_one_line() {
     let results = std::fs::read_dir(cache.join("results"))
         .expect("results folder")
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        .map(|e| e.path().join("files.bin"))
         .collect::<Vec<_>>();
-    assert_eq!(results.len(), 1, "one cache file for one archive");
+    assert_eq!(results.len(), 1, "one cache for one archive");
     std::fs::write(&results[0], b"dangan-results1\nbut cut short").expect("damage");
     let damaged = audit(archive, Some(&cache), &[]);
     assert_eq!(

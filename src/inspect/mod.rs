@@ -110,7 +110,7 @@ pub struct Inspection {
     pub format: FileFormat,
     /// Why the content is broken, if it is.
     #[serde(skip)]
-    pub problem: Option<String>,
+    pub problem: Option<Box<str>>,
     /// Resolution in dots per inch (the lower of the two axes; for a PDF the lowest page);
     /// None when the file does not state it.
     pub dpi: Option<f64>,
@@ -125,6 +125,30 @@ pub struct Inspection {
     /// A PDF whose pages name fonts: text to read without OCR.
     #[serde(skip)]
     pub text_layer: bool,
+    /// The file's content hash, where the run computed it (a file whose size another shares,
+    /// for the duplicates; every file of a shard) or the result cache had it.
+    #[serde(skip)]
+    pub hash: Option<ContentHash>,
+}
+
+/// A file's 128-bit content hash ([`content_hash`]), kept in 16 bytes aligned as a u64 (an
+/// `Option` of it costs nothing more): every file's inspection carries one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContentHash(std::num::NonZeroU64, u64);
+
+impl ContentHash {
+    /// None for a hash whose upper half is 0 (one in 2⁶⁴): such a file is hashed again when
+    /// needed.
+    pub fn new(h: u128) -> Option<ContentHash> {
+        Some(ContentHash(
+            std::num::NonZeroU64::new((h >> 64) as u64)?,
+            h as u64,
+        ))
+    }
+
+    pub fn get(self) -> u128 {
+        (u128::from(self.0.get()) << 64) | u128::from(self.1)
+    }
 }
 
 impl Inspection {
@@ -137,6 +161,7 @@ impl Inspection {
             pages: None,
             outline: None,
             text_layer: false,
+            hash: None,
         }
     }
 }
@@ -224,7 +249,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         Ok(f) => f,
         Err(e) => {
             return Inspection {
-                problem: Some(crate::walk::describe_io(&e)),
+                problem: Some(crate::walk::describe_io(&e).into()),
                 ..Inspection::of(FileFormat::Unknown)
             };
         }
@@ -234,7 +259,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         Ok(n) => n,
         Err(e) => {
             return Inspection {
-                problem: Some(crate::walk::describe_io(&e)),
+                problem: Some(crate::walk::describe_io(&e).into()),
                 ..Inspection::of(FileFormat::Unknown)
             };
         }
@@ -271,15 +296,11 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
             pages: meta.pages,
             outline: meta.outline.map(|o| Box::new(Outline(o))),
             text_layer: meta.text_layer,
+            hash: None,
         },
         Err(problem) => Inspection {
-            format,
-            problem: Some(problem),
-            dpi: None,
-            dpi_from_pixels: false,
-            pages: None,
-            outline: None,
-            text_layer: false,
+            problem: Some(problem.into()),
+            ..Inspection::of(format)
         },
     }
 }

@@ -3,6 +3,7 @@
 //! is no entry (the file is inspected again).
 
 use super::{Bookmark, FileFormat, Inspection, Outline};
+use crate::cache::{Bytes, put_text};
 
 const FORMATS: [FileFormat; 13] = [
     FileFormat::Pdf,
@@ -28,8 +29,9 @@ const PROBLEM: u8 = 16;
 const OUTLINE: u8 = 32;
 const HASH: u8 = 64;
 
-/// Append `insp` (and the file's content hash, if known) to `out`.
-pub fn encode(insp: &Inspection, hash: Option<u128>, out: &mut Vec<u8>) {
+/// Append `insp` (with the file's content hash, if known) to `out`.
+pub fn encode(insp: &Inspection, out: &mut Vec<u8>) {
+    let hash = insp.hash;
     let format = FORMATS.iter().position(|f| *f == insp.format).unwrap_or(12) as u8;
     let flag = |on: bool, bit: u8| if on { bit } else { 0 };
     out.push(format);
@@ -49,10 +51,10 @@ pub fn encode(insp: &Inspection, hash: Option<u128>, out: &mut Vec<u8>) {
         out.extend_from_slice(&p.to_le_bytes());
     }
     if let Some(h) = hash {
-        out.extend_from_slice(&h.to_le_bytes());
+        out.extend_from_slice(&h.get().to_le_bytes());
     }
     if let Some(p) = &insp.problem {
-        text(p, out);
+        put_text(p, out);
     }
     if let Some(o) = &insp.outline {
         out.extend_from_slice(&(o.0.len() as u32).to_le_bytes());
@@ -65,19 +67,14 @@ pub fn encode(insp: &Inspection, hash: Option<u128>, out: &mut Vec<u8>) {
                 }
                 None => out.push(0),
             }
-            text(&b.title, out);
+            put_text(&b.title, out);
         }
     }
 }
 
-fn text(s: &str, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// The inspection and content hash [`encode`] wrote; None if `bytes` are not one, whole.
-pub fn decode(bytes: &[u8]) -> Option<(Inspection, Option<u128>)> {
-    let mut r = Cursor(bytes);
+/// The inspection [`encode`] wrote; None if `bytes` are not one, whole.
+pub fn decode(bytes: &[u8]) -> Option<Inspection> {
+    let mut r = Bytes(bytes);
     let format = *FORMATS.get(r.byte()? as usize)?;
     let flags = r.byte()?;
     let on = |bit: u8| flags & bit != 0;
@@ -90,16 +87,14 @@ pub fn decode(bytes: &[u8]) -> Option<(Inspection, Option<u128>)> {
     if on(PAGES) {
         insp.pages = Some(u32::from_le_bytes(r.array()?));
     }
-    let hash = if on(HASH) {
-        Some(u128::from_le_bytes(r.array()?))
-    } else {
-        None
-    };
+    if on(HASH) {
+        insp.hash = Some(super::ContentHash::new(u128::from_le_bytes(r.array()?))?);
+    }
     if on(PROBLEM) {
-        insp.problem = Some(r.text()?);
+        insp.problem = Some(r.text()?.into());
     }
     if on(OUTLINE) {
-        let n = u32::from_le_bytes(r.array()?) as usize;
+        let n = r.u32()? as usize;
         // Each bookmark takes at least 6 bytes: a count beyond what is left is damage.
         if n > r.0.len() / 6 {
             return None;
@@ -112,38 +107,12 @@ pub fn decode(bytes: &[u8]) -> Option<(Inspection, Option<u128>)> {
                 1 => Some(u32::from_le_bytes(r.array()?)),
                 _ => return None,
             };
-            let title = r.text()?;
+            let title = r.text()?.to_string();
             marks.push(Bookmark { title, page, depth });
         }
         insp.outline = Some(Box::new(Outline(marks.into_boxed_slice())));
     }
-    r.0.is_empty().then_some((insp, hash))
-}
-
-struct Cursor<'a>(&'a [u8]);
-
-impl Cursor<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
-    }
-
-    fn text(&mut self) -> Option<String> {
-        let n = u32::from_le_bytes(self.array()?) as usize;
-        String::from_utf8(self.take(n)?.to_vec()).ok()
-    }
+    r.is_empty().then_some(insp)
 }
 
 #[cfg(test)]
@@ -174,16 +143,17 @@ mod tests {
                 .into_boxed_slice(),
             ))),
             text_layer: true,
+            hash: crate::inspect::ContentHash::new(u128::MAX - 1),
         };
         for format in FORMATS {
             let bare = Inspection::of(format);
             let mut out = Vec::new();
-            encode(&bare, None, &mut out);
-            assert_eq!(decode(&out), Some((bare, None)));
+            encode(&bare, &mut out);
+            assert_eq!(decode(&out), Some(bare));
         }
         let mut out = Vec::new();
-        encode(&full, Some(u128::MAX - 1), &mut out);
-        assert_eq!(decode(&out), Some((full.clone(), Some(u128::MAX - 1))));
+        encode(&full, &mut out);
+        assert_eq!(decode(&out), Some(full.clone()));
         // Every cut of it, and a byte more, is refused.
         for n in 0..out.len() {
             assert_eq!(decode(&out[..n]), None, "cut at {n}");
@@ -191,5 +161,12 @@ mod tests {
         out.push(0);
         assert_eq!(decode(&out), None);
         assert_eq!(decode(&[13, 0]), None, "no such format");
+        // A hash whose upper half is 0 is not kept (it would read as "no hash").
+        assert_eq!(crate::inspect::ContentHash::new(7), None);
+        let h = (3u128 << 64) | 5;
+        assert_eq!(
+            crate::inspect::ContentHash::new(h).map(|c| c.get()),
+            Some(h)
+        );
     }
 }
