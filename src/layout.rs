@@ -194,7 +194,11 @@ fn scan<'t>(tree: &'t Tree, names: &Names<'_>) -> (Vec<Dir<'t>>, Vec<u32>) {
                 stack.push(i);
             }
             Node::File { file, .. } => {
-                if !file.is_spreadsheet() && (names.document)(file.stem()) {
+                // One document is evidence enough: the folder's other files are not matched.
+                if !dirs[parent as usize].evidence
+                    && !file.is_spreadsheet()
+                    && (names.document)(file.stem())
+                {
                     dirs[parent as usize].evidence = true;
                 }
             }

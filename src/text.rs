@@ -19,8 +19,13 @@ pub fn normalize(s: &str) -> String {
         return s.chars().filter(|c| !c.is_whitespace()).collect();
     }
     // Most text (names, dates like 2021年3月5日 or 2005.09—2009.07) is already in NFKC: a
-    // quick check spares the decomposition and recomposition.
-    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    // quick check spares the decomposition and recomposition — first the cheapest (ASCII and
+    // the CJK Unified Ideographs, which have no decompositions), then the tables'.
+    let stable = |c: char| c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c);
+    if s.chars().all(stable)
+        || unicode_normalization::is_nfkc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
         fold(s.chars(), s.len())
     } else {
         fold(s.nfkc(), s.len())

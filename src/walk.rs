@@ -255,8 +255,15 @@ pub struct Ignore<'a> {
 
 impl Ignore<'_> {
     fn skips(&self, name: &str) -> bool {
-        let lower = name.to_lowercase();
-        self.names.contains(&lower) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
+        // Compared without lowering every name the walk meets into a new string.
+        let named = |n: &String| {
+            if n.is_ascii() {
+                n.eq_ignore_ascii_case(name)
+            } else {
+                *n == name.to_lowercase()
+            }
+        };
+        self.names.iter().any(named) || self.prefixes.iter().any(|p| name.starts_with(p.as_str()))
     }
 }
 
@@ -518,6 +525,11 @@ pub fn archive_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 fn rel_path(root: &Path, p: &Path) -> String {
     let rel = p.strip_prefix(root).unwrap_or(p);
+    // The common case: a UTF-8 path, already `/`-separated.
+    #[cfg(unix)]
+    if let Some(s) = rel.to_str() {
+        return s.to_owned();
+    }
     let mut out = String::new();
     // Only a path with a name that is not UTF-8 needs its folders on disk.
     let mut dir = rel.to_str().is_none().then(|| root.to_path_buf());

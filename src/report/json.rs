@@ -1,5 +1,7 @@
 //! The stable JSON report (`--format json`); its schema is documented in the README.
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::finding::Finding;
@@ -26,10 +28,14 @@ pub fn write(result: &AuditResult, w: &mut dyn std::io::Write) -> std::io::Resul
         dossiers: &result.dossiers,
         shard: result.shard.as_ref(),
     };
+    // Buffered here, where the writer's type is known: serde_json writes a token at a time,
+    // and each write through `dyn Write` would be a call that cannot be inlined.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
     // An I/O error keeps its kind (a closed pipe is still a closed pipe).
-    serde_json::to_writer_pretty(&mut *w, &report).map_err(|e| match e.io_error_kind() {
+    serde_json::to_writer_pretty(&mut out, &report).map_err(|e| match e.io_error_kind() {
         Some(kind) => std::io::Error::new(kind, e),
         None => std::io::Error::other(e),
     })?;
-    w.write_all(b"\n")
+    out.write_all(b"\n")?;
+    out.flush()
 }
