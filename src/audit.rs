@@ -832,10 +832,13 @@ fn inspect_all(
                 hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 found
             }
-            Err(hash) => Inspection {
-                hash,
-                ..inspect(&path, f.size)
-            },
+            Err(hash) => {
+                let insp = inspect(&path, f.size);
+                Inspection {
+                    hash: hash.or(insp.hash),
+                    ..insp
+                }
+            }
         }
     };
     let inspections = archive.per_file(look);

@@ -34,20 +34,26 @@ pub fn in_archive(
     archive: &Archive,
     inspections: &mut PerFile<Inspection>,
 ) -> (Vec<Vec<(usize, usize)>>, usize) {
-    // Sizes sorted, not a map of lists: one small record per file, no allocation per size.
-    let mut sized: Vec<(u64, u32, u32)> = Vec::with_capacity(archive.file_count());
+    // Sizes (and first 4 KiB) sorted, not a map of lists: one small record per file, no
+    // allocation per size.
+    let mut sized: Vec<(u64, u64, u32, u32)> = Vec::with_capacity(archive.file_count());
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (i, f) in dossier.files.iter().enumerate() {
             if f.size > 0 {
-                sized.push((f.size, d as u32, i as u32));
+                sized.push((f.size, inspections[d][i].head, d as u32, i as u32));
             }
         }
     }
     sized.sort_unstable();
     let mut candidates: Vec<(u64, u32, u32)> = Vec::new();
-    for run in sized.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() > 1 {
-            candidates.extend_from_slice(run);
+    for run in sized.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        // Files of one size whose first 4 KiB differ cannot be the same: only those that agree
+        // are hashed whole (all of the size, where one's beginning was not read).
+        let unknown = run.iter().any(|x| x.1 == 0);
+        for same in run.chunk_by(|a, b| unknown || a.1 == b.1) {
+            if same.len() > 1 {
+                candidates.extend(same.iter().map(|&(size, _, d, i)| (size, d, i)));
+            }
         }
     }
     drop(sized);

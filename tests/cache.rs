@@ -286,3 +286,41 @@ fn the_cache_folder_is_never_inside_the_archive() {
     assert_eq!(files_in(&demo), before);
     assert!(!demo.join("第一党支部/.cache").exists());
 }
+
+#[test]
+fn files_of_one_size_are_hashed_whole_only_when_their_beginnings_agree() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = tmp.path().join("demo");
+    copy_tree(&fixture("demo"), &demo);
+    let before = audit(&demo, None, &[]);
+    // Three 10 KB files of one size beside each other: a and b share their first 4 KiB and
+    // differ after it, c differs at its first byte; d (in another dossier) is a copy of a.
+    let head = vec![b'h'; 4096];
+    let body = |tail: u8| [head.clone(), vec![tail; 6000]].concat();
+    let first = demo.join("第一党支部/01-张三");
+    let second = demo.join("第一党支部/李四");
+    std::fs::write(first.join("入党申请书附件a.jpg"), body(b'a')).expect("a");
+    std::fs::write(first.join("入党申请书附件b.jpg"), body(b'b')).expect("b");
+    let mut c = body(b'a');
+    c[0] = b'c';
+    std::fs::write(first.join("入党申请书附件c.jpg"), c).expect("c");
+    std::fs::write(second.join("入党申请书附件d.jpg"), body(b'a')).expect("d");
+    let after = audit(&demo, None, &[]);
+    // The demo's own files are small: their hashes came with their inspection. Only a, b and
+    // d are read whole.
+    assert_eq!(before.hashed, 0);
+    assert_eq!(after.hashed, 3);
+    let dups = |run: &Run| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_str(&run.json).expect("JSON");
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "duplicate-file")
+            .filter_map(|f| f["file"].as_str().map(str::to_string))
+            .collect()
+    };
+    let new: Vec<String> = dups(&after)
+        .into_iter()
+        .filter(|f| !dups(&before).contains(f))
+        .collect();
+    assert_eq!(new, ["第一党支部/李四/入党申请书附件d.jpg"], "{new:?}");
+}

@@ -129,6 +129,11 @@ pub struct Inspection {
     /// for the duplicates; every file of a shard) or the result cache had it.
     #[serde(skip)]
     pub hash: Option<ContentHash>,
+    /// A 64-bit hash of the file's first 4 KiB, read for the signature anyway (0 when not
+    /// read): two files of one size are hashed whole only when these agree. A file no longer
+    /// than that has its whole [`Inspection::hash`] from the same bytes.
+    #[serde(skip)]
+    pub head: u64,
 }
 
 /// A file's 128-bit content hash ([`content_hash`]), kept in 16 bytes aligned as a u64 (an
@@ -162,6 +167,7 @@ impl Inspection {
             outline: None,
             text_layer: false,
             hash: None,
+            head: 0,
         }
     }
 }
@@ -265,6 +271,15 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         }
     };
     let head = &head[..n];
+    let hashes = |insp: Inspection| Inspection {
+        head: xxhash_rust::xxh3::xxh3_64(head).max(1),
+        // The whole file was read: its content hash is this (the streaming hash of
+        // `content_hash` gives the same digest).
+        hash: (n as u64 == size)
+            .then(|| ContentHash::new(xxhash_rust::xxh3::xxh3_128(head)))
+            .flatten(),
+        ..insp
+    };
     let mut format = sniff(head);
     let result = match format {
         FileFormat::Jpeg => jpeg::inspect(&mut file, size),
@@ -287,22 +302,20 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         }
         _ => Ok(Meta::default()),
     };
-    match result {
+    hashes(match result {
         Ok(meta) => Inspection {
-            format,
-            problem: None,
             dpi: meta.dpi,
             dpi_from_pixels: meta.dpi_from_pixels,
             pages: meta.pages,
             outline: meta.outline.map(|o| Box::new(Outline(o))),
             text_layer: meta.text_layer,
-            hash: None,
+            ..Inspection::of(format)
         },
         Err(problem) => Inspection {
             problem: Some(problem.into()),
             ..Inspection::of(format)
         },
-    }
+    })
 }
 
 /// OFD, OOXML, OpenDocument or plain zip, from the central directory (read at the end).

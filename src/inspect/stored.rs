@@ -28,6 +28,7 @@ const TEXT_LAYER: u8 = 8;
 const PROBLEM: u8 = 16;
 const OUTLINE: u8 = 32;
 const HASH: u8 = 64;
+const HEAD: u8 = 128;
 
 /// Append `insp` (with the file's content hash, if known) to `out`.
 pub fn encode(insp: &Inspection, out: &mut Vec<u8>) {
@@ -42,7 +43,8 @@ pub fn encode(insp: &Inspection, out: &mut Vec<u8>) {
             | flag(insp.text_layer, TEXT_LAYER)
             | flag(insp.problem.is_some(), PROBLEM)
             | flag(insp.outline.is_some(), OUTLINE)
-            | flag(hash.is_some(), HASH),
+            | flag(hash.is_some(), HASH)
+            | flag(insp.head != 0, HEAD),
     );
     if let Some(dpi) = insp.dpi {
         out.extend_from_slice(&dpi.to_le_bytes());
@@ -52,6 +54,9 @@ pub fn encode(insp: &Inspection, out: &mut Vec<u8>) {
     }
     if let Some(h) = hash {
         out.extend_from_slice(&h.get().to_le_bytes());
+    }
+    if insp.head != 0 {
+        out.extend_from_slice(&insp.head.to_le_bytes());
     }
     if let Some(p) = &insp.problem {
         put_text(p, out);
@@ -89,6 +94,9 @@ pub fn decode(bytes: &[u8]) -> Option<Inspection> {
     }
     if on(HASH) {
         insp.hash = Some(super::ContentHash::new(u128::from_le_bytes(r.array()?))?);
+    }
+    if on(HEAD) {
+        insp.head = u64::from_le_bytes(r.array()?);
     }
     if on(PROBLEM) {
         insp.problem = Some(r.text()?.into());
@@ -144,6 +152,7 @@ mod tests {
             ))),
             text_layer: true,
             hash: crate::inspect::ContentHash::new(u128::MAX - 1),
+            head: 9,
         };
         for format in FORMATS {
             let bare = Inspection::of(format);
