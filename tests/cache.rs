@@ -324,3 +324,34 @@ fn files_of_one_size_are_hashed_whole_only_when_their_beginnings_agree() {
         .collect();
     assert_eq!(new, ["第一党支部/李四/入党申请书附件d.jpg"], "{new:?}");
 }
+
+#[test]
+fn runs_sharing_one_cache_at_once_leave_it_whole() {
+    let (tmp, dirs) = settled_copy(&["demo"]);
+    let (demo, cache) = (&dirs[0], tmp.path().join("cache"));
+    let none = audit(demo, None, &[]);
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("dangan"))
+            .arg("audit")
+            .arg(demo)
+            .args(["--as-of", AS_OF, "--format", "json", "--fail-on", "never"])
+            .arg("--cache-dir")
+            .arg(&cache)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dangan starts")
+    };
+    let runs: Vec<_> = (0..4).map(|_| spawn()).collect();
+    for run in runs {
+        let out = run.wait_with_output().expect("dangan ends");
+        same(
+            &String::from_utf8(out.stdout).expect("utf-8"),
+            &none.json,
+            "a run beside others",
+        );
+    }
+    let after = audit(demo, Some(&cache), &[]);
+    assert_eq!((after.inspected, after.books), (0, 0));
+    same(&after.json, &none.json, "after the crowd");
+}
