@@ -1,0 +1,297 @@
+//! Cell values into field values: text, dates at their precision and in their bounds, date
+//! ranges, and the ledger rows and resume entries made of them.
+
+use super::{
+    BadDate, Column, DateBounds, FieldValue, Invalid, LedgerRow, LedgerSheet, ResumeEntry,
+    SheetRef, UNKNOWN_DECIMALS,
+};
+use crate::date::{DateError, DateValue, RangeEnd, Reading, from_number, parse_date, parse_range};
+use crate::schema::{FieldType, Schema};
+use crate::text::normalize;
+use calamine::Data;
+use compact_str::CompactString;
+use jiff::civil::Date;
+use std::sync::Arc;
+
+/// A cell as text; short texts (most cells) are held inline, without allocating.
+pub(super) fn cell_text(d: &Data) -> CompactString {
+    use compact_str::{ToCompactString, format_compact};
+    match d {
+        Data::String(s) => CompactString::from(s.trim()),
+        Data::Int(i) => i.to_compact_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_compact_string(),
+        Data::Float(f) => f.to_compact_string(),
+        Data::Bool(b) => b.to_compact_string(),
+        Data::DateTime(x) => {
+            let (y, m, d, ..) = x.to_ymd_hms_milli();
+            format_compact!("{y:04}-{m:02}-{d:02}")
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => CompactString::from(s.as_str()),
+        Data::Error(e) => format_compact!("#{e:?}"),
+        Data::Empty => CompactString::default(),
+    }
+}
+
+/// A date cell's value; `shown` is how many decimals the cell displays, when known.
+pub(super) fn date_cell(d: &Data, shown: u8) -> Result<Option<Reading>, Invalid> {
+    let decimals = (shown != UNKNOWN_DECIMALS).then_some(u32::from(shown));
+    let one = |r: Result<DateValue, DateError>| r.map(Reading::One);
+    let r = match d {
+        Data::Empty => return Ok(None),
+        Data::String(s) if s.trim().is_empty() || crate::date::is_placeholder(s) => {
+            return Ok(None);
+        }
+        Data::String(s) => one(parse_date(s)),
+        Data::DateTimeIso(s) => one(parse_date(s)),
+        Data::DateTime(x) if x.is_datetime() => {
+            let (y, m, d, ..) = x.to_ymd_hms_milli();
+            one(Date::new(y as i16, m as i8, d as i8)
+                .map(DateValue::day)
+                .map_err(|_| DateError::NotADate))
+        }
+        Data::Float(f) => from_number(*f, decimals),
+        Data::Int(i) => from_number(*i as f64, decimals),
+        _ => Err(DateError::Unrecognised),
+    };
+    r.map(Some).map_err(|e| match e {
+        DateError::NotADate => Invalid::NoSuchDate,
+        DateError::Unrecognised => Invalid::Unreadable,
+    })
+}
+
+/// A reading within the bounds: of two, the ones that are.
+pub(super) fn bounded_reading(r: Reading, b: DateBounds) -> Result<Reading, Invalid> {
+    match r {
+        Reading::One(v) => check_bounds(v, b).map(Reading::One),
+        Reading::Either(x, y) => match (check_bounds(x, b), check_bounds(y, b)) {
+            (Ok(x), Ok(y)) => Ok(Reading::Either(x, y)),
+            (Ok(v), Err(_)) | (Err(_), Ok(v)) => Ok(Reading::One(v)),
+            (Err(w), Err(_)) => Err(w),
+        },
+    }
+}
+
+pub(super) fn check_bounds(d: DateValue, b: DateBounds) -> Result<DateValue, Invalid> {
+    if d.earliest() > b.as_of {
+        Err(Invalid::AfterAsOf)
+    } else if d.latest() < b.earliest {
+        Err(Invalid::TooEarly)
+    } else {
+        Ok(d)
+    }
+}
+
+pub(super) fn field_value(d: &Data, shown: u8, kind: FieldType, bounds: DateBounds) -> FieldValue {
+    let invalid = |why| FieldValue::Invalid(bad(&cell_text(d), why));
+    match kind {
+        FieldType::Text => {
+            let t = cell_text(d);
+            if t.is_empty() {
+                FieldValue::Empty
+            } else {
+                FieldValue::Text(t)
+            }
+        }
+        FieldType::Date => match date_cell(d, shown) {
+            Ok(None) => FieldValue::Empty,
+            Ok(Some(r)) => match bounded_reading(r, bounds) {
+                Ok(Reading::One(v)) => FieldValue::Date(v),
+                Ok(Reading::Either(a, b)) => FieldValue::Either(a, b),
+                Err(why) => invalid(why),
+            },
+            Err(why) => invalid(why),
+        },
+        FieldType::Range => match d {
+            Data::String(s) if !s.trim().is_empty() && !crate::date::is_placeholder(s) => {
+                match parse_range(s) {
+                    Ok((a, RangeEnd::Date(b))) => {
+                        match (check_bounds(a, bounds), check_bounds(b, bounds)) {
+                            (Ok(a), Ok(b)) => FieldValue::Range(a, b),
+                            (Err(w), _) | (_, Err(w)) => invalid(w),
+                        }
+                    }
+                    Ok((_, RangeEnd::Present)) => invalid(Invalid::Unreadable),
+                    Err(DateError::NotADate) => invalid(Invalid::NoSuchDate),
+                    Err(DateError::Unrecognised) => invalid(Invalid::Unreadable),
+                }
+            }
+            _ => match date_cell(d, shown) {
+                Ok(None) => FieldValue::Empty,
+                Ok(Some(r)) => match bounded_reading(r, bounds) {
+                    Ok(Reading::One(v)) => FieldValue::Range(v, v),
+                    Ok(Reading::Either(a, b)) => FieldValue::Either(a, b),
+                    Err(why) => invalid(why),
+                },
+                Err(why) => invalid(why),
+            },
+        },
+    }
+}
+
+/// Nothing but white space (also the full-width space and the zero-width ones that
+/// [`normalize`] drops).
+pub(super) fn is_blank(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '\u{200b}' | '\u{feff}'))
+}
+
+pub(super) fn ledger_row(
+    cells: &[Data],
+    shown: &[u8],
+    config: &Schema,
+    sheet: &Arc<LedgerSheet>,
+    row: u32,
+    bounds: DateBounds,
+) -> LedgerRow {
+    let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
+    let decimals = |c: u32| shown.get(c as usize).copied().unwrap_or(UNKNOWN_DECIMALS);
+    let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; sheet.width].into();
+    for ((f, c), s) in sheet.cols.iter().enumerate().zip(&sheet.slots) {
+        if let (Some(c), Some(s)) = (*c, *s) {
+            values[usize::from(s)] =
+                field_value(cell(c), decimals(c), config.fields[f].kind, bounds);
+        }
+    }
+    for &(f, c) in &sheet.more {
+        let more = cell_text(cell(c));
+        let Some(s) = sheet.slots.get(f).copied().flatten().map(usize::from) else {
+            continue;
+        };
+        if more.is_empty() {
+            continue;
+        }
+        values[s] = match &values[s] {
+            FieldValue::Text(t) => FieldValue::Text(compact_str::format_compact!("{t}、{more}")),
+            FieldValue::Empty => FieldValue::Text(more),
+            other => other.clone(),
+        };
+    }
+    LedgerRow {
+        sheet: Arc::clone(sheet),
+        row,
+        values,
+        seq: 0,
+        merged: None,
+    }
+}
+
+pub(super) fn bad(raw: &str, why: Invalid) -> BadDate {
+    Box::new((raw.to_string(), why))
+}
+
+/// The two ends of a span cell (`2005.09—2008.07`), each within the date bounds.
+pub(super) fn span_ends(
+    parsed: Result<(DateValue, RangeEnd), DateError>,
+    raw: &str,
+    bounds: DateBounds,
+) -> (Result<DateValue, BadDate>, Result<RangeEnd, BadDate>) {
+    let bounded = |v: DateValue| check_bounds(v, bounds).map_err(|w| bad(raw, w));
+    match parsed {
+        Ok((a, b)) => {
+            let end = match b {
+                RangeEnd::Present => Ok(RangeEnd::Present),
+                RangeEnd::Date(b) => bounded(b).map(RangeEnd::Date),
+            };
+            (bounded(a), end)
+        }
+        Err(e) => {
+            let why = if e == DateError::NotADate {
+                Invalid::NoSuchDate
+            } else {
+                Invalid::Unreadable
+            };
+            (Err(bad(raw, why)), Err(bad(raw, why)))
+        }
+    }
+}
+
+pub(super) fn resume_entry(
+    cells: &[Data],
+    shown: &[u8],
+    cols: &[(usize, Column)],
+    config: &Schema,
+    sheet: &Arc<SheetRef>,
+    row: u32,
+    bounds: DateBounds,
+) -> Option<ResumeEntry> {
+    let get = |k: Column| cols.iter().find(|&&(_, c)| c == k).map(|&(i, _)| i);
+    let text_of = |k: Column| get(k).map(|i| cell_text(cells.get(i).unwrap_or(&Data::Empty)));
+    let text = text_of(Column::ResumeDescription).unwrap_or_default();
+    let name = text_of(Column::Field(config.keys.name)).filter(|s| !s.is_empty());
+    let id_number = config
+        .keys
+        .id_number
+        .and_then(|f| text_of(Column::Field(f)))
+        .filter(|s| !s.is_empty());
+    let decimals = |c: usize| shown.get(c).copied().unwrap_or(UNKNOWN_DECIMALS);
+    // The second readings of months typed as 2021.1 (start, end).
+    let mut alt: (Option<DateValue>, Option<DateValue>) = (None, None);
+    let mut read = |d: &Data, c: usize, end: bool| -> Result<Option<DateValue>, Invalid> {
+        Ok(match date_cell(d, decimals(c))? {
+            None => None,
+            Some(r) => Some(match bounded_reading(r, bounds)? {
+                Reading::One(v) => v,
+                Reading::Either(a, b) => {
+                    if end {
+                        alt.1 = Some(b);
+                    } else {
+                        alt.0 = Some(b);
+                    }
+                    a
+                }
+            }),
+        })
+    };
+    let (start, end, at) = if let Some(i) = get(Column::ResumeSpan) {
+        let d = cells.get(i).unwrap_or(&Data::Empty);
+        let raw = cell_text(d);
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = match d {
+            Data::String(s) => parse_range(s),
+            _ => read(d, i, false)
+                .map_err(|_| DateError::Unrecognised)
+                .and_then(|v| v.ok_or(DateError::Unrecognised))
+                .map(|v| (v, RangeEnd::Date(v))),
+        };
+        alt.1 = alt.0;
+        let (start, end) = span_ends(parsed, &raw, bounds);
+        (start, end, i)
+    } else {
+        let si = get(Column::ResumeStart)?;
+        let ei = get(Column::ResumeEnd)?;
+        let sd = cells.get(si).unwrap_or(&Data::Empty);
+        let ed = cells.get(ei).unwrap_or(&Data::Empty);
+        let (sraw, eraw) = (cell_text(sd), cell_text(ed));
+        if sraw.is_empty() && eraw.is_empty() {
+            return None;
+        }
+        let start = match read(sd, si, false) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(bad(&sraw, Invalid::Unreadable)),
+            Err(w) => Err(bad(&sraw, w)),
+        };
+        let end = if matches!(normalize(&eraw).as_str(), "至今" | "今" | "现在") {
+            Ok(RangeEnd::Present)
+        } else {
+            match read(ed, ei, true) {
+                Ok(Some(v)) => Ok(RangeEnd::Date(v)),
+                Ok(None) => Err(bad(&eraw, Invalid::Unreadable)),
+                Err(w) => Err(bad(&eraw, w)),
+            }
+        };
+        (start, end, si)
+    };
+    Some(ResumeEntry {
+        sheet: Arc::clone(sheet),
+        row,
+        col: at as u32,
+        start,
+        end,
+        text,
+        name,
+        id_number,
+        alt: (alt.0.is_some() || alt.1.is_some()).then(|| Box::new(alt)),
+    })
+}

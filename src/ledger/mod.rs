@@ -1,0 +1,518 @@
+//! Read spreadsheets: ledger rows (发展党员工作台账) and resume rows (简历).
+//!
+//! A sheet is recognised by its header row, not by file or sheet name: the first row (among
+//! the first 30) whose cells name the `name` field and at least two date fields is a ledger
+//! header; one that names a span (or start and end) and a description column is a resume
+//! header. Title rows above the header, extra columns and blank rows are passed over. Every
+//! value keeps its cell so that a finding can say `台账.xlsx 2021年!J7`.
+
+use std::sync::Arc;
+
+use compact_str::CompactString;
+use jiff::civil::Date;
+
+use crate::date::{DateValue, RangeEnd};
+use crate::finding::Location;
+use crate::schema::Schema;
+use crate::text::cell_name;
+
+mod budget;
+pub mod catalog;
+mod cells;
+mod header;
+pub mod merge;
+mod parse;
+pub mod plan;
+mod read;
+mod survey;
+mod tape;
+mod text_table;
+use cells::{bad, bounded_reading, cell_text, date_cell};
+pub use header::{
+    Candidate, Column, HeaderColumn, HeaderIndex, HeaderKind, LedgerHeader, header_at,
+};
+use read::RowSink;
+pub use read::{ReadAhead, UNKNOWN_DECIMALS, books_read, read_workbook};
+pub use survey::{SheetRole, SheetSurvey, SkippedRow, SurveyColumn};
+
+const HEADER_SCAN_ROWS: usize = 30;
+
+/// Why a date cell is not usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    /// Not a date at all.
+    Unreadable,
+    /// Looks like a date but does not exist (2023年2月30日).
+    NoSuchDate,
+    /// Later than the audit's as-of date.
+    AfterAsOf,
+    /// Earlier than `dates.earliest` (1921-07-01).
+    TooEarly,
+}
+
+/// A ledger cell as read. Texts up to 24 bytes (a name, an ID number, 汉族) are held inline:
+/// a 100,000-row ledger has two million of these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Empty,
+    Text(CompactString),
+    Date(DateValue),
+    Range(DateValue, DateValue),
+    /// A month typed as a number that reads two ways (2021.1: January, or October with its 0
+    /// dropped). Rules see the first; the audit also runs them with the second, and keeps a
+    /// finding only when both readings give it.
+    Either(DateValue, DateValue),
+    /// A date cell that cannot be used: its text and why (boxed: rare, and it keeps every
+    /// other value at 24 bytes).
+    Invalid(BadDate),
+}
+
+impl FieldValue {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, FieldValue::Empty)
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            FieldValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A single date (the first reading of an ambiguous month).
+    pub fn date(&self) -> Option<DateValue> {
+        match self {
+            FieldValue::Date(d) | FieldValue::Either(d, _) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The other reading of an ambiguous month, the value itself otherwise.
+    pub fn other_reading(&self) -> FieldValue {
+        match self {
+            FieldValue::Either(a, b) => FieldValue::Either(*b, *a),
+            v => v.clone(),
+        }
+    }
+}
+
+/// Where a sheet is: the file (relative to the archive) and the sheet's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetRef {
+    pub file: Arc<str>,
+    pub sheet: Arc<str>,
+}
+
+impl SheetRef {
+    pub fn at(&self, row: u32, col: u32) -> Location {
+        Location {
+            file: self.file.to_string(),
+            sheet: Some(self.sheet.to_string()),
+            cell: Some(cell_name(row, col)),
+        }
+    }
+}
+
+/// A ledger sheet: where it is, and the column of each field (shared by all its rows).
+#[derive(Debug)]
+pub struct LedgerSheet {
+    pub at: SheetRef,
+    /// Indexed by field: the zero-based column, or None when the sheet has no such column.
+    pub cols: Box<[Option<u32>]>,
+    /// Further columns of a field written in numbered sub-columns (培养联系人 1 | 2):
+    /// (field, column); their texts join the first column's.
+    pub more: Box<[(usize, u32)]>,
+    /// The branch folder the ledger sits in, when it sits in one (used when there is no
+    /// branch column). Set once the layout is known, which may be after the sheet is read
+    /// (`Workbook::set_folder_branch`).
+    pub folder_branch: std::sync::OnceLock<Box<str>>,
+    /// Indexed by field: where a row of this sheet keeps the field's value (its place among
+    /// the fields the sheet has a column for). A row holds only those values: a ledger with
+    /// 15 of the rule set's 40 fields costs 15 values a row, not 40.
+    slots: Box<[Option<u16>]>,
+    /// How many fields the sheet has a column for.
+    width: usize,
+    /// What the audit should say about the header itself.
+    pub notes: Box<[HeaderNote]>,
+}
+
+/// Something about a ledger header a person should know, said by the rule kind
+/// `ledger-header`: where it is (zero-based row and column of the header's bottom cell).
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderNote {
+    /// A header one character off an alias, read as that alias (确定为入党积级分子时间).
+    ReadAs {
+        row: u32,
+        col: u32,
+        header: String,
+        alias: String,
+        field: usize,
+    },
+    /// A column whose header names a time but no field: its dates are not read.
+    Unplaced { row: u32, col: u32, header: String },
+}
+
+impl LedgerSheet {
+    pub fn new(at: SheetRef, cols: Box<[Option<u32>]>, more: Box<[(usize, u32)]>) -> LedgerSheet {
+        let mut width = 0;
+        let slots = cols
+            .iter()
+            .map(|c| {
+                c.map(|_| {
+                    width += 1;
+                    u16::try_from(width - 1).unwrap_or(u16::MAX)
+                })
+            })
+            .collect();
+        LedgerSheet {
+            at,
+            cols,
+            more,
+            folder_branch: std::sync::OnceLock::new(),
+            slots,
+            width,
+            notes: Box::new([]),
+        }
+    }
+}
+
+/// One person's row in a ledger.
+#[derive(Debug, Clone)]
+pub struct LedgerRow {
+    pub sheet: Arc<LedgerSheet>,
+    /// Zero-based row in the sheet.
+    pub row: u32,
+    /// The values of the fields its sheet has a column for, in the sheet's slots; a row merged
+    /// from several sheets holds every field's, indexed by field (see [`LedgerRow::slot`]).
+    values: Box<[FieldValue]>,
+    /// Position among all ledger rows of the archive (files in walk order, sheets, rows).
+    pub seq: usize,
+    /// Set when rows of other sheets were merged into this one (the same person on several
+    /// rosters): where each value came from.
+    pub merged: Option<Box<Merged>>,
+}
+
+#[cfg(test)]
+impl LedgerRow {
+    /// A row of text cells by field key, on a sheet of its own: for other modules' tests.
+    pub(crate) fn of_texts(config: &Schema, cells: &[(&str, &str)]) -> LedgerRow {
+        let mut cols = vec![None; config.fields.len()];
+        for (c, (k, _)) in cells.iter().enumerate() {
+            let f = config.field(k).unwrap_or_else(|| panic!("no field {k}"));
+            cols[f] = Some(c as u32);
+        }
+        let sheet = Arc::new(LedgerSheet::new(
+            SheetRef {
+                file: Arc::from("台账.xlsx"),
+                sheet: Arc::from("Sheet1"),
+            },
+            cols.into_boxed_slice(),
+            Box::new([]),
+        ));
+        let mut values = vec![FieldValue::Empty; sheet.width];
+        for (k, v) in cells {
+            let f = config.field(k).unwrap_or_else(|| panic!("no field {k}"));
+            if let Some(s) = sheet.slots[f] {
+                values[usize::from(s)] = FieldValue::Text((*v).into());
+            }
+        }
+        LedgerRow {
+            sheet,
+            row: 1,
+            values: values.into_boxed_slice(),
+            seq: 0,
+            merged: None,
+        }
+    }
+}
+
+/// The rows a merged ledger row was made of, and which gave each value.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// (sheet, zero-based row) of every row merged, this row first.
+    pub sources: Vec<(Arc<LedgerSheet>, u32)>,
+    /// Indexed by field: the source that gave the value.
+    pub of_field: Box<[u16]>,
+    /// Fields on which the rows disagree.
+    pub conflicts: Vec<merge::Conflict>,
+}
+
+impl LedgerRow {
+    /// Where the row keeps a field's value: its sheet's slot, or — merged from several
+    /// sheets — the field itself.
+    fn slot(&self, field: usize) -> Option<usize> {
+        match &self.merged {
+            None => self
+                .sheet
+                .slots
+                .get(field)
+                .copied()
+                .flatten()
+                .map(usize::from),
+            Some(_) => Some(field),
+        }
+    }
+
+    /// A field's value; None when the sheet has no such column.
+    pub fn value(&self, field: usize) -> Option<&FieldValue> {
+        if self.has_column(field) {
+            self.values.get(self.slot(field)?)
+        } else {
+            None
+        }
+    }
+
+    /// A row of `sheet` from every field's value, indexed by field (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_fields(
+        sheet: Arc<LedgerSheet>,
+        row: u32,
+        fields: Vec<FieldValue>,
+    ) -> LedgerRow {
+        let mut values = vec![FieldValue::Empty; sheet.width];
+        for (v, s) in fields.into_iter().zip(sheet.slots.iter()) {
+            if let Some(s) = s {
+                values[usize::from(*s)] = v;
+            }
+        }
+        LedgerRow {
+            sheet,
+            row,
+            values: values.into_boxed_slice(),
+            seq: 0,
+            merged: None,
+        }
+    }
+
+    /// Every field's value, indexed by field (Empty where no sheet has the column): the form
+    /// a merged row keeps.
+    pub(crate) fn dense(self, fields: usize) -> Vec<FieldValue> {
+        if self.merged.is_some() {
+            return self.values.into_vec();
+        }
+        let mut out = vec![FieldValue::Empty; fields];
+        let mut values = self.values.into_vec().into_iter();
+        for (f, s) in self.sheet.slots.iter().enumerate() {
+            if s.is_some()
+                && let (Some(o), Some(v)) = (out.get_mut(f), values.next())
+            {
+                *o = v;
+            }
+        }
+        out
+    }
+
+    /// A milestone's date: a date field's, or a range's start or end; None when empty or
+    /// unusable.
+    pub fn milestone(&self, m: crate::schema::MilestoneRef) -> Option<DateValue> {
+        match self.value(m.field)? {
+            FieldValue::Range(a, b) => Some(if m.end == crate::schema::End::Start {
+                *a
+            } else {
+                *b
+            }),
+            v => v.date(),
+        }
+    }
+
+    pub fn has_column(&self, field: usize) -> bool {
+        match &self.merged {
+            None => self.sheet.cols.get(field).is_some_and(Option::is_some),
+            Some(m) => m
+                .sources
+                .iter()
+                .any(|(sheet, _)| sheet.cols.get(field).is_some_and(Option::is_some)),
+        }
+    }
+
+    /// Every field some sheet of the row has a column for: (field, value).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
+        (0..self.sheet.cols.len()).filter_map(|f| Some((f, self.value(f)?)))
+    }
+
+    /// The sheet and row a field's value came from.
+    fn source(&self, field: usize) -> (&LedgerSheet, u32) {
+        match &self.merged {
+            Some(m) => {
+                let i = m.of_field.get(field).copied().unwrap_or(0) as usize;
+                m.sources
+                    .get(i)
+                    .map_or((&*self.sheet, self.row), |(s, r)| (&**s, *r))
+            }
+            None => (&self.sheet, self.row),
+        }
+    }
+
+    /// The rows merged into this one (empty when it is one row).
+    pub fn sources(&self) -> &[(Arc<LedgerSheet>, u32)] {
+        self.merged.as_ref().map_or(&[], |m| m.sources.as_slice())
+    }
+
+    /// Fields on which the rows merged into this one disagree.
+    pub fn conflicts(&self) -> &[merge::Conflict] {
+        self.merged.as_ref().map_or(&[], |m| m.conflicts.as_slice())
+    }
+
+    /// The cell of a field in one of the merged rows (`source` indexes [`Self::sources`]).
+    pub fn source_location(&self, source: u16, field: usize) -> Location {
+        match self.sources().get(source as usize) {
+            Some((sheet, row)) => sheet
+                .at
+                .at(*row, sheet.cols.get(field).copied().flatten().unwrap_or(0)),
+            None => self.location(Some(field)),
+        }
+    }
+
+    /// The row with its ambiguous months read the other way where `flip` says so (called
+    /// once for each such cell, in field order).
+    pub fn with_readings(&self, mut flip: impl FnMut() -> bool) -> LedgerRow {
+        let mut r = self.clone();
+        for v in r.values.iter_mut() {
+            if matches!(v, FieldValue::Either(..)) && flip() {
+                *v = v.other_reading();
+            }
+        }
+        r
+    }
+
+    /// How many cells read two ways.
+    pub fn ambiguous_cells(&self) -> usize {
+        self.values
+            .iter()
+            .filter(|v| matches!(v, FieldValue::Either(..)))
+            .count()
+    }
+
+    /// The birth date the row's ID number states, when it holds a valid one.
+    pub fn id_birth(&self, id_field: Option<usize>, as_of: Date) -> Option<Date> {
+        crate::idnum::check(self.text(id_field)?, as_of)
+            .ok()
+            .map(|i| i.birth)
+    }
+
+    pub fn folder_branch(&self) -> Option<&str> {
+        self.sheet.folder_branch.get().map(|b| &**b)
+    }
+
+    /// The row's branch: its 党支部 column, else the branch folder its sheet was found in.
+    pub fn branch(&self, config: &Schema) -> Option<&str> {
+        self.text(config.keys.branch).or(self.folder_branch())
+    }
+
+    pub fn text(&self, field: Option<usize>) -> Option<&str> {
+        field
+            .and_then(|f| self.value(f))
+            .and_then(FieldValue::as_text)
+    }
+
+    /// The cell of a field, or of the row's first cell when the column is absent.
+    pub fn location(&self, field: Option<usize>) -> Location {
+        let Some(f) = field else {
+            return self.sheet.at.at(self.row, 0);
+        };
+        let (sheet, row) = self.source(f);
+        let col = sheet.cols.get(f).copied().flatten().unwrap_or(0);
+        sheet.at.at(row, col)
+    }
+}
+
+/// A date cell that could not be used: its text and why.
+pub type BadDate = Box<(String, Invalid)>;
+
+/// One line of a resume. A sheet holds three or four per person: kept small.
+#[derive(Debug, Clone)]
+pub struct ResumeEntry {
+    pub sheet: Arc<SheetRef>,
+    /// Zero-based row and column of the entry's date cell.
+    pub row: u32,
+    pub col: u32,
+    pub start: Result<DateValue, BadDate>,
+    pub end: Result<RangeEnd, BadDate>,
+    pub text: CompactString,
+    /// The person it belongs to, for resume sheets outside a dossier (inline: a name or an ID
+    /// number fits in the value itself).
+    pub name: Option<CompactString>,
+    pub id_number: Option<CompactString>,
+    /// The second readings of a start or end typed as a number such as 2021.1 (January or
+    /// October); None for almost every entry.
+    pub alt: Option<Box<(Option<DateValue>, Option<DateValue>)>>,
+}
+
+impl ResumeEntry {
+    /// The entry with its ambiguous months read the other way.
+    pub fn other_reading(&self) -> ResumeEntry {
+        let mut e = self.clone();
+        if let Some(alt) = &self.alt {
+            let (a, b) = **alt;
+            let mut back = (None, None);
+            if let (Some(a), Ok(s)) = (a, &mut e.start) {
+                back.0 = Some(*s);
+                *s = a;
+            }
+            if let (Some(b), Ok(RangeEnd::Date(x))) = (b, &mut e.end) {
+                back.1 = Some(*x);
+                *x = b;
+            }
+            e.alt = Some(Box::new(back));
+        }
+        e
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    pub fn id_number(&self) -> Option<&str> {
+        self.id_number.as_deref()
+    }
+
+    /// `简历.xlsx 简历!A5`: the entry's date cell.
+    pub fn location(&self) -> Location {
+        self.sheet.at(self.row, self.col)
+    }
+}
+
+/// What one spreadsheet file held.
+#[derive(Debug, Default)]
+pub struct Workbook {
+    pub ledger_rows: Vec<LedgerRow>,
+    pub resume_entries: Vec<ResumeEntry>,
+    pub catalog_entries: Vec<catalog::CatalogEntry>,
+    /// 年度发展计划 and 支部名单 rows.
+    pub plan_rows: Vec<plan::PlanRow>,
+    /// Why the file could not be read, if it could not.
+    pub problem: Option<String>,
+    /// Whether any sheet had a recognised header.
+    pub recognised: bool,
+    /// Whether any sheet had a ledger header (even with no rows under it).
+    pub has_ledger: bool,
+    /// What each sheet was taken for (for `dangan survey` and `ledger-not-found`).
+    pub sheets: Vec<SheetSurvey>,
+}
+
+impl Workbook {
+    /// The branch of the folder the workbook sits in: its ledger rows' branch where the sheet
+    /// has no branch column. Known only once the layout is, which may be after the reading.
+    pub fn set_folder_branch(&self, branch: Option<&str>) {
+        let Some(branch) = branch else { return };
+        for row in &self.ledger_rows {
+            // Rows of one sheet share it: the first row sets it, the others find it set.
+            let _ = row.sheet.folder_branch.set(Box::from(branch));
+        }
+    }
+
+    /// The names of the people in its ledger rows, as compared ([`crate::text::name_key`]).
+    pub fn person_names<'a>(&'a self, config: &'a Schema) -> impl Iterator<Item = String> + 'a {
+        self.ledger_rows
+            .iter()
+            .filter_map(|r| r.text(Some(config.keys.name)))
+            .map(crate::text::name_key)
+    }
+}
+
+/// The bounds a date must fall within.
+#[derive(Debug, Clone, Copy)]
+pub struct DateBounds {
+    pub earliest: Date,
+    pub as_of: Date,
+}
