@@ -562,7 +562,7 @@ fn run_catalog(args: CatalogArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    match crate::report::catalog::write(&args.output, &config, &result, args.per_dossier) {
+    match crate::report::handover::write(&args.output, &config, &result, args.per_dossier) {
         Ok(files) => {
             crate::say!(
                 "已写出 {} 份档案的卷内目录和移交清单（{} 个文件）到 {}",

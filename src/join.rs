@@ -410,7 +410,7 @@ pub fn attach_catalogs(
     config: &Schema,
     people: &mut [Person],
     rows: &[LedgerRow],
-    entries: &[crate::ledger::catalog::CatalogEntry],
+    entries: &[crate::ledger::catalog_sheet::CatalogEntry],
     owner_dossier: &[Option<usize>],
     branches: &[Option<std::sync::Arc<str>>],
 ) -> Vec<usize> {

@@ -18,7 +18,6 @@ macro_rules! say {
 pub mod audit;
 pub mod cache;
 pub mod calendar;
-pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -26,6 +25,7 @@ pub mod content;
 pub mod date;
 pub mod duplicates;
 pub mod finding;
+pub mod holdings;
 pub mod idnum;
 pub mod input;
 pub mod inspect;

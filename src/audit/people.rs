@@ -12,7 +12,7 @@ use super::files::Files;
 use super::sheets::Sheets;
 use crate::config::Config;
 use crate::join::{attach_resumes, join};
-use crate::ledger::catalog::CatalogEntry;
+use crate::ledger::catalog_sheet::CatalogEntry;
 use crate::ledger::{LedgerRow, ResumeEntry};
 use crate::results::{DossierReport, FilePart, FileReport, PersonFacts};
 use crate::walk::{Archive, PerFile};
@@ -145,7 +145,7 @@ pub(super) fn of_foreign_row(
 }
 
 /// A combined file without bookmarks whose dossier's catalog tiles its pages gets the
-/// catalog's rows as its parts (see `crate::catalog`).
+/// catalog's rows as its parts (see `crate::holdings`).
 pub(super) fn combined_from_catalogs(
     config: &Config,
     archive: &Archive,
@@ -153,7 +153,7 @@ pub(super) fn combined_from_catalogs(
     files: &mut Files,
     joined: &Joined,
 ) {
-    crate::catalog::place_combined(
+    crate::holdings::place_combined(
         config,
         archive,
         classes,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::append;
 use crate::config::Config;
 use crate::inspect::Inspection;
-use crate::ledger::catalog::CatalogEntry;
+use crate::ledger::catalog_sheet::CatalogEntry;
 use crate::ledger::{LedgerRow, ResumeEntry, SheetRole, Workbook};
 use crate::walk::{Archive, PerFile, Unreadable};
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use calamine::Data;
 
-use super::catalog::{CatalogCols, CatalogColumn, catalog_header};
+use super::catalog_sheet::{CatalogCols, CatalogColumn, catalog_header};
 use crate::schema::{FieldType, Schema};
 use crate::text::normalize_header;
 

@@ -15,7 +15,7 @@
 //! | `cells.rs` | cell values into field values and dates |
 //! | `row.rs` | a ledger row and, merged from rosters (`merge.rs`), where its values came from |
 //! | `survey.rs` | what each sheet was taken for, for `dangan survey` |
-//! | `catalog.rs`, `plan.rs` | catalog sheets; 年度发展计划 and 支部名单 |
+//! | `catalog_sheet.rs`, `plan.rs` | catalog sheets; 年度发展计划 and 支部名单 |
 //! | `budget.rs`, `text_table.rs` | an .xls/.ods sized before reading; csv and tsv |
 
 use std::sync::Arc;
@@ -29,7 +29,7 @@ use crate::schema::Schema;
 use crate::text::cell_name;
 
 mod budget;
-pub mod catalog;
+pub mod catalog_sheet;
 mod cells;
 mod header;
 pub mod merge;
@@ -251,7 +251,7 @@ impl ResumeEntry {
 pub struct Workbook {
     pub ledger_rows: Vec<LedgerRow>,
     pub resume_entries: Vec<ResumeEntry>,
-    pub catalog_entries: Vec<catalog::CatalogEntry>,
+    pub catalog_entries: Vec<catalog_sheet::CatalogEntry>,
     /// 年度发展计划 and 支部名单 rows.
     pub plan_rows: Vec<plan::PlanRow>,
     /// Why the file could not be read, if it could not.

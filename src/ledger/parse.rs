@@ -5,7 +5,7 @@ use super::cells::{cell_text, is_blank, ledger_row, resume_entry};
 use super::{
     Candidate, Column, DateBounds, HEADER_SCAN_ROWS, HeaderColumn, HeaderIndex, HeaderKind,
     HeaderNote, LedgerSheet, RowSink, SheetRef, SheetRole, SheetSurvey, SkippedRow, SurveyColumn,
-    Workbook, catalog, header, plan,
+    Workbook, catalog_sheet, header, plan,
 };
 use crate::schema::{FieldType, Schema};
 use crate::text::{cell_name, normalize};
@@ -26,7 +26,7 @@ pub(super) enum State {
     Seeking(Vec<Buffered>, usize),
     Ledger(Arc<LedgerSheet>),
     Resume(Vec<(usize, Column)>),
-    Catalog(catalog::CatalogCols, catalog::Carried),
+    Catalog(catalog_sheet::CatalogCols, catalog_sheet::Carried),
     /// A plan or list of branches: its columns and the branch of a merged cell above.
     Plan(plan::PlanCols, Option<CompactString>),
     Skip,
@@ -247,13 +247,13 @@ impl Parser<'_> {
                 self.wb.resume_entries.reserve(more);
             }
             HeaderKind::Catalog(cols) => {
-                let columns = catalog::survey_columns(&cols, first);
+                let columns = catalog_sheet::survey_columns(&cols, first);
                 if let Some(sv) = self.survey() {
                     sv.role = SheetRole::Catalog;
                     sv.header_rows = Some((first + 1, first + 1));
                     sv.columns = columns;
                 }
-                self.state = State::Catalog(cols, catalog::Carried::default());
+                self.state = State::Catalog(cols, catalog_sheet::Carried::default());
             }
             HeaderKind::Plan(cols) => {
                 let columns = plan::survey_columns(&cols, first + rows - 1, config);
@@ -384,7 +384,9 @@ impl Parser<'_> {
         let State::Catalog(cols, carried) = &mut self.state else {
             return;
         };
-        if let Some(e) = catalog::catalog_entry(cells, shown, *cols, &sheet, row, bounds, carried) {
+        if let Some(e) =
+            catalog_sheet::catalog_entry(cells, shown, *cols, &sheet, row, bounds, carried)
+        {
             self.wb.catalog_entries.push(e);
             if let Some(sv) = self.survey() {
                 sv.rows_read += 1;

@@ -1,8 +1,8 @@
 //! Printers over `&[Finding]`. A printer never decides what is a defect.
 
-pub mod catalog;
 pub mod dir;
 pub mod github;
+pub mod handover;
 pub mod html;
 pub mod human;
 pub mod json;

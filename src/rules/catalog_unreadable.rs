@@ -2,7 +2,7 @@
 
 use crate::classify::{Classifier, Match};
 use crate::finding::{Finding, Location};
-use crate::ledger::catalog::{CatalogEntry, Pages};
+use crate::ledger::catalog_sheet::{CatalogEntry, Pages};
 use crate::rules::Context;
 use crate::rules::invalid_date::reason;
 use crate::rules::kind::{Rule, RuleKind};

@@ -237,7 +237,7 @@ use crate::date::DateValue;
 use crate::finding::{Finding, Location};
 use crate::inspect::Inspection;
 use crate::join::Person;
-use crate::ledger::catalog::CatalogEntry;
+use crate::ledger::catalog_sheet::CatalogEntry;
 use crate::ledger::{LedgerRow, LedgerSheet, ResumeEntry};
 use crate::schema::{MilestoneRef, Schema};
 use crate::walk::{Archive, PerFile, Unreadable};

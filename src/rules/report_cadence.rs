@@ -7,7 +7,7 @@ use crate::classify::{Classifier, Match};
 use crate::date::months_named;
 use crate::finding::Finding;
 use crate::join::Person;
-use crate::ledger::catalog::CatalogEntry;
+use crate::ledger::catalog_sheet::CatalogEntry;
 use crate::rules::Context;
 use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::rules::shared::catalog::catalogs;

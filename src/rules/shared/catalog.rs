@@ -1,10 +1,10 @@
 //! A person's catalogs (卷内目录) against their dossier: shared by catalog-item-missing,
 //! uncatalogued-document, page-count-mismatch, catalog-date-mismatch and catalog-unreadable.
 
-use crate::catalog::{Held, Holdings};
 use crate::classify::{Classifier, Match};
+use crate::holdings::{Held, Holdings};
 use crate::join::Person;
-use crate::ledger::catalog::{CatalogEntry, row_pages};
+use crate::ledger::catalog_sheet::{CatalogEntry, row_pages};
 use crate::rules::Context;
 
 /// One catalog of a person: the rows one file holds for them, in the file's order.

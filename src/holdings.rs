@@ -12,7 +12,7 @@
 use crate::classify::{Classifier, Match, Part, Parts, unnamed_combined};
 use crate::inspect::Inspection;
 use crate::join::Person;
-use crate::ledger::catalog::{CatalogEntry, Pages, row_pages};
+use crate::ledger::catalog_sheet::{CatalogEntry, Pages, row_pages};
 use crate::schema::Schema;
 use crate::walk::{Archive, PerFile};
 

@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::catalog::Holdings;
 use crate::config::Config;
 use crate::date::DateValue;
 use crate::finding::{Finding, Severity};
+use crate::holdings::Holdings;
 use crate::report::dir::{Cells, save};
 use crate::report::html::{esc, file_stem, page_styled};
 use crate::report::write_atomic;
