@@ -300,15 +300,15 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => match load_rules(&args.rules) {
             Ok(c) => {
                 out(&match args.format {
-                    RulesFormat::Text => list_rules(&c),
-                    RulesFormat::Markdown => rules_markdown(&c),
+                    RulesFormat::Text => report::rules::list(&c),
+                    RulesFormat::Markdown => report::rules::markdown(&c),
                 });
                 ExitCode::SUCCESS
             }
             Err(code) => code,
         },
         Command::Explain { rule, rules } => match load_rules(&rules) {
-            Ok(c) => match explain(&c, &rule) {
+            Ok(c) => match report::rules::explain(&c, &rule) {
                 Some(text) => {
                     out(&text);
                     ExitCode::SUCCESS
@@ -809,77 +809,6 @@ fn refuse_outputs_inside(out: &OutputArgs, archive: &Path) -> Result<(), ExitCod
         refuse_inside(path, archive)?;
     }
     Ok(())
-}
-
-/// The rule table of the README (`dangan rules --format markdown`): a test keeps the README
-/// equal to it.
-pub fn rules_markdown(c: &Config) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let mut out = String::from("| id | severity | kind (code) | 说明 |\n|---|---|---|---|\n");
-    for r in &c.rules {
-        let state = if r.enabled {
-            r.severity.as_str()
-        } else {
-            "off"
-        };
-        let file = r.kind().module();
-        out.push_str(&format!(
-            "| {} | {state} | {} (`{}`) | {} |\n",
-            r.id,
-            r.kind().name(),
-            file.trim_start_matches("src/"),
-            cell(r.description.as_deref().unwrap_or(""))
-        ));
-    }
-    out
-}
-
-pub fn list_rules(c: &Config) -> String {
-    let mut out = format!("{}\n\n", c.ruleset_name);
-    let width = c.rules.iter().map(|r| r.id.len()).max().unwrap_or(10);
-    for r in &c.rules {
-        let state = if r.enabled {
-            r.severity.as_str()
-        } else {
-            "off"
-        };
-        out.push_str(&format!(
-            "{:<width$}  {:<7}  {:<20}  {}\n",
-            r.id,
-            state,
-            r.kind().name(),
-            r.basis
-        ));
-    }
-    out
-}
-
-pub fn explain(c: &Config, id: &str) -> Option<String> {
-    let r = c.rule(id)?;
-    let mut out = format!(
-        "{}  ({}{})\n\n",
-        r.id,
-        if r.enabled {
-            r.severity.as_str()
-        } else {
-            "off"
-        },
-        if r.enabled { "" } else { "，已停用" }
-    );
-    if let Some(d) = &r.description {
-        out.push_str(&format!("{d}\n\n"));
-    }
-    out.push_str(&format!("依据：{}\n消息：{}\n", r.basis, r.message));
-    if let Some(e) = &r.example {
-        out.push_str(&format!("示例：{e}\n"));
-    }
-    out.push_str(&format!(
-        "定义于：{}\n\n{}\n代码：{}\n",
-        r.origin,
-        r.kind().doc(),
-        r.kind().module()
-    ));
-    Some(out)
 }
 
 fn run_survey(args: SurveyArgs) -> ExitCode {

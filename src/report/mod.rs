@@ -1,4 +1,5 @@
-//! Printers over `&[Finding]`. A printer never decides what is a defect.
+//! Printers over `&[Finding]` (and the rule set as text). A printer never decides what is a
+//! defect.
 
 pub mod dir;
 pub mod github;
@@ -9,6 +10,7 @@ pub mod json;
 mod print;
 pub(crate) use print::Print;
 pub mod junit;
+pub mod rules;
 pub mod sarif;
 
 use std::io::Write;
