@@ -1,7 +1,7 @@
 //! The result cache: what the last run read from each file — its inspection and, where it was
 //! computed, its content hash — so that a re-audit of an unchanged archive reads directories,
 //! not files. One cache file per archive (and shard), beside the OCR text cache
-//! ([`crate::content::cache`]) under one folder: `--cache-dir`, by default the user's cache
+//! (`content/cache.rs`) under one folder: `--cache-dir`, by default the user's cache
 //! folder ([`default_dir`]), never inside the archive.
 //!
 //! A file's entry is keyed by its path in the archive, its size and its [`FileEntry::stamp`]
@@ -286,48 +286,6 @@ impl Entries {
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }
-}
-
-/// Reads back, checking every length, what the cache's writers wrote: [`put_text`], integers
-/// little-endian. Each read is None past the end.
-pub(crate) struct Bytes<'a>(pub &'a [u8]);
-
-impl<'a> Bytes<'a> {
-    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if n > self.0.len() {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
-    }
-
-    pub fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    pub fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
-    }
-
-    pub fn u32(&mut self) -> Option<u32> {
-        self.array().map(u32::from_le_bytes)
-    }
-
-    pub fn text(&mut self) -> Option<&'a str> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).ok()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// Write a string as [`Bytes::text`] reads it: its length (u32), then its bytes.
-pub(crate) fn put_text(s: &str, out: &mut Vec<u8>) {
-    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
-    out.extend_from_slice(s.as_bytes());
 }
 
 /// A file's key in the cache: its path, size and stamp; None for a file without a stamp.

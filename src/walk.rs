@@ -20,7 +20,7 @@ pub struct FileEntry {
     name_at: u32,
     pub size: u64,
     /// The file's modification time, inode and status-change time as the walk found them,
-    /// hashed: with `rel` and `size`, what the result cache ([`crate::cache`]) keys the file's
+    /// hashed: with `rel` and `size`, what the result cache (`cache.rs`) keys the file's
     /// inspection by. 0 when unknown, or when the file changed in the last seconds before the
     /// walk (a change within the clock's granularity would go unseen): such a file is never
     /// taken from the cache.

@@ -1,9 +1,9 @@
-//! An inspection as the result cache ([`crate::cache`]) keeps it: a few bytes, with the
+//! An inspection as the result cache (`cache.rs`) keeps it: a few bytes, with the
 //! file's content hash where one was computed. Decoding trusts nothing: a short or odd entry
 //! is no entry (the file is inspected again).
 
 use super::{Bookmark, FileFormat, Inspection, Outline};
-use crate::cache::{Bytes, put_text};
+use crate::bytes::{Bytes, put_text};
 
 const FORMATS: [FileFormat; 13] = [
     FileFormat::Pdf,

@@ -1,5 +1,5 @@
 //! A workbook as its reader streamed it — sheets, non-empty rows of cells, problems, and how
-//! the file ended — recorded on a tape for the result cache ([`crate::cache`]). An unchanged
+//! the file ended — recorded on a tape for the result cache (`cache.rs`). An unchanged
 //! workbook is replayed into the parser instead of being unzipped and parsed again: the parser
 //! sees exactly the calls it saw the first time, so what it makes of them (and the findings)
 //! cannot differ. A tape is checked whole before anything is replayed: a damaged one is read
@@ -8,7 +8,7 @@
 use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
 
 use super::RowSink;
-use crate::cache::{Bytes, put_text};
+use crate::bytes::{Bytes, put_text};
 
 const START: u8 = 0;
 const ROW: u8 = 1;
