@@ -28,7 +28,7 @@ mod rosters;
 mod round3;
 
 /// A cell as a person might have typed it.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq)]
 enum V {
     #[default]
     E,
@@ -1302,6 +1302,23 @@ fn write_archive(
     people: &[Person],
     ods_branch: Option<&str>,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    // A defect person's name used twice would silently match the other's dossier or row:
+    // refused, with both (a name shared on purpose shares the person's ID number too).
+    let mut seen: std::collections::HashMap<&str, &Person> = std::collections::HashMap::new();
+    for p in people {
+        if let Some(other) = seen.insert(p.name, p)
+            && other.id != p.id
+        {
+            return Err(format!(
+                "{}: the name {} is used by two people of the archive ({} and {}): give the new one a name of its own",
+                root.display(),
+                p.name,
+                other.branch,
+                p.branch
+            )
+            .into());
+        }
+    }
     if root.exists() {
         fs::remove_dir_all(root)?;
     }
