@@ -50,7 +50,7 @@ kind: resume-gap — 相邻两段经历之间没有记载的月数超过 max_gap
                         entry,
                         &[
                             ("prev_end", &month_text(latest)),
-                            ("next_start", &s.start_text),
+                            ("next_start", &s.start_text()),
                             ("months", &months.to_string()),
                             ("text", &entry.text),
                         ],

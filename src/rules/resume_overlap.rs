@@ -66,7 +66,7 @@ kind: resume-overlap — 一段经历开始的月份早于此前各段最晚的�
                             entry,
                             &[
                                 ("text", &entry.text),
-                                ("start", &s.start_text),
+                                ("start", &s.start_text()),
                                 ("prev_end", &month_text(latest)),
                             ],
                         ));

@@ -24,8 +24,8 @@ kind: resume-reversed — 一段经历的结束早于开始（按月比较）。
                     entry,
                     &[
                         ("text", &entry.text),
-                        ("start", &s.start_text),
-                        ("end", &s.end_text),
+                        ("start", &s.start_text()),
+                        ("end", &s.end_text()),
                     ],
                 ));
             }

@@ -5,13 +5,28 @@ use crate::date::{DateValue, RangeEnd};
 use crate::join::Person;
 use crate::rules::Context;
 
-/// A usable entry: (entry index, start month, end month, start, end shown).
+/// A usable entry: its index, start and end month, and the dates as written (shown only in a
+/// finding: formatted then, not for every entry of every resume).
 pub struct Span {
     pub entry: usize,
     pub start: i64,
     pub end: i64,
-    pub start_text: String,
-    pub end_text: String,
+    start_date: DateValue,
+    /// None: 至今.
+    end_date: Option<DateValue>,
+}
+
+impl Span {
+    /// The start as written (`2019-07`).
+    pub fn start_text(&self) -> String {
+        self.start_date.to_string()
+    }
+
+    /// The end as written, or 至今.
+    pub fn end_text(&self) -> String {
+        self.end_date
+            .map_or_else(|| "至今".to_string(), |d| d.to_string())
+    }
 }
 
 /// A person's entries with usable dates, by start then end.
@@ -23,16 +38,16 @@ pub fn spans(ctx: &Context<'_>, p: &Person) -> Vec<Span> {
         .filter_map(|&e| {
             let entry = &ctx.resumes[e];
             let start = entry.start.as_ref().ok()?;
-            let (end, end_text) = match entry.end.as_ref().ok()? {
-                RangeEnd::Date(d) => (d.month_index(), d.to_string()),
-                RangeEnd::Present => (now, "至今".to_string()),
+            let (end, end_date) = match entry.end.as_ref().ok()? {
+                RangeEnd::Date(d) => (d.month_index(), Some(*d)),
+                RangeEnd::Present => (now, None),
             };
             Some(Span {
                 entry: e,
                 start: start.month_index(),
                 end,
-                start_text: start.to_string(),
-                end_text,
+                start_date: *start,
+                end_date,
             })
         })
         .collect();
