@@ -428,6 +428,40 @@ mod tests {
     }
 
     #[test]
+    fn a_workbooks_tape_is_its_own_while_unchanged_and_verified_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("archive");
+        fs::create_dir_all(&archive).unwrap();
+        let path = archive.join("台账.xlsx");
+        fs::write(&path, b"PK first").unwrap();
+        let mut file = FileEntry::new("台账.xlsx".into(), 8, None);
+        file.stamp = 5;
+        let (mut r, _) = Results::open(&dir.path().join("cache"), &archive, "").unwrap();
+        assert_eq!(r.book(&file, &path), None);
+        r.keep_book(&file, &path, b"tape");
+        assert_eq!(r.book(&file, &path).as_deref(), Some(&b"tape"[..]));
+        // Another state of the file (its stamp): not its tape.
+        let mut other = file.clone();
+        other.stamp = 6;
+        assert_eq!(r.book(&other, &path), None);
+        // The same size and stamp, other bytes (what the stamp cannot see): taken without
+        // verifying, refused with.
+        fs::write(&path, b"PK other").unwrap();
+        assert_eq!(r.book(&file, &path).as_deref(), Some(&b"tape"[..]));
+        r.verify = true;
+        assert_eq!(r.book(&file, &path), None);
+        // A file without a stamp keeps no tape.
+        file.stamp = 0;
+        r.keep_book(&file, &path, b"never");
+        assert_eq!(r.book(&file, &path), None);
+        // A damaged tape file (cut in its header) is no tape.
+        file.stamp = 5;
+        r.verify = false;
+        fs::write(r.book_path(&file), b"dangan-tape").unwrap();
+        assert_eq!(r.book(&file, &path), None);
+    }
+
+    #[test]
     fn a_file_without_a_stamp_has_no_key() {
         let mut f = FileEntry::new("支部/张三/自传.pdf".into(), 10, None);
         assert_eq!(key(&f), None);
