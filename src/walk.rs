@@ -392,6 +392,15 @@ struct Walk<'a> {
 /// entries, solved the same way).
 const RACY: std::time::Duration = std::time::Duration::from_secs(3);
 
+/// [`FileEntry::stamp`] of a file as it is now (0 when it changed in the last seconds): for a
+/// cache that looks a file up outside the walk.
+pub fn stamp_now(meta: &std::fs::Metadata) -> u64 {
+    let settled = std::time::SystemTime::now()
+        .checked_sub(RACY)
+        .unwrap_or(std::time::UNIX_EPOCH);
+    stamp(meta, settled)
+}
+
 /// [`FileEntry::stamp`] from the file's metadata: modification time, and on Unix the inode
 /// and the status-change time too (a `chmod` that makes a file unreadable changes only that).
 fn stamp(meta: &std::fs::Metadata, settled: std::time::SystemTime) -> u64 {

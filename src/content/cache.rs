@@ -34,18 +34,25 @@ impl Cache {
     }
 
     /// The content hash of a file: from the stat index when the file is unchanged, else read
-    /// (and recorded).
+    /// (and recorded — unless the file changed in the last seconds, when a change within the
+    /// clock's step would go unseen: the result cache's rule, `walk::stamp_now`).
     pub fn content_key(&self, path: &Path) -> std::io::Result<u128> {
-        let stat = stat_key(path)?;
-        let index = self.dir.join("stat").join(format!("{stat:032x}"));
-        if let Ok(s) = fs::read_to_string(&index)
+        let meta = fs::metadata(path)?;
+        let stamp = crate::walk::stamp_now(&meta);
+        let index = (stamp != 0)
+            .then(|| stat_key(path, &meta, stamp))
+            .transpose()?
+            .map(|stat| self.dir.join("stat").join(format!("{stat:032x}")));
+        if let Some(index) = &index
+            && let Ok(s) = fs::read_to_string(index)
             && let Ok(k) = u128::from_str_radix(s.trim(), 16)
         {
             return Ok(k);
         }
-        let size = fs::metadata(path)?.len();
-        let key = crate::inspect::content_hash(path, size)?;
-        write_atomic(&index, format!("{key:032x}").as_bytes());
+        let key = crate::inspect::content_hash(path, meta.len())?;
+        if let Some(index) = &index {
+            write_atomic(index, format!("{key:032x}").as_bytes());
+        }
         Ok(key)
     }
 
@@ -87,16 +94,11 @@ impl Cache {
     }
 }
 
-/// The file's identity as the file system states it: path, size, modification time, inode.
-fn stat_key(path: &Path) -> std::io::Result<u128> {
-    let meta = fs::metadata(path)?;
+/// The file's identity as the file system states it: path, size, and its stamp (modification
+/// and status-change time, inode).
+fn stat_key(path: &Path, meta: &fs::Metadata, stamp: u64) -> std::io::Result<u128> {
     let abs = std::path::absolute(path)?;
-    let mtime = crate::cache::modified_ns(&meta);
-    #[cfg(unix)]
-    let ino = std::os::unix::fs::MetadataExt::ino(&meta);
-    #[cfg(not(unix))]
-    let ino = 0u64;
-    let id = format!("{}\0{}\0{mtime}\0{ino}", abs.display(), meta.len());
+    let id = format!("{}\0{}\0{stamp}", abs.display(), meta.len());
     Ok(xxhash_rust::xxh3::xxh3_128(id.as_bytes()))
 }
 
@@ -134,5 +136,18 @@ mod tests {
         // A damaged entry is no entry.
         fs::write(cache.entry(key), "garbage").unwrap();
         assert_eq!(cache.get(key), None);
+        // A file written just now is hashed, never looked up or recorded by its stat: rewritten
+        // in place within the clock's step (same size, perhaps the same time), its new content
+        // is what counts.
+        fs::write(&file, b"three").unwrap();
+        let three = cache.content_key(&file).unwrap();
+        fs::write(&file, b"seven").unwrap();
+        let seven = cache.content_key(&file).unwrap();
+        assert_ne!(three, seven);
+        assert_eq!(seven, crate::inspect::content_hash(&file, 5).unwrap());
+        assert_eq!(
+            fs::read_dir(dir.path().join("cache/stat")).unwrap().count(),
+            0
+        );
     }
 }
