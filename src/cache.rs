@@ -5,9 +5,10 @@
 //! folder ([`default_dir`]), never inside the archive.
 //!
 //! A file's entry is keyed by its path in the archive, its size and its [`FileEntry::stamp`]
-//! (modification time and inode): any change to one of them reads the file again. Its known
-//! limit: a file replaced by another of the same size and modification time on the same inode
-//! (`touch -r` after rewriting it in place) keeps its old entry — `--verify-cache` hashes every
+//! (modification and status-change time, inode; none for a file changed in the seconds before
+//! the walk): any change to one of them reads the file again. Its known limit: where the file
+//! system keeps no status-change time (Windows), a file rewritten in place with its size and
+//! modification time put back (`touch -r`) keeps its old entry — `--verify-cache` hashes every
 //! file and takes an entry only when the content hash it recorded still matches. The cache
 //! file records the binary it was written by: another build's (or a damaged or foreign file)
 //! is ignored and written anew, never read. It is written to a temporary file and renamed, so
@@ -20,9 +21,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::inspect::Inspection;
-
-use crate::inspect::ContentHash as Hash;
+use crate::inspect::{ContentHash as Hash, Inspection};
 use crate::walk::FileEntry;
 
 const MAGIC: &[u8; 16] = b"dangan-results1\n";
@@ -277,14 +276,6 @@ impl Entries {
             (Ok(at), Ok(len)) => self.index.push((key, at, len)),
             _ => self.bytes.truncate(at),
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
     }
 }
 

@@ -57,8 +57,10 @@ pub fn write(result: &AuditResult, w: &mut dyn std::io::Write) -> std::io::Resul
             .par_chunks(BATCH)
             .map(|batch| {
                 let mut text = Vec::with_capacity(batch.len() * 1024);
+                // One dossier's text at a time, in one buffer for the batch.
+                let mut one = Vec::with_capacity(4096);
                 for d in batch {
-                    let mut one = Vec::with_capacity(1024);
+                    one.clear();
                     serde_json::to_writer_pretty(&mut one, d).map_err(io_error)?;
                     // Each line of the element two levels in (a JSON string holds no raw line
                     // break: every one is the printer's).
