@@ -274,7 +274,15 @@ fn clean_people() -> Vec<Person> {
     ]
 }
 
-fn defect_people() -> Vec<Person> {
+/// The findings a defect person is there for: (rule id, subject) — each exactly once.
+type Planted = &'static [(&'static str, &'static str)];
+
+/// The `defects` archive's people, each with the findings it is there to trigger (none: the
+/// first of a pair whose second is reported). Written beside the archive as
+/// `defects.planted.tsv`, which tests/cli.rs compares with what the audit finds, and checked
+/// against rules/default.yaml here. A new person goes at the end: the ledger rows of the people
+/// before it, and the cells tests pin (K15), do not move.
+fn defect_table() -> Vec<(Planted, Person)> {
     let a = "机关第一党支部";
     let b = "机关第二党支部";
     let ok_dates = || {
@@ -312,265 +320,395 @@ fn defect_people() -> Vec<Person> {
     };
     vec![
         // missing-document (autobiography) and unrecognized-file.
-        person(
-            a,
-            "刘强",
-            "刘强",
-            T(id("110101", "19920101", "011")),
-            S("1992.01"),
-            [
-                S("2021.03.01"),
-                S("2021.03.15"),
-                S("2021.06.01"),
-                S("2022.07.01"),
-                E,
-                E,
-                E,
-                E,
-                E,
-                E,
+        (
+            &[
+                ("missing-document", "autobiography"),
+                ("unrecognized-file", ""),
             ],
-            vec![
-                "入党申请书.pdf",
-                "入党积极分子考察登记表.pdf",
-                "扫描0001.jpg",
-            ],
+            person(
+                a,
+                "刘强",
+                "刘强",
+                T(id("110101", "19920101", "011")),
+                S("1992.01"),
+                [
+                    S("2021.03.01"),
+                    S("2021.03.15"),
+                    S("2021.06.01"),
+                    S("2022.07.01"),
+                    E,
+                    E,
+                    E,
+                    E,
+                    E,
+                    E,
+                ],
+                vec![
+                    "入党申请书.pdf",
+                    "入党积极分子考察登记表.pdf",
+                    "扫描0001.jpg",
+                ],
+            ),
         ),
         // missing-milestone (candidate empty, admitted filled).
-        person(
-            a,
-            "周敏",
-            "周敏",
-            T(id("110101", "19930202", "022")),
-            S("1993.02"),
-            [
-                S("2020.09.01"),
-                S("2020.09.10"),
-                S("2021.01.05"),
-                E,
-                S("2022.03.01"),
-                S("2022.03.10-2022.03.12"),
-                S("2022.04.01"),
-                S("2022.05.01"),
-                E,
-                E,
-            ],
-            docs(7),
+        (
+            &[("missing-milestone", "candidate")],
+            person(
+                a,
+                "周敏",
+                "周敏",
+                T(id("110101", "19930202", "022")),
+                S("1993.02"),
+                [
+                    S("2020.09.01"),
+                    S("2020.09.10"),
+                    S("2021.01.05"),
+                    E,
+                    S("2022.03.01"),
+                    S("2022.03.10-2022.03.12"),
+                    S("2022.04.01"),
+                    S("2022.05.01"),
+                    E,
+                    E,
+                ],
+                docs(7),
+            ),
         ),
         // milestone-order (candidate before activist); activist-period-too-short must not also fire.
-        person(
-            a,
-            "吴刚",
-            "吴刚",
-            T(id("110101", "19940303", "033")),
-            S("1994.03"),
-            [
-                S("2020.01.05"),
-                S("2020.01.20"),
-                S("2021.06.01"),
-                S("2021.03.01"),
-                E,
-                E,
-                E,
-                E,
-                E,
-                E,
-            ],
-            docs(3),
+        (
+            &[("milestone-order", "candidate")],
+            person(
+                a,
+                "吴刚",
+                "吴刚",
+                T(id("110101", "19940303", "033")),
+                S("1994.03"),
+                [
+                    S("2020.01.05"),
+                    S("2020.01.20"),
+                    S("2021.06.01"),
+                    S("2021.03.01"),
+                    E,
+                    E,
+                    E,
+                    E,
+                    E,
+                    E,
+                ],
+                docs(3),
+            ),
         ),
         // activist-period-too-short.
-        person(
-            a,
-            "杨帆",
-            "杨帆",
-            T(id("110101", "19930606", "013")),
-            S("1993.06"),
-            [
-                S("2021.01.05"),
-                S("2021.01.20"),
-                S("2021.06.01"),
-                S("2022.03.01"),
-                E,
-                E,
-                E,
-                E,
-                E,
-                E,
-            ],
-            docs(3),
+        (
+            &[("activist-period-too-short", "candidate")],
+            person(
+                a,
+                "杨帆",
+                "杨帆",
+                T(id("110101", "19930606", "013")),
+                S("1993.06"),
+                [
+                    S("2021.01.05"),
+                    S("2021.01.20"),
+                    S("2021.06.01"),
+                    S("2022.03.01"),
+                    E,
+                    E,
+                    E,
+                    E,
+                    E,
+                    E,
+                ],
+                docs(3),
+            ),
         ),
         // approval-overdue and conversion-approval-overdue.
-        person(
-            a,
-            "郑洁",
-            "郑洁",
-            T(id("110101", "19950404", "044")),
-            S("1995.04"),
-            [
-                S("2019.01.05"),
-                S("2019.01.20"),
-                S("2019.03.01"),
-                S("2020.04.01"),
-                S("2020.05.01"),
-                S("2020.05.10-2020.05.12"),
-                S("2020.06.01"),
-                S("2020.10.15"),
-                S("2021.06.01"),
-                S("2021.10.01"),
+        (
+            &[
+                ("approval-overdue", "approved"),
+                ("conversion-approval-overdue", "conversion_approved"),
             ],
-            docs(8),
+            person(
+                a,
+                "郑洁",
+                "郑洁",
+                T(id("110101", "19950404", "044")),
+                S("1995.04"),
+                [
+                    S("2019.01.05"),
+                    S("2019.01.20"),
+                    S("2019.03.01"),
+                    S("2020.04.01"),
+                    S("2020.05.01"),
+                    S("2020.05.10-2020.05.12"),
+                    S("2020.06.01"),
+                    S("2020.10.15"),
+                    S("2021.06.01"),
+                    S("2021.10.01"),
+                ],
+                docs(8),
+            ),
         ),
         // probation-too-short.
-        person(
-            a,
-            "孙丽",
-            "孙丽",
-            T(id("110101", "19960505", "055")),
-            S("1996.05"),
-            [
-                S("2020.06.01"),
-                S("2020.06.15"),
-                S("2020.09.01"),
-                S("2021.10.01"),
-                S("2021.11.01"),
-                S("2021.11.10-2021.11.12"),
-                S("2022.01.10"),
-                S("2022.02.10"),
-                S("2022.12.20"),
-                S("2023.01.10"),
-            ],
-            docs(8),
+        (
+            &[("probation-too-short", "converted")],
+            person(
+                a,
+                "孙丽",
+                "孙丽",
+                T(id("110101", "19960505", "055")),
+                S("1996.05"),
+                [
+                    S("2020.06.01"),
+                    S("2020.06.15"),
+                    S("2020.09.01"),
+                    S("2021.10.01"),
+                    S("2021.11.01"),
+                    S("2021.11.10-2021.11.12"),
+                    S("2022.01.10"),
+                    S("2022.02.10"),
+                    S("2022.12.20"),
+                    S("2023.01.10"),
+                ],
+                docs(8),
+            ),
         ),
         // applicant-under-18 and talk-overdue.
-        person(
-            a,
-            "何伟",
-            "何伟",
-            T(id("110101", "20050601", "066")),
-            S("2005.06"),
-            [S("2023.03.01"), S("2023.05.15"), E, E, E, E, E, E, E, E],
-            vec!["入党申请书.pdf"],
+        (
+            &[
+                ("applicant-under-18", "applied"),
+                ("talk-overdue", "talked"),
+            ],
+            person(
+                a,
+                "何伟",
+                "何伟",
+                T(id("110101", "20050601", "066")),
+                S("2005.06"),
+                [S("2023.03.01"), S("2023.05.15"), E, E, E, E, E, E, E, E],
+                vec!["入党申请书.pdf"],
+            ),
         ),
         // birth-date-mismatch.
-        person(
-            b,
-            "冯雪",
-            "冯雪",
-            T(id("110102", "19900315", "088")),
-            S("1990.02"),
-            [S("2022.03.01"), S("2022.03.10"), E, E, E, E, E, E, E, E],
-            vec!["入党申请书.pdf"],
+        (
+            &[("birth-date-mismatch", "birth")],
+            person(
+                b,
+                "冯雪",
+                "冯雪",
+                T(id("110102", "19900315", "088")),
+                S("1990.02"),
+                [S("2022.03.01"), S("2022.03.10"), E, E, E, E, E, E, E, E],
+                vec!["入党申请书.pdf"],
+            ),
         ),
         // invalid-id-number.
-        person(
-            b,
-            "钱进",
-            "钱进",
-            T(bad_id("110102", "19910606", "077")),
-            S("1991.06"),
-            [S("2022.03.01"), S("2022.03.10"), E, E, E, E, E, E, E, E],
-            vec!["入党申请书.pdf"],
+        (
+            &[("invalid-id-number", "id_number")],
+            person(
+                b,
+                "钱进",
+                "钱进",
+                T(bad_id("110102", "19910606", "077")),
+                S("1991.06"),
+                [S("2022.03.01"), S("2022.03.10"), E, E, E, E, E, E, E, E],
+                vec!["入党申请书.pdf"],
+            ),
         ),
         // duplicate-person: the folder names the ID; a second row (a typo of the name) repeats it.
-        person(
-            b,
-            &format!("陈晨（{}）", id("110102", "19970707", "099")),
-            "陈晨",
-            T(id("110102", "19970707", "099")),
-            S("1997.07"),
-            [S("2022.04.01"), S("2022.04.10"), E, E, E, E, E, E, E, E],
-            vec!["入党申请书.pdf"],
-        ),
-        // invalid-date: unreadable, impossible and future dates; none of them also reported
-        // as a missing milestone or an order problem.
-        person(
-            b,
-            "林峰",
-            "林峰",
-            T(id("110102", "19920808", "019")),
-            S("1992.08"),
-            [
-                S("2020.03.01"),
-                S("2020.03.10"),
-                S("2020.06.01"),
-                S("2022.13.40"),
-                S("2023年2月30日"),
-                S("2022.09.10-2022.09.12"),
-                S("2027.01.01"),
-                E,
-                E,
-                E,
-            ],
-            docs(7),
-        ),
-        // resume-gap, resume-overlap, resume-reversed, and an unreadable resume date.
-        Person {
-            resume: Some((
-                vec!["起始年月", "终止年月", "单位及职务"],
-                vec![
-                    vec![S("2000.09"), S("2006.07"), S("某小学学生")],
-                    vec![S("2006.09"), S("2009.07"), S("某初中学生")],
-                    vec![S("2010.03"), S("2013.07"), S("某高中学生")],
-                    vec![S("2013.05"), S("2017.07"), S("某大学学生")],
-                    vec![S("2019.07"), S("2017.09"), S("某公司职员")],
-                    vec![S("2018.14"), S("2018.12"), S("某培训班")],
-                    vec![S("2017.08"), S("至今"), S("某局科员")],
-                ],
-            )),
-            ..person(
+        (
+            &[],
+            person(
                 b,
-                "高洁",
-                "高洁",
-                T(id("110102", "19940909", "020")),
-                S("1994.09"),
-                ok_dates(),
-                {
-                    let mut f = docs(8);
-                    f.push("简历.xlsx");
-                    f
-                },
-            )
-        },
-        // dossier-without-ledger-row.
-        Person {
-            in_ledger: false,
-            ..person(
-                a,
-                "王五",
-                "王五",
-                E,
-                E,
-                Default::default(),
-                vec!["入党申请书.pdf"],
-            )
-        },
-        // ledger-row-without-dossier.
-        Person {
-            folder: None,
-            ..person(
-                a,
-                "",
-                "赵六",
-                T(id("110101", "19980101", "031")),
-                S("1998.01"),
-                [S("2024.03.01"), S("2024.03.10"), E, E, E, E, E, E, E, E],
-                vec![],
-            )
-        },
-        // The duplicate row of 陈晨: reported as duplicate-person only.
-        Person {
-            folder: None,
-            ..person(
-                b,
-                "",
-                "陈辰",
+                &format!("陈晨（{}）", id("110102", "19970707", "099")),
+                "陈晨",
                 T(id("110102", "19970707", "099")),
                 S("1997.07"),
                 [S("2022.04.01"), S("2022.04.10"), E, E, E, E, E, E, E, E],
-                vec![],
-            )
-        },
+                vec!["入党申请书.pdf"],
+            ),
+        ),
+        // invalid-date: unreadable, impossible and future dates; none of them also reported
+        // as a missing milestone or an order problem.
+        (
+            &[
+                ("invalid-date", "candidate"),
+                ("invalid-date", "vetted"),
+                ("invalid-date", "admitted"),
+            ],
+            person(
+                b,
+                "林峰",
+                "林峰",
+                T(id("110102", "19920808", "019")),
+                S("1992.08"),
+                [
+                    S("2020.03.01"),
+                    S("2020.03.10"),
+                    S("2020.06.01"),
+                    S("2022.13.40"),
+                    S("2023年2月30日"),
+                    S("2022.09.10-2022.09.12"),
+                    S("2027.01.01"),
+                    E,
+                    E,
+                    E,
+                ],
+                docs(7),
+            ),
+        ),
+        // resume-gap, resume-overlap, resume-reversed, and an unreadable resume date.
+        (
+            &[
+                ("resume-gap", "resume"),
+                ("resume-overlap", "resume"),
+                ("resume-reversed", "resume"),
+                ("invalid-date", "resume"),
+            ],
+            Person {
+                resume: Some((
+                    vec!["起始年月", "终止年月", "单位及职务"],
+                    vec![
+                        vec![S("2000.09"), S("2006.07"), S("某小学学生")],
+                        vec![S("2006.09"), S("2009.07"), S("某初中学生")],
+                        vec![S("2010.03"), S("2013.07"), S("某高中学生")],
+                        vec![S("2013.05"), S("2017.07"), S("某大学学生")],
+                        vec![S("2019.07"), S("2017.09"), S("某公司职员")],
+                        vec![S("2018.14"), S("2018.12"), S("某培训班")],
+                        vec![S("2017.08"), S("至今"), S("某局科员")],
+                    ],
+                )),
+                ..person(
+                    b,
+                    "高洁",
+                    "高洁",
+                    T(id("110102", "19940909", "020")),
+                    S("1994.09"),
+                    ok_dates(),
+                    {
+                        let mut f = docs(8);
+                        f.push("简历.xlsx");
+                        f
+                    },
+                )
+            },
+        ),
+        // dossier-without-ledger-row.
+        (
+            &[("dossier-without-ledger-row", "")],
+            Person {
+                in_ledger: false,
+                ..person(
+                    a,
+                    "王五",
+                    "王五",
+                    E,
+                    E,
+                    Default::default(),
+                    vec!["入党申请书.pdf"],
+                )
+            },
+        ),
+        // ledger-row-without-dossier.
+        (
+            &[("ledger-row-without-dossier", "")],
+            Person {
+                folder: None,
+                ..person(
+                    a,
+                    "",
+                    "赵六",
+                    T(id("110101", "19980101", "031")),
+                    S("1998.01"),
+                    [S("2024.03.01"), S("2024.03.10"), E, E, E, E, E, E, E, E],
+                    vec![],
+                )
+            },
+        ),
+        // The duplicate row of 陈晨: reported as duplicate-person only.
+        (
+            &[("duplicate-person", "id_number")],
+            Person {
+                folder: None,
+                ..person(
+                    b,
+                    "",
+                    "陈辰",
+                    T(id("110102", "19970707", "099")),
+                    S("1997.07"),
+                    [S("2022.04.01"), S("2022.04.10"), E, E, E, E, E, E, E, E],
+                    vec![],
+                )
+            },
+        ),
+        // Born 1999-03 (ID number), the resume's first entry typed 1993 for 1999's school.
+        (
+            &[("resume-before-birth", "resume")],
+            Person {
+                resume: Some((
+                    vec!["起始年月", "终止年月", "单位及职务"],
+                    vec![
+                        vec![S("1993.09"), S("2017.07"), S("某大学学生")],
+                        vec![S("2017.07"), S("至今"), S("某局科员")],
+                    ],
+                )),
+                ..person(
+                    b,
+                    "韩雪",
+                    "韩雪",
+                    T(id("110102", "19990315", "041")),
+                    S("1999.03"),
+                    ok_dates(),
+                    {
+                        let mut f = docs(8);
+                        f.push("简历.xlsx");
+                        f
+                    },
+                )
+            },
+        ),
     ]
+}
+
+/// The `defects` archive's people, in their order.
+fn defect_people() -> Vec<Person> {
+    defect_table().into_iter().map(|(_, p)| p).collect()
+}
+
+/// The findings planted outside the people: files at the archive's root and in a branch folder.
+const PLANTED_ELSEWHERE: [(&str, &str, &str); 3] = [
+    ("unrecognized-file", "", ""),
+    ("unreadable-file", "", ""),
+    ("resume-without-person", "", ""),
+];
+
+/// What the `defects` archive is there to trigger, one `rule<TAB>dossier or name<TAB>subject`
+/// line a finding, sorted. Every rule is a default rule: a renamed or dropped rule is caught
+/// here, not by a fixture that silently stops testing it.
+fn planted_defects() -> Result<String, String> {
+    let rules = include_str!("../rules/default.yaml");
+    let mut lines = std::collections::BTreeSet::new();
+    let people = defect_table().into_iter().flat_map(|(planted, p)| {
+        let at = match &p.folder {
+            Some(f) => format!("{}/{f}", p.branch),
+            None => p.name.to_string(),
+        };
+        planted
+            .iter()
+            .map(move |(rule, subject)| (*rule, at.clone(), *subject))
+    });
+    let elsewhere = PLANTED_ELSEWHERE.map(|(r, at, s)| (r, at.to_string(), s));
+    for (rule, at, subject) in people.chain(elsewhere) {
+        if !rules.contains(&format!("  - id: {rule}\n")) {
+            return Err(format!(
+                "{at} is planted for {rule}, which is no default rule"
+            ));
+        }
+        if !lines.insert(format!("{rule}\t{at}\t{subject}\n")) {
+            return Err(format!("{rule} planted twice on {at} ({subject})"));
+        }
+    }
+    Ok(lines.into_iter().collect())
 }
 
 /// Four activists whose files exercise the scan inspection rules.
@@ -1680,6 +1818,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     fs::write(root.join("~$发展党员工作台账.xlsx"), b"lock")?;
 
+    fs::write(out.join("defects.planted.tsv"), planted_defects()?)?;
     let defects = defect_people();
     let root = out.join("defects");
     write_archive(&root, &defects, None)?;

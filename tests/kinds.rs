@@ -460,6 +460,11 @@ fn cases() -> Vec<Case> {
             write_resume(&t.person().join("简历.xlsx"), &lines);
             Vec::new()
         }),
+        ("resume-before-birth", "resume-before-birth", |t| {
+            // Born 1998-07-12 (her ID number): an entry from the month before.
+            resume_from(t, "1998.06");
+            Vec::new()
+        }),
         ("id-number", "invalid-id-number", |t| {
             t.row(|r| set(r, "身份证号码", text("320102199807120240")));
             Vec::new()
@@ -826,6 +831,22 @@ fn near_misses() -> Vec<NearMiss> {
             write_resume(&t.person().join("简历.xlsx"), &lines);
             Vec::new()
         }),
+        (
+            "resume-before-birth",
+            "an entry from the month of birth",
+            |t| {
+                resume_from(t, "1998.07");
+                Vec::new()
+            },
+        ),
+        (
+            "resume-before-birth",
+            "an entry written to the year of birth (1998: its last month)",
+            |t| {
+                resume_from(t, "1998");
+                Vec::new()
+            },
+        ),
         ("resume-gap", "the next entry starts the month after", |t| {
             let lines = [
                 ("2012.09—2016.06", "某大学学生"),
@@ -835,6 +856,16 @@ fn near_misses() -> Vec<NearMiss> {
             Vec::new()
         }),
     ]
+}
+
+/// 李四's resume: school from `start` to 2016.07, then work to the present.
+fn resume_from(t: &Tiny, start: &str) {
+    let school = format!("{start}—2016.07");
+    let lines = [
+        (school.as_str(), "某大学学生"),
+        ("2016.07—至今", "某局科员"),
+    ];
+    write_resume(&t.person().join("简历.xlsx"), &lines);
 }
 
 /// 李四 admitted on `admitted` (approved a month later) and converted on `converted` ("": not).
@@ -967,6 +998,18 @@ fn procedure_rules_fire_just_past_their_thresholds() {
                 set(r, "接收为预备党员时间", text("2026.08.28"));
                 set(r, "上级党委审批时间", text("2026.10.20"));
             });
+            Vec::new()
+        }),
+        ("resume-before-birth", |t| {
+            // The ledger says 1997.01, her ID number 1998-07-12: the ID number counts.
+            t.row(|r| set(r, "出生年月", text("1997.01")));
+            resume_from(t, "1998.06");
+            Vec::new()
+        }),
+        ("resume-before-birth", |t| {
+            // No ID number: the ledger's 出生年月 (1998.07) counts.
+            t.row(|r| set(r, "身份证号码", text("")));
+            resume_from(t, "1998.06");
             Vec::new()
         }),
         ("resume-gap", |t| {

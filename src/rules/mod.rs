@@ -27,9 +27,13 @@
 //! 2. A fixture that triggers it and a near miss that must not:
 //!    `every_default_rule_has_a_trigger_and_a_clean_near_miss` (tests/cli.rs) fails until one of
 //!    its fixtures fires the rule. For the `defects` archive, append a defect person at the end
-//!    of `examples/gen_fixtures.rs`'s list (a person inserted in the middle moves the cells
-//!    pinned by tests, e.g. K15) with a name used nowhere else (a shared name joins another
-//!    dossier silently); then `cargo run --example gen_fixtures -- fixtures`.
+//!    of `defect_table` in `examples/gen_fixtures.rs`, with the findings it is there for
+//!    (rule id, subject): a person inserted in the middle moves the cells pinned by tests (K15);
+//!    the generator refuses a rule id that is no default rule, a finding planted twice, and a
+//!    name used by two people. `cargo run --example gen_fixtures -- fixtures` rewrites the
+//!    archive and `fixtures/defects.planted.tsv`, which
+//!    `defects_archive_triggers_every_rule_exactly_where_planted` holds the audit to (every
+//!    planted finding, once, and nothing else).
 //! 3. `bash scripts/bless.sh`: the README's rule table and the snapshots in `tests/expected`
 //!    are regenerated from the code; read the diff — every changed finding is one the change
 //!    meant. The counts in tests/cli.rs are derived from the JSON, not typed.
@@ -71,6 +75,7 @@ pub mod plan_shortfall;
 pub mod probation_extension;
 pub mod report_cadence;
 pub mod required_documents;
+pub mod resume_before_birth;
 pub mod resume_gap;
 pub mod resume_overlap;
 pub mod resume_reversed;
@@ -209,6 +214,7 @@ registry! {
     ResumeGap => resume_gap::ResumeGap,
     ResumeOverlap => resume_overlap::ResumeOverlap,
     ResumeReversed => resume_reversed::ResumeReversed,
+    ResumeBeforeBirth => resume_before_birth::ResumeBeforeBirth,
     IdNumber => id_number::IdNumber,
     BirthDateMatch => birth_date_match::BirthDateMatch,
     AmbiguousMonth => ambiguous_month::AmbiguousMonth,
