@@ -238,21 +238,29 @@ pub enum FailOn {
     Never,
 }
 
+/// An `--as-of` that is no usable day: what was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum AsOfError {
+    #[error("“{0}”不是日期：写作 2026-11-28、2026/11/28、2026.11.28 或 2026年11月28日")]
+    NotADate(String),
+    #[error("“{0}”没有写到日：请写出哪一天，如 2026-11-28")]
+    NoDay(String),
+    /// Before the Party was founded every date in every dossier would be "in the future".
+    #[error("审核基准日 {0} 早于 1921-07-01：请给出审核当天或之前一个合理的日期")]
+    BeforeFounding(Date),
+}
+
 /// A day on the command line, in any form the ledgers write one: 2026-11-28, 2026/11/28,
 /// 2026.11.28, 20261128, 2026年11月28日.
-fn parse_as_of(s: &str) -> Result<Date, String> {
-    let v = crate::date::parse_date(s).map_err(|_| {
-        format!("“{s}”不是日期：写作 2026-11-28、2026/11/28、2026.11.28 或 2026年11月28日")
-    })?;
+fn parse_as_of(s: &str) -> Result<Date, AsOfError> {
+    let v = crate::date::parse_date(s).map_err(|_| AsOfError::NotADate(s.to_string()))?;
     if !v.is_day() {
-        return Err(format!("“{s}”没有写到日：请写出哪一天，如 2026-11-28"));
+        return Err(AsOfError::NoDay(s.to_string()));
     }
     let d = v.earliest();
     // Before the Party was founded every date in every dossier would be "in the future".
     if d < jiff::civil::date(1921, 7, 1) {
-        return Err(format!(
-            "审核基准日 {d} 早于 1921-07-01：请给出审核当天或之前一个合理的日期"
-        ));
+        return Err(AsOfError::BeforeFounding(d));
     }
     Ok(d)
 }
@@ -646,9 +654,11 @@ fn run_merge(args: MergeArgs) -> ExitCode {
     };
     let mut shards = Vec::new();
     for path in &args.shards {
-        let read = crate::input::read(path, crate::input::MAX_SHARD).and_then(|b| {
-            serde_json::from_slice::<crate::shard::ShardReport>(&b).map_err(|e| e.to_string())
-        });
+        let read = crate::input::read(path, crate::input::MAX_SHARD)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                serde_json::from_slice::<crate::shard::ShardReport>(&b).map_err(|e| e.to_string())
+            });
         match read {
             Ok(r) => shards.push(r),
             Err(e) => {

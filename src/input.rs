@@ -12,38 +12,67 @@ pub const MAX_BASELINE: u64 = 256 << 20;
 /// Largest shard report read (a shard of 100,000 dossiers is about 200 MB).
 pub const MAX_SHARD: u64 = 2 << 30;
 
+/// Why one of the user's own files was not read, in Chinese (the caller names the file).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// It could not be opened or read: as the system says it.
+    #[error("{0}")]
+    Io(String),
+    #[error("这是一个文件夹，不是文件")]
+    Folder,
+    #[error("这是设备文件，不是普通文件")]
+    Device,
+    /// Larger than the limit, in bytes.
+    #[error("文件超过 {} MiB 的上限", .0 >> 20)]
+    TooBig(u64),
+    #[error("文件不是 UTF-8 编码的文本")]
+    NotUtf8,
+    /// Nested deeper than [`MAX_YAML_DEPTH`].
+    #[error("嵌套层级过深（超过 {MAX_YAML_DEPTH} 层）")]
+    TooDeep,
+    /// Its aliases would repeat more than [`MAX_YAML_EXPANSION`] bytes.
+    #[error("别名（*引用）展开后超过 {} MiB", MAX_YAML_EXPANSION >> 20)]
+    TooManyAliases,
+}
+
+impl InputError {
+    fn io(e: &std::io::Error) -> InputError {
+        InputError::Io(crate::broken::describe_io(e))
+    }
+}
+
 /// Read `path` whole if it is at most `max` bytes; the error says why not, in Chinese.
-pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
-    let meta = file.metadata().map_err(|e| crate::walk::describe_io(&e))?;
+pub fn read(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
+    let file = std::fs::File::open(path).map_err(|e| InputError::io(&e))?;
+    let meta = file.metadata().map_err(|e| InputError::io(&e))?;
     if meta.is_dir() {
-        return Err("这是一个文件夹，不是文件".into());
+        return Err(InputError::Folder);
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let t = meta.file_type();
         if t.is_char_device() || t.is_block_device() || t.is_socket() {
-            return Err("这是设备文件，不是普通文件".into());
+            return Err(InputError::Device);
         }
     }
     let mut bytes = Vec::new();
     file.take(max + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| crate::walk::describe_io(&e))?;
+        .map_err(|e| InputError::io(&e))?;
     if bytes.len() as u64 > max {
-        return Err(format!("文件超过 {} MiB 的上限", max >> 20));
+        return Err(InputError::TooBig(max));
     }
     Ok(bytes)
 }
 
 /// [`read`] as text (UTF-8).
-pub fn read_text(path: &Path, max: u64) -> Result<String, String> {
-    String::from_utf8(read(path, max)?).map_err(|_| "文件不是 UTF-8 编码的文本".to_string())
+pub fn read_text(path: &Path, max: u64) -> Result<String, InputError> {
+    String::from_utf8(read(path, max)?).map_err(|_| InputError::NotUtf8)
 }
 
 /// A rule or waiver file: at most [`MAX_YAML`] bytes, of a shape [`check_yaml`] accepts.
-pub fn read_yaml(path: &Path) -> Result<String, String> {
+pub fn read_yaml(path: &Path) -> Result<String, InputError> {
     let text = read_text(path, MAX_YAML)?;
     check_yaml(&text)?;
     Ok(text)
@@ -67,7 +96,7 @@ pub const MAX_YAML_EXPANSION: u64 = 64 << 20;
 /// let bomb = format!("a: &s \"{}\"\nb: [{}]\n", "x".repeat(65536), "*s, ".repeat(2000));
 /// assert!(check_yaml(&bomb).is_err());
 /// ```
-pub fn check_yaml(text: &str) -> Result<(), String> {
+pub fn check_yaml(text: &str) -> Result<(), InputError> {
     let b = text.as_bytes();
     let mut flow = 0usize;
     // Anchors: name → the bytes its node may span (to the end of its line when the value is
@@ -101,7 +130,7 @@ pub fn check_yaml(text: &str) -> Result<(), String> {
                 col += 1;
             }
             if col / 2 > MAX_YAML_DEPTH * 2 {
-                return Err(format!("嵌套层级过深（超过 {MAX_YAML_DEPTH} 层）"));
+                return Err(InputError::TooDeep);
             }
             i += col;
             continue;
@@ -128,7 +157,7 @@ pub fn check_yaml(text: &str) -> Result<(), String> {
             b'[' | b'{' => {
                 flow += 1;
                 if flow > MAX_YAML_DEPTH {
-                    return Err(format!("嵌套层级过深（超过 {MAX_YAML_DEPTH} 层）"));
+                    return Err(InputError::TooDeep);
                 }
             }
             b']' | b'}' => flow = flow.saturating_sub(1),
@@ -149,10 +178,7 @@ pub fn check_yaml(text: &str) -> Result<(), String> {
                 if let Some(span) = anchors.get(&text[i + 1..end]) {
                     expansion = expansion.saturating_add(*span);
                     if expansion > MAX_YAML_EXPANSION {
-                        return Err(format!(
-                            "别名（*引用）展开后超过 {} MiB",
-                            MAX_YAML_EXPANSION >> 20
-                        ));
+                        return Err(InputError::TooManyAliases);
                     }
                 }
                 i = end;
@@ -163,4 +189,35 @@ pub fn check_yaml(text: &str) -> Result<(), String> {
         i += 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_refusal_says_why_in_its_own_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(read(dir.path(), 10), Err(InputError::Folder));
+        #[cfg(unix)]
+        assert_eq!(read(Path::new("/dev/null"), 10), Err(InputError::Device));
+        let file = dir.path().join("rules.yaml");
+        std::fs::write(&file, b"0123456789").expect("write");
+        // Exactly at the limit is read; one byte past it is not.
+        assert_eq!(read(&file, 10).map(|b| b.len()), Ok(10));
+        assert_eq!(read(&file, 9), Err(InputError::TooBig(9)));
+        assert_eq!(
+            InputError::TooBig(16 << 20).to_string(),
+            "文件超过 16 MiB 的上限"
+        );
+        std::fs::write(&file, b"a: \xff\n").expect("write");
+        assert_eq!(read_text(&file, 10), Err(InputError::NotUtf8));
+        let missing = dir.path().join("none.yaml");
+        assert!(matches!(read(&missing, 10), Err(InputError::Io(why)) if why.contains("不存在")));
+        assert_eq!(
+            check_yaml(&"[".repeat(MAX_YAML_DEPTH + 1)),
+            Err(InputError::TooDeep)
+        );
+        assert_eq!(check_yaml(&"[".repeat(MAX_YAML_DEPTH)), Ok(()));
+    }
 }

@@ -16,6 +16,7 @@ macro_rules! say {
 }
 
 pub mod audit;
+pub mod broken;
 pub mod bytes;
 pub mod cache;
 pub mod calendar;

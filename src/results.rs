@@ -214,6 +214,11 @@ pub struct FilePart {
     pub pages: Option<u32>,
 }
 
+/// A `--shard` that is not `K/N` with 0 ≤ K < N: what was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("“{0}”应写作 K/N（0 ≤ K < N），如 0/4")]
+pub struct ShardSyntax(pub String);
+
 /// Shard `index` of `count` (0-based, as Kubernetes' JOB_COMPLETION_INDEX).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
@@ -223,8 +228,8 @@ pub struct Shard {
 
 impl Shard {
     /// `K/N` with 0 ≤ K < N.
-    pub fn parse(s: &str) -> Result<Shard, String> {
-        let err = || format!("“{s}”应写作 K/N（0 ≤ K < N），如 0/4");
+    pub fn parse(s: &str) -> Result<Shard, ShardSyntax> {
+        let err = || ShardSyntax(s.to_string());
         let (k, n) = s.split_once('/').ok_or_else(err)?;
         let index: u32 = k.trim().parse().map_err(|_| err())?;
         let count: u32 = n.trim().parse().map_err(|_| err())?;

@@ -29,16 +29,46 @@ pub struct ShardReport {
     pub shard: Option<ShardData>,
 }
 
+/// Why shard reports cannot be merged, in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    #[error("没有可合并的分片")]
+    NoShards,
+    /// The first report has no shard part: an ordinary report.
+    #[error("不是分片报告（缺少 shard 部分）：请用 audit --shard K/N --format json 生成")]
+    NotAShardReport,
+    /// A later report has none.
+    #[error("不是分片报告（缺少 shard 部分）")]
+    NotAShard,
+    #[error("缺少分片 {index}/{count}")]
+    Missing { index: u32, count: u32 },
+    #[error("分片审核时使用的规则文件与本次合并的规则文件不同：请用同样的 --rules 合并")]
+    OtherRules,
+    #[error("分片 {index}/{count} 与其他分片的总数、版本或审核基准日不一致")]
+    Inconsistent { index: u32, count: u32 },
+    /// Another audit's shard: what differs (archive, scope, waivers …).
+    #[error("分片 {index}/{count} 与其他分片不是同一次审核（{what}不同），不能合并")]
+    OtherRun {
+        index: u32,
+        count: u32,
+        what: String,
+    },
+    #[error("分片序号越界")]
+    OutOfRange,
+    #[error("分片 {index}/{count} 出现了两次")]
+    Twice { index: u32, count: u32 },
+}
+
 /// The shards are every shard of one run (same count, version, as-of date, archive, rules,
 /// scope and waivers, each once, none missing), audited with `config`'s rules; their as-of date.
-fn check_shards(config: &Config, shards: &[ShardReport]) -> Result<jiff::civil::Date, String> {
-    let first = shards.first().ok_or("没有可合并的分片")?;
+fn check_shards(config: &Config, shards: &[ShardReport]) -> Result<jiff::civil::Date, MergeError> {
+    let first = shards.first().ok_or(MergeError::NoShards)?;
     let as_of = first.as_of;
     let count = first
         .shard
         .as_ref()
         .map(|s| s.shard.count)
-        .ok_or("不是分片报告（缺少 shard 部分）：请用 audit --shard K/N --format json 生成")?;
+        .ok_or(MergeError::NotAShardReport)?;
     // Every shard must be there: a count past them is an error, not an allocation.
     if count as usize > shards.len() {
         let mut have: Vec<u32> = shards
@@ -51,47 +81,53 @@ fn check_shards(config: &Config, shards: &[ShardReport]) -> Result<jiff::civil::
             .zip(&have)
             .find(|(k, h)| k != *h)
             .map_or(have.len() as u32, |(k, _)| k);
-        return Err(format!("缺少分片 {missing}/{count}"));
+        return Err(MergeError::Missing {
+            index: missing,
+            count,
+        });
     }
     let run = first.shard.as_ref().and_then(|s| s.run.clone());
     if let Some(run) = &run
         && run.rules != config.fingerprint
     {
-        return Err(
-            "分片审核时使用的规则文件与本次合并的规则文件不同：请用同样的 --rules 合并".into(),
-        );
+        return Err(MergeError::OtherRules);
     }
     let mut seen = vec![false; count as usize];
     for r in shards {
-        let s = r.shard.as_ref().ok_or("不是分片报告（缺少 shard 部分）")?;
-        if r.version != 1 || s.shard.count != count || r.as_of != as_of {
-            return Err(format!(
-                "分片 {}/{} 与其他分片的总数、版本或审核基准日不一致",
-                s.shard.index, s.shard.count
-            ));
+        let s = r.shard.as_ref().ok_or(MergeError::NotAShard)?;
+        let (index, count_here) = (s.shard.index, s.shard.count);
+        if r.version != 1 || count_here != count || r.as_of != as_of {
+            return Err(MergeError::Inconsistent {
+                index,
+                count: count_here,
+            });
         }
         if let (Some(a), Some(b)) = (&run, &s.run)
             && let Some(what) = a.differs(b)
         {
-            return Err(format!(
-                "分片 {}/{} 与其他分片不是同一次审核（{what}不同），不能合并",
-                s.shard.index, s.shard.count
-            ));
+            return Err(MergeError::OtherRun {
+                index,
+                count: count_here,
+                what: what.to_string(),
+            });
         }
-        let slot = seen.get_mut(s.shard.index as usize).ok_or("分片序号越界")?;
+        let slot = seen.get_mut(index as usize).ok_or(MergeError::OutOfRange)?;
         if *slot {
-            return Err(format!("分片 {}/{count} 出现了两次", s.shard.index));
+            return Err(MergeError::Twice { index, count });
         }
         *slot = true;
     }
     if let Some(missing) = seen.iter().position(|x| !x) {
-        return Err(format!("缺少分片 {missing}/{count}"));
+        return Err(MergeError::Missing {
+            index: missing as u32,
+            count,
+        });
     }
     Ok(as_of)
 }
 
 /// Combine every shard of one run into the result a single run would have given.
-pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, String> {
+pub fn merge(config: &Config, shards: Vec<ShardReport>) -> Result<AuditResult, MergeError> {
     let as_of = check_shards(config, &shards)?;
 
     let order: HashMap<&str, usize> = config

@@ -53,17 +53,35 @@ impl Baseline {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, String> {
-        let text = crate::input::read_text(path, crate::input::MAX_BASELINE)
-            .map_err(|e| format!("无法读取基线文件 {}：{e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "基线文件 {} 格式错误（第 {} 行）：{e}",
-                path.display(),
-                e.line()
-            )
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
+        let text = crate::input::read_text(path, crate::input::MAX_BASELINE).map_err(|why| {
+            BaselineError::Unreadable {
+                path: path.display().to_string(),
+                why,
+            }
+        })?;
+        serde_json::from_str(&text).map_err(|e| BaselineError::Malformed {
+            path: path.display().to_string(),
+            line: e.line(),
+            detail: e.to_string(),
         })
     }
+}
+
+/// Why a baseline file cannot be used: its path, and the line where its JSON is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("无法读取基线文件 {path}：{why}")]
+    Unreadable {
+        path: String,
+        why: crate::input::InputError,
+    },
+    #[error("基线文件 {path} 格式错误（第 {line} 行）：{detail}")]
+    Malformed {
+        path: String,
+        line: usize,
+        detail: String,
+    },
 }
 
 /// Drop the findings the baseline already knows (each entry matches one finding).

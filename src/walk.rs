@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::broken::describe_io;
 use crate::text::decode_name;
 
 /// One file, with its path relative to the archive root (`/` separators, decoded name).
@@ -573,14 +574,6 @@ fn mark_gbk(name: &str) -> String {
             format!("{stem}〔GBK〕.{ext}")
         }
         _ => format!("{name}〔GBK〕"),
-    }
-}
-
-pub fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-        std::io::ErrorKind::NotFound => "文件不存在（可能是失效的符号链接）".to_string(),
-        _ => e.to_string(),
     }
 }
 

@@ -14,12 +14,13 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
+use crate::broken::describe_io;
 use crate::classify::Classifier;
 use crate::config::Config;
 use crate::inspect::Inspection;
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow};
 use crate::results::{AuditResult, Counts, PersonFacts, Scope, Shard, ShardData, Summary};
-use crate::walk::{Archive, PerFile, Unreadable, describe_io};
+use crate::walk::{Archive, PerFile, Unreadable};
 
 mod checking;
 mod files;

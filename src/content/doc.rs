@@ -3,13 +3,14 @@
 //! UTF-16 or one byte a character (cp1252 for compressed pieces). The compound file is read
 //! with the `cfb` crate; the piece table by hand (a few dozen lines).
 
+use crate::inspect::Broken;
 use std::fs::File;
 use std::io::Read;
 
 /// The most of one stream read (a 200-page document is a few MB).
 const MAX_STREAM: u64 = 64 << 20;
 
-fn stream(doc: &mut cfb::CompoundFile<&mut File>, name: &str) -> Result<Vec<u8>, String> {
+fn stream(doc: &mut cfb::CompoundFile<&mut File>, name: &str) -> Result<Vec<u8>, Broken> {
     let s = doc
         .open_stream(name)
         .map_err(|_| format!("Word 文件中缺少 {name} 流"))?;
@@ -25,13 +26,13 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 /// The text of a .doc; None for an OLE file that is no Word document (an .xls).
-pub fn text(file: &mut File) -> Result<Option<String>, String> {
-    let mut doc = cfb::CompoundFile::open(file).map_err(|_| "OLE 复合文件已损坏".to_string())?;
+pub fn text(file: &mut File) -> Result<Option<String>, Broken> {
+    let mut doc = cfb::CompoundFile::open(file).map_err(|_| Broken::from("OLE 复合文件已损坏"))?;
     if !doc.is_stream("/WordDocument") {
         return Ok(None);
     }
     let word = stream(&mut doc, "/WordDocument")?;
-    let bad = || "Word 文件的文档信息块（FIB）损坏".to_string();
+    let bad = || Broken::from("Word 文件的文档信息块（FIB）损坏");
     if word.get(0..2) != Some(&[0xEC, 0xA5]) {
         return Err(bad());
     }
@@ -54,7 +55,7 @@ pub fn text(file: &mut File) -> Result<Option<String>, String> {
         .get(fc_clx as usize..(fc_clx as usize).saturating_add(lcb_clx as usize))
         .ok_or_else(bad)?;
     pieces(clx, &word)
-        .ok_or_else(|| "Word 文件的文字片段表损坏".to_string())
+        .ok_or(Broken::from("Word 文件的文字片段表损坏"))
         .map(Some)
 }
 

@@ -21,6 +21,7 @@ mod ofd;
 mod office;
 mod pdf;
 
+use crate::inspect::Broken;
 use std::fs::File;
 use std::path::Path;
 
@@ -122,7 +123,7 @@ fn extract_unguarded(
     reading: &Reading,
 ) -> Extracted {
     let format = inspection.format;
-    let open = || File::open(path).map_err(|e| crate::walk::describe_io(&e));
+    let open = || File::open(path).map_err(|e| Broken::io(&e));
     let text = |text: String, source| {
         Extracted::Text(Text {
             text,
@@ -146,12 +147,14 @@ fn extract_unguarded(
         FileFormat::Pdf => pdf_text(path, size, inspection.text_layer, reading),
         FileFormat::Jpeg | FileFormat::Png | FileFormat::Tiff => {
             Ok(ocr_cached(path, reading, |e| {
-                e.file(path).map(|o| (o.text, o.confidence))
+                e.file(path)
+                    .map(|o| (o.text, o.confidence))
+                    .map_err(Broken::from)
             }))
         }
         _ => Ok(Extracted::NoText),
     };
-    result.unwrap_or_else(Extracted::Failed)
+    result.unwrap_or_else(|e| Extracted::Failed(e.to_string()))
 }
 
 /// A PDF's text layer when it has one, else OCR of its page images.
@@ -160,12 +163,12 @@ fn pdf_text(
     size: u64,
     text_layer: bool,
     reading: &Reading,
-) -> Result<Extracted, String> {
+) -> Result<Extracted, Broken> {
     if !text_layer && reading.ocr.is_none() {
         return Ok(Extracted::NeedsOcr);
     }
     if text_layer {
-        let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
+        let mut f = File::open(path).map_err(|e| crate::broken::describe_io(&e))?;
         let layer = pdf::text(&mut f, size)?;
         if facts::han_count(&layer) as u32 >= reading.min_layer_chars.max(1) {
             return Ok(Extracted::Text(Text {
@@ -176,7 +179,7 @@ fn pdf_text(
         }
     }
     Ok(ocr_cached(path, reading, |engine| {
-        let mut f = File::open(path).map_err(|e| crate::walk::describe_io(&e))?;
+        let mut f = File::open(path).map_err(|e| crate::broken::describe_io(&e))?;
         let images = pdf::page_images(&mut f, size)?;
         let unsupported: Vec<String> = images
             .iter()
@@ -187,7 +190,7 @@ fn pdf_text(
             })
             .collect();
         if !unsupported.is_empty() {
-            return Err(unsupported.join("；"));
+            return Err(unsupported.join("；").into());
         }
         let pages: Vec<&[u8]> = images
             .iter()
@@ -218,7 +221,7 @@ fn pdf_text(
 fn ocr_cached(
     path: &Path,
     reading: &Reading,
-    run: impl FnOnce(&ocr::Engine) -> Result<(String, Option<f32>), String>,
+    run: impl FnOnce(&ocr::Engine) -> Result<(String, Option<f32>), Broken>,
 ) -> Extracted {
     let Some(engine) = &reading.ocr else {
         return Extracted::NeedsOcr;
@@ -244,7 +247,7 @@ fn ocr_cached(
             }
             Extracted::Text(t)
         }
-        Err(e) => Extracted::Failed(e),
+        Err(e) => Extracted::Failed(e.to_string()),
     }
 }
 

@@ -31,6 +31,24 @@ fn locate(program: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Why Tesseract could not be used, or failed on a file: one line, for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct OcrError(String);
+
+impl From<String> for OcrError {
+    fn from(why: String) -> OcrError {
+        OcrError(why)
+    }
+}
+
+/// A file whose OCR failed could not be read.
+impl From<OcrError> for crate::inspect::Broken {
+    fn from(e: OcrError) -> crate::inspect::Broken {
+        e.0.into()
+    }
+}
+
 /// What OCR read from one image.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ocr {
@@ -42,7 +60,7 @@ pub struct Ocr {
 impl Engine {
     /// The program named by `DANGAN_TESSERACT`, else `tesseract` on the PATH, if it runs and
     /// has the language's model. The error is one line, for the user.
-    pub fn find(language: &str) -> Result<Engine, String> {
+    pub fn find(language: &str) -> Result<Engine, OcrError> {
         Engine::find_remembered(language, None)
     }
 
@@ -50,7 +68,7 @@ impl Engine {
     /// of itself: while the program and the language model are the files they were (size and
     /// modification time), a run asks nothing of it, and a run whose pages all come from the
     /// cache starts no process at all.
-    pub fn find_remembered(language: &str, memo: Option<&Path>) -> Result<Engine, String> {
+    pub fn find_remembered(language: &str, memo: Option<&Path>) -> Result<Engine, OcrError> {
         let program: PathBuf = std::env::var_os("DANGAN_TESSERACT")
             .map(PathBuf::from)
             .unwrap_or_else(|| "tesseract".into());
@@ -111,7 +129,8 @@ impl Engine {
         if !langs.lines().any(|l| l.trim() == language) {
             return Err(format!(
                 "Tesseract 没有 {language} 语言模型：请安装 tesseract-ocr-chi-sim（或对应的 traineddata）"
-            ));
+            )
+            .into());
         }
         // `List of available languages in "/usr/share/tesseract-ocr/5/tessdata/" (3):`
         let model = langs
@@ -137,19 +156,19 @@ impl Engine {
     }
 
     /// OCR of an image file (every page of a multi-page TIFF).
-    pub fn file(&self, path: &Path) -> Result<Ocr, String> {
+    pub fn file(&self, path: &Path) -> Result<Ocr, OcrError> {
         self.run(path.as_os_str(), None)
     }
 
     /// OCR of an image in memory (JPEG, TIFF, PNM), through the program's stdin.
-    pub fn bytes(&self, image: &[u8]) -> Result<Ocr, String> {
+    pub fn bytes(&self, image: &[u8]) -> Result<Ocr, OcrError> {
         self.run("stdin".as_ref(), Some(image))
     }
 
     /// OCR of a document's page images in one process: the language model is loaded once,
     /// not once a page (about 0.13 s a page saved here). The images go to a temporary folder
     /// (never the archive) named in a list the program reads. One result a page, in order.
-    pub fn pages(&self, images: &[&[u8]]) -> Result<Vec<Ocr>, String> {
+    pub fn pages(&self, images: &[&[u8]]) -> Result<Vec<Ocr>, OcrError> {
         if let [one] = images {
             return Ok(vec![self.bytes(one)?]);
         }
@@ -175,12 +194,12 @@ impl Engine {
             .collect())
     }
 
-    fn run(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<Ocr, String> {
+    fn run(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<Ocr, OcrError> {
         self.run_tsv(input, stdin).map(|tsv| parse_tsv(&tsv))
     }
 
     /// The program's TSV for `input` (a path, a list of paths, or `stdin`).
-    fn run_tsv(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<String, String> {
+    fn run_tsv(&self, input: &std::ffi::OsStr, stdin: Option<&[u8]>) -> Result<String, OcrError> {
         let mut child = Command::new(&self.program)
             .arg(input)
             .args(["stdout", "-l", &self.language, "tsv"])
@@ -219,14 +238,14 @@ impl Engine {
                 Ok(None) if start.elapsed() > PAGE_TIMEOUT => {
                     let _ = child.kill();
                     let _ = child.wait();
-                    return Err(format!("OCR 超过 {} 秒未完成", PAGE_TIMEOUT.as_secs()));
+                    return Err(format!("OCR 超过 {} 秒未完成", PAGE_TIMEOUT.as_secs()).into());
                 }
                 Ok(None) => {
                     // A page takes about a second: look often at first, then less.
                     let waited = start.elapsed().as_millis() as u64;
                     std::thread::sleep(Duration::from_millis((waited / 50).clamp(1, 20)));
                 }
-                Err(e) => return Err(format!("Tesseract 运行失败：{e}")),
+                Err(e) => return Err(format!("Tesseract 运行失败：{e}").into()),
             }
         };
         if let Some(f) = feeder {
@@ -245,7 +264,7 @@ impl Engine {
                 .find(|l| !l.trim().is_empty())
                 .unwrap_or("")
                 .trim();
-            return Err(format!("Tesseract 无法识别此图像：{why}"));
+            return Err(format!("Tesseract 无法识别此图像：{why}").into());
         }
         Ok(out)
     }

@@ -1,6 +1,7 @@
 //! OFD text: each page's `Content.xml`, its `TextCode` elements in order, a line break where a
 //! text object starts lower on the page than the one before.
 
+use crate::inspect::Broken;
 use std::fs::File;
 
 use crate::inspect::ofd::{entry_limited, local};
@@ -11,7 +12,7 @@ const MAX_XML: u64 = 32 << 20;
 const MAX_PAGES: usize = 500;
 
 /// The text of an OFD file, page by page.
-pub fn text(file: &mut File) -> Result<String, String> {
+pub fn text(file: &mut File) -> Result<String, Broken> {
     let mut zip = zip::ZipArchive::new(file).map_err(|_| "OFD（ZIP）已损坏".to_string())?;
     let read = |zip: &mut zip::ZipArchive<&mut File>, name: &str| {
         entry_limited(zip, name, MAX_XML).map_err(|e| format!("OFD 中{e}"))

@@ -1,6 +1,7 @@
 //! Word (.docx, and .wps/.doc saved as OOXML) and OpenDocument (.odt) text: the document's XML
 //! inside the zip, its paragraphs as lines.
 
+use crate::inspect::Broken;
 use std::fs::File;
 
 use quick_xml::events::Event;
@@ -10,7 +11,7 @@ const MAX_XML: u64 = 32 << 20;
 
 /// The text of a .docx: `word/document.xml`, a line per paragraph (`w:p`), `w:tab` and
 /// `w:br` as a space and a line break. A workbook or a presentation (also OOXML) has none.
-pub fn docx(file: &mut File) -> Result<Option<String>, String> {
+pub fn docx(file: &mut File) -> Result<Option<String>, Broken> {
     let mut zip = zip::ZipArchive::new(file).map_err(|_| "Word 文件（ZIP）已损坏".to_string())?;
     if zip.by_name("word/document.xml").is_err() {
         return Ok(None);
@@ -22,7 +23,7 @@ pub fn docx(file: &mut File) -> Result<Option<String>, String> {
 
 /// The text of an .odt: `content.xml`'s paragraphs and headings (`text:p`, `text:h`); a
 /// spreadsheet (.ods) has none read here.
-pub fn odt(file: &mut File) -> Result<Option<String>, String> {
+pub fn odt(file: &mut File) -> Result<Option<String>, Broken> {
     let mut zip =
         zip::ZipArchive::new(file).map_err(|_| "OpenDocument 文件（ZIP）已损坏".to_string())?;
     let mime = crate::inspect::ofd::entry_limited(&mut zip, "mimetype", 256).unwrap_or_default();

@@ -1,5 +1,6 @@
 //! JPEG: segment structure up to the start of scan, JFIF/EXIF density, and the end marker.
 
+use super::Broken;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 
@@ -10,7 +11,7 @@ const TAIL: u64 = 64 * 1024;
 /// The most segments read before the image data (a scan has a dozen).
 pub const MAX_SEGMENTS: usize = 10_000;
 
-pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
+pub fn inspect(file: &mut File, size: u64) -> Result<Meta, Broken> {
     file.seek(SeekFrom::Start(2)).map_err(|e| e.to_string())?;
     let mut r = BufReader::with_capacity(8192, &mut *file);
     let mut pos: u64 = 2;
@@ -29,7 +30,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
             .map_err(|_| "JPEG 在图像数据之前就结束了（文件不完整）".to_string())?;
         pos += 1;
         if byte[0] != 0xFF {
-            return Err(format!("JPEG 段结构损坏（偏移 {}）", pos - 1));
+            return Err(format!("JPEG 段结构损坏（偏移 {}）", pos - 1).into());
         }
         let mut code = 0xFF;
         while code == 0xFF {
@@ -48,7 +49,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
             .map_err(|_| "JPEG 段长度不完整".to_string())?;
         let len = u64::from(u16::from_be_bytes(len));
         if len < 2 || pos + len > size {
-            return Err(format!("JPEG 段长度越界（偏移 {pos}）"));
+            return Err(format!("JPEG 段长度越界（偏移 {pos}）").into());
         }
         let body = len - 2;
         let frame = matches!(code, 0xC0..=0xCF) && !matches!(code, 0xC4 | 0xC8 | 0xCC);
@@ -90,7 +91,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
     }
     if !scan {
         return Err(if segments >= MAX_SEGMENTS {
-            format!("超出检查上限（图像数据之前的段超过 {MAX_SEGMENTS} 个），未检查完")
+            format!("超出检查上限（图像数据之前的段超过 {MAX_SEGMENTS} 个），未检查完").into()
         } else {
             "JPEG 没有图像数据（缺少 SOS 段）".into()
         });
@@ -168,7 +169,7 @@ mod tests {
         v
     }
 
-    fn run(bytes: &[u8]) -> Result<Meta, String> {
+    fn run(bytes: &[u8]) -> Result<Meta, Broken> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let path = dir.path().join("x.jpg");
         std::fs::write(&path, bytes).map_err(|e| e.to_string())?;

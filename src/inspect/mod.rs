@@ -21,6 +21,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub use crate::broken::Broken;
+
 /// Files opened by [`inspect`] and [`content_hash`] in this process, for the phase timings
 /// (`DANGAN_TIMINGS`): what the result cache saves is counted, not guessed.
 static OPENED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -255,7 +257,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         Ok(f) => f,
         Err(e) => {
             return Inspection {
-                problem: Some(crate::walk::describe_io(&e).into()),
+                problem: Some(crate::broken::describe_io(&e).into()),
                 ..Inspection::of(FileFormat::Unknown)
             };
         }
@@ -265,7 +267,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         Ok(n) => n,
         Err(e) => {
             return Inspection {
-                problem: Some(crate::walk::describe_io(&e).into()),
+                problem: Some(crate::broken::describe_io(&e).into()),
                 ..Inspection::of(FileFormat::Unknown)
             };
         }
@@ -289,10 +291,10 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         FileFormat::Zip => {
             format = zip_kind(&mut file);
             match format {
-                FileFormat::Unknown => Err("ZIP 压缩包已损坏".to_string()),
+                FileFormat::Unknown => Err(Broken::from("ZIP 压缩包已损坏")),
                 FileFormat::Ofd => {
                     if file.seek(SeekFrom::Start(0)).is_err() {
-                        Err("OFD 无法读取".to_string())
+                        Err(Broken::from("OFD 无法读取"))
                     } else {
                         ofd::inspect(&mut file)
                     }
@@ -312,7 +314,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
             ..Inspection::of(format)
         },
         Err(problem) => Inspection {
-            problem: Some(problem.into()),
+            problem: Some(problem.into_text()),
             ..Inspection::of(format)
         },
     })

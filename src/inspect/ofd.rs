@@ -2,6 +2,7 @@
 //! document's `Document.xml`, which lists the pages and the outline (bookmarks). Only those two
 //! small XML files are read, never page content.
 
+use super::Broken;
 use std::fs::File;
 use std::io::Read;
 
@@ -11,8 +12,8 @@ use super::{Bookmark, Meta};
 const MAX_XML: u64 = 32 << 20;
 const MAX_BOOKMARKS: usize = 10_000;
 
-fn entry(zip: &mut zip::ZipArchive<&mut File>, name: &str) -> Result<String, String> {
-    entry_limited(zip, name, MAX_XML).map_err(|e| format!("OFD 中{e}"))
+fn entry(zip: &mut zip::ZipArchive<&mut File>, name: &str) -> Result<String, Broken> {
+    entry_limited(zip, name, MAX_XML).map_err(|e| format!("OFD 中{e}").into())
 }
 
 /// A zip entry's text, refused when larger than `max` bytes; the error names the entry
@@ -21,11 +22,11 @@ pub(crate) fn entry_limited(
     zip: &mut zip::ZipArchive<&mut File>,
     name: &str,
     max: u64,
-) -> Result<String, String> {
+) -> Result<String, Broken> {
     let name = name.trim_start_matches('/');
     let e = zip.by_name(name).map_err(|_| format!("缺少 {name}"))?;
     if e.size() > max {
-        return Err(format!("的 {name} 过大"));
+        return Err(format!("的 {name} 过大").into());
     }
     let mut s = String::new();
     e.take(max)
@@ -40,7 +41,7 @@ pub(crate) fn local<'a>(n: &roxmltree::Node<'a, '_>) -> &'a str {
 
 /// Pages and bookmarks of an OFD file. A broken zip or OFD.xml is a problem; an outline that
 /// cannot be followed is left out.
-pub fn inspect(file: &mut File) -> Result<Meta, String> {
+pub fn inspect(file: &mut File) -> Result<Meta, Broken> {
     let mut zip = zip::ZipArchive::new(file).map_err(|_| "OFD（ZIP）已损坏".to_string())?;
     let ofd = entry(&mut zip, "OFD.xml")?;
     let ofd = roxmltree::Document::parse(&ofd).map_err(|e| format!("OFD.xml 无法解析：{e}"))?;

@@ -3,6 +3,7 @@
 //! scanned. Reads the tail, the cross-reference sections and the page-tree dictionaries; page
 //! content and image data are never read.
 
+use super::Broken;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::rc::Rc;
@@ -29,7 +30,7 @@ const MAX_DEPTH: u32 = 16;
 /// in the build through zip), one decompressor a thread, reset for each stream: on the small
 /// streams of a page (a font's ToUnicode map, a content stream) set-up is most of the work, and
 /// miniz_oxide took about twice as long over them.
-fn inflate(raw: &[u8]) -> Result<Vec<u8>, String> {
+fn inflate(raw: &[u8]) -> Result<Vec<u8>, Broken> {
     use flate2::{Decompress, FlushDecompress, Status};
     thread_local! {
         static INFLATE: std::cell::RefCell<Decompress> = std::cell::RefCell::new(Decompress::new(true));
@@ -467,7 +468,7 @@ struct Pdf<'f> {
     depth: u32,
     /// The budget hit, if one was: the file is then reported as not inspected to the end,
     /// even where the parse would have gone on without what it could not read.
-    limit: Option<String>,
+    limit: Option<Broken>,
     /// The largest image (width, height) of each resource dictionary met, by its object
     /// number or, inherited inline, by its shared copy (kept alive here).
     images: HashMap<ResKey, (Rc<Obj>, Option<Size>)>,
@@ -491,8 +492,8 @@ type Size = (f64, f64);
 type Inherited = Option<Rc<Obj>>;
 
 /// The message for a budget hit, naming it.
-fn limit(what: &str) -> String {
-    format!("超出检查上限（{what}），未检查完")
+fn limit(what: &str) -> Broken {
+    format!("超出检查上限（{what}），未检查完").into()
 }
 
 /// A decoded object stream: its bytes (padded with white space so the last object does not
@@ -509,12 +510,12 @@ struct Indirect {
 }
 
 impl<'f> Pdf<'f> {
-    fn open(file: &'f mut File, size: u64) -> Result<Self, String> {
+    fn open(file: &'f mut File, size: u64) -> Result<Self, Broken> {
         Self::open_in(file, size, None)
     }
 
     /// Open a PDF whose last bytes may already be in memory (`mem`: from an offset to the end).
-    fn open_in(file: &'f mut File, size: u64, mem: Option<(u64, Vec<u8>)>) -> Result<Self, String> {
+    fn open_in(file: &'f mut File, size: u64, mem: Option<(u64, Vec<u8>)>) -> Result<Self, Broken> {
         let tail_len = size.min(2048);
         let tail = match &mem {
             Some((_, m)) if m.len() as u64 >= tail_len => {
@@ -596,7 +597,7 @@ impl<'f> Pdf<'f> {
 
     /// `len` bytes from `at` (fewer at the end of the file): borrowed from the bytes in memory
     /// where they hold them, else read.
-    fn window(&mut self, at: u64, len: usize) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    fn window(&mut self, at: u64, len: usize) -> Result<std::borrow::Cow<'_, [u8]>, Broken> {
         self.spend(len as u64)?;
         if let Some((from, m)) = &self.mem
             && at >= *from
@@ -607,11 +608,11 @@ impl<'f> Pdf<'f> {
         }
         read_at(self.file, at, len)
             .map(std::borrow::Cow::Owned)
-            .map_err(|e| e.to_string())
+            .map_err(|e| Broken::from(e.to_string()))
     }
 
     /// Count bytes against the file's budget.
-    fn spend(&mut self, bytes: u64) -> Result<(), String> {
+    fn spend(&mut self, bytes: u64) -> Result<(), Broken> {
         self.read = self.read.saturating_add(bytes);
         if self.read > MAX_READ {
             return Err(self.hit("读取超过 256 MiB"));
@@ -620,7 +621,7 @@ impl<'f> Pdf<'f> {
     }
 
     /// Note a budget hit; its message.
-    fn hit(&mut self, what: &str) -> String {
+    fn hit(&mut self, what: &str) -> Broken {
         self.limit.get_or_insert_with(|| limit(what)).clone()
     }
 
@@ -629,7 +630,7 @@ impl<'f> Pdf<'f> {
         &mut self,
         at: u64,
         mut f: impl FnMut(&mut Lexer<'_>) -> Result<T, Error>,
-    ) -> Result<(T, usize), String> {
+    ) -> Result<(T, usize), Broken> {
         for w in WINDOWS {
             let buf = self.window(at, w)?;
             let full = buf.len() < w;
@@ -645,7 +646,7 @@ impl<'f> Pdf<'f> {
     }
 
     /// One cross-reference section (classic table or stream); returns its trailer dictionary.
-    fn read_section(&mut self, at: u64) -> Result<Dict, String> {
+    fn read_section(&mut self, at: u64) -> Result<Dict, Broken> {
         let head = self.window(at, 32)?;
         let mut lx = Lexer::new(&head, 0);
         lx.skip_ws();
@@ -657,7 +658,7 @@ impl<'f> Pdf<'f> {
         }
     }
 
-    fn read_table(&mut self, mut at: u64) -> Result<Dict, String> {
+    fn read_table(&mut self, mut at: u64) -> Result<Dict, Broken> {
         loop {
             let (sub, used) = self.parse_at(at, |lx| {
                 lx.skip_ws();
@@ -711,7 +712,7 @@ impl<'f> Pdf<'f> {
         }
     }
 
-    fn read_object(&mut self, at: u64) -> Result<Indirect, String> {
+    fn read_object(&mut self, at: u64) -> Result<Indirect, Broken> {
         let ((value, stream), used) = self.parse_at(at, |lx| {
             lx.int()?;
             lx.int()?;
@@ -741,7 +742,7 @@ impl<'f> Pdf<'f> {
         })
     }
 
-    fn stream_data(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
+    fn stream_data(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, Broken> {
         let filter = match dict.get(b"Filter") {
             None => None,
             Some(Obj::Name(n)) => Some(n.clone()),
@@ -788,7 +789,7 @@ impl<'f> Pdf<'f> {
     }
 
     /// A stream's bytes as stored (still compressed).
-    fn stream_raw(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, String> {
+    fn stream_raw(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, Broken> {
         self.stream_window(dict, at)
             .map(std::borrow::Cow::into_owned)
     }
@@ -798,7 +799,7 @@ impl<'f> Pdf<'f> {
         &mut self,
         dict: &Dict,
         at: u64,
-    ) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    ) -> Result<std::borrow::Cow<'_, [u8]>, Broken> {
         let len = match dict.get(b"Length") {
             Some(Obj::Ref(n, g)) => self.get(*n, *g)?.as_int(),
             Some(o) => o.as_int(),
@@ -812,7 +813,7 @@ impl<'f> Pdf<'f> {
         self.window(at, len as usize)
     }
 
-    fn read_xref_stream(&mut self, at: u64) -> Result<Dict, String> {
+    fn read_xref_stream(&mut self, at: u64) -> Result<Dict, Broken> {
         let obj = self.read_object(at)?;
         let (Obj::Dict(dict), Some(data_at)) = (&obj.value, obj.stream_at) else {
             return Err("既不是 xref 表也不是交叉引用流".into());
@@ -863,7 +864,7 @@ impl<'f> Pdf<'f> {
         Ok(dict.clone())
     }
 
-    fn get(&mut self, num: u32, gen_: u16) -> Result<Obj, String> {
+    fn get(&mut self, num: u32, gen_: u16) -> Result<Obj, Broken> {
         if let Some(o) = self.cache.get(&num) {
             return Ok(o.clone());
         }
@@ -882,12 +883,12 @@ impl<'f> Pdf<'f> {
         Ok(value)
     }
 
-    fn load(&mut self, num: u32, _gen: u16) -> Result<Obj, String> {
+    fn load(&mut self, num: u32, _gen: u16) -> Result<Obj, Broken> {
         Ok(match self.xref.get(&num).copied() {
             None | Some(Loc::Free) => Obj::Null,
             Some(Loc::At(at)) => {
                 if at >= self.size {
-                    return Err(format!("对象 {num} 的位置超出文件"));
+                    return Err(format!("对象 {num} 的位置超出文件").into());
                 }
                 self.read_object(at)?.value
             }
@@ -895,7 +896,7 @@ impl<'f> Pdf<'f> {
         })
     }
 
-    fn in_objstm(&mut self, stm: u32, idx: u32) -> Result<Obj, String> {
+    fn in_objstm(&mut self, stm: u32, idx: u32) -> Result<Obj, Broken> {
         if !self.objstms.contains_key(&stm) {
             let Some(Loc::At(at)) = self.xref.get(&stm).copied() else {
                 return Err("对象流不存在".into());
@@ -923,10 +924,10 @@ impl<'f> Pdf<'f> {
         };
         let &(_, off) = stream.offsets.get(idx as usize).ok_or("对象流索引越界")?;
         let mut lx = Lexer::new(&stream.data, off.min(stream.data.len()));
-        lx.value(0).map_err(|_| "对象流中的对象损坏".to_string())
+        lx.value(0).map_err(|_| Broken::from("对象流中的对象损坏"))
     }
 
-    fn resolve(&mut self, o: &Obj) -> Result<Obj, String> {
+    fn resolve(&mut self, o: &Obj) -> Result<Obj, Broken> {
         let mut o = o.clone();
         for _ in 0..8 {
             match o {
@@ -939,7 +940,7 @@ impl<'f> Pdf<'f> {
 
     /// (pages, lowest page resolution, each page's object number in order) from the page
     /// tree.
-    fn pages(&mut self) -> Result<(u32, Option<f64>, Vec<u32>), String> {
+    fn pages(&mut self) -> Result<(u32, Option<f64>, Vec<u32>), Broken> {
         let mut lowest: Option<f64> = None;
         let mut numbers = Vec::new();
         self.walk_pages(|pdf, number, _, media, res| {
@@ -964,7 +965,7 @@ impl<'f> Pdf<'f> {
     fn walk_pages(
         &mut self,
         mut visit: impl FnMut(&mut Self, u32, &Dict, Inherited, Inherited) -> bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), Broken> {
         let root = self.trailer.get(b"Root").cloned().ok_or("缺少 /Root")?;
         let root = self.resolve(&root)?;
         let pages = root
@@ -1012,7 +1013,7 @@ impl<'f> Pdf<'f> {
 
     /// The bookmarks (outline), depth first, with the page each goes to (read from the outline
     /// and the page tree only, never page content). Empty when there is none.
-    fn outline(&mut self, page_numbers: &[u32]) -> Result<Vec<super::Bookmark>, String> {
+    fn outline(&mut self, page_numbers: &[u32]) -> Result<Vec<super::Bookmark>, Broken> {
         let page_of: HashMap<u32, u32> = page_numbers
             .iter()
             .enumerate()
@@ -1232,7 +1233,7 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Undo PNG row predictors (xref streams are usually /Predictor 12).
-fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, String> {
+fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, Broken> {
     let stride = cols + 1;
     let mut out = Vec::with_capacity(data.len() / stride * cols);
     let mut prev = vec![0u8; cols];
@@ -1278,7 +1279,7 @@ fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, String> {
 
 /// Integrity problems are errors; a page tree that cannot be followed leaves pages and
 /// resolution unknown (the file is still whole).
-pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
+pub fn inspect(file: &mut File, size: u64) -> Result<Meta, Broken> {
     let mut pdf = Pdf::open(file, size)?;
     let meta = match pdf.pages() {
         Ok((pages, dpi, numbers)) => {
@@ -1319,14 +1320,14 @@ impl<'f> Reader<'f> {
     /// one read: where a writer puts the cross-reference table, the page tree, the fonts and
     /// their maps (objects elsewhere — a content stream written first — are read as needed;
     /// embedded font programs, most of a born-digital file's bytes, are never read).
-    pub(crate) fn open(file: &'f mut File, size: u64, tail: u64) -> Result<Self, String> {
+    pub(crate) fn open(file: &'f mut File, size: u64, tail: u64) -> Result<Self, Broken> {
         let from = size.saturating_sub(tail);
         let m = read_at(file, from, (size - from) as usize).map_err(|e| e.to_string())?;
         Pdf::open_in(file, size, Some((from, m))).map(Reader)
     }
 
     /// The first `max` pages in order.
-    pub(crate) fn pages(&mut self, max: usize) -> Result<Vec<Page>, String> {
+    pub(crate) fn pages(&mut self, max: usize) -> Result<Vec<Page>, Broken> {
         let mut pages = Vec::new();
         self.0.walk_pages(|_, _, d, _, res| {
             pages.push(Page {
@@ -1339,22 +1340,22 @@ impl<'f> Reader<'f> {
     }
 
     /// The object a reference points to (other objects as they are).
-    pub(crate) fn resolve(&mut self, o: &Obj) -> Result<Obj, String> {
+    pub(crate) fn resolve(&mut self, o: &Obj) -> Result<Obj, Broken> {
         self.0.resolve(o)
     }
 
     /// A stream object's dictionary and its bytes: decoded when it is Flate-compressed or not
     /// compressed, else as stored (`decode` false: always as stored).
-    pub(crate) fn stream(&mut self, o: &Obj, decode: bool) -> Result<(Dict, Vec<u8>), String> {
+    pub(crate) fn stream(&mut self, o: &Obj, decode: bool) -> Result<(Dict, Vec<u8>), Broken> {
         let Obj::Ref(n, _) = o else {
             return Err("不是流对象".into());
         };
         let Some(Loc::At(at)) = self.0.xref.get(n).copied() else {
-            return Err(format!("流对象 {n} 不存在"));
+            return Err(format!("流对象 {n} 不存在").into());
         };
         let obj = self.0.read_object(at)?;
         let (Obj::Dict(dict), Some(data_at)) = (obj.value, obj.stream_at) else {
-            return Err(format!("对象 {n} 不是流"));
+            return Err(format!("对象 {n} 不是流").into());
         };
         let data = if decode {
             self.0.stream_data(&dict, data_at)?
@@ -1480,7 +1481,7 @@ mod tests {
         out
     }
 
-    fn inspect_bytes(bytes: &[u8]) -> Result<Meta, String> {
+    fn inspect_bytes(bytes: &[u8]) -> Result<Meta, Broken> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let path = dir.path().join("x.pdf");
         std::fs::write(&path, bytes).map_err(|e| e.to_string())?;

@@ -1,5 +1,6 @@
 //! PNG: the chunk chain from IHDR to IEND, chunk CRCs, and the pHYs density.
 
+use super::Broken;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 
@@ -11,7 +12,7 @@ use super::Meta;
 const CRC_ALL_BELOW: u64 = 16 * 1024 * 1024;
 const CRC_CHUNK_MAX: u64 = 1024 * 1024;
 
-pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
+pub fn inspect(file: &mut File, size: u64) -> Result<Meta, Broken> {
     file.seek(SeekFrom::Start(8)).map_err(|e| e.to_string())?;
     let mut r = BufReader::with_capacity(16 * 1024, &mut *file);
     let mut pos = 8u64;
@@ -29,7 +30,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
         }
         first = false;
         if pos + 12 + len > size {
-            return Err(format!("PNG 数据块 {name} 超出文件末尾（文件不完整）"));
+            return Err(format!("PNG 数据块 {name} 超出文件末尾（文件不完整）").into());
         }
         let check = size < CRC_ALL_BELOW || (&kind != b"IDAT" && len <= CRC_CHUNK_MAX);
         if check {
@@ -53,7 +54,7 @@ pub fn inspect(file: &mut File, size: u64) -> Result<Meta, String> {
             r.read_exact(&mut crc)
                 .map_err(|_| format!("PNG 数据块 {name} 缺少 CRC"))?;
             if h.finalize() != u32::from_be_bytes(crc) {
-                return Err(format!("PNG 数据块 {name} 的 CRC 校验错误（文件已损坏）"));
+                return Err(format!("PNG 数据块 {name} 的 CRC 校验错误（文件已损坏）").into());
             }
             if &kind == b"pHYs" && len == 9 && head[8] == 1 {
                 let x = f64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));

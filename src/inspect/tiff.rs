@@ -1,6 +1,7 @@
 //! TIFF directories (IFDs): page count, resolution, and strip/tile offsets that must lie inside
 //! the file. The same reader parses the EXIF block of a JPEG (a TIFF structure in APP1).
 
+use super::Broken;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
@@ -25,7 +26,7 @@ pub const MAX_FIELDS: u64 = 1 << 20;
 /// Random access to the bytes of a TIFF structure.
 pub trait Source {
     fn size(&self) -> u64;
-    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String>;
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), Broken>;
 }
 
 pub struct FileSource<'a> {
@@ -38,17 +39,17 @@ impl Source for FileSource<'_> {
         self.size
     }
 
-    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), Broken> {
         if offset
             .checked_add(buf.len() as u64)
             .is_none_or(|end| end > self.size)
         {
-            return Err(format!("目录指向文件末尾之外（偏移 {offset}）"));
+            return Err(format!("目录指向文件末尾之外（偏移 {offset}）").into());
         }
         self.file
             .seek(SeekFrom::Start(offset))
             .and_then(|_| self.file.read_exact(buf))
-            .map_err(|e| format!("读取失败：{e}"))
+            .map_err(|e| format!("读取失败：{e}").into())
     }
 }
 
@@ -57,7 +58,7 @@ impl Source for &[u8] {
         <[u8]>::len(self) as u64
     }
 
-    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), Broken> {
         let start = usize::try_from(offset).map_err(|_| "偏移过大".to_string())?;
         let end = start
             .checked_add(buf.len())
@@ -67,7 +68,7 @@ impl Source for &[u8] {
                 buf.copy_from_slice(&self[start..end]);
                 Ok(())
             }
-            None => Err(format!("目录指向数据末尾之外（偏移 {offset}）")),
+            None => Err(format!("目录指向数据末尾之外（偏移 {offset}）").into()),
         }
     }
 }
@@ -81,21 +82,22 @@ struct Reader<'s, S: Source> {
 
 impl<S: Source> Reader<'_, S> {
     /// `n` more fields against the file's budget.
-    fn spend(&mut self, n: u64) -> Result<(), String> {
+    fn spend(&mut self, n: u64) -> Result<(), Broken> {
         self.fields = self.fields.saturating_add(n);
         if self.fields > MAX_FIELDS {
             return Err(format!(
                 "超出检查上限（目录项和图像数据表超过 {MAX_FIELDS} 项），未检查完"
-            ));
+            )
+            .into());
         }
         Ok(())
     }
 
     /// `len` bytes at `off`, in one read.
-    fn bytes(&mut self, off: u64, len: u64) -> Result<Vec<u8>, String> {
+    fn bytes(&mut self, off: u64, len: u64) -> Result<Vec<u8>, Broken> {
         let end = off.checked_add(len);
         if end.is_none_or(|e| e > self.src.size()) {
-            return Err(format!("目录指向文件末尾之外（偏移 {off}）"));
+            return Err(format!("目录指向文件末尾之外（偏移 {off}）").into());
         }
         let mut buf = vec![0u8; len as usize];
         self.src.read_at(off, &mut buf)?;
@@ -112,7 +114,7 @@ impl<S: Source> Reader<'_, S> {
         }
     }
 
-    fn u16(&mut self, off: u64) -> Result<u16, String> {
+    fn u16(&mut self, off: u64) -> Result<u16, Broken> {
         let mut b = [0u8; 2];
         self.src.read_at(off, &mut b)?;
         Ok(if self.little {
@@ -122,7 +124,7 @@ impl<S: Source> Reader<'_, S> {
         })
     }
 
-    fn u32(&mut self, off: u64) -> Result<u32, String> {
+    fn u32(&mut self, off: u64) -> Result<u32, Broken> {
         let mut b = [0u8; 4];
         self.src.read_at(off, &mut b)?;
         Ok(if self.little {
@@ -132,7 +134,7 @@ impl<S: Source> Reader<'_, S> {
         })
     }
 
-    fn u64(&mut self, off: u64) -> Result<u64, String> {
+    fn u64(&mut self, off: u64) -> Result<u64, Broken> {
         let mut b = [0u8; 8];
         self.src.read_at(off, &mut b)?;
         Ok(if self.little {
@@ -176,7 +178,7 @@ pub fn walk<S: Source>(
     src: &mut S,
     check_data: bool,
     first_only: bool,
-) -> Result<Directories, String> {
+) -> Result<Directories, Broken> {
     let mut hdr = [0u8; 4];
     src.read_at(0, &mut hdr)
         .map_err(|_| "TIFF 文件头不完整".to_string())?;
@@ -208,9 +210,7 @@ pub fn walk<S: Source>(
             return Err("TIFF 目录链成环".into());
         }
         if out.pages >= MAX_PAGES {
-            return Err(format!(
-                "超出检查上限（超过 {MAX_PAGES} 个图像目录），未检查完"
-            ));
+            return Err(format!("超出检查上限（超过 {MAX_PAGES} 个图像目录），未检查完").into());
         }
         let (count, first, esize) = if big {
             (r.u64(next)?, next + 8, 20u64)
@@ -272,7 +272,7 @@ fn find(entries: &[Entry], tag: u16) -> Option<Entry> {
     entries.iter().copied().find(|e| e.tag == tag)
 }
 
-fn number<S: Source>(r: &mut Reader<'_, S>, e: Entry, i: u64) -> Result<u64, String> {
+fn number<S: Source>(r: &mut Reader<'_, S>, e: Entry, i: u64) -> Result<u64, Broken> {
     let at = e.value_at + i * type_size(e.kind);
     match e.kind {
         3 => r.u16(at).map(u64::from),
@@ -282,7 +282,7 @@ fn number<S: Source>(r: &mut Reader<'_, S>, e: Entry, i: u64) -> Result<u64, Str
     }
 }
 
-fn rational<S: Source>(r: &mut Reader<'_, S>, e: Option<Entry>) -> Result<Option<f64>, String> {
+fn rational<S: Source>(r: &mut Reader<'_, S>, e: Option<Entry>) -> Result<Option<f64>, Broken> {
     let Some(e) = e.filter(|e| e.kind == 5 && e.count >= 1) else {
         return Ok(None);
     };
@@ -291,7 +291,7 @@ fn rational<S: Source>(r: &mut Reader<'_, S>, e: Option<Entry>) -> Result<Option
     Ok((den != 0 && num != 0).then(|| f64::from(num) / f64::from(den)))
 }
 
-fn resolution<S: Source>(r: &mut Reader<'_, S>, entries: &[Entry]) -> Result<Option<f64>, String> {
+fn resolution<S: Source>(r: &mut Reader<'_, S>, entries: &[Entry]) -> Result<Option<f64>, Broken> {
     let x = rational(r, find(entries, X_RESOLUTION))?;
     let y = rational(r, find(entries, Y_RESOLUTION))?.or(x);
     let unit = match find(entries, RESOLUTION_UNIT) {
@@ -312,7 +312,7 @@ fn check_pairs<S: Source>(
     entries: &[Entry],
     offsets: u16,
     counts: u16,
-) -> Result<(), String> {
+) -> Result<(), Broken> {
     let (Some(o), Some(c)) = (find(entries, offsets), find(entries, counts)) else {
         return Ok(());
     };
@@ -335,13 +335,14 @@ fn check_pairs<S: Source>(
             return Err(format!(
                 "图像数据指向文件末尾之外（第 {} 段，偏移 {off}，长度 {len}，文件 {size} 字节）",
                 i + 1
-            ));
+            )
+            .into());
         }
     }
     Ok(())
 }
 
-pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, String> {
+pub fn inspect_file(file: &mut File, size: u64) -> Result<Meta, Broken> {
     let mut src = FileSource { file, size };
     let d = walk(&mut src, true, false)?;
     Ok(Meta {

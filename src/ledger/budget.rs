@@ -5,6 +5,7 @@
 //! the cell records of the .xls workbook stream, the repeat counts of the .ods content — and a
 //! file past [`MAX_CELLS`] is reported instead of read.
 
+use crate::broken::Broken;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
@@ -15,14 +16,14 @@ pub const MAX_CELLS: u64 = 4_000_000;
 const MAX_XML: u64 = 512 << 20;
 
 /// The error for a file past the budget.
-fn too_big(cells: u64) -> String {
-    format!(
+fn too_big(cells: u64) -> Broken {
+    Broken::from(format!(
         "超出检查上限（展开后约 {cells} 个单元格，上限 {MAX_CELLS} 个），未读取：请删去表格中远处或重复的空白内容后另存"
-    )
+    ))
 }
 
 /// Check that an .ods expands to at most [`MAX_CELLS`] cells with content.
-pub fn check_ods(path: &Path) -> Result<(), String> {
+pub fn check_ods(path: &Path) -> Result<(), Broken> {
     use quick_xml::events::Event;
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("文件已损坏：{e}"))?;
@@ -84,14 +85,15 @@ fn is_cell(name: &str) -> bool {
 
 /// Check that an .xls's sheets span at most [`MAX_CELLS`] grid cells: the workbook stream's
 /// cell records, found through the compound file's allocation tables.
-pub fn check_xls(path: &Path) -> Result<(), String> {
+pub fn check_xls(path: &Path) -> Result<(), Broken> {
     const MAX_XLS: u64 = 256 << 20;
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if size > MAX_XLS {
         return Err(format!(
             "超出检查上限（.xls 文件超过 {} MiB），未读取",
             MAX_XLS >> 20
-        ));
+        )
+        .into());
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let Some(stream) = Cfb::new(&bytes).and_then(|c| c.workbook()) else {

@@ -4,6 +4,7 @@
 
 use super::parse::{Parser, State};
 use super::{DateBounds, HeaderIndex, Workbook, budget, tape, text_table};
+use crate::broken::Broken;
 use crate::schema::Schema;
 use crate::walk::FileEntry;
 use calamine::{Data, Reader, open_workbook_auto};
@@ -176,7 +177,7 @@ impl BookReader<'_> {
             outcome
         });
         if let Err(problem) = outcome {
-            wb.problem = Some(problem);
+            wb.problem = Some(problem.to_string());
         }
         wb.ledger_rows.shrink_to_fit();
         wb.resume_entries.shrink_to_fit();
@@ -213,7 +214,7 @@ pub(super) fn stream_sheets(
     path: &std::path::Path,
     ext: &str,
     sink: &mut dyn RowSink,
-) -> Result<(), String> {
+) -> Result<(), Broken> {
     if matches!(ext, "csv" | "tsv") {
         return text_table::stream(path, ext == "tsv", sink);
     }
@@ -251,7 +252,7 @@ pub(super) fn stream_sheets(
 
 /// An .xlsx read cell by cell: memory follows the row being read, never the sheet's used
 /// range.
-pub(super) fn stream_xlsx(path: &std::path::Path, sink: &mut dyn RowSink) -> Result<(), String> {
+pub(super) fn stream_xlsx(path: &std::path::Path, sink: &mut dyn RowSink) -> Result<(), Broken> {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
         .map_err(|e: calamine::XlsxError| describe_open_error(&calamine::Error::Xlsx(e)))?;
     for name in book.sheet_names() {

@@ -5,6 +5,7 @@
 //! cannot differ. A tape is checked whole before anything is replayed: a damaged one is read
 //! as no tape (the workbook is read again), never half-fed to the parser.
 
+use crate::broken::Broken;
 use calamine::{CellErrorType, Data, ExcelDateTime, ExcelDateTimeType};
 
 use super::RowSink;
@@ -36,12 +37,12 @@ pub(super) struct Recorder<'a> {
 
 impl Recorder<'_> {
     /// The tape, ended with how the whole file's reading ended.
-    pub fn end(mut self, outcome: &Result<(), String>) -> Vec<u8> {
+    pub fn end(mut self, outcome: &Result<(), Broken>) -> Vec<u8> {
         match outcome {
             Ok(()) => self.tape.push(END_OK),
             Err(e) => {
                 self.tape.push(END_ERR);
-                put_text(e, &mut self.tape);
+                put_text(e.as_str(), &mut self.tape);
             }
         }
         self.tape
@@ -127,13 +128,13 @@ fn cell(d: &Data, t: &mut Vec<u8>) {
 
 /// Replay `tape` into `sink`, and how the file's reading ended; None (and nothing replayed)
 /// if the tape is not whole.
-pub(super) fn replay(tape: &[u8], sink: &mut dyn RowSink) -> Option<Result<(), String>> {
+pub(super) fn replay(tape: &[u8], sink: &mut dyn RowSink) -> Option<Result<(), Broken>> {
     let _ = play(tape, None)?;
     play(tape, Some(sink))
 }
 
 /// Walk the tape, calling `sink` if given: the outcome, or None at the first thing wrong.
-fn play(tape: &[u8], mut sink: Option<&mut dyn RowSink>) -> Option<Result<(), String>> {
+fn play(tape: &[u8], mut sink: Option<&mut dyn RowSink>) -> Option<Result<(), Broken>> {
     let mut r = Bytes(tape);
     let mut cells: Vec<Data> = Vec::new();
     loop {
@@ -176,7 +177,7 @@ fn play(tape: &[u8], mut sink: Option<&mut dyn RowSink>) -> Option<Result<(), St
             END_OK => return r.is_empty().then_some(Ok(())),
             END_ERR => {
                 let e = r.text()?.to_string();
-                return r.is_empty().then_some(Err(e));
+                return r.is_empty().then_some(Err(e.into()));
             }
             _ => return None,
         }
@@ -279,7 +280,7 @@ mod tests {
         let mut again = Log::default();
         assert_eq!(
             replay(&tape, &mut again),
-            Some(Err("表格设有打开密码".to_string()))
+            Some(Err("表格设有打开密码".into()))
         );
         assert_eq!(again, direct);
         // Cut anywhere, or with a byte more: nothing replayed.

@@ -5,6 +5,7 @@
 //! quoting and line breaks inside quoted cells handled by the `csv` crate. A file that is none
 //! of these encodings is a problem that names it, never a table of mojibake.
 
+use crate::broken::Broken;
 use std::borrow::Cow;
 
 use calamine::Data;
@@ -18,14 +19,15 @@ pub(super) fn stream(
     path: &std::path::Path,
     tabs: bool,
     sink: &mut dyn RowSink,
-) -> Result<(), String> {
+) -> Result<(), Broken> {
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if size > MAX_BYTES {
         return Err(format!(
             "超出检查上限（文本表格 {} MB，上限 {} MB），未读取",
             size >> 20,
             MAX_BYTES >> 20
-        ));
+        )
+        .into());
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let text = decode(&bytes)?;
@@ -65,14 +67,11 @@ pub(super) fn stream(
 }
 
 /// The text of a table file, whatever its encoding: BOM first, then UTF-8, then GB18030.
-fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Broken> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         if had_errors {
-            return Err(format!(
-                "文字编码有误：文件开头标明 {}，内容却不是",
-                enc.name()
-            ));
+            return Err(format!("文字编码有误：文件开头标明 {}，内容却不是", enc.name()).into());
         }
         return Ok(text);
     }

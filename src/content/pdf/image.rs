@@ -3,6 +3,7 @@
 //! a page is one image in a scanned PDF.
 
 use super::PageImage;
+use crate::inspect::Broken;
 use crate::inspect::pdf::{Dict, Obj, Reader};
 
 /// The page's largest image.
@@ -35,11 +36,11 @@ pub(super) fn page_image(pdf: &mut Reader<'_>, res: Option<&Obj>) -> PageImage {
     let Some((_, r, dict)) = best else {
         return PageImage::Blank;
     };
-    image_bytes(pdf, &r, &dict).unwrap_or_else(PageImage::Unsupported)
+    image_bytes(pdf, &r, &dict).unwrap_or_else(|e| PageImage::Unsupported(e.to_string()))
 }
 
 /// The image's bytes in a form the engine reads.
-fn image_bytes(pdf: &mut Reader<'_>, r: &Obj, dict: &Dict) -> Result<PageImage, String> {
+fn image_bytes(pdf: &mut Reader<'_>, r: &Obj, dict: &Dict) -> Result<PageImage, Broken> {
     let filters: Vec<Vec<u8>> = match dict.get(b"Filter") {
         None => Vec::new(),
         Some(Obj::Name(n)) => vec![n.clone()],
@@ -86,7 +87,7 @@ fn image_bytes(pdf: &mut Reader<'_>, r: &Obj, dict: &Dict) -> Result<PageImage, 
             let data = pdf.stream(r, true)?.1;
             pnm(&data, w, h, comps, bpc)
                 .map(PageImage::Image)
-                .ok_or_else(|| format!("{bpc} 位 {comps} 通道的像素无法转换"))
+                .ok_or_else(|| format!("{bpc} 位 {comps} 通道的像素无法转换").into())
         }
         other => Err(format!(
             "图像编码为 {}，无法交给 OCR",
@@ -95,7 +96,8 @@ fn image_bytes(pdf: &mut Reader<'_>, r: &Obj, dict: &Dict) -> Result<PageImage, 
                 .map(|n| String::from_utf8_lossy(n).into_owned())
                 .collect::<Vec<_>>()
                 .join(" + ")
-        )),
+        )
+        .into()),
     }
 }
 

@@ -7,6 +7,7 @@ mod font;
 mod image;
 mod lex;
 
+use crate::inspect::Broken;
 use std::collections::HashMap;
 use std::fs::File;
 use std::rc::Rc;
@@ -40,7 +41,7 @@ pub enum PageImage {
 }
 
 /// The text layer of every page (up to [`MAX_PAGES`]).
-pub fn text(file: &mut File, size: u64) -> Result<String, String> {
+pub fn text(file: &mut File, size: u64) -> Result<String, Broken> {
     let mut pdf = Reader::open(file, size, TEXT_TAIL)?;
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
@@ -66,7 +67,7 @@ pub fn text(file: &mut File, size: u64) -> Result<String, String> {
 }
 
 /// Each page's largest image (up to [`MAX_PAGES`]).
-pub fn page_images(file: &mut File, size: u64) -> Result<Vec<PageImage>, String> {
+pub fn page_images(file: &mut File, size: u64) -> Result<Vec<PageImage>, Broken> {
     let mut pdf = Reader::open(file, size, IN_MEMORY)?;
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = Vec::new();
@@ -77,7 +78,7 @@ pub fn page_images(file: &mut File, size: u64) -> Result<Vec<PageImage>, String>
 }
 
 /// A page's content streams, decoded and joined.
-fn contents(pdf: &mut Reader<'_>, c: Option<&Obj>) -> Result<Vec<u8>, String> {
+fn contents(pdf: &mut Reader<'_>, c: Option<&Obj>) -> Result<Vec<u8>, Broken> {
     let mut out = Vec::new();
     let refs = match c {
         None => return Ok(out),
