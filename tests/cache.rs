@@ -287,6 +287,49 @@ fn the_cache_folder_is_never_inside_the_archive() {
     assert!(!demo.join("第一党支部/.cache").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_reached_through_a_link_into_the_archive_is_refused() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = tmp.path().join("demo");
+    copy_tree(&fixture("demo"), &demo);
+    let link = tmp.path().join("cache-link");
+    std::os::unix::fs::symlink(demo.join("第一党支部"), &link).expect("symlink");
+    let before = files_in(&demo);
+    let out = dangan()
+        .arg("audit")
+        .arg(&demo)
+        .args(["--as-of", AS_OF, "--cache-dir"])
+        .arg(&link)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("在档案目录之内"));
+    assert_eq!(files_in(&demo), before, "nothing written through the link");
+}
+
+#[test]
+fn the_default_cache_folder_is_the_users() {
+    // $XDG_CACHE_HOME/dangan; an empty XDG_CACHE_HOME counts as unset: ~/.cache/dangan.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (xdg, home) = (tmp.path().join("xdg"), tmp.path().join("home"));
+    for (xdg_value, cache) in [
+        (xdg.as_os_str(), xdg.join("dangan/results")),
+        ("".as_ref(), home.join(".cache/dangan/results")),
+    ] {
+        let out = dangan()
+            .arg("audit")
+            .arg(fixture("clean"))
+            .args(["--as-of", AS_OF, "--format", "json"])
+            .env("XDG_CACHE_HOME", xdg_value)
+            .env("HOME", &home)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert!(files_in(&cache) > 0, "no cache under {}", cache.display());
+    }
+}
+
 #[test]
 fn files_of_one_size_are_hashed_whole_only_when_their_beginnings_agree() {
     let tmp = tempfile::tempdir().expect("tempdir");
