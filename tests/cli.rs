@@ -962,8 +962,10 @@ fn files_from_windows_read_alike_crlf_rules_and_capital_extensions() {
 /// restated without its optional parameters (under another id, the default one off) gives
 /// the same findings, with the same severity, on a fixture where it fires. Checked by breaking
 /// them: a changed default tolerance (31d), min_dpi (200) or same_dossier (warning) fails
-/// here; branch-dormant's years and resume-gap's allow_summer have no fixture at their
-/// boundary yet, so for them only the restated rule's loading and firing is checked.
+/// here. branch-dormant's years and resume-gap's allow_summer have no fixture at their
+/// boundary, so here only the restated rule's loading and firing is checked; their defaults
+/// are held at both sides of the boundary on the tiny archive
+/// (tests/kinds.rs `kinds_defaults_hold_at_their_boundaries`).
 #[test]
 fn a_rule_without_its_optional_parameters_takes_the_kinds_defaults() {
     let cases = [

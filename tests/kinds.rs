@@ -596,6 +596,17 @@ fn enable(t: &Tiny, rule: &str) -> Vec<String> {
     vec!["--rules".into(), path.display().to_string()]
 }
 
+/// The default rule `rule` restated as `{rule}-restated` with only the keys in `keep`: the
+/// kind's built-in defaults fill the rest.
+fn restate(t: &Tiny, rule: &str, keep: &str) -> Vec<String> {
+    let path = t.beside.path().join(format!("{rule}-restated.yaml"));
+    let yaml = format!(
+        "rules:\n  - {{ id: {rule}, enabled: false }}\n  - id: {rule}-restated\n    kind: {rule}\n    severity: warning\n    message: 同上\n    basis: 同上\n{keep}"
+    );
+    std::fs::write(&path, yaml).expect("rules");
+    vec!["--rules".into(), path.display().to_string()]
+}
+
 /// 李四's quarters from her activist date (2023-05-10) to the as-of date: 2023 Q3 … 2026 Q3.
 fn quarters_since_activist() -> Vec<(u32, u32)> {
     (2023 * 4 + 2..=2026 * 4 + 2)
@@ -1448,4 +1459,67 @@ fn a_header_one_character_off_is_read_and_said_once() {
         "{msg}"
     );
     assert_eq!(json["dossiers"][0]["stage"], "probationary");
+}
+
+#[test]
+fn kinds_defaults_hold_at_their_boundaries() {
+    // Rules that leave out a parameter get the kind's built-in value, which rules/default.yaml
+    // only restates: branch-dormant's years (3) and resume-gap's allow_summer (true), each
+    // checked on both sides of its boundary with the parameter left out.
+    let admitted = |day: &'static str| {
+        move |t: &Tiny| {
+            t.row(|r| {
+                set(r, "接收为预备党员时间", text(day));
+                set(r, "上级党委审批时间", text("2024.01.20"));
+            });
+            restate(t, "branch-dormant", "")
+        }
+    };
+    let resume = |lines: [(&'static str, &'static str); 2]| {
+        move |t: &Tiny| {
+            write_resume(&t.person().join("简历.xlsx"), &lines);
+            restate(t, "resume-gap", "    max_gap: 0 months\n")
+        }
+    };
+    let cases: Vec<(&str, bool, Box<dyn Fn(&Tiny) -> Vec<String>>)> = vec![
+        (
+            "branch-dormant-restated",
+            true,
+            Box::new(admitted("2023.11.28")),
+        ),
+        (
+            "branch-dormant-restated",
+            false,
+            Box::new(admitted("2023.11.29")),
+        ),
+        (
+            "resume-gap-restated",
+            false,
+            Box::new(resume([
+                ("2012.09—2016.07", "某大学学生"),
+                ("2016.09—至今", "某局科员"),
+            ])),
+        ),
+        (
+            "resume-gap-restated",
+            true,
+            Box::new(resume([
+                ("2012.09—2016.06", "某大学学生"),
+                ("2016.08—至今", "某局科员"),
+            ])),
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (i, (rule, fires, plant)) in cases.into_iter().enumerate() {
+        let t = Tiny::new();
+        let extra = plant(&t);
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let fired = t.fired(&extra);
+        if fired.contains(rule) != fires {
+            failed.push(format!(
+                "case {i}: {rule} should fire: {fires}; fired: {fired:?}"
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
