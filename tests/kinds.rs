@@ -1481,7 +1481,8 @@ fn kinds_defaults_hold_at_their_boundaries() {
             restate(t, "resume-gap", "    max_gap: 0 months\n")
         }
     };
-    let cases: Vec<(&str, bool, Box<dyn Fn(&Tiny) -> Vec<String>>)> = vec![
+    type Setup = Box<dyn Fn(&Tiny) -> Vec<String>>;
+    let cases: Vec<(&str, bool, Setup)> = vec![
         (
             "branch-dormant-restated",
             true,
