@@ -748,3 +748,54 @@ fn fonts_without_a_map() {
     let want = format!("Hi!{}", "中文".repeat(16));
     assert!(stdout.lines().any(|l| l == want), "{stdout}");
 }
+
+/// Text drawn by a Form XObject (`/Fm1 Do`), with fonts of the form's own: read where it is
+/// drawn, between the page's own lines. The form draws itself too (not followed twice), and the
+/// page draws an image (looked up, nothing read from it).
+#[test]
+fn text_inside_a_form_xobject() {
+    let stream = |dict: &str, content: &[u8]| {
+        let mut s = format!("<< {dict} /Length {} >>\nstream\n", content.len()).into_bytes();
+        s.extend_from_slice(content);
+        s.extend_from_slice(b"\nendstream");
+        s
+    };
+    let form = format!("BT /F2 12 Tf <{}> Tj ET /Fm1 Do", "4E2D6587".repeat(16));
+    let objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 7 0 R /Im0 8 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream(
+            "",
+            b"BT /F1 12 Tf 0 700 Td (Head) Tj ET q /Im0 Do Q /Fm1 Do BT /F1 12 Tf 0 600 Td (Tail) Tj ET",
+        ),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H >>".to_vec(),
+        stream(
+            "/Type /XObject /Subtype /Form /BBox [0 0 500 500] /Resources << /Font << /F2 6 0 R >> >>",
+            form.as_bytes(),
+        ),
+        stream(
+            "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
+            b"\x80",
+        ),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, pdf_of(&objs, 1)).expect("pdf");
+    let out = dangan().arg("text").arg(&path).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let chinese = "中文".repeat(16);
+    let at = |l: &str| lines.iter().position(|x| *x == l);
+    let (head, form, tail) = (at("Head"), at(&chinese), at("Tail"));
+    assert!(
+        head.is_some() && head < form && form < tail,
+        "Head, the form's text, Tail, each on its own line: {stdout}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| **l == chinese).count(),
+        1,
+        "the form drawn once: {stdout}"
+    );
+}

@@ -729,3 +729,46 @@ fn heavy_regular_expressions_are_refused_within_memory() {
     assert!(err.contains("size limit"), "{err}");
     assert!(secs < TIME_LIMIT.as_secs_f64(), "{secs}");
 }
+
+/// Forms nested nine deep, each drawing the next ten times: 10⁹ draws of an empty form if
+/// followed. The text reader stops at its cap and the run goes on.
+#[test]
+fn forms_drawing_forms_ten_times_each() {
+    const DEPTH: u32 = 9;
+    // Objects: 1 catalog, 2 pages, 3 page, 4 page content, 5.. the forms (the last draws
+    // nothing).
+    let draw_ten = "/Fm Do ".repeat(10);
+    let mut objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 99 0 R >> /XObject << /Fm 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        stream("", format!("BT /F1 12 Tf (x) Tj ET {draw_ten}").as_bytes()),
+    ];
+    for level in 0..DEPTH {
+        let n = 5 + level;
+        let (resources, content) = if level + 1 < DEPTH {
+            (
+                format!("/Resources << /XObject << /Fm {} 0 R >> >>", n + 1),
+                draw_ten.clone(),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        objs.push(stream(
+            &format!("/Type /XObject /Subtype /Form /BBox [0 0 1 1] {resources}"),
+            content.as_bytes(),
+        ));
+    }
+    let (json, took) = audit_with(TARGET, |p| {
+        std::fs::write(p, pdf_of(&objs, 1)).expect("write");
+    });
+    assert!(took < TIME_LIMIT, "{took:?}");
+    // Its text (one letter) is no application's: not unreadable, just without what the
+    // content rules look for.
+    assert!(
+        about(&json, TARGET)
+            .iter()
+            .all(|(rule, _)| rule != "unreadable-file"),
+        "{json}"
+    );
+}

@@ -4,6 +4,7 @@
 //! nothing is allocated per operator.
 
 mod font;
+mod form;
 mod image;
 mod lex;
 
@@ -14,6 +15,7 @@ use std::rc::Rc;
 
 use crate::inspect::pdf::{Obj, Reader};
 use font::{Font, page_fonts};
+use form::{Drawn, Form, Forms};
 use lex::{Tok, number, string_bytes, tokens};
 
 /// Pages whose text is read (a dossier document has a few; a combined file is not content
@@ -28,6 +30,9 @@ const TEXT_TAIL: u64 = 16 << 10;
 const IN_MEMORY: u64 = 4 << 20;
 /// The most text kept from one file.
 const MAX_TEXT: usize = 1 << 20;
+/// The most forms shown in one file (a form may draw another ten times, that one the next ten
+/// times …: the count, not the text, is what grows).
+const MAX_DRAWS: usize = 10_000;
 
 /// A page image, as an OCR engine reads it.
 #[derive(Debug)]
@@ -46,6 +51,8 @@ pub fn text(file: &mut File, size: u64) -> Result<String, Broken> {
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
     let mut fonts: HashMap<u32, Font> = HashMap::new();
+    let mut forms = Forms::default();
+    let draws = std::cell::Cell::new(0usize);
     let mut scratch = Vec::new();
     // Pages that inherit one resource dictionary share their font names: read once.
     let mut last: Option<(*const Obj, font::FontNames)> = None;
@@ -57,7 +64,13 @@ pub fn text(file: &mut File, size: u64) -> Result<String, Broken> {
         }
         let page_fonts = last.as_ref().map(|(_, n)| n.as_slice()).unwrap_or_default();
         let content = contents(&mut pdf, page.dict.get(b"Contents"))?;
-        show_text(&content, page_fonts, &fonts, &mut scratch, &mut out);
+        let drawn = forms.drawn_by(&mut pdf, &content, page.resources.as_deref(), &mut fonts);
+        let with = Resources {
+            fonts: &fonts,
+            forms: &forms.all,
+            draws: &draws,
+        };
+        show_text(&content, (page_fonts, &drawn), with, &mut scratch, &mut out);
         out.push('\n');
         if out.len() > MAX_TEXT {
             break;
@@ -97,18 +110,29 @@ fn contents(pdf: &mut Reader<'_>, c: Option<&Obj>) -> Result<Vec<u8>, Broken> {
     Ok(out)
 }
 
+/// What a file's content streams are shown with: its fonts and its forms, read beforehand.
+#[derive(Clone, Copy)]
+struct Resources<'a> {
+    fonts: &'a HashMap<u32, Font>,
+    forms: &'a [Form],
+    /// Forms shown so far in the file.
+    draws: &'a std::cell::Cell<usize>,
+}
+
 /// The text a content stream shows, with a line break where the text moves to another line:
 /// the text line matrix's vertical position is followed through BT (reset), Td, TD, Tm, T*,
 /// ' and ", so that runs placed one by one (a new BT and an absolute Td for each font run, as
-/// LibreOffice writes) join on their line. `scratch` holds a string's bytes while they are
-/// decoded.
+/// LibreOffice writes) join on their line. A form it draws (`Do`, see [`form`]) shows its text
+/// there, on lines of its own. `names` are the stream's font names and the forms it draws;
+/// `scratch` holds a string's bytes while they are decoded.
 fn show_text(
     content: &[u8],
-    names: &[(Vec<u8>, u32)],
-    fonts: &HashMap<u32, Font>,
+    (names, drawn): (&[(Vec<u8>, u32)], &Drawn),
+    with: Resources<'_>,
     scratch: &mut Vec<u8>,
     out: &mut String,
 ) {
+    let fonts = with.fonts;
     let mut operands: Vec<Tok<'_>> = Vec::new();
     let mut font: Option<&Font> = None;
     let (mut y, mut leading) = (0f64, 0f64);
@@ -138,6 +162,30 @@ fn show_text(
                 y += ty;
             }
             b"Tm" => y = num(5).unwrap_or(y),
+            b"Do" => {
+                // A form drawn over and over (a stamp a thousand times) is shown up to the
+                // text kept from a file, no further.
+                if out.len() <= MAX_TEXT
+                    && with.draws.get() < MAX_DRAWS
+                    && let Some(Tok::Name(n)) = operands.last()
+                    && let Some((_, i)) = drawn.iter().find(|(k, _)| k == n)
+                    && let Some(form) = with.forms.get(*i)
+                {
+                    with.draws.set(with.draws.get() + 1);
+                    if !out.is_empty() && !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    show_text(
+                        &form.content,
+                        (&form.names, &form.drawn),
+                        with,
+                        scratch,
+                        out,
+                    );
+                    // What the stream shows next starts a line of its own.
+                    shown_at = Some(f64::NAN);
+                }
+            }
             b"T*" | b"'" | b"\"" => {
                 y -= leading;
                 // A new line even where the leading is 0.
@@ -192,7 +240,18 @@ mod tests {
         let content =
             b"BT /F1 12 Tf 1 0 0 1 10 700 Tm (AB) Tj [(A) -500 (A)] TJ 0 -14 Td (A) Tj ET\n";
         let mut out = String::new();
-        show_text(content, &names, &fonts, &mut Vec::new(), &mut out);
+        let with = Resources {
+            fonts: &fonts,
+            forms: &[],
+            draws: &std::cell::Cell::new(0),
+        };
+        show_text(
+            content,
+            (&names, &Vec::new()),
+            with,
+            &mut Vec::new(),
+            &mut out,
+        );
         assert_eq!(out, "申申 申\n申");
     }
 }
