@@ -749,11 +749,10 @@ fn fonts_without_a_map() {
     assert!(stdout.lines().any(|l| l == want), "{stdout}");
 }
 
-/// Text drawn by a Form XObject (`/Fm1 Do`), with fonts of the form's own: read where it is
-/// drawn, between the page's own lines. The form draws itself too (not followed twice), and the
-/// page draws an image (looked up, nothing read from it).
-#[test]
-fn text_inside_a_form_xobject() {
+/// A page that shows "Head", draws an image and the form `Fm1` (sixteen times 中文 in a font of
+/// the form's own; the form draws itself too), then shows "Tail" — or, without `page_text`,
+/// only draws them: a text layer drawn wholly as a form.
+fn form_pdf(page_text: bool) -> Vec<u8> {
     let stream = |dict: &str, content: &[u8]| {
         let mut s = format!("<< {dict} /Length {} >>\nstream\n", content.len()).into_bytes();
         s.extend_from_slice(content);
@@ -761,14 +760,19 @@ fn text_inside_a_form_xobject() {
         s
     };
     let form = format!("BT /F2 12 Tf <{}> Tj ET /Fm1 Do", "4E2D6587".repeat(16));
+    let (fonts, page): (&str, &[u8]) = if page_text {
+        (
+            "/Font << /F1 5 0 R >>",
+            b"BT /F1 12 Tf 0 700 Td (Head) Tj ET q /Im0 Do Q /Fm1 Do BT /F1 12 Tf 0 600 Td (Tail) Tj ET",
+        )
+    } else {
+        ("", b"q /Im0 Do Q /Fm1 Do")
+    };
     let objs: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> /XObject << /Fm1 7 0 R /Im0 8 0 R >> >> /Contents 4 0 R >>".to_vec(),
-        stream(
-            "",
-            b"BT /F1 12 Tf 0 700 Td (Head) Tj ET q /Im0 Do Q /Fm1 Do BT /F1 12 Tf 0 600 Td (Tail) Tj ET",
-        ),
+        format!("<< /Type /Page /Parent 2 0 R /Resources << {fonts} /XObject << /Fm1 7 0 R /Im0 8 0 R >> >> /Contents 4 0 R >>").into_bytes(),
+        stream("", page),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
         b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H >>".to_vec(),
         stream(
@@ -780,22 +784,49 @@ fn text_inside_a_form_xobject() {
             b"\x80",
         ),
     ];
+    pdf_of(&objs, 1)
+}
+
+/// `dangan text` of a PDF: its lines.
+fn text_lines(pdf: &[u8]) -> Vec<String> {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("form.pdf");
-    std::fs::write(&path, pdf_of(&objs, 1)).expect("pdf");
+    std::fs::write(&path, pdf).expect("pdf");
     let out = dangan().arg("text").arg(&path).output().expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let lines: Vec<&str> = stdout.lines().collect();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Text drawn by a Form XObject (`/Fm1 Do`), with fonts of the form's own: read where it is
+/// drawn, between the page's own lines, once (the form draws itself: not followed again); the
+/// image the page draws is looked up, nothing read from it.
+#[test]
+fn text_inside_a_form_xobject() {
+    let lines = text_lines(&form_pdf(true));
     let chinese = "中文".repeat(16);
     let at = |l: &str| lines.iter().position(|x| *x == l);
     let (head, form, tail) = (at("Head"), at(&chinese), at("Tail"));
     assert!(
         head.is_some() && head < form && form < tail,
-        "Head, the form's text, Tail, each on its own line: {stdout}"
+        "Head, the form's text, Tail, each on its own line: {lines:?}"
     );
     assert_eq!(
         lines.iter().filter(|l| **l == chinese).count(),
         1,
-        "the form drawn once: {stdout}"
+        "the form drawn once: {lines:?}"
+    );
+}
+
+/// A page whose only text is drawn by a form has a text layer (the inspection looks into the
+/// forms' resources for fonts), not a scan to OCR.
+#[test]
+fn a_text_layer_drawn_wholly_as_a_form() {
+    let lines = text_lines(&form_pdf(false));
+    let chinese = "中文".repeat(16);
+    assert!(
+        lines.contains(&chinese) && lines.iter().any(|l| l.contains("PDF 文字层")),
+        "{lines:?}"
     );
 }

@@ -1134,9 +1134,13 @@ impl<'f> Pdf<'f> {
         None
     }
 
-    /// Whether a resource dictionary names a font (each dictionary looked at once, however
-    /// many pages share it).
+    /// Whether a resource dictionary names a font, itself or through a form it draws (each
+    /// dictionary looked at once, however many pages share it).
     fn names_fonts(&mut self, res: &Rc<Obj>) -> bool {
+        self.names_fonts_at(res, 0)
+    }
+
+    fn names_fonts_at(&mut self, res: &Rc<Obj>, depth: usize) -> bool {
         let key = match &**res {
             Obj::Ref(n, _) => ResKey::Ref(*n),
             _ => ResKey::Inline(Rc::as_ptr(res) as usize),
@@ -1144,16 +1148,38 @@ impl<'f> Pdf<'f> {
         if !self.font_checked.insert(key) {
             return false;
         }
-        let Ok(res) = self.resolve(res) else {
+        let Ok(Obj::Dict(res)) = self.resolve(res) else {
             return false;
         };
-        let Some(fonts) = res.as_dict().and_then(|d| d.get(b"Font")).cloned() else {
+        if let Some(fonts) = res.get(b"Font").cloned()
+            && self
+                .resolve(&fonts)
+                .ok()
+                .and_then(|f| f.as_dict().map(|d| !d.0.is_empty()))
+                .unwrap_or(false)
+        {
+            return true;
+        }
+        // A form XObject's own resources (some text layers are drawn as a form): followed as
+        // deep as the text reader follows forms.
+        if depth >= 8 {
+            return false;
+        }
+        let Some(Ok(Obj::Dict(xobjects))) = res.get(b"XObject").map(|x| self.resolve(x)) else {
             return false;
         };
-        self.resolve(&fonts)
-            .ok()
-            .and_then(|f| f.as_dict().map(|d| !d.0.is_empty()))
-            .unwrap_or(false)
+        for (_, r) in xobjects.0 {
+            let Ok(Obj::Dict(x)) = self.resolve(&r) else {
+                continue;
+            };
+            if x.get(b"Subtype").is_some_and(|s| s.is_name(b"Form"))
+                && let Some(inner) = x.get(b"Resources")
+                && self.names_fonts_at(&Rc::new(inner.clone()), depth + 1)
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// The resolution of a page's largest image against its MediaBox.
