@@ -1607,13 +1607,14 @@ pub(crate) fn write_synthetic(
         let mut low_res = false;
         let mut empty = false;
         let mut gap = false;
+        let mut before_birth = false;
         if rng.chance(rate) {
             let mut plant = |rule: &str, subject: &str| {
                 expected.push(
                     serde_json::json!({"rule": rule, "dossier": dossier, "subject": subject}),
                 );
             };
-            match rng.below(6) {
+            match rng.below(7) {
                 0 => {
                     let s = rng.below(stage as u64 + 1) as usize;
                     let d = rng.below(DOCS[s].len() as u64) as usize;
@@ -1636,9 +1637,14 @@ pub(crate) fn write_synthetic(
                     empty = true;
                     plant("empty-file", "application");
                 }
-                _ => {
+                5 => {
                     gap = true;
                     plant("resume-gap", "resume");
+                }
+                _ => {
+                    // Middle school typed a decade early: it starts before the birth.
+                    before_birth = true;
+                    plant("resume-before-birth", "resume");
                 }
             }
         }
@@ -1708,9 +1714,14 @@ pub(crate) fn write_synthetic(
         // Resume: school, university, work to the present; a planted gap of a year.
         let school_end = birth_year + 18;
         let work_start = if gap { school_end + 5 } else { school_end + 4 };
+        let school_start = if before_birth {
+            birth_year - 1
+        } else {
+            birth_year + 12
+        };
         for (span, what) in [
             (
-                format!("{}.09—{}.07", birth_year + 12, school_end),
+                format!("{}.09—{}.07", school_start, school_end),
                 "某中学学生",
             ),
             (
