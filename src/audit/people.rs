@@ -51,9 +51,13 @@ pub(super) fn join_people(
     }
     // In a shard, the rows of other shards' branches are kept aside: they are not this shard's
     // people, but an ID number they share with a row here is still a repeat.
-    let (mut ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = ledger
-        .into_iter()
-        .partition(|r| owns(r.branch(config).unwrap_or_default()));
+    // (Without shards every row is the run's own: the list is kept as it is, not copied.)
+    let (mut ledger, foreign_rows): (Vec<LedgerRow>, Vec<LedgerRow>) = match shard {
+        None => (ledger, Vec::new()),
+        Some(_) => ledger
+            .into_iter()
+            .partition(|r| owns(r.branch(config).unwrap_or_default())),
+    };
     let mut resumes = sheets.resumes;
     let mut people = join(config, &archive.dossiers, &ledger);
     let mut orphan_resumes =
