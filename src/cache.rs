@@ -369,6 +369,16 @@ mod tests {
         let (r, _) = Results::open(&cache, &archive, "").unwrap();
         assert_eq!(r.get(u128::MAX), None);
         assert_eq!(r.get(5), Some(&b"five"[..]));
+        // A run that cached nothing leaves a header alone: whole, not damaged; one byte less
+        // is.
+        r.save(entries(&[]));
+        let none = fs::read(&r.path).unwrap();
+        assert_eq!(none.len(), HEADER);
+        let (r, note) = Results::open(&cache, &archive, "").unwrap();
+        assert!(r.is_empty() && note.is_none(), "{note:?}");
+        fs::write(&r.path, &none[..HEADER - 1]).unwrap();
+        let (_, note) = Results::open(&cache, &archive, "").unwrap();
+        assert!(note.is_some_and(|n| n.contains("已损坏")));
     }
 
     #[test]
