@@ -1748,19 +1748,28 @@ pub(crate) fn write_synthetic(
         write_ledger_with_remarks(&root.join("发展党员工作台账.xlsx"), &refs, remark_chars)?;
     }
     {
+        // A sheet holds 1,048,576 rows: past a million resume lines (333,334 dossiers and
+        // more) the lines go on in sheets 简历2, 简历3 …
+        const SHEET_ROWS: usize = 1_000_000;
         let mut wb = workbook()?;
-        let ws = wb.add_worksheet();
-        ws.set_name("简历")?;
-        for (c, h) in ["姓名", "身份证号码", "起止时间", "单位及职务"]
-            .iter()
-            .enumerate()
-        {
-            ws.write_string(0, c as u16, *h)?;
-        }
         let fmt = Format::new();
-        for (r, row) in resumes.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                write_cell(ws, r as u32 + 1, c as u16, v, &fmt)?;
+        for (n, chunk) in resumes.chunks(SHEET_ROWS).enumerate() {
+            let ws = wb.add_worksheet();
+            ws.set_name(if n == 0 {
+                "简历".to_string()
+            } else {
+                format!("简历{}", n + 1)
+            })?;
+            for (c, h) in ["姓名", "身份证号码", "起止时间", "单位及职务"]
+                .iter()
+                .enumerate()
+            {
+                ws.write_string(0, c as u16, *h)?;
+            }
+            for (r, row) in chunk.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    write_cell(ws, r as u32 + 1, c as u16, v, &fmt)?;
+                }
             }
         }
         wb.save(root.join("人员简历.xlsx"))?;
