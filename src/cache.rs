@@ -341,6 +341,7 @@ mod tests {
         ]));
         let (r, note) = Results::open(&cache, &archive, "").unwrap();
         assert_eq!((r.len(), note), (4, None));
+        assert!(!r.is_empty());
         assert_eq!(r.get(5), Some(&b"five"[..]));
         assert_eq!(r.get(9), Some(&b"nine"[..]));
         assert_eq!(r.get(3), Some(&b""[..]));
