@@ -303,9 +303,13 @@ pub fn modified_ns(meta: &fs::Metadata) -> u128 {
 /// The running binary: its version, size and modification time. A rebuilt dangan (whose
 /// inspection may read files differently) does not take an older one's entries.
 fn build_id() -> [u8; 16] {
-    let exe = std::env::current_exe()
-        .and_then(fs::metadata)
-        .map(|m| format!("{}\0{}", m.len(), modified_ns(&m)))
+    build_id_of(std::env::current_exe().and_then(fs::metadata).ok().as_ref())
+}
+
+/// The id of a dangan binary with this metadata (of this version).
+fn build_id_of(exe: Option<&fs::Metadata>) -> [u8; 16] {
+    let exe = exe
+        .map(|m| format!("{}\0{}", m.len(), modified_ns(m)))
         .unwrap_or_default();
     let id = format!("{}\0{exe}", env!("CARGO_PKG_VERSION"));
     xxhash_rust::xxh3::xxh3_128(id.as_bytes()).to_le_bytes()
@@ -461,6 +465,45 @@ mod tests {
         r.verify = false;
         fs::write(r.book_path(&file), b"dangan-tape").unwrap();
         assert_eq!(r.book(&file, &path), None);
+    }
+
+    #[test]
+    fn a_rebuilt_binary_is_another_build() {
+        // Modification times read to the nanosecond; the build's id changes with the
+        // binary's size or time, and the running binary's id is its own.
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::write(&a, b"dangan").unwrap();
+        fs::write(&b, b"dangan").unwrap();
+        let at = |s: u64, ns: u32| {
+            std::time::UNIX_EPOCH + std::time::Duration::new(1_700_000_000 + s, ns)
+        };
+        fs::File::options()
+            .write(true)
+            .open(&a)
+            .unwrap()
+            .set_modified(at(0, 5))
+            .unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&b)
+            .unwrap()
+            .set_modified(at(1, 5))
+            .unwrap();
+        let (ma, mb) = (fs::metadata(&a).unwrap(), fs::metadata(&b).unwrap());
+        assert_eq!(modified_ns(&ma), 1_700_000_000 * 1_000_000_000 + 5);
+        assert_ne!(build_id_of(Some(&ma)), build_id_of(Some(&mb)));
+        fs::write(&b, b"dangan, rebuilt").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&b)
+            .unwrap()
+            .set_modified(at(0, 5))
+            .unwrap();
+        let mb = fs::metadata(&b).unwrap();
+        assert_ne!(build_id_of(Some(&ma)), build_id_of(Some(&mb)), "size");
+        let me = std::env::current_exe().and_then(fs::metadata).unwrap();
+        assert_eq!(build_id(), build_id_of(Some(&me)));
     }
 
     #[test]
