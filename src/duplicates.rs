@@ -46,7 +46,7 @@ pub fn in_archive(
     }
     sized.sort_unstable();
     let mut candidates: Vec<(u64, u32, u32)> = Vec::new();
-    for run in sized.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+    for run in sized.chunk_by(|a, b| a.0 == b.0) {
         // Files of one size whose first 4 KiB differ cannot be the same: only those that agree
         // are hashed whole (all of the size, where one's beginning was not read).
         let unknown = run.iter().any(|x| x.1 == 0);

@@ -843,6 +843,15 @@ fn near_misses() -> Vec<NearMiss> {
             Vec::new()
         }),
         (
+            "duplicate-file",
+            "two empty files (each an empty-file)",
+            |t| {
+                t.write(&format!("{LI}/自传.pdf"), b"");
+                t.write(&format!("{LI}/思想汇报.pdf"), b"");
+                Vec::new()
+            },
+        ),
+        (
             "resume-before-birth",
             "an entry from the month of birth",
             |t| {
