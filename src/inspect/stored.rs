@@ -170,6 +170,17 @@ mod tests {
         out.push(0);
         assert_eq!(decode(&out), None);
         assert_eq!(decode(&[13, 0]), None, "no such format");
+        // A bookmark count beyond what is left is refused before anything is reserved for it.
+        let marked = Inspection {
+            outline: Some(Box::new(Outline(Vec::new().into_boxed_slice()))),
+            ..Inspection::of(FileFormat::Pdf)
+        };
+        let mut out = Vec::new();
+        encode(&marked, &mut out);
+        assert_eq!(decode(&out), Some(marked));
+        let at = out.len() - 4;
+        out[at..].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(decode(&out), None);
         // A hash whose upper half is 0 is not kept (it would read as "no hash").
         assert_eq!(crate::inspect::ContentHash::new(7), None);
         let h = (3u128 << 64) | 5;
