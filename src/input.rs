@@ -105,30 +105,12 @@ pub fn check_yaml(text: &str) -> Result<(), InputError> {
     let mut expansion = 0u64;
     let mut line_start = true;
     let mut i = 0usize;
-    let name_end = |from: usize| {
-        let mut j = from;
-        while j < b.len()
-            && !matches!(
-                b[j],
-                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
-            )
-        {
-            j += 1;
-        }
-        j
-    };
+    let name_end = |from: usize| name_end(b, from);
     while i < b.len() {
         let c = b[i];
         if line_start {
             line_start = false;
-            // Block structure: indentation and item markers.
-            let mut col = 0usize;
-            while i + col < b.len()
-                && (b[i + col] == b' '
-                    || (matches!(b[i + col], b'-' | b'?') && b.get(i + col + 1) == Some(&b' ')))
-            {
-                col += 1;
-            }
+            let col = indent(b, i);
             if col / 2 > MAX_YAML_DEPTH * 2 {
                 return Err(InputError::TooDeep);
             }
@@ -189,6 +171,32 @@ pub fn check_yaml(text: &str) -> Result<(), InputError> {
         i += 1;
     }
     Ok(())
+}
+
+/// Where an anchor or alias name starting at `from` ends.
+fn name_end(b: &[u8], from: usize) -> usize {
+    let mut j = from;
+    while j < b.len()
+        && !matches!(
+            b[j],
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+        )
+    {
+        j += 1;
+    }
+    j
+}
+
+/// Block structure at a line's start: its indentation, item markers (`- `, `? `) counted in.
+fn indent(b: &[u8], i: usize) -> usize {
+    let mut col = 0usize;
+    while i + col < b.len()
+        && (b[i + col] == b' '
+            || (matches!(b[i + col], b'-' | b'?') && b.get(i + col + 1) == Some(&b' ')))
+    {
+        col += 1;
+    }
+    col
 }
 
 #[cfg(test)]
