@@ -1,6 +1,8 @@
 //! The result cache: what the last run read from each file — its inspection and, where it was
-//! computed, its content hash — so that a re-audit of an unchanged archive reads directories,
-//! not files. One cache file per archive (and shard), beside the OCR text cache
+//! computed, its content hash; for a document with text, what the content rules read in it
+//! (`content::stored`, a second table by the same keys) — so that a re-audit of an unchanged
+//! archive reads directories, not files. One cache file per archive (and shard) and table,
+//! beside the OCR text cache
 //! (`content/cache.rs`) under one folder: `--cache-dir`, by default the user's cache
 //! folder ([`default_dir`]), never inside the archive.
 //!
@@ -87,48 +89,40 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) {
 /// run's go.
 #[derive(Debug)]
 pub struct Results {
-    /// The files' entries.
-    path: PathBuf,
+    /// The files' inspections.
+    files: Table,
+    /// The documents' readings (`content::stored`), by the same keys: a table of its own,
+    /// written once the documents are read, so that the files' table is written while little
+    /// else is held.
+    readings: Table,
     /// The workbooks' tapes, a file each.
     books: PathBuf,
     build: [u8; 16],
-    /// The last run's cache file, checked; empty when there was none (or it was refused).
-    old: Vec<u8>,
-    count: usize,
     /// Take an entry only when the file's content hash still matches the one it recorded.
     pub verify: bool,
 }
 
-impl Results {
-    /// The cache of the archive at `root` (`tag`: the shard, or "") in the folder `dir`. The
-    /// second value is a line to tell the user: the last cache file was damaged or foreign.
-    pub fn open(
-        dir: &Path,
-        root: &Path,
-        tag: &str,
-    ) -> Result<(Results, Option<String>), CacheError> {
-        let real = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let name = xxhash_rust::xxh3::xxh3_128(format!("{}\0{tag}", real.display()).as_bytes());
-        let here = Path::new("results").join(format!("{name:032x}"));
-        let dir = prepare(dir, root, &here.join("books"))?.join(here);
-        let mut results = Results {
-            build: build_id(),
-            path: dir.join("files.bin"),
-            books: dir.join("books"),
+/// One cache file: its entries by key.
+#[derive(Debug)]
+struct Table {
+    path: PathBuf,
+    /// The last run's file, checked; empty when there was none (or it was refused).
+    old: Vec<u8>,
+    count: usize,
+}
+
+impl Table {
+    fn new(path: PathBuf) -> Table {
+        Table {
+            path,
             old: Vec::new(),
             count: 0,
-            verify: false,
-        };
-        let note = match fs::read(&results.path) {
-            Ok(bytes) => results.take(bytes),
-            Err(_) => None,
-        };
-        Ok((results, note))
+        }
     }
 
     /// Keep the last run's file if it is whole and this build's; else a line saying why not
     /// (nothing for another build's: a new version simply reads everything once).
-    fn take(&mut self, bytes: Vec<u8>) -> Option<String> {
+    fn take(&mut self, bytes: Vec<u8>, build: &[u8; 16]) -> Option<String> {
         let damaged = || {
             Some(format!(
                 "注意：缓存文件 {} 已损坏或不是 dangan 的缓存，已忽略（本次重新读取所有文件）",
@@ -138,7 +132,7 @@ impl Results {
         if bytes.len() < HEADER || &bytes[..MAGIC.len()] != MAGIC {
             return damaged();
         }
-        if bytes[MAGIC.len()..MAGIC.len() + 16] != self.build {
+        if bytes[MAGIC.len()..MAGIC.len() + 16] != build[..] {
             return None;
         }
         let count = u32::from_le_bytes(bytes[HEADER - 4..HEADER].try_into().ok()?) as usize;
@@ -155,17 +149,15 @@ impl Results {
         }
     }
 
-    /// The entries the last run left.
-    pub fn len(&self) -> usize {
-        self.count
+    /// Read the last run's file, if there is one.
+    fn load(&mut self, build: &[u8; 16]) -> Option<String> {
+        fs::read(&self.path).ok().and_then(|b| self.take(b, build))
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// The last run's entry for a file in this state, if any.
-    pub fn get(&self, key: u128) -> Option<&[u8]> {
+    fn get(&self, key: u128) -> Option<&[u8]> {
+        if self.old.is_empty() {
+            return None;
+        }
         let record = |i: usize| &self.old[HEADER + i * RECORD..HEADER + (i + 1) * RECORD];
         let key_of = |r: &[u8]| u128::from_le_bytes(r[..16].try_into().unwrap_or_default());
         let (mut lo, mut hi) = (0, self.count);
@@ -186,23 +178,100 @@ impl Results {
         None
     }
 
+    /// Replace the file with this run's entries.
+    fn save(&self, entries: Entries, build: &[u8; 16]) {
+        let Entries { mut index, bytes } = entries;
+        index.sort_unstable_by_key(|r| r.0);
+        index.dedup_by_key(|r| r.0);
+        let mut out = Vec::with_capacity(HEADER + index.len() * RECORD + bytes.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(build);
+        out.extend_from_slice(&(index.len() as u32).to_le_bytes());
+        for (key, at, len) in &index {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&at.to_le_bytes());
+            out.extend_from_slice(&len.to_le_bytes());
+        }
+        out.extend_from_slice(&bytes);
+        write_atomic(&self.path, &out);
+    }
+}
+
+impl Results {
+    /// The cache of the archive at `root` (`tag`: the shard, or "") in the folder `dir`. The
+    /// second value is a line to tell the user: the last cache file was damaged or foreign.
+    pub fn open(
+        dir: &Path,
+        root: &Path,
+        tag: &str,
+    ) -> Result<(Results, Option<String>), CacheError> {
+        let real = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let name = xxhash_rust::xxh3::xxh3_128(format!("{}\0{tag}", real.display()).as_bytes());
+        let here = Path::new("results").join(format!("{name:032x}"));
+        let dir = prepare(dir, root, &here.join("books"))?.join(here);
+        let mut results = Results {
+            build: build_id(),
+            files: Table::new(dir.join("files.bin")),
+            readings: Table::new(dir.join("readings.bin")),
+            books: dir.join("books"),
+            verify: false,
+        };
+        let note = results.files.load(&results.build);
+        let also = results.readings.load(&results.build);
+        Ok((results, note.or(also)))
+    }
+
+    /// The entries the last run left.
+    pub fn len(&self) -> usize {
+        self.files.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.count == 0
+    }
+
+    /// The last run's entry for a file in this state, if any.
+    pub fn get(&self, key: u128) -> Option<&[u8]> {
+        self.files.get(key)
+    }
+
     /// A file's inspection (with its content hash, if recorded) from the last run, if the
     /// file is unchanged (with [`Results::verify`], if its content still hashes to the recorded
     /// hash). Else the content hash if one was computed to verify it.
     pub fn inspection(&self, file: &FileEntry, path: &Path) -> Result<Inspection, Option<Hash>> {
-        let stored = key(file)
-            .and_then(|k| self.get(k))
+        self.inspection_and_beside(file, path).map(|(insp, _)| insp)
+    }
+
+    /// [`Results::inspection`], and what the last run kept beside it (a document's reading,
+    /// `content::stored`; empty when nothing) — on the same terms: the file unchanged, and
+    /// with [`Results::verify`] its content too.
+    pub fn inspection_and_beside(
+        &self,
+        file: &FileEntry,
+        path: &Path,
+    ) -> Result<(Inspection, &[u8]), Option<Hash>> {
+        let key = key(file);
+        let stored = key
+            .and_then(|k| self.files.get(k))
             .and_then(crate::inspect::stored::decode);
+        let beside = || key.and_then(|k| self.readings.get(k)).unwrap_or_default();
         if !self.verify {
-            return stored.ok_or(None);
+            return stored.map(|insp| (insp, beside())).ok_or(None);
         }
         let now = crate::inspect::content_hash(path, file.size)
             .ok()
             .and_then(Hash::new);
         match stored {
-            Some(insp) if insp.hash.is_some() && insp.hash == now => Ok(insp),
+            Some(insp) if insp.hash.is_some() && insp.hash == now => Ok((insp, beside())),
             _ => Err(now),
         }
+    }
+
+    /// Let go of the last run's entries once everything has been looked up in them (they
+    /// take tens of megabytes at 100,000 dossiers); [`Results::len`] still counts them.
+    pub fn release(&mut self) {
+        self.files.old = Vec::new();
+        self.readings.old = Vec::new();
     }
 
     /// The tape of an unchanged workbook (see `ledger::tape`), if the last run recorded one:
@@ -242,20 +311,12 @@ impl Results {
 
     /// Replace the cache file with this run's entries.
     pub fn save(&self, entries: Entries) {
-        let Entries { mut index, bytes } = entries;
-        index.sort_unstable_by_key(|r| r.0);
-        index.dedup_by_key(|r| r.0);
-        let mut out = Vec::with_capacity(HEADER + index.len() * RECORD + bytes.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&self.build);
-        out.extend_from_slice(&(index.len() as u32).to_le_bytes());
-        for (key, at, len) in &index {
-            out.extend_from_slice(&key.to_le_bytes());
-            out.extend_from_slice(&at.to_le_bytes());
-            out.extend_from_slice(&len.to_le_bytes());
-        }
-        out.extend_from_slice(&bytes);
-        write_atomic(&self.path, &out);
+        self.files.save(entries, &self.build);
+    }
+
+    /// Replace the documents' readings with this run's.
+    pub fn save_readings(&self, entries: Entries) {
+        self.readings.save(entries, &self.build);
     }
 }
 
@@ -356,9 +417,9 @@ mod tests {
         let (other, _) = Results::open(&cache, &archive, "1/2").unwrap();
         assert!(other.is_empty());
         // Damaged: cut inside the index, or not a cache at all.
-        let bytes = fs::read(&r.path).unwrap();
+        let bytes = fs::read(&r.files.path).unwrap();
         for bad in [&bytes[..HEADER + RECORD], &b"PK\x03\x04 not ours"[..]] {
-            fs::write(&r.path, bad).unwrap();
+            fs::write(&r.files.path, bad).unwrap();
             let (r, note) = Results::open(&cache, &archive, "").unwrap();
             assert!(r.is_empty());
             assert!(note.unwrap().contains("已损坏"));
@@ -366,22 +427,22 @@ mod tests {
         // Another build's: ignored without a word.
         let mut foreign = bytes.clone();
         foreign[MAGIC.len()] ^= 1;
-        fs::write(&r.path, &foreign).unwrap();
+        fs::write(&r.files.path, &foreign).unwrap();
         let (r, note) = Results::open(&cache, &archive, "").unwrap();
         assert!(r.is_empty() && note.is_none());
         // An entry's bytes cut off: that entry is gone, not read past the end.
-        fs::write(&r.path, &bytes[..bytes.len() - 1]).unwrap();
+        fs::write(&r.files.path, &bytes[..bytes.len() - 1]).unwrap();
         let (r, _) = Results::open(&cache, &archive, "").unwrap();
         assert_eq!(r.get(u128::MAX), None);
         assert_eq!(r.get(5), Some(&b"five"[..]));
         // A run that cached nothing leaves a header alone: whole, not damaged; one byte less
         // is.
         r.save(entries(&[]));
-        let none = fs::read(&r.path).unwrap();
+        let none = fs::read(&r.files.path).unwrap();
         assert_eq!(none.len(), HEADER);
         let (r, note) = Results::open(&cache, &archive, "").unwrap();
         assert!(r.is_empty() && note.is_none(), "{note:?}");
-        fs::write(&r.path, &none[..HEADER - 1]).unwrap();
+        fs::write(&r.files.path, &none[..HEADER - 1]).unwrap();
         let (_, note) = Results::open(&cache, &archive, "").unwrap();
         assert!(note.is_some_and(|n| n.contains("已损坏")));
     }

@@ -19,6 +19,8 @@ struct Run {
     hashed: usize,
     /// Workbooks opened (not replayed from the cache).
     books: usize,
+    /// Documents opened for their text (their readings not taken from the cache).
+    documents: usize,
 }
 
 fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
@@ -44,6 +46,11 @@ fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
         .find_map(|l| l.strip_prefix("timing: 读取表格："))
         .and_then(|n| n.trim_end_matches(" 个").parse().ok())
         .unwrap_or_else(|| panic!("no workbook count in: {stderr}"));
+    let documents = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("timing: 读取文书："))
+        .and_then(|n| n.trim_end_matches(" 个").parse().ok())
+        .unwrap_or(0);
     let inspected = inspected.parse().expect("number");
     let hashed = rest.trim_end_matches(" 个").parse().expect("number");
     Run {
@@ -53,6 +60,7 @@ fn audit(archive: &Path, cache: Option<&Path>, extra: &[&str]) -> Run {
         inspected,
         hashed,
         books,
+        documents,
     }
 }
 
@@ -145,9 +153,10 @@ fn a_warm_cache_reads_no_file_and_gives_byte_identical_json() {
             "{name}: every file read once"
         );
         assert_eq!(cold.books, none.books, "{name}");
+        assert_eq!(cold.documents, none.documents, "{name}");
         assert_eq!(
-            (warm.inspected, warm.hashed, warm.books),
-            (0, 0, 0),
+            (warm.inspected, warm.hashed, warm.books, warm.documents),
+            (0, 0, 0, 0),
             "{name}: the warm run read files"
         );
     }
@@ -397,4 +406,84 @@ fn runs_sharing_one_cache_at_once_leave_it_whole() {
     let after = audit(demo, Some(&cache), &[]);
     assert_eq!((after.inspected, after.books), (0, 0));
     same(&after.json, &none.json, "after the crowd");
+}
+
+#[test]
+fn a_documents_reading_is_kept_until_it_or_the_rules_change() {
+    let (tmp, dirs) = settled_copy(&["content"]);
+    let (content, cache) = (&dirs[0], tmp.path().join("cache"));
+    let none = audit(content, None, &[]);
+    let first = audit(content, Some(&cache), &[]);
+    assert!(
+        none.documents >= 10,
+        "Word, OpenDocument and text-layer documents are read: {}",
+        none.documents
+    );
+    assert_eq!(first.documents, none.documents);
+    let warm = audit(content, Some(&cache), &[]);
+    assert_eq!(warm.documents, 0, "a warm run reads no document");
+    same(&warm.json, &none.json, "the readings from the cache");
+    // Other phrases (or settings) to look for: every document is read again, once.
+    let rules = tmp.path().join("phrases.yaml");
+    std::fs::write(
+        &rules,
+        "rules:\n  - id: theory-not-current\n    requirements:\n      - { from: 2017-10-18, title: 十九大, any: [习近平新时代中国特色社会主义思想] }\n",
+    )
+    .expect("write rules");
+    let other = ["--rules", rules.to_str().expect("utf-8")];
+    let again = audit(content, Some(&cache), &other);
+    assert_eq!(again.documents, none.documents, "another lens reads again");
+    same(
+        &again.json,
+        &audit(content, None, &other).json,
+        "other phrases",
+    );
+    assert_eq!(audit(content, Some(&cache), &other).documents, 0);
+    // One document rewritten (another of the archive's in its place): it alone is read.
+    let docx = content.join("第一党支部/01-张三/入党申请书.docx");
+    let other_docx = content.join("第一党支部/01-张三/思想汇报/思想汇报2022年第4季度.docx");
+    std::fs::copy(&other_docx, &docx).expect("replace");
+    std::thread::sleep(SETTLE);
+    let changed = audit(content, Some(&cache), &other);
+    assert_eq!((changed.inspected, changed.documents), (1, 1));
+    same(
+        &changed.json,
+        &audit(content, None, &other).json,
+        "one document changed",
+    );
+    // A run that reads fewer documents (the applications alone, with the same phrases) and
+    // writes the readings (an application changed) keeps the others' for the next run.
+    let fewer = tmp.path().join("fewer.yaml");
+    let mut yaml = String::from(
+        "rules:\n  - id: theory-not-current\n    documents: [application]\n    requirements:\n      - { from: 2017-10-18, title: 十九大, any: [习近平新时代中国特色社会主义思想] }\n",
+    );
+    for id in [
+        "document-of-another-person",
+        "document-date-mismatch",
+        "content-unreadable",
+    ] {
+        yaml.push_str(&format!("  - {{ id: {id}, enabled: false }}\n"));
+    }
+    std::fs::write(&fewer, yaml).expect("write rules");
+    let applications = audit(
+        content,
+        Some(&cache),
+        &["--rules", fewer.to_str().expect("utf-8")],
+    );
+    assert_eq!(applications.documents, 0, "the applications from the cache");
+    std::fs::copy(&other_docx, &docx).expect("replace again");
+    std::thread::sleep(SETTLE);
+    let one = audit(
+        content,
+        Some(&cache),
+        &["--rules", fewer.to_str().expect("utf-8")],
+    );
+    assert_eq!((one.inspected, one.documents), (1, 1));
+    let back = audit(content, Some(&cache), &other);
+    assert_eq!((back.inspected, back.documents), (0, 0));
+    same(
+        &back.json,
+        &audit(content, None, &other).json,
+        "readings kept through a run that did not read them",
+    );
 }

@@ -6,23 +6,51 @@ use super::files::Files;
 use super::people::Joined;
 use super::progress::Progress;
 use super::{Options, reading};
+use crate::cache::Results;
 use crate::config::Config;
 use crate::rules::{self, Context};
 use crate::walk::{Archive, PerFile, Unreadable};
 
+/// What the content phase read: the documents' facts, and for the result cache the readings
+/// it keeps by the files' cache keys — this run's, and those of documents the run did not
+/// read (the cache's, kept as they were) — with how many were read anew.
+struct ContentRead {
+    contents: crate::content::Contents,
+    kept: Vec<(u128, Vec<u8>)>,
+    others: std::collections::HashMap<u128, Box<[u8]>>,
+    read_anew: usize,
+}
+
+impl ContentRead {
+    /// Keep the readings in the result cache, when any was read anew.
+    fn remember(&self, cache: &Results) {
+        if self.read_anew == 0 {
+            return;
+        }
+        let mut entries = crate::cache::Entries::default();
+        for (key, bytes) in &self.kept {
+            entries.push(*key, |out| out.extend_from_slice(bytes));
+        }
+        for (key, bytes) in &self.others {
+            entries.push(*key, |out| out.extend_from_slice(bytes));
+        }
+        cache.save_readings(entries);
+    }
+}
+
 /// What the documents the content rules read say: each such file of a person's dossier (whole
 /// files, not bookmarked parts; not files already found broken), read — text layers on the
-/// readers' pool, OCR on the cores — and reduced to the facts the rules look at.
-pub(super) fn read_contents(
-    config: &Config,
-    options: &Options,
-    archive: &Archive,
-    classes: &PerFile<Option<usize>>,
-    files: &Files,
+/// readers' pool, OCR on the cores — and reduced to the facts the rules look at. A document
+/// the result cache read before (unchanged, with the same rules, for the same person) is not
+/// read again; with `keep`, what is read is encoded for the cache.
+fn read_contents(
+    (config, options): (&Config, &Options),
+    (archive, classes): (&Archive, &PerFile<Option<usize>>),
+    files: &mut Files,
     joined: &Joined,
-    readers: Option<&rayon::ThreadPool>,
-) -> crate::content::Contents {
-    use crate::content::{DocText, Extracted};
+    (readers, keep): (Option<&rayon::ThreadPool>, bool),
+) -> ContentRead {
+    use crate::content::Unread;
     let mut wanted = vec![false; config.documents.len()];
     let mut phrases = Vec::new();
     for rule in config.rules.iter().filter(|r| r.enabled) {
@@ -33,8 +61,16 @@ pub(super) fn read_contents(
         phrases.extend(reads.phrases);
     }
     if !wanted.contains(&true) {
-        return crate::content::Contents::default();
+        return ContentRead {
+            contents: crate::content::Contents::default(),
+            kept: Vec::new(),
+            others: Default::default(),
+            read_anew: 0,
+        };
     }
+    // What the cache kept is taken only when documents are read: else it is written back
+    // as it was.
+    let mut beside = std::mem::take(&mut files.beside);
     let lens = crate::content::facts::Lens::new(phrases, config.content.clone());
     let mut jobs: Vec<(usize, usize, &str)> = Vec::new();
     for (d, dir) in archive.dossiers.iter().enumerate() {
@@ -49,26 +85,18 @@ pub(super) fn read_contents(
             }
         }
     }
-    // A document with no text to read is counted, not kept: why, in the error.
-    enum Unread {
-        NoText,
-        NeedsOcr,
-    }
+    let reader = Reader {
+        archive,
+        files,
+        options,
+        lens: &lens,
+        print: lens.fingerprint(),
+        beside: &beside,
+        keep,
+    };
     let read = || {
         jobs.par_iter()
-            .map(|&(d, i, owner)| {
-                let f = &archive.dossiers[d].files[i];
-                let inspection = &files.inspections[d][i];
-                let path = f.path(&archive.root);
-                let text =
-                    match crate::content::extract(&path, f.size, inspection, &options.reading) {
-                        Extracted::Text(t) => DocText::Read(Box::new(lens.read(&t, owner))),
-                        Extracted::NeedsOcr => return Err(Unread::NeedsOcr),
-                        Extracted::NoText => return Err(Unread::NoText),
-                        Extracted::Failed(why) => DocText::Failed(why),
-                    };
-                Ok(((d as u32, i as u32), text))
-            })
+            .map(|&(d, i, owner)| reader.read(d, i, owner))
             .collect::<Vec<_>>()
     };
     // OCR is work for the cores; reading text layers waits on the disk.
@@ -77,22 +105,143 @@ pub(super) fn read_contents(
     } else {
         reading(readers, read)
     };
-    let count = |u: fn(&Unread) -> bool| {
-        results
-            .iter()
-            .filter(|r| r.as_ref().err().is_some_and(u))
-            .count()
-    };
-    let no_text = count(|u| matches!(u, Unread::NoText));
-    let needs_ocr = count(|u| matches!(u, Unread::NeedsOcr));
-    let docs = results.into_iter().filter_map(Result::ok).collect();
-    crate::content::Contents::new(lens, docs, no_text, needs_ocr)
+    let count = |u: Unread| results.iter().filter(|r| r.text == Err(u)).count();
+    let (no_text, needs_ocr) = (count(Unread::NoText), count(Unread::NeedsOcr));
+    let mut kept = Vec::new();
+    let mut read_anew = 0;
+    let mut docs = Vec::new();
+    for done in results {
+        if let Some(side) = done.cache {
+            // What the cache had for a document read now is replaced (or dropped: no longer
+            // kept).
+            if let Some(k) = side.had {
+                beside.remove(&k);
+            }
+            if let Some(bytes) = side.kept {
+                read_anew += usize::from(!side.cached);
+                kept.push(bytes);
+            }
+        }
+        if let Ok(t) = done.text {
+            docs.push((done.at, t));
+        }
+    }
+    ContentRead {
+        contents: crate::content::Contents::new(lens, docs, no_text, needs_ocr),
+        kept,
+        others: beside,
+        read_anew,
+    }
 }
 
-/// Read the documents the content rules look at, then run the rules over the joined model:
+/// What reads one document: where the files are, how, with which lens, and what the result
+/// cache kept.
+struct Reader<'a> {
+    archive: &'a Archive,
+    files: &'a Files,
+    options: &'a Options,
+    lens: &'a crate::content::facts::Lens,
+    /// The lens's fingerprint.
+    print: u64,
+    beside: &'a std::collections::HashMap<u128, Box<[u8]>>,
+    /// Encode what is read for the cache.
+    keep: bool,
+}
+
+/// One document, read (small: 100,000 dossiers have half a million of them to read, most of
+/// them scans left unread).
+struct Done {
+    at: (u32, u32),
+    /// What was read (a document with no text is counted, not kept: why, in the error).
+    text: Result<crate::content::DocText, crate::content::Unread>,
+    /// What the result cache had and keeps of it, if anything.
+    cache: Option<Box<CacheSide>>,
+}
+
+/// A document's reading and the result cache.
+struct CacheSide {
+    /// The file's key, when the cache had something for the file.
+    had: Option<u128>,
+    /// The reading came from the cache.
+    cached: bool,
+    /// The file's key and the reading as the cache keeps it.
+    kept: Option<(u128, Vec<u8>)>,
+}
+
+impl Reader<'_> {
+    fn read(&self, d: usize, i: usize, owner: &str) -> Done {
+        use crate::content::{DocText, Extracted, Unread, stored};
+        let f = &self.archive.dossiers[d].files[i];
+        let inspection = &self.files.inspections[d][i];
+        let key = (self.print, stored::owner_key(owner));
+        let file_key = crate::cache::key(f);
+        let had = file_key.and_then(|k| self.beside.get(&k).map(|b| (k, b)));
+        let before = had.and_then(|(_, b)| stored::decode(b, key));
+        let cached = before.is_some();
+        let text = before.unwrap_or_else(|| {
+            let path = f.path(&self.archive.root);
+            let reading = &self.options.reading;
+            match crate::content::extract(&path, f.size, inspection, reading) {
+                Extracted::Text(t) => Ok(DocText::Read(Box::new(self.lens.read(&t, owner)))),
+                Extracted::NeedsOcr => Err(Unread::NeedsOcr),
+                Extracted::NoText => Err(Unread::NoText),
+                Extracted::Failed(why) => Ok(DocText::Failed(why)),
+            }
+        });
+        let mut bytes = Vec::new();
+        let kept = file_key
+            .filter(|_| self.keep && stored::encode(key, &text, inspection.format, &mut bytes))
+            .map(|k| (k, bytes));
+        let had = had.map(|(k, _)| k);
+        Done {
+            at: (d as u32, i as u32),
+            text,
+            cache: (had.is_some() || kept.is_some())
+                .then(|| Box::new(CacheSide { had, cached, kept })),
+        }
+    }
+}
+
+/// Read what the documents say, keep the readings in the result cache, and run the rules:
 /// the findings, and what could be read of the documents.
+pub(super) fn read_and_check(
+    (config, options): (&Config, &Options),
+    (archive, classes): (&Archive, &PerFile<Option<usize>>),
+    files: &mut Files,
+    (joined, unreadable): (&Joined, &[Unreadable]),
+    (readers, cache, progress): (Option<&rayon::ThreadPool>, Option<Results>, &Progress),
+) -> (
+    Vec<crate::finding::Finding>,
+    Option<crate::results::ContentCounts>,
+) {
+    let read = read_contents(
+        (config, options),
+        (archive, classes),
+        files,
+        joined,
+        (readers, cache.is_some()),
+    );
+    progress.note(|| format!("读取文书：{} 个", crate::content::documents_read()));
+    if let Some(cache) = cache {
+        read.remember(&cache);
+    }
+    progress.phase("核对规则", None);
+    check(
+        config,
+        options,
+        archive,
+        classes,
+        files,
+        joined,
+        unreadable,
+        &read.contents,
+    )
+}
+
+/// Run the rules over the joined model and what the documents say: the findings, and what
+/// could be read of the documents.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn check(
+fn check(
     config: &Config,
     options: &Options,
     archive: &Archive,
@@ -100,13 +249,11 @@ pub(super) fn check(
     files: &Files,
     joined: &Joined,
     unreadable: &[Unreadable],
-    (readers, progress): (Option<&rayon::ThreadPool>, &Progress),
+    contents: &crate::content::Contents,
 ) -> (
     Vec<crate::finding::Finding>,
     Option<crate::results::ContentCounts>,
 ) {
-    let contents = &read_contents(config, options, archive, classes, files, joined, readers);
-    progress.phase("核对规则", None);
     let unreadable_paths: std::collections::HashSet<&str> =
         unreadable.iter().map(|u| u.rel.as_str()).collect();
     let ctx = Context {

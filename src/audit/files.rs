@@ -18,6 +18,9 @@ pub(super) struct Files {
     pub(super) loose: Vec<Inspection>,
     pub(super) parts: crate::classify::Parts,
     pub(super) duplicate_groups: Vec<Vec<(usize, usize)>>,
+    /// What the result cache kept beside unchanged files' inspections (documents' readings,
+    /// `content::stored`), by the files' cache keys; taken by the content phase.
+    pub(super) beside: std::collections::HashMap<u128, Box<[u8]>>,
 }
 
 pub(super) fn scan_files(
@@ -28,7 +31,12 @@ pub(super) fn scan_files(
     readers: Option<&rayon::ThreadPool>,
     progress: &Progress,
 ) -> Files {
-    let (mut inspections, loose, hits) = reading(readers, || inspect_all(archive, progress, cache));
+    let Inspected {
+        mut inspections,
+        loose,
+        hits,
+        beside,
+    } = reading(readers, || inspect_all(archive, progress, cache));
     let parts = crate::classify::Parts::find(
         &Classifier::new(&config.documents),
         archive.dossiers.len(),
@@ -65,6 +73,7 @@ pub(super) fn scan_files(
         loose,
         parts,
         duplicate_groups,
+        beside,
     }
 }
 
@@ -107,25 +116,41 @@ pub(super) fn remember(
     cache.save(entries);
 }
 
+/// Every file's inspection, and what the result cache kept beside them.
+pub(super) struct Inspected {
+    inspections: PerFile<Inspection>,
+    loose: Vec<Inspection>,
+    /// How many files came from the cache.
+    hits: usize,
+    beside: std::collections::HashMap<u128, Box<[u8]>>,
+}
+
 /// Look inside every file (signature, integrity, resolution, pages), in parallel: the
 /// dossiers' files, then the loose ones. A file the result cache has, unchanged, is not read
-/// (with `--verify-cache`, only its content is: its hash must match). The third value: how
-/// many files came from the cache.
+/// (with `--verify-cache`, only its content is: its hash must match); what the cache kept
+/// beside its inspection is kept for the content phase.
 pub(super) fn inspect_all(
     archive: &Archive,
     progress: &Progress,
     cache: Option<&crate::cache::Results>,
-) -> (PerFile<Inspection>, Vec<Inspection>, usize) {
+) -> Inspected {
     let hits = std::sync::atomic::AtomicUsize::new(0);
+    let beside = std::sync::Mutex::new(std::collections::HashMap::new());
     let look = |f: &crate::walk::FileEntry| {
         progress.tick();
         let path = f.path(&archive.root);
         let Some(cache) = cache else {
             return inspect(&path, f.size);
         };
-        match cache.inspection(f, &path) {
-            Ok(found) => {
+        match cache.inspection_and_beside(f, &path) {
+            Ok((found, rest)) => {
                 hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if !rest.is_empty()
+                    && let Some(key) = crate::cache::key(f)
+                    && let Ok(mut b) = beside.lock()
+                {
+                    b.insert(key, rest.into());
+                }
                 found
             }
             Err(hash) => {
@@ -138,8 +163,13 @@ pub(super) fn inspect_all(
         }
     };
     let inspections = archive.per_file(look);
-    let loose_inspections = archive.loose.par_iter().map(look).collect();
-    (inspections, loose_inspections, hits.into_inner())
+    let loose = archive.loose.par_iter().map(look).collect();
+    Inspected {
+        inspections,
+        loose,
+        hits: hits.into_inner(),
+        beside: beside.into_inner().unwrap_or_default(),
+    }
 }
 
 /// What the walk and the inspection could not read, each reported once (unreadable-file).

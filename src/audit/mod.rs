@@ -28,7 +28,7 @@ mod people;
 mod progress;
 mod sheets;
 
-use checking::check;
+use checking::read_and_check;
 use files::{Files, fingerprints, scan_files, unreadable_files};
 use people::{
     Joined, combined_from_catalogs, documents_dated, dossier_reports, join_people, person_facts,
@@ -94,21 +94,19 @@ pub fn audit(
         mut files,
         unreadable,
         sheets,
+        cache,
     } = read_archive(config, root, options, cache, (readers, &progress))?;
     progress.phase("连接台账与档案", None);
     let joined = join_people(config, options, &archive, sheets);
     combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
 
     progress.phase("读取文书内容", None);
-    let (findings, content) = check(
-        config,
-        options,
-        &archive,
-        &classes,
-        &files,
-        &joined,
-        &unreadable,
-        (readers, &progress),
+    let (findings, content) = read_and_check(
+        (config, options),
+        (&archive, &classes),
+        &mut files,
+        (&joined, &unreadable),
+        (readers, cache, &progress),
     );
     let (findings, in_scope, scope) = scope(config, options, &joined, findings);
 
@@ -176,10 +174,13 @@ struct Read {
     files: Files,
     unreadable: Vec<Unreadable>,
     sheets: Sheets,
+    /// The result cache, its last run's entries let go (the files' entries are written; the
+    /// documents' readings are, once they are read).
+    cache: Option<crate::cache::Results>,
 }
 
 /// The reading phases: the folders (and the ledgers read ahead), each file, the spreadsheets.
-/// The result cache is used, kept up to date and let go here.
+/// The result cache is looked up here, and its last run's entries let go.
 fn read_archive(
     config: &Config,
     root: &Path,
@@ -214,7 +215,10 @@ fn read_archive(
         &files.loose,
         &mut unreadable,
     );
-    drop(cache);
+    let cache = cache.map(|mut c| {
+        c.release();
+        c
+    });
     progress.note(|| format!("读取表格：{} 个", crate::ledger::books_read()));
     Ok(Read {
         archive,
@@ -222,6 +226,7 @@ fn read_archive(
         files,
         unreadable,
         sheets,
+        cache,
     })
 }
 

@@ -59,6 +59,19 @@ impl Lens {
         }
     }
 
+    /// What a document's facts depend on besides the document: the phrases looked for and
+    /// the settings (the result cache names it beside the facts it keeps).
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for p in &self.phrases {
+            h.update(p.as_bytes());
+            h.update(&[0]);
+        }
+        h.update(&self.settings.min_chars.to_le_bytes());
+        h.update(&self.settings.min_confidence.to_bits().to_le_bytes());
+        h.digest()
+    }
+
     /// The index of a phrase in [`DocFacts::phrases`].
     pub fn phrase(&self, p: &str) -> Option<u16> {
         self.phrases

@@ -20,6 +20,7 @@ pub mod ocr;
 mod ofd;
 mod office;
 mod pdf;
+pub mod stored;
 
 use crate::inspect::Broken;
 use std::fs::File;
@@ -106,6 +107,19 @@ pub struct Reading {
     pub min_layer_chars: u32,
 }
 
+/// Times a document was opened to read its text (or handed to OCR) in this process: what a re-audit
+/// with a warm result cache does not do (tests and `DANGAN_TIMINGS` read it).
+static READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many times documents were opened to read their text so far.
+pub fn documents_read() -> usize {
+    READ.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn count_read() {
+    READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The text of a file, as its inspection found it. Never panics on bad content. A PDF whose
 /// pages name no font is a scan: without OCR it is not even opened again.
 /// `size` is the file's, as the walk found it.
@@ -123,7 +137,10 @@ fn extract_unguarded(
     reading: &Reading,
 ) -> Extracted {
     let format = inspection.format;
-    let open = || File::open(path).map_err(|e| Broken::io(&e));
+    let open = || {
+        count_read();
+        File::open(path).map_err(|e| Broken::io(&e))
+    };
     let text = |text: String, source| {
         Extracted::Text(Text {
             text,
@@ -168,6 +185,7 @@ fn pdf_text(
         return Ok(Extracted::NeedsOcr);
     }
     if text_layer {
+        count_read();
         let mut f = File::open(path).map_err(|e| crate::broken::describe_io(&e))?;
         let layer = pdf::text(&mut f, size)?;
         if facts::han_count(&layer) as u32 >= reading.min_layer_chars.max(1) {
@@ -235,6 +253,7 @@ fn ocr_cached(
     {
         return Extracted::Text(t);
     }
+    count_read();
     match run(engine) {
         Ok((text, confidence)) => {
             let t = Text {
@@ -259,6 +278,15 @@ pub enum DocText {
     Read(Box<facts::DocFacts>),
     /// Its text could not be read: why.
     Failed(String),
+}
+
+/// Why a document the content rules look at has no text to read (counted, not kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// A format no text is read from (BMP, an .xls).
+    NoText,
+    /// A scan, while OCR is off.
+    NeedsOcr,
 }
 
 /// The documents read for the content rules, by (dossier, file), and what could not be.
