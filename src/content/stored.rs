@@ -125,18 +125,12 @@ fn facts(r: &mut Bytes<'_>) -> Option<DocFacts> {
         }
         _ => return None,
     };
+    // A damaged count stops at the first item past the end (nothing is reserved for it).
     let n = r.u32()? as usize;
-    // Each name takes at least 4 bytes, each phrase 2: a count beyond what is left is damage.
-    if n > r.0.len() / 4 {
-        return None;
-    }
     let signers = (0..n)
         .map(|_| r.text().map(CompactString::from))
         .collect::<Option<Vec<_>>>()?;
     let n = r.u32()? as usize;
-    if n > r.0.len() / 2 {
-        return None;
-    }
     let phrases = (0..n)
         .map(|_| r.array().map(u16::from_le_bytes))
         .collect::<Option<Vec<_>>>()?;
@@ -236,6 +230,12 @@ mod tests {
         let mut odd_tag = whole.clone();
         odd_tag[16] = 9;
         assert_eq!(decode(&odd_tag, (7, 9)), None);
+        // A count of u32::MAX signers or phrases: refused, nothing reserved for it.
+        let at_phrases = whole.len() - 4 - 3 * 2;
+        let mut many = whole[..at_phrases].to_vec();
+        many.extend_from_slice(&u32::MAX.to_le_bytes());
+        many.extend_from_slice(&[0, 0, 2, 0]);
+        assert_eq!(decode(&many, (7, 9)), None);
     }
 
     #[test]

@@ -287,7 +287,7 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         FileFormat::Jpeg => jpeg::inspect(&mut file, size),
         FileFormat::Png => png::inspect(&mut file, size),
         FileFormat::Tiff => tiff::inspect_file(&mut file, size),
-        FileFormat::Pdf => pdf::inspect(&mut file, size),
+        FileFormat::Pdf => pdf::inspect(&mut file, size, head),
         FileFormat::Zip => {
             format = zip_kind(&mut file);
             match format {

@@ -12,6 +12,9 @@ use super::{Meta, read_at};
 
 /// Windows read when an object does not fit in the first one.
 const WINDOWS: [usize; 4] = [4 * 1024, 64 * 1024, 1024 * 1024, 8 * 1024 * 1024];
+/// A PDF this small is read whole, at once, and parsed from memory: one read instead of a
+/// dozen windows (a born-digital dossier document is 30–60 KB).
+const WHOLE: u64 = 64 * 1024;
 /// Largest stream (cross-reference or object stream) decoded, before and after inflating.
 const MAX_STREAM: u64 = 64 * 1024 * 1024;
 const MAX_PAGES: usize = 100_000;
@@ -510,7 +513,17 @@ struct Indirect {
 }
 
 impl<'f> Pdf<'f> {
-    fn open(file: &'f mut File, size: u64) -> Result<Self, Broken> {
+    /// Open a PDF whose first bytes were read (`head`): a small file (at most
+    /// [`WHOLE`]) is parsed from memory — all of it, in one read at most —, a larger one
+    /// through windows read as needed.
+    fn open(file: &'f mut File, size: u64, head: &[u8]) -> Result<Self, Broken> {
+        if head.len() as u64 == size {
+            return Self::open_in(file, size, Some((0, head.to_vec())));
+        }
+        if size <= WHOLE {
+            let all = read_at(file, 0, size as usize).map_err(|e| e.to_string())?;
+            return Self::open_in(file, size, Some((0, all)));
+        }
         Self::open_in(file, size, None)
     }
 
@@ -1305,8 +1318,8 @@ fn unpredict_png(data: &[u8], cols: usize) -> Result<Vec<u8>, Broken> {
 
 /// Integrity problems are errors; a page tree that cannot be followed leaves pages and
 /// resolution unknown (the file is still whole).
-pub fn inspect(file: &mut File, size: u64) -> Result<Meta, Broken> {
-    let mut pdf = Pdf::open(file, size)?;
+pub fn inspect(file: &mut File, size: u64, head: &[u8]) -> Result<Meta, Broken> {
+    let mut pdf = Pdf::open(file, size, head)?;
     let meta = match pdf.pages() {
         Ok((pages, dpi, numbers)) => {
             // Bookmarks that cannot be followed are no bookmarks: the file is still whole.
@@ -1342,12 +1355,16 @@ pub(crate) struct Page {
 pub(crate) struct Reader<'f>(Pdf<'f>);
 
 impl<'f> Reader<'f> {
-    /// Open a PDF; its last `tail` bytes (the whole file if it is smaller) are read first, in
-    /// one read: where a writer puts the cross-reference table, the page tree, the fonts and
+    /// Open a PDF; its last `tail` bytes (the whole file if it is smaller, or at most
+    /// [`WHOLE`]) are read first, in one read: where a writer puts the cross-reference table, the page tree, the fonts and
     /// their maps (objects elsewhere — a content stream written first — are read as needed;
     /// embedded font programs, most of a born-digital file's bytes, are never read).
     pub(crate) fn open(file: &'f mut File, size: u64, tail: u64) -> Result<Self, Broken> {
-        let from = size.saturating_sub(tail);
+        let from = if size <= WHOLE {
+            0
+        } else {
+            size.saturating_sub(tail)
+        };
         let m = read_at(file, from, (size - from) as usize).map_err(|e| e.to_string())?;
         Pdf::open_in(file, size, Some((from, m))).map(Reader)
     }
@@ -1512,7 +1529,8 @@ mod tests {
         let path = dir.path().join("x.pdf");
         std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
         let mut f = File::open(&path).map_err(|e| e.to_string())?;
-        inspect(&mut f, bytes.len() as u64)
+        // As the inspection reads it: its first 4 KiB first.
+        inspect(&mut f, bytes.len() as u64, &bytes[..bytes.len().min(4096)])
     }
 
     #[test]
