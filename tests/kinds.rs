@@ -1533,3 +1533,66 @@ fn kinds_defaults_hold_at_their_boundaries() {
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
+
+#[test]
+fn a_folder_named_by_an_id_number_not_in_the_ledger_says_so() {
+    let t = Tiny::new();
+    let bytes = t.read(&format!("{LI}/自传.pdf"));
+    let other = id("11010119950101001");
+    t.write(&format!("第一党支部/{other}-王五/入党申请书.pdf"), &bytes);
+    let (_, json) = audit_json(t.root(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "dossier-without-ledger-row")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("文件夹名中的身份证号") && msg.contains("不在台账中"),
+        "{msg}"
+    );
+    // The detail masks it (the folder's name, which says where to look, is as it is).
+    assert!(msg.contains("110101********0011"), "{msg}");
+}
+
+#[test]
+fn a_document_in_a_format_without_text_is_counted_not_read() {
+    let t = Tiny::new();
+    let (_, json) = audit_json(t.root(), &[]);
+    assert_eq!(json["summary"]["content"]["no_text"], 0, "{json:#}");
+    // A thought report as a BMP: a picture format dangan reads no text from, even with OCR.
+    let mut bmp = b"BM".to_vec();
+    bmp.resize(64, 0);
+    t.write(&format!("{LI}/思想汇报2025年第4季度.bmp"), &bmp);
+    let (_, json) = audit_json(t.root(), &[]);
+    assert_eq!(json["summary"]["content"]["no_text"], 1, "{json:#}");
+    assert_eq!(json["summary"]["content"]["failed"], 0, "{json:#}");
+}
+
+#[test]
+fn a_resume_month_typed_as_a_number_is_a_gap_only_if_both_readings_are() {
+    // 2016.1 in a number cell: January or October 2016 (Excel dropped the 0 of 2016.10).
+    let resume = |t: &Tiny, end: Cell| {
+        write_sheet(
+            &t.person().join("简历.xlsx"),
+            &["起", "止", "在何单位任何职"],
+            &[
+                vec![Cell::N(2012.09), end, text("某大学学生")],
+                vec![text("2016.11"), text("至今"), text("某局科员")],
+            ],
+        );
+    };
+    let gaps = |t: &Tiny| {
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "resume-gap")
+            .count()
+    };
+    let t = Tiny::new();
+    resume(&t, Cell::N(2016.1));
+    assert_eq!(gaps(&t), 0, "read as October the entries meet");
+    // Written as January, the nine months between are a gap.
+    let t = Tiny::new();
+    resume(&t, text("2016.01"));
+    assert_eq!(gaps(&t), 1);
+}
