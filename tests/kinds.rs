@@ -1473,8 +1473,9 @@ fn a_header_one_character_off_is_read_and_said_once() {
 #[test]
 fn kinds_defaults_hold_at_their_boundaries() {
     // Rules that leave out a parameter get the kind's built-in value, which rules/default.yaml
-    // only restates: branch-dormant's years (3) and resume-gap's allow_summer (true), each
-    // checked on both sides of its boundary with the parameter left out.
+    // only restates: branch-dormant's years (3), resume-gap's allow_summer (true) and its
+    // max_gap (3 months; default.yaml sets 0), each checked on both sides of its boundary
+    // with the parameter left out.
     let admitted = |day: &'static str| {
         move |t: &Tiny| {
             t.row(|r| {
@@ -1488,6 +1489,12 @@ fn kinds_defaults_hold_at_their_boundaries() {
         move |t: &Tiny| {
             write_resume(&t.person().join("简历.xlsx"), &lines);
             restate(t, "resume-gap", "    max_gap: 0 months\n")
+        }
+    };
+    let resume_default = |lines: [(&'static str, &'static str); 2]| {
+        move |t: &Tiny| {
+            write_resume(&t.person().join("简历.xlsx"), &lines);
+            restate(t, "resume-gap", "")
         }
     };
     type Setup = Box<dyn Fn(&Tiny) -> Vec<String>>;
@@ -1516,6 +1523,23 @@ fn kinds_defaults_hold_at_their_boundaries() {
             Box::new(resume([
                 ("2012.09—2016.06", "某大学学生"),
                 ("2016.08—至今", "某局科员"),
+            ])),
+        ),
+        // resume-gap's max_gap left out too: 3 months (default.yaml sets 0).
+        (
+            "resume-gap-restated",
+            false,
+            Box::new(resume_default([
+                ("2012.09—2016.07", "某大学学生"),
+                ("2016.11—至今", "某局科员"),
+            ])),
+        ),
+        (
+            "resume-gap-restated",
+            true,
+            Box::new(resume_default([
+                ("2012.09—2016.07", "某大学学生"),
+                ("2016.12—至今", "某局科员"),
             ])),
         ),
     ];

@@ -148,11 +148,8 @@ fn play(tape: &[u8], mut sink: Option<&mut dyn RowSink>) -> Option<Result<(), Br
             }
             ROW => {
                 let row = r.u32()?;
+                // A damaged count stops at the first cell past the end (nothing is reserved).
                 let n = r.u32()? as usize;
-                // Each cell takes at least a byte: a count beyond the tape is damage.
-                if n > r.0.len() {
-                    return None;
-                }
                 cells.clear();
                 for _ in 0..n {
                     cells.push(read_cell(&mut r)?);
@@ -292,6 +289,14 @@ mod tests {
         let mut longer = tape.clone();
         longer.push(0);
         assert_eq!(replay(&longer, &mut Log::default()), None);
+        // A row claiming u32::MAX cells: nothing replayed, nothing reserved for them.
+        let mut many = vec![ROW];
+        many.extend_from_slice(&2u32.to_le_bytes());
+        many.extend_from_slice(&u32::MAX.to_le_bytes());
+        many.push(0);
+        let mut none = Log::default();
+        assert_eq!(replay(&many, &mut none), None);
+        assert!(none.0.is_empty());
         // A clean ending.
         let mut ok = Log::default();
         let rec = Recorder {
