@@ -196,6 +196,22 @@ mod tests {
     }
 
     #[test]
+    fn a_birth_after_the_as_of_date_is_wrong_and_on_it_is_not() {
+        let with_check = |body: &str| {
+            let sum: u32 = body
+                .bytes()
+                .zip(WEIGHTS)
+                .map(|(c, w)| u32::from(c - b'0') * w)
+                .sum();
+            format!("{body}{}", CHECK[(sum % 11) as usize] as char)
+        };
+        let on = with_check("11010120261128123");
+        assert_eq!(check(&on, today()).map(|i| i.birth), Ok(today()));
+        let after = with_check("11010120261129123");
+        assert_eq!(check(&after, today()), Err(IdError::BirthDate));
+    }
+
+    #[test]
     fn finds_and_masks() {
         assert_eq!(
             find_in("张三（11010519491231002X）").as_deref(),
