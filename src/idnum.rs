@@ -196,7 +196,7 @@ mod tests {
     }
 
     #[test]
-    fn a_birth_after_the_as_of_date_is_wrong_and_on_it_is_not() {
+    fn a_birth_after_the_as_of_date_or_before_1850_is_wrong_and_at_the_limits_is_not() {
         let with_check = |body: &str| {
             let sum: u32 = body
                 .bytes()
@@ -209,6 +209,14 @@ mod tests {
         assert_eq!(check(&on, today()).map(|i| i.birth), Ok(today()));
         let after = with_check("11010120261129123");
         assert_eq!(check(&after, today()), Err(IdError::BirthDate));
+        // Nobody alive was born before 1850: a year typed wrong.
+        let first = with_check("11010118500101123");
+        assert_eq!(
+            check(&first, today()).map(|i| i.birth.to_string()),
+            Ok("1850-01-01".into())
+        );
+        let before = with_check("11010118491231123");
+        assert_eq!(check(&before, today()), Err(IdError::BirthDate));
     }
 
     #[test]
