@@ -120,7 +120,8 @@ pub fn find_in(text: &str) -> Option<String> {
 /// ```
 pub fn mask(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
-    if chars.len() < 10 {
+    // Ten characters or fewer have no middle to hide beside the six and the four kept.
+    if chars.len() <= 10 {
         return "*".repeat(chars.len());
     }
     let n = chars.len();
@@ -232,5 +233,19 @@ mod tests {
             "支部/王芳（110105********002X）/a.pdf"
         );
         assert_eq!(mask_all("03-张三 2021"), "03-张三 2021");
+        // A value too short to be an ID number is hidden whole; one past it keeps its ends.
+        assert_eq!(mask("1101011990"), "**********");
+        assert_eq!(mask("11010119901"), "110101*9901");
+        // An ID number at the very end of a name; 15 digits are an old number, 15 with an X
+        // are not.
+        assert_eq!(
+            find_in("张三11010519491231002X").as_deref(),
+            Some("11010519491231002X")
+        );
+        assert_eq!(
+            find_in("张三（110105491231002）").as_deref(),
+            Some("110105491231002")
+        );
+        assert_eq!(find_in("张三（11010549123100X）"), None);
     }
 }
