@@ -247,5 +247,11 @@ mod tests {
             Some("110105491231002")
         );
         assert_eq!(find_in("张三（11010549123100X）"), None);
+        // An old 15-digit number in a path is masked; 17 digits and a slash are no number.
+        assert_eq!(
+            mask_all("支部/王芳（110105491231002）/a.pdf"),
+            "支部/王芳（110105*****1002）/a.pdf"
+        );
+        assert_eq!(mask_all("11010519491231002/a"), "11010519491231002/a");
     }
 }

@@ -524,5 +524,9 @@ mod tests {
         assert_eq!(name_from_folder("12、阿依古丽・买买提"), "阿依古丽·买买提");
         assert_eq!(name_from_folder("张三档案"), "张三");
         assert_eq!(name_from_folder("张三_110101199001011234"), "张三");
+        // Whatever is in brackets is no part of the name, before it or after it.
+        assert_eq!(name_from_folder("张三（预备党员）"), "张三");
+        assert_eq!(name_from_folder("（2021）张三"), "张三");
+        assert_eq!(name_from_folder("【备份】张三"), "张三");
     }
 }
