@@ -121,21 +121,10 @@ pub fn check_yaml(text: &str) -> Result<(), InputError> {
         match c {
             b'\n' => line_start = true,
             b'#' if after_space => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i = line_end(b, i);
                 continue;
             }
-            b'"' | b'\'' if after_space || b[i - 1] == b':' => {
-                let q = c;
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    if q == b'"' && b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
+            b'"' | b'\'' if after_space || b[i - 1] == b':' => i = quote_end(b, i),
             b'[' | b'{' => {
                 flow += 1;
                 if flow > MAX_YAML_DEPTH {
@@ -145,10 +134,7 @@ pub fn check_yaml(text: &str) -> Result<(), InputError> {
             b']' | b'}' => flow = flow.saturating_sub(1),
             b'&' if after_space => {
                 let end = name_end(i + 1);
-                let eol = b[end..]
-                    .iter()
-                    .position(|&x| x == b'\n')
-                    .map_or(b.len(), |p| end + p);
+                let eol = line_end(b, end);
                 let rest_blank = b[end..eol].iter().all(|x| x.is_ascii_whitespace());
                 let span = if rest_blank { b.len() - end } else { eol - end };
                 anchors.insert(&text[i + 1..end], span as u64);
@@ -171,6 +157,28 @@ pub fn check_yaml(text: &str) -> Result<(), InputError> {
         i += 1;
     }
     Ok(())
+}
+
+/// Where the line holding `from` ends (its newline, or the end of the text).
+fn line_end(b: &[u8], from: usize) -> usize {
+    b[from..]
+        .iter()
+        .position(|&x| x == b'\n')
+        .map_or(b.len(), |p| from + p)
+}
+
+/// The closing quote of the quoted scalar opening at `at` (`"` with its `\` escapes, or
+/// `'`), or the end of the text.
+fn quote_end(b: &[u8], at: usize) -> usize {
+    let q = b[at];
+    let mut i = at + 1;
+    while i < b.len() && b[i] != q {
+        if q == b'"' && b[i] == b'\\' {
+            i += 1;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// Where an anchor or alias name starting at `from` ends.
