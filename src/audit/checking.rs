@@ -174,7 +174,10 @@ impl Reader<'_> {
         let f = &self.archive.dossiers[d].files[i];
         let inspection = &self.files.inspections[d][i];
         let key = (self.print, stored::owner_key(owner));
-        let file_key = crate::cache::key(f);
+        // Without a result cache the file's key (a hash of its path) is not needed.
+        let file_key = (self.keep || !self.beside.is_empty())
+            .then(|| crate::cache::key(f))
+            .flatten();
         let had = file_key.and_then(|k| self.beside.get(&k).map(|b| (k, b)));
         let before = had.and_then(|(_, b)| stored::decode(b, key));
         let cached = before.is_some();
