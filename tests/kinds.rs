@@ -1032,6 +1032,12 @@ fn procedure_rules_fire_just_past_their_thresholds() {
             resume_from(t, "1998.06");
             Vec::new()
         }),
+        ("activist-period-too-short", |t| {
+            // 发展对象 the very day of 积极分子: no time at all is still too short (an
+            // interval is skipped only when its steps are reversed, not on the same day).
+            t.row(|r| set(r, "确定为发展对象时间", text("2023.05.10")));
+            Vec::new()
+        }),
         ("resume-gap", |t| {
             let lines = [
                 ("2012.09—2016.05", "某大学学生"),
