@@ -120,16 +120,18 @@ pub(super) struct BookReader<'a> {
     pub(super) cache: Option<&'a crate::cache::Results>,
 }
 
+/// Runs a workbook's reader: one that panics (a workbook a reader chokes on) gives a workbook
+/// whose problem says it is damaged, never a crash of the run.
+fn guarded(read: impl FnOnce() -> Workbook) -> Workbook {
+    std::panic::catch_unwind(AssertUnwindSafe(read)).unwrap_or_else(|_| Workbook {
+        problem: Some("表格文件已损坏，读取时出错".into()),
+        ..Workbook::default()
+    })
+}
+
 impl BookReader<'_> {
     pub(super) fn workbook(&self, root: &std::path::Path, file: &FileEntry) -> Workbook {
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| self.read_inner(root, file)));
-        match result {
-            Ok(wb) => wb,
-            Err(_) => Workbook {
-                problem: Some("表格文件已损坏，读取时出错".into()),
-                ..Workbook::default()
-            },
-        }
+        guarded(|| self.read_inner(root, file))
     }
 
     pub(super) fn read_inner(&self, root: &std::path::Path, file: &FileEntry) -> Workbook {
@@ -395,4 +397,18 @@ pub(super) fn describe_open_error(e: &calamine::Error) -> String {
         "无法打开表格"
     };
     format!("{what}；{tech}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reader_that_panics_gives_a_damaged_workbook_not_a_crash() {
+        let wb = guarded(|| panic!("a workbook the reader chokes on"));
+        assert_eq!(wb.problem.as_deref(), Some("表格文件已损坏，读取时出错"));
+        assert!(wb.ledger_rows.is_empty());
+        let fine = guarded(Workbook::default);
+        assert_eq!(fine.problem, None);
+    }
 }
