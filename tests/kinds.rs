@@ -1626,3 +1626,64 @@ fn a_resume_month_typed_as_a_number_is_a_gap_only_if_both_readings_are() {
     resume(&t, text("2016.01"));
     assert_eq!(gaps(&t), 1);
 }
+
+#[test]
+fn a_finding_from_ambiguous_cells_stands_only_if_every_mix_of_their_readings_gives_it() {
+    // 2024.1 typed as a number: January or October 2024 (Excel dropped the 0 of 2024.10).
+    // 积极分子 and 发展对象 both typed so: read alike (both January, both October) or
+    // 积极分子 in January and 发展对象 in October, the period is short of a year; only
+    // 积极分子 in October and 发展对象 in January reverses them, and then there is no
+    // period to judge. So the finding is not certain, and not reported — which takes trying
+    // every mix of the readings, not only "all one way" and "all the other". The typed
+    // 出生年月 before them (1998.1) makes three such cells, so each is switched by a bit of
+    // its own.
+    let activist_period = |birth: Cell| {
+        let t = Tiny::new();
+        t.row(|r| {
+            set(r, "出生年月", birth);
+            set(r, "确定为入党积极分子时间", Cell::N(2024.1));
+            set(r, "确定为发展对象时间", Cell::N(2024.1));
+        });
+        t.fired(&[]).contains("activist-period-too-short")
+    };
+    assert!(!activist_period(Cell::N(1998.1)));
+    assert!(!activist_period(text("1998.07")));
+    // Written out, the same dates are certain: the period is too short.
+    let t = Tiny::new();
+    t.row(|r| {
+        set(r, "确定为入党积极分子时间", text("2024.01"));
+        set(r, "确定为发展对象时间", text("2024.01"));
+    });
+    assert!(t.fired(&[]).contains("activist-period-too-short"));
+
+    // The same in a resume, with three months between entries allowed: the first entry ends in
+    // 2014.1, the second starts in 2015.1, both typed as numbers. Read alike, or ending in
+    // January and starting in October, more than three months are missing; ending in October
+    // 2014 and starting in January 2015, two are. Not certain: no gap reported.
+    let gaps = |end: Cell, start: Cell| {
+        let t = Tiny::new();
+        write_sheet(
+            &t.person().join("简历.xlsx"),
+            &["起", "止", "在何单位任何职"],
+            &[
+                vec![text("2012.09"), end, text("某大学学生")],
+                vec![start, text("至今"), text("某局科员")],
+            ],
+        );
+        let rules = t.beside.path().join("gap.yaml");
+        std::fs::write(
+            &rules,
+            "rules:\n  - { id: resume-gap, max_gap: 3 months }\n",
+        )
+        .expect("rules");
+        let (_, json) = audit_json(t.root(), &["--rules", &rules.display().to_string()]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "resume-gap")
+            .count()
+    };
+    assert_eq!(gaps(Cell::N(2014.1), Cell::N(2015.1)), 0);
+    assert_eq!(gaps(text("2014.01"), text("2015.01")), 1);
+    assert_eq!(gaps(text("2014.10"), text("2015.10")), 1);
+    assert_eq!(gaps(text("2014.10"), text("2015.01")), 0);
+}
