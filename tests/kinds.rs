@@ -1687,3 +1687,46 @@ fn a_finding_from_ambiguous_cells_stands_only_if_every_mix_of_their_readings_giv
     assert_eq!(gaps(text("2014.10"), text("2015.10")), 1);
     assert_eq!(gaps(text("2014.10"), text("2015.01")), 0);
 }
+
+#[test]
+fn a_rules_stage_and_text_field_are_looked_up_by_key() {
+    let t = Tiny::new();
+    let rules = |name: &str, yaml: &str| {
+        let path = t.beside.path().join(name);
+        std::fs::write(&path, format!("rules:\n{yaml}")).expect("rules");
+        path.display().to_string()
+    };
+    // 转正申请书 required from a stage: 李四, a probationary member, has none.
+    let from = |stage: &str| {
+        let r = rules(
+            &format!("from-{stage}.yaml"),
+            &format!(
+                "  - id: conversion-from\n    kind: required-documents\n    severity: error\n    message: 缺少《{{document}}》\n    basis: 测试\n    documents: [conversion]\n    from_stage: {stage}\n"
+            ),
+        );
+        t.fired(&["--rules", &r]).contains("conversion-from")
+    };
+    assert!(from("probationary"), "required from her own stage");
+    assert!(!from("full"), "required only from the next stage");
+
+    // A text field that is not one: the help lists the text fields, and only them.
+    let r = rules(
+        "field.yaml",
+        "  - { id: introducers, field: no_such_field }\n",
+    );
+    let out = common::dangan()
+        .args(["audit", "--rules", &r, "--as-of", "2026-11-28"])
+        .arg(t.root())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("可用的文本字段"), "{err}");
+    // The help (wrapped over lines by the error printer) ends the message.
+    let help = err.split("可用的文本字段").nth(1).unwrap_or_default();
+    assert!(help.contains("introducers"), "{help}");
+    assert!(
+        !help.contains("applied"),
+        "a date field offered as text: {help}"
+    );
+}
