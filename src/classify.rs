@@ -10,6 +10,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::schema::Document;
 use crate::text::normalize;
 
+#[derive(Debug)]
 pub struct Classifier {
     patterns: Option<AhoCorasick>,
     /// For each pattern: (document index, pattern length in chars).

@@ -99,11 +99,11 @@ pub fn walk(root: &std::path::Path, config: &crate::schema::Schema) -> std::io::
 pub fn arrange_archive(
     tree: Tree,
     config: &crate::schema::Schema,
+    classifier: &crate::classify::Classifier,
     owns: &(dyn Fn(&str) -> bool + Sync),
     people: &mut People<'_>,
 ) -> Archive {
-    use crate::classify::{Classifier, Match};
-    let classifier = Classifier::new(&config.documents);
+    use crate::classify::Match;
     let document = |stem: &str| classifier.matches(stem) != Match::None;
     let material = |name: &str| classifier.classify(name).is_some();
     let names = Names {

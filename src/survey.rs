@@ -95,7 +95,7 @@ pub fn content_not_run(config: &Config, archive: &crate::walk::Archive) -> Vec<C
     if config.content.ocr {
         return Vec::new();
     }
-    let classifier = crate::classify::Classifier::new(&config.documents);
+    let classifier = config.classifier();
     let classes = archive.per_file_in(|d, f| {
         let image = matches!(f.ext().as_ref(), "jpg" | "jpeg" | "png" | "tif" | "tiff");
         image.then(|| classifier.classify_in(d.path(), f)).flatten()
@@ -164,9 +164,8 @@ fn name_pattern(name: &str) -> String {
 }
 
 fn folders(config: &Config, archive: &crate::walk::Archive) -> FolderSurvey {
-    use crate::classify::Classifier;
     use crate::inspect::FileFormat;
-    let classifier = Classifier::new(&config.documents);
+    let classifier = config.classifier();
     let mut survey = FolderSurvey {
         layout: archive.layout.clone(),
         ..FolderSurvey::default()
@@ -276,9 +275,13 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
     };
     let mut ahead = crate::ledger::ReadAhead::new(config, &headers, bounds);
     let tree = crate::layout::walk(root, config)?;
-    let archive = crate::layout::arrange_archive(tree, config, &|_: &str| true, &mut |files| {
-        ahead.read(root, files)
-    });
+    let archive = crate::layout::arrange_archive(
+        tree,
+        config,
+        config.classifier(),
+        &|_: &str| true,
+        &mut |files| ahead.read(root, files),
+    );
     let loose: Vec<_> = archive
         .loose
         .iter()

@@ -273,12 +273,20 @@ fn unreadable_dossier_folder() {
     } else {
         std::process::Command::new(&bin)
     };
-    let out = cmd
-        .arg("audit")
+    cmd.arg("audit")
         .arg(dir.path())
-        .args(["--as-of", AS_OF, "--format", "json"])
-        .output()
-        .expect("runs");
+        .args(["--as-of", AS_OF, "--format", "json"]);
+    // The copy was just written: while another test of this file forks, its child may still
+    // hold the copy open for writing, and exec fails with ETXTBSY ("Text file busy"). That is
+    // the test's own race, not dangan's: try again.
+    let mut out = cmd.output().expect("runs");
+    for _ in 0..20 {
+        if !String::from_utf8_lossy(&out.stderr).contains("Text file busy") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        out = cmd.output().expect("runs");
+    }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));

@@ -261,6 +261,7 @@ fn check(
         unreadable.iter().map(|u| u.rel.as_str()).collect();
     let ctx = Context {
         config,
+        classifier: config.classifier(),
         rules: &config.rules,
         as_of: options.as_of,
         archive,

@@ -5,7 +5,6 @@ use rayon::prelude::*;
 
 use super::progress::Progress;
 use super::{Options, reading};
-use crate::classify::Classifier;
 use crate::config::Config;
 use crate::inspect::{FileFormat, Inspection, inspect};
 use crate::walk::{Archive, PerFile, Unreadable};
@@ -38,7 +37,7 @@ pub(super) fn scan_files(
         beside,
     } = reading(readers, || inspect_all(archive, progress, cache));
     let parts = crate::classify::Parts::find(
-        &Classifier::new(&config.documents),
+        config.classifier(),
         archive.dossiers.len(),
         |d| archive.dossiers[d].files.len(),
         |d, i| {

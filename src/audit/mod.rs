@@ -15,7 +15,6 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::broken::describe_io;
-use crate::classify::Classifier;
 use crate::config::Config;
 use crate::inspect::Inspection;
 use crate::ledger::{DateBounds, HeaderIndex, LedgerRow};
@@ -281,6 +280,7 @@ fn walk(
     Ok(crate::layout::arrange_archive(
         tree,
         config,
+        config.classifier(),
         &owns,
         &mut |files| ahead.read(root, files),
     ))
@@ -356,7 +356,7 @@ fn summary(
 
 /// Every dossier file's document, by its name.
 fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
-    let classifier = Classifier::new(&config.documents);
+    let classifier = config.classifier();
     archive.per_file_in(|d, f| classifier.classify_in(d.path(), f))
 }
 

@@ -41,6 +41,9 @@ pub struct Config {
     pub schema: Schema,
     pub rules: Vec<Rule>,
     pub ratings: Vec<Rating>,
+    /// The documents' classifier, built on first use and shared by every step of a run (its
+    /// automaton over every alias takes milliseconds to build: once, not once per rule).
+    pub(crate) classifier: std::sync::OnceLock<crate::classify::Classifier>,
 }
 
 /// The vocabulary is read through the config everywhere above the rules.
@@ -55,6 +58,12 @@ impl std::ops::Deref for Config {
 impl Config {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The classifier of the rule set's documents (file names to document kinds).
+    pub fn classifier(&self) -> &crate::classify::Classifier {
+        self.classifier
+            .get_or_init(|| crate::classify::Classifier::new(&self.schema.documents))
     }
 }
 

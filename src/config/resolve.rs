@@ -101,6 +101,7 @@ pub(super) fn resolve(
         schema,
         rules,
         ratings: raw.branch_rating.unwrap_or_default(),
+        classifier: std::sync::OnceLock::new(),
     })
 }
 

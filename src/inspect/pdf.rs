@@ -186,6 +186,28 @@ pub(crate) fn skip_blank(b: &[u8], mut pos: usize) -> usize {
     pos
 }
 
+/// A PDF integer (`[+-]?[0-9]+`) as written, without going through UTF-8 and `str::parse`;
+/// None for anything else, or one past `i64`.
+pub(crate) fn ascii_int(w: &[u8]) -> Option<i64> {
+    let (negative, digits) = match w.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, w),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    // Counted on the negative side, where `i64` reaches one further.
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+    }
+    if negative { Some(v) } else { v.checked_neg() }
+}
+
 /// Where the regular characters from `pos` end (a name's, a number's, a keyword's).
 pub(crate) fn word_end(b: &[u8], mut pos: usize) -> usize {
     while b.get(pos).is_some_and(|&c| !is_delim(c)) {
@@ -317,10 +339,7 @@ impl<'a> Lexer<'a> {
 
     fn int(&mut self) -> Result<i64, Error> {
         let w = self.word()?;
-        std::str::from_utf8(w)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or(Error::Bad("应为整数"))
+        ascii_int(w).ok_or(Error::Bad("应为整数"))
     }
 
     fn value(&mut self, depth: usize) -> Result<Obj, Error> {
@@ -409,28 +428,50 @@ impl<'a> Lexer<'a> {
     /// An integer, a real, or an indirect reference `12 0 R`.
     fn number(&mut self) -> Result<Obj, Error> {
         let w = self.word()?;
-        let s = std::str::from_utf8(w).map_err(|_| Error::Bad("数字"))?;
-        if let Ok(i) = s.parse::<i64>() {
-            // An indirect reference: "12 0 R".
-            let save = self.pos;
-            if i >= 0 {
-                // A window may end inside "4 0 R": read a larger one.
-                match self.int() {
-                    Err(Error::Eof) => return Err(Error::Eof),
-                    Ok(g) => match self.word() {
-                        Err(Error::Eof) => return Err(Error::Eof),
-                        Ok(b"R") => return Ok(Obj::Ref(i as u32, g as u16)),
-                        _ => {}
-                    },
-                    Err(_) => {}
-                }
+        if let Some(i) = ascii_int(w) {
+            if i >= 0
+                && let Some(g) = self.generation_and_r()?
+            {
+                return Ok(Obj::Ref(i as u32, g));
             }
-            self.pos = save;
             return Ok(Obj::Int(i));
         }
-        s.parse::<f64>()
+        std::str::from_utf8(w)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
             .map(Obj::Real)
-            .map_err(|_| Error::Bad("数字"))
+            .ok_or(Error::Bad("数字"))
+    }
+
+    /// After an object number: `0 R` makes it a reference — the generation, and the lexer past
+    /// the `R`; anything else leaves the lexer where it was (None). Looked at byte by byte, so an
+    /// array of plain numbers (a font's /Widths) costs one word each. A window that ends before
+    /// the `R` could be seen is `Eof`: the caller reads a larger one.
+    fn generation_and_r(&mut self) -> Result<Option<u16>, Error> {
+        let b = self.b;
+        let g_from = skip_blank(b, self.pos);
+        match b.get(g_from) {
+            None => return Err(Error::Eof),
+            Some(c) if !c.is_ascii_digit() => return Ok(None),
+            Some(_) => {}
+        }
+        let g_end = word_end(b, g_from);
+        if g_end == b.len() {
+            return Err(Error::Eof);
+        }
+        let Some(g) = ascii_int(&b[g_from..g_end]) else {
+            return Ok(None);
+        };
+        let r_from = skip_blank(b, g_end);
+        let r_end = word_end(b, r_from);
+        if r_end == b.len() {
+            return Err(Error::Eof);
+        }
+        if &b[r_from..r_end] != b"R" {
+            return Ok(None);
+        }
+        self.pos = r_end;
+        Ok(Some(g as u16))
     }
 
     /// `true`, `false`, `null`.
@@ -1450,6 +1491,59 @@ mod tests {
         );
         let mut lx = Lexer::new(b"<< /A 1", 0);
         assert_eq!(lx.value(0), Err(Error::Eof));
+    }
+
+    #[test]
+    fn integers_and_references_as_written() {
+        assert_eq!(ascii_int(b"0"), Some(0));
+        assert_eq!(ascii_int(b"+17"), Some(17));
+        assert_eq!(ascii_int(b"-17"), Some(-17));
+        assert_eq!(ascii_int(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(ascii_int(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(ascii_int(b"9223372036854775808"), None);
+        for not in [&b""[..], b"-", b"+", b"1.5", b"1e3", b"12a", b"--1"] {
+            assert_eq!(ascii_int(not), None, "{:?}", String::from_utf8_lossy(not));
+        }
+        let values = |src: &[u8]| {
+            let mut lx = Lexer::new(src, 0);
+            let Ok(Obj::Array(a)) = lx.value(0) else {
+                panic!("array")
+            };
+            a
+        };
+        // A font's widths: numbers, none a reference; then references among numbers.
+        assert_eq!(
+            values(b"[0 1000 500 -3 2.5] "),
+            [
+                Obj::Int(0),
+                Obj::Int(1000),
+                Obj::Int(500),
+                Obj::Int(-3),
+                Obj::Real(2.5)
+            ]
+        );
+        assert_eq!(
+            values(b"[7 0 R 8 1 R 9 10 11 0 R 12 /R] "),
+            [
+                Obj::Ref(7, 0),
+                Obj::Ref(8, 1),
+                Obj::Int(9),
+                Obj::Int(10),
+                Obj::Ref(11, 0),
+                Obj::Int(12),
+                Obj::Name(b"R".to_vec()),
+            ]
+        );
+        // A window that ends before the R could be seen: read a larger one.
+        for cut in [&b"[4 "[..], b"[4 0", b"[4 0 ", b"[4 0 R"] {
+            let mut lx = Lexer::new(cut, 0);
+            assert_eq!(
+                lx.value(0),
+                Err(Error::Eof),
+                "{:?}",
+                String::from_utf8_lossy(cut)
+            );
+        }
     }
 
     /// A PDF 1.5 file whose objects sit in an object stream, indexed by a cross-reference

@@ -1,6 +1,5 @@
 //! ambiguous-file: a file name that fits two documents equally.
 
-use crate::classify::Classifier;
 use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
@@ -17,14 +16,14 @@ kind: ambiguous-file — 档案中的文件名同样符合两种文书（关键�
     type Params = ();
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let Some(d) = p.dossier else { continue };
             for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
                 if class.is_some() || ctx.is_unreadable(&f.rel) {
                     continue;
                 }
-                let Some((a, b)) = tie(&classifier, f) else {
+                let Some((a, b)) = tie(classifier, f) else {
                     continue;
                 };
                 let docs = &ctx.config.documents;

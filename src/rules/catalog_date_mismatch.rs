@@ -1,7 +1,7 @@
 //! catalog-date-mismatch: a catalog's date for a material differs from the ledger milestone
 //! the material records.
 
-use crate::classify::{Classifier, Match};
+use crate::classify::Match;
 use crate::date::DateValue;
 use crate::finding::Finding;
 use crate::rules::Context;
@@ -23,10 +23,10 @@ kind: catalog-date-mismatch — 卷内目录中某材料的日期与台账中它
     type Params = ();
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
-            for catalog in catalogs(ctx, &classifier, p) {
+            for catalog in catalogs(ctx, classifier, p) {
                 for (_, e, m) in &catalog.rows {
                     let Match::One(doc) = *m else { continue };
                     let document = &ctx.config.documents[doc];

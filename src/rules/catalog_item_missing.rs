@@ -1,6 +1,6 @@
 //! catalog-item-missing: a catalog lists a material the dossier does not hold.
 
-use crate::classify::{Classifier, Match};
+use crate::classify::Match;
 use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
@@ -21,7 +21,7 @@ kind: catalog-item-missing — 卷内目录列出的材料，档案文件夹中�
     type Params = ();
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let Some(d) = p.dossier else { continue };
             if p.catalog.is_empty() || !unverifiable(ctx, d).is_empty() {
@@ -30,8 +30,8 @@ kind: catalog-item-missing — 卷内目录列出的材料，档案文件夹中�
             let filed = |d: usize| ctx.config.filed_as(d);
             let held: Vec<usize> = present(ctx, d).into_iter().map(filed).collect();
             // A file that fits two documents equally may be either.
-            let maybe: Vec<usize> = maybe(ctx, &classifier, d).into_iter().map(filed).collect();
-            for catalog in catalogs(ctx, &classifier, p) {
+            let maybe: Vec<usize> = maybe(ctx, classifier, d).into_iter().map(filed).collect();
+            for catalog in catalogs(ctx, classifier, p) {
                 let mut said: Vec<usize> = Vec::new();
                 for (_, e, m) in &catalog.rows {
                     let Match::One(doc) = *m else { continue };

@@ -1,6 +1,6 @@
 //! catalog-unreadable: a catalog row dangan cannot check, said once with what it saw.
 
-use crate::classify::{Classifier, Match};
+use crate::classify::Match;
 use crate::finding::{Finding, Location};
 use crate::ledger::catalog_sheet::{CatalogEntry, Pages};
 use crate::rules::Context;
@@ -21,9 +21,9 @@ kind: catalog-unreadable — 卷内目录中无法核对的行：题名为空、
     type Params = ();
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
-            for catalog in catalogs(ctx, &classifier, p) {
+            for catalog in catalogs(ctx, classifier, p) {
                 for (_, e, m) in &catalog.rows {
                     let why = problems(ctx, e, *m);
                     let Some(at) = why.first().map(|(_, at)| at.clone()) else {

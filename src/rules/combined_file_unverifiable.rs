@@ -1,7 +1,6 @@
 //! combined-file-unverifiable: a combined PDF or OFD without bookmarks may hold the materials
 //! the dossier lacks by name.
 
-use crate::classify::Classifier;
 use crate::finding::{Finding, Location};
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
@@ -21,7 +20,7 @@ subject：null。";
     type Params = Required;
 
     fn check(ctx: &Context<'_>, rule: &Rule, required: &Required, out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let (Some(d), Some(_), Some(stage)) = (p.dossier, p.row, p.stage) else {
                 continue;
@@ -30,7 +29,7 @@ subject：null。";
             if files.is_empty() {
                 continue;
             }
-            let missing = missing(ctx, &classifier, required, d, stage);
+            let missing = missing(ctx, classifier, required, d, stage);
             if missing.is_empty() {
                 continue;
             }

@@ -251,6 +251,8 @@ use crate::walk::{Archive, PerFile, Unreadable};
 /// Everything the rules look at.
 pub struct Context<'a> {
     pub config: &'a Schema,
+    /// The documents' classifier (built once for the run).
+    pub classifier: &'a crate::classify::Classifier,
     /// The rules of the run, in their order (a kind may ask whether another is on).
     pub rules: &'a [Rule],
     pub as_of: Date,

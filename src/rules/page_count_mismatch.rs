@@ -1,6 +1,5 @@
 //! page-count-mismatch: a catalog's pages for a material differ from the scans'.
 
-use crate::classify::Classifier;
 use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
@@ -21,14 +20,14 @@ subject：文书键。";
     type Params = ();
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let Some(d) = p.dossier else { continue };
             if p.catalog.is_empty() {
                 continue;
             }
             let held = held(ctx, d);
-            for catalog in catalogs(ctx, &classifier, p) {
+            for catalog in catalogs(ctx, classifier, p) {
                 for h in &held {
                     let rows: Vec<_> = catalog.rows_of(h.doc).collect();
                     let Some(&(_, first)) = rows.first() else {

@@ -57,11 +57,11 @@ period: quarter（默认）、month 或 half-year。
     type Params = Params;
 
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         let dated: Vec<Option<Vec<(i64, i64)>>> = ctx
             .people
             .iter()
-            .map(|p| reports(ctx, &classifier, p, params))
+            .map(|p| reports(ctx, classifier, p, params))
             .collect();
         let branches: HashSet<&str> = ctx
             .people

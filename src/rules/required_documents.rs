@@ -1,6 +1,5 @@
 //! required-documents: a dossier lacks a material its stage requires.
 
-use crate::classify::Classifier;
 use crate::finding::Finding;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
@@ -24,7 +23,7 @@ subject：文书键。没有台账行的文件夹不检查（已报告 dossier-w
     type Params = Required;
 
     fn check(ctx: &Context<'_>, rule: &Rule, required: &Required, out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let (Some(d), Some(_), Some(stage)) = (p.dossier, p.row, p.stage) else {
                 continue;
@@ -34,7 +33,7 @@ subject：文书键。没有台账行的文件夹不检查（已报告 dossier-w
             if !unverifiable(ctx, d).is_empty() {
                 continue;
             }
-            for doc in missing(ctx, &classifier, required, d, stage) {
+            for doc in missing(ctx, classifier, required, d, stage) {
                 let document = &ctx.config.documents[doc];
                 out.push(ctx.finding(
                     rule,

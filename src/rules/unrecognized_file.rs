@@ -1,6 +1,5 @@
 //! unrecognized-file: a file that is no document, no ledger and no resume.
 
-use crate::classify::Classifier;
 use crate::finding::Finding;
 use crate::rules::kind::{Rule, RuleKind};
 use crate::rules::shared::documents::{missing, tie, unverifiable};
@@ -17,7 +16,7 @@ kind: unrecognized-file — 文件名不含任何文书关键词的文件（含�
     type Params = ();
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
-        let classifier = Classifier::new(&ctx.config.documents);
+        let classifier = ctx.classifier;
         for p in ctx.people {
             let Some(d) = p.dossier else { continue };
             // A combined file is reported by combined-file-unverifiable when it may hold a
@@ -26,7 +25,7 @@ kind: unrecognized-file — 文件名不含任何文书关键词的文件（含�
             let reported = match (p.row, p.stage) {
                 (Some(_), Some(stage)) if !combined.is_empty() => ctx.rules.iter().any(|r| {
                     matches!(&r.params, Params::CombinedFileUnverifiable(req)
-                        if r.enabled && !missing(ctx, &classifier, req, d, stage).is_empty())
+                        if r.enabled && !missing(ctx, classifier, req, d, stage).is_empty())
                 }),
                 _ => false,
             };
@@ -41,7 +40,7 @@ kind: unrecognized-file — 文件名不含任何文书关键词的文件（含�
                     && ctx.parts.get(d, i).is_empty()
                     && !combined.contains(&i)
                     && !ctx.is_unreadable(&f.rel)
-                    && tie(&classifier, f).is_none()
+                    && tie(classifier, f).is_none()
                 {
                     out.push(ctx.finding(
                         rule,
