@@ -1187,20 +1187,26 @@ fn an_id_number_excel_stored_as_a_number_says_why_it_is_wrong() {
         .unwrap_or_else(|| panic!("{json:#}"));
     let msg = f["message"].as_str().unwrap_or_default();
     assert!(msg.contains("存成了数字") && msg.contains("文本"), "{msg}");
-    // A wrong check digit typed as text: wrong, and not blamed on Excel.
-    let t = Tiny::new();
-    t.row(|r| set(r, "身份证号码", text("320102199807120241")));
-    let (_, json) = audit_json(t.root(), &[]);
-    let f = findings(&json)
-        .iter()
-        .find(|f| f["rule"] == "invalid-id-number")
-        .unwrap_or_else(|| panic!("{json:#}"));
-    assert!(
-        !f["message"]
+    let blamed_on_excel = |id: &str| {
+        let t = Tiny::new();
+        t.row(|r| set(r, "身份证号码", text(id)));
+        let (_, json) = audit_json(t.root(), &[]);
+        let f = findings(&json)
+            .iter()
+            .find(|f| f["rule"] == "invalid-id-number")
+            .unwrap_or_else(|| panic!("{json:#}"))
+            .clone();
+        f["message"]
             .as_str()
             .unwrap_or_default()
             .contains("存成了数字")
-    );
+    };
+    // The rounded number as a clerk copied it into a text cell: 18 digits ending in 000.
+    assert!(blamed_on_excel("320102199807120000"));
+    // A wrong check digit typed as text: wrong, and not blamed on Excel; nor is a number
+    // one digit short that happens to end in 000.
+    assert!(!blamed_on_excel("320102199807120241"));
+    assert!(!blamed_on_excel("32010219980712000"));
 }
 
 /// A JPEG photo: JFIF at `dpi` per inch, a frame of `w` × `h` pixels (the image data a stub).
@@ -1729,4 +1735,73 @@ fn a_rules_stage_and_text_field_are_looked_up_by_key() {
         !help.contains("applied"),
         "a date field offered as text: {help}"
     );
+}
+
+#[test]
+fn a_catalog_row_is_missing_once_and_never_for_a_file_that_may_be_it() {
+    let missing = |t: &Tiny| -> Vec<String> {
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "catalog-item-missing")
+            .map(|f| f["subject"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // 转正申请书 listed twice and held nowhere: said once.
+    let t = Tiny::new();
+    catalog_with(&t, |c| {
+        c.push(("转正申请书", "1", ""));
+        c.push(("转正申请书", "1", ""));
+    });
+    assert_eq!(missing(&t), ["conversion"]);
+    // The catalog names itself: it is there, being read.
+    let t = Tiny::new();
+    catalog_with(&t, |c| c.insert(0, ("卷内目录", "1", "")));
+    assert_eq!(missing(&t), Vec::<String>::new());
+    // 考察表.pdf may be the 预备党员考察表 the catalog lists (ambiguous-file says which is
+    // unclear): not missing.
+    let t = Tiny::new();
+    catalog_with(&t, |_| {});
+    let p = t.person();
+    std::fs::rename(p.join("预备党员考察表.pdf"), p.join("考察表.pdf")).expect("mv");
+    assert_eq!(missing(&t), Vec::<String>::new());
+    assert!(t.fired(&[]).contains("ambiguous-file"));
+}
+
+#[test]
+fn a_shared_document_in_two_dossiers_is_no_duplicate_and_an_own_one_is() {
+    // The same scan in 李四's folder and in 赵六's: a 公示 names both (one notice, filed in
+    // each dossier); an 自传 is one person's.
+    let duplicates = |name: &str| {
+        let t = Tiny::new();
+        t.write(&format!("{LI}/{name}"), &jpeg());
+        t.write(&format!("{BRANCH}/赵六/{name}"), &jpeg());
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "duplicate-file")
+            .count()
+    };
+    assert_eq!(duplicates("公示材料.jpg"), 0);
+    assert!(duplicates("自传（附照片）.jpg") > 0);
+}
+
+#[test]
+fn two_folders_named_with_one_id_number_are_one_person_twice() {
+    let t = Tiny::new();
+    let li = t.person();
+    let number = id("32010219980712024");
+    let named = t.root().join(BRANCH).join(format!("李四{number}"));
+    std::fs::rename(&li, &named).expect("mv");
+    let again = t.root().join(BRANCH).join(format!("李四（补）{number}"));
+    std::fs::create_dir_all(&again).expect("mkdir");
+    common::copy_tree(&named, &again);
+    let (_, json) = audit_json(t.root(), &[]);
+    let twice: Vec<&serde_json::Value> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "duplicate-person" && f["subject"] == "id_number")
+        .collect();
+    assert_eq!(twice.len(), 1, "{json:#}");
+    let msg = twice[0]["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("与档案文件夹"), "{msg}");
 }
