@@ -1805,3 +1805,26 @@ fn two_folders_named_with_one_id_number_are_one_person_twice() {
     let msg = twice[0]["message"].as_str().unwrap_or_default();
     assert!(msg.contains("与档案文件夹"), "{msg}");
 }
+
+#[test]
+fn an_invalid_id_number_in_a_folder_name_is_said_once() {
+    let said = |ledger_id: &str| {
+        let t = Tiny::new();
+        // A wrong check digit (…0242 is right), in the folder's name.
+        let folder = t.root().join(BRANCH).join("李四320102199807120241");
+        std::fs::rename(t.person(), &folder).expect("mv");
+        t.row(|r| set(r, "身份证号码", text(ledger_id)));
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "invalid-id-number")
+            .map(|f| f["file"].as_str().unwrap_or("ledger").to_string())
+            .collect::<Vec<_>>()
+    };
+    // The ledger has no number: the folder's is checked, and wrong.
+    let only_folder = said("");
+    assert_eq!(only_folder.len(), 1, "{only_folder:?}");
+    // The same wrong number in the ledger too: said once, of the ledger's cell.
+    let both = said("320102199807120241");
+    assert_eq!(both.len(), 1, "{both:?}");
+}
