@@ -1828,3 +1828,71 @@ fn an_invalid_id_number_in_a_folder_name_is_said_once() {
     let both = said("320102199807120241");
     assert_eq!(both.len(), 1, "{both:?}");
 }
+
+#[test]
+fn an_interval_takes_min_or_max_and_needs_its_columns() {
+    let t = Tiny::new();
+    // Both bounds, or neither: refused, at load.
+    for bounds in ["    min: 1 year\n    max: 2 years\n", ""] {
+        let path = t.beside.path().join("interval.yaml");
+        std::fs::write(
+            &path,
+            format!(
+                "rules:\n  - id: both-ways\n    kind: interval\n    message: 同上\n    basis: 同上\n    from: applied\n    to: talked\n{bounds}"
+            ),
+        )
+        .expect("rules");
+        let out = common::dangan()
+            .args(["audit", "--as-of", "2026-11-28", "--rules"])
+            .arg(&path)
+            .arg(t.root())
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bounds:?}: {err}");
+        assert!(err.contains("min 或 max 之一"), "{err}");
+    }
+    // Without a 转正申请时间 column, conversion-application-late cannot run: the survey says
+    // which column it lacks.
+    header_as(&t, "转正申请时间", "备用列");
+    let out = common::dangan()
+        .arg("survey")
+        .arg(t.root())
+        .args(["--as-of", "2026-11-28", "--format", "json"])
+        .output()
+        .expect("survey");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("survey JSON");
+    let why = json["checks_not_run"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["rule"] == "conversion-application-late")
+        .and_then(|c| c["reason"].as_str())
+        .map(str::to_string);
+    assert_eq!(
+        why.as_deref(),
+        Some("台账没有「转正申请时间」列"),
+        "{json:#}"
+    );
+}
+
+#[test]
+fn an_invalid_resume_month_written_twice_in_an_entry_is_said_once() {
+    let invalid = |start: &str, end: &str| {
+        let t = Tiny::new();
+        write_sheet(
+            &t.person().join("简历.xlsx"),
+            &["起", "止", "在何单位任何职"],
+            &[vec![text(start), text(end), text("某大学学生")]],
+        );
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "invalid-date")
+            .count()
+    };
+    // A one-month stint whose month does not exist, written as start and end: one finding.
+    assert_eq!(invalid("2016.13", "2016.13"), 1);
+    // Two months that do not exist: two.
+    assert_eq!(invalid("2016.13", "2017.14"), 2);
+}
