@@ -1896,3 +1896,47 @@ fn an_invalid_resume_month_written_twice_in_an_entry_is_said_once() {
     // Two months that do not exist: two.
     assert_eq!(invalid("2016.13", "2017.14"), 2);
 }
+
+#[test]
+fn resolution_is_judged_to_the_half_dot_and_its_minimum_must_be_positive() {
+    // min_dpi 200.5 and a scan tagged 200 dpi: within half a dot, as the message would round
+    // it (200 shown against 200), so not reported; 199 dpi is.
+    let low = |dpi: u16, min: &str| -> Result<bool, String> {
+        let t = Tiny::new();
+        std::fs::remove_file(t.person().join("自传.pdf")).expect("rm");
+        t.write(&format!("{LI}/自传.jpg"), &photo(dpi, 2480, 3508));
+        let path = t.beside.path().join("dpi.yaml");
+        std::fs::write(
+            &path,
+            format!("rules:\n  - {{ id: low-resolution, min_dpi: {min} }}\n"),
+        )
+        .expect("rules");
+        let path = path.display().to_string();
+        let out = common::dangan()
+            .args([
+                "audit",
+                "--as-of",
+                "2026-11-28",
+                "--format",
+                "json",
+                "--rules",
+                &path,
+            ])
+            .arg(t.root())
+            .output()
+            .expect("run");
+        if out.status.code() == Some(2) {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        Ok(findings(&json)
+            .iter()
+            .any(|f| f["rule"] == "low-resolution"))
+    };
+    assert_eq!(low(200, "200.5"), Ok(false));
+    assert_eq!(low(199, "200.5"), Ok(true));
+    for bad in ["-5", "0"] {
+        let err = low(200, bad).expect_err(bad);
+        assert!(err.contains("min_dpi 应为正数"), "{err}");
+    }
+}
