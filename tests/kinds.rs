@@ -1940,3 +1940,21 @@ fn resolution_is_judged_to_the_half_dot_and_its_minimum_must_be_positive() {
         assert!(err.contains("min_dpi 应为正数"), "{err}");
     }
 }
+
+#[test]
+fn a_folder_two_ledger_rows_could_be_is_joined_to_neither_and_says_why() {
+    // Two 李四 in the ledger (two people, two ID numbers); her folder names no number.
+    let t = Tiny::new();
+    let mut other = li_si();
+    set(&mut other, "身份证号码", text(&id("11010119900101001")));
+    set(&mut other, "出生年月", text("1990.01"));
+    t.ledger(&[li_si(), other]);
+    let (_, json) = audit_json(t.root(), &[]);
+    let f = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "dossier-without-ledger-row")
+        .unwrap_or_else(|| panic!("{json:#}"));
+    let msg = f["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("台账中有 2 行同名“李四”"), "{msg}");
+    assert!(msg.contains("加上身份证号"), "{msg}");
+}
