@@ -1958,3 +1958,49 @@ fn a_folder_two_ledger_rows_could_be_is_joined_to_neither_and_says_why() {
     assert!(msg.contains("台账中有 2 行同名“李四”"), "{msg}");
     assert!(msg.contains("加上身份证号"), "{msg}");
 }
+
+#[test]
+fn named_people_say_how_many_were_written_and_whom_they_mean() {
+    let detail = |rule: &str, column: &str, names: &str| {
+        let t = Tiny::new();
+        t.row(|r| set(r, column, text(names)));
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .and_then(|f| f["message"].as_str())
+            .map(str::to_string)
+    };
+    let one = detail("introducers", "入党介绍人", "王强").unwrap_or_default();
+    assert!(one.contains("写了 1 人，应为 2 人"), "{one}");
+    let three = detail("contacts", "培养联系人", "王强、赵刚、孙丽").unwrap_or_default();
+    assert!(three.contains("写了 3 人，应为 1–2 人"), "{three}");
+
+    // Two 王强 in the archive: the one of 李四's branch converted long before her admission,
+    // one of another branch only after it. Hers is meant: no finding.
+    let wang = |branch: &str, number: &str, converted: &str| {
+        let mut w = li_si();
+        set(&mut w, "姓名", text("王强"));
+        set(&mut w, "所在党支部", text(branch));
+        set(&mut w, "身份证号码", text(&id(number)));
+        set(&mut w, "出生年月", text("1990.01"));
+        set(&mut w, "接收为预备党员时间", text("2019.08.30"));
+        set(&mut w, "上级党委审批时间", text("2019.10.20"));
+        set(&mut w, "转为正式党员时间", text(converted));
+        set(&mut w, "培养联系人", text("张三"));
+        set(&mut w, "入党介绍人", text("张三、赵刚"));
+        w
+    };
+    let t = Tiny::new();
+    t.ledger(&[
+        li_si(),
+        wang(BRANCH, "11010119900101001", "2020.08.30"),
+        wang("第二党支部", "11010119900101002", "2025.10.01"),
+    ]);
+    let (_, json) = audit_json(t.root(), &[]);
+    let introducers: Vec<&serde_json::Value> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "introducers" && f["dossier"] == LI)
+        .collect();
+    assert!(introducers.is_empty(), "{introducers:#?}");
+}
