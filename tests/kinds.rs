@@ -2003,4 +2003,17 @@ fn named_people_say_how_many_were_written_and_whom_they_mean() {
         .filter(|f| f["rule"] == "introducers" && f["dossier"] == LI)
         .collect();
     assert!(introducers.is_empty(), "{introducers:#?}");
+    // Only the other branch's 王强: the name means him, and he was not yet a full member.
+    let t = Tiny::new();
+    t.ledger(&[
+        li_si(),
+        wang("第二党支部", "11010119900101002", "2025.10.01"),
+    ]);
+    let (_, json) = audit_json(t.root(), &[]);
+    let late = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "introducers" && f["dossier"] == LI)
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_default();
+    assert!(late.contains("才转为正式党员"), "{json:#}");
 }
