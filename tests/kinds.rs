@@ -2017,3 +2017,39 @@ fn named_people_say_how_many_were_written_and_whom_they_mean() {
         .unwrap_or_default();
     assert!(late.contains("才转为正式党员"), "{json:#}");
 }
+
+#[test]
+fn a_plan_year_ends_on_its_last_day_and_named_people_need_min_below_max() {
+    // 2026's plan of two, none admitted in 2026: judged once the year is over — on its last
+    // day, not the day before.
+    let short_on = |as_of: &str| {
+        let t = Tiny::new();
+        plan(&t, &[(BRANCH, "2026", "2", "", "")]);
+        let out = common::dangan()
+            .arg("audit")
+            .arg(t.root())
+            .args(["--as-of", as_of, "--format", "json", "--fail-on", "never"])
+            .output()
+            .expect("run");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        findings(&json)
+            .iter()
+            .any(|f| f["rule"] == "plan-shortfall")
+    };
+    assert!(short_on("2026-12-31"));
+    assert!(!short_on("2026-12-30"));
+
+    // min above max is refused at load.
+    let t = Tiny::new();
+    let path = t.beside.path().join("named.yaml");
+    std::fs::write(&path, "rules:\n  - { id: introducers, min: 3, max: 2 }\n").expect("rules");
+    let out = common::dangan()
+        .args(["audit", "--as-of", "2026-11-28", "--rules"])
+        .arg(&path)
+        .arg(t.root())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("min 不大于 max"), "{err}");
+}
