@@ -2053,3 +2053,57 @@ fn a_plan_year_ends_on_its_last_day_and_named_people_need_min_below_max() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("min 不大于 max"), "{err}");
 }
+
+#[test]
+fn an_extended_probation_ends_that_much_later() {
+    // Admitted 2024-03-01, probation extended by six months: it ends 2025-08-31.
+    let said = |converted: &str| {
+        let t = Tiny::new();
+        t.row(|r| {
+            set(r, "接收为预备党员时间", text("2024.03.01"));
+            set(r, "上级党委审批时间", text("2024.05.20"));
+            set(r, "延长预备期", text("6个月"));
+            set(r, "转为正式党员时间", text(converted));
+        });
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "probation-extension" || f["rule"] == "conversion-overdue")
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Converted the day it ended: in order.
+    assert_eq!(said("2025.08.31"), Vec::<String>::new());
+    // Converted when the year would have ended, before the six months: too early.
+    let early = said("2025.03.01");
+    assert!(
+        early.iter().any(|m| m.contains("早于延长后的期满")),
+        "{early:?}"
+    );
+}
+
+#[test]
+fn a_plan_needs_the_ledgers_admission_column() {
+    let t = Tiny::new();
+    plan(&t, &[(BRANCH, "2025", "1", "", "")]);
+    header_as(&t, "接收为预备党员时间", "备用列");
+    let out = common::dangan()
+        .arg("survey")
+        .arg(t.root())
+        .args(["--as-of", "2026-11-28", "--format", "json"])
+        .output()
+        .expect("survey");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("survey JSON");
+    let why = json["checks_not_run"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["rule"] == "plan-shortfall")
+        .and_then(|c| c["reason"].as_str())
+        .map(str::to_string);
+    assert_eq!(
+        why.as_deref(),
+        Some("台账没有「接收为预备党员时间」列"),
+        "{json:#}"
+    );
+}
