@@ -2080,6 +2080,13 @@ fn an_extended_probation_ends_that_much_later() {
         early.iter().any(|m| m.contains("早于延长后的期满")),
         "{early:?}"
     );
+    // Converted past the extended end and its three months' grace: late, and said against
+    // the extension.
+    let late = said("2025.12.31");
+    assert!(
+        late.iter().any(|m| m.contains("比延长 6 个月后的预备期满")),
+        "{late:?}"
+    );
 }
 
 #[test]
