@@ -2114,3 +2114,28 @@ fn a_plan_needs_the_ledgers_admission_column() {
         "{json:#}"
     );
 }
+
+#[test]
+fn nothing_is_dated_after_a_cancelled_probation() {
+    // 李四's last step is the higher committee's approval, 2025-11-20.
+    let said = |cancelled: &str| {
+        let t = Tiny::new();
+        t.row(|r| set(r, "取消预备党员资格时间", text(cancelled)));
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "probation-extension" || f["rule"] == "conversion-overdue")
+            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    // Cancelled the day of the approval: nothing after it.
+    assert_eq!(said("2025.11.20"), Vec::<String>::new());
+    // Cancelled the day before: the approval comes after the cancellation.
+    let after = said("2025.11.19");
+    assert!(
+        after
+            .iter()
+            .any(|m| m.contains("取消预备党员资格（2025-11-19）之后还有上级党委审批时间")),
+        "{after:?}"
+    );
+}

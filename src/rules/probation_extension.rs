@@ -338,6 +338,10 @@ mod tests {
         assert_eq!(m("12"), Extension::Months(12));
         assert_eq!(m("3个月"), Extension::Months(3));
         assert_eq!(m("2021.09.15-2022.03.14"), Extension::Months(6));
+        // Both ends count: 77 days (2.53 months) round to three, 76 days (2.50 less a
+        // little) to two.
+        assert_eq!(m("2021.01.01-2021.03.18"), Extension::Months(3));
+        assert_eq!(m("2021.01.01-2021.03.17"), Extension::Months(2));
         assert_eq!(m("无"), Extension::None);
         assert_eq!(m("否"), Extension::None);
         assert_eq!(m("待定吧"), Extension::Unreadable);
