@@ -328,6 +328,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn how_late_is_said_in_years_months_or_days() {
+        let d = |t: &str| t.parse::<Date>().expect("date");
+        assert_eq!(describe(d("2024-01-01"), d("2025-03-02")), "1年2个月");
+        assert_eq!(describe(d("2025-08-31"), d("2025-12-31")), "4个月0天");
+        assert_eq!(describe(d("2025-01-01"), d("2025-01-15")), "14天");
+    }
+
+    #[test]
     fn extensions_as_clerks_write_them() {
         let m = |t| extension_months(t);
         assert_eq!(m("半年"), Extension::Months(6));
@@ -342,6 +350,20 @@ mod tests {
         // little) to two.
         assert_eq!(m("2021.01.01-2021.03.18"), Extension::Months(3));
         assert_eq!(m("2021.01.01-2021.03.17"), Extension::Months(2));
+        // Every month count a clerk writes in Chinese numerals.
+        let numerals = [
+            "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+        ];
+        for (n, numeral) in (1..).zip(numerals) {
+            let written = format!("{numeral}个月");
+            assert_eq!(
+                extension_months(&written),
+                Extension::Months(n),
+                "{numeral}"
+            );
+        }
+        assert_eq!(m("壹年"), Extension::Months(12));
+        assert_eq!(m("十三个月"), Extension::Unreadable);
         assert_eq!(m("无"), Extension::None);
         assert_eq!(m("否"), Extension::None);
         assert_eq!(m("待定吧"), Extension::Unreadable);
