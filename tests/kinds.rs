@@ -2115,6 +2115,65 @@ fn a_plan_needs_the_ledgers_admission_column() {
     );
 }
 
+/// What the survey says a rule lacks, for 李四's archive with `change` made to it.
+fn not_run_because(change: impl FnOnce(&Tiny), rule: &str) -> Option<String> {
+    let t = Tiny::new();
+    change(&t);
+    let out = common::dangan()
+        .arg("survey")
+        .arg(t.root())
+        .args(["--as-of", "2026-11-28", "--format", "json"])
+        .output()
+        .expect("survey");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("survey JSON");
+    json["checks_not_run"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["rule"] == rule)
+        .and_then(|c| c["reason"].as_str())
+        .map(str::to_string)
+}
+
+#[test]
+fn the_survey_names_the_columns_a_rule_lacks() {
+    // Either column gives a birth date: lacking both, resume-before-birth cannot run.
+    let neither = not_run_because(
+        |t| {
+            let header: Vec<&str> = HEADER
+                .iter()
+                .map(|h| match *h {
+                    "出生年月" => "备用一",
+                    "身份证号码" => "备用二",
+                    h => h,
+                })
+                .collect();
+            write_sheet(&t.root().join(LEDGER), &header, &[li_si()]);
+        },
+        "resume-before-birth",
+    );
+    assert_eq!(
+        neither.as_deref(),
+        Some("台账没有「出生年月」「身份证号码」中的任何一列")
+    );
+    assert_eq!(
+        not_run_because(
+            |t| header_as(t, "出生年月", "备用一"),
+            "resume-before-birth"
+        ),
+        None
+    );
+    // A branch is dormant by its admissions.
+    assert_eq!(
+        not_run_because(
+            |t| header_as(t, "接收为预备党员时间", "备用列"),
+            "branch-dormant"
+        )
+        .as_deref(),
+        Some("台账没有「接收为预备党员时间」列")
+    );
+}
+
 #[test]
 fn nothing_is_dated_after_a_cancelled_probation() {
     // 李四's last step is the higher committee's approval, 2025-11-20.
