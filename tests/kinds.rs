@@ -2198,3 +2198,21 @@ fn nothing_is_dated_after_a_cancelled_probation() {
         "{after:?}"
     );
 }
+
+#[test]
+fn a_damaged_file_is_not_also_judged_by_its_extension() {
+    let rules_for = |bytes: &[u8]| {
+        let t = Tiny::new();
+        std::fs::remove_file(t.person().join("自传.pdf")).expect("rm");
+        t.write(&format!("{LI}/自传.pdf"), bytes);
+        t.fired(&[])
+    };
+    // A whole JPEG saved as .pdf: its format does not match its name.
+    assert!(rules_for(&jpeg()).contains("format-mismatch"));
+    // The same JPEG cut off halfway: damaged, said as such, and only that.
+    let whole = jpeg();
+    let cut = &whole[..whole.len() / 2];
+    let fired = rules_for(cut);
+    assert!(!fired.contains("format-mismatch"), "{fired:?}");
+    assert!(fired.len() >= 1, "the damage is said: {fired:?}");
+}
