@@ -2163,6 +2163,15 @@ fn the_survey_names_the_columns_a_rule_lacks() {
         ),
         None
     );
+    // An extension is judged from admission to conversion.
+    assert_eq!(
+        not_run_because(
+            |t| header_as(t, "转为正式党员时间", "备用列"),
+            "probation-extension"
+        )
+        .as_deref(),
+        Some("台账没有「转为正式党员时间」列")
+    );
     // A branch is dormant by its admissions.
     assert_eq!(
         not_run_because(
