@@ -83,6 +83,12 @@ pub const MAX_YAML_DEPTH: usize = 64;
 /// The most bytes a rule or waiver file's aliases (`*name`) may repeat in all.
 pub const MAX_YAML_EXPANSION: u64 = 64 << 20;
 
+/// `{`, `}` and `"` as bytes, named: the scanner below matches on them, and a brace or quote
+/// written as a character literal throws off tools that count braces to find a function's end.
+const LBRACE: u8 = 0x7B;
+const RBRACE: u8 = 0x7D;
+const DQUOTE: u8 = 0x22;
+
 /// Check a YAML text's shape before it is parsed: its nesting (flow brackets, and block
 /// indentation with `- ` items) and how much its aliases would repeat. The parser bounds
 /// neither (300,000 levels take minutes; 120,000 aliases of one 64 KiB string take 8 GB).
@@ -117,21 +123,21 @@ pub fn check_yaml(text: &str) -> Result<(), InputError> {
             i += col;
             continue;
         }
-        let after_space = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'[' | b'{' | b',');
+        let after_space = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'[' | LBRACE | b',');
         match c {
             b'\n' => line_start = true,
             b'#' if after_space => {
                 i = line_end(b, i);
                 continue;
             }
-            b'"' | b'\'' if after_space || b[i - 1] == b':' => i = quote_end(b, i),
-            b'[' | b'{' => {
+            DQUOTE | b'\'' if after_space || b[i - 1] == b':' => i = quote_end(b, i),
+            b'[' | LBRACE => {
                 flow += 1;
                 if flow > MAX_YAML_DEPTH {
                     return Err(InputError::TooDeep);
                 }
             }
-            b']' | b'}' => flow = flow.saturating_sub(1),
+            b']' | RBRACE => flow = flow.saturating_sub(1),
             b'&' if after_space => {
                 let end = name_end(i + 1);
                 let eol = line_end(b, end);
@@ -173,7 +179,7 @@ fn quote_end(b: &[u8], at: usize) -> usize {
     let q = b[at];
     let mut i = at + 1;
     while i < b.len() && b[i] != q {
-        if q == b'"' && b[i] == b'\\' {
+        if q == DQUOTE && b[i] == b'\\' {
             i += 1;
         }
         i += 1;
@@ -187,7 +193,7 @@ fn name_end(b: &[u8], from: usize) -> usize {
     while j < b.len()
         && !matches!(
             b[j],
-            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | LBRACE | RBRACE
         )
     {
         j += 1;
