@@ -264,6 +264,22 @@ impl Tiny {
         std::fs::read(self.root().join(rel)).expect("read")
     }
 
+    /// The audit's complaint about the rule file `rules:` + `yaml` beside the archive, which
+    /// it must refuse (exit 2) at load.
+    fn refused(&self, yaml: &str) -> String {
+        let path = self.beside.path().join("refused.yaml");
+        std::fs::write(&path, format!("rules:\n{yaml}")).expect("rules");
+        let out = common::dangan()
+            .args(["audit", "--as-of", "2026-11-28", "--rules"])
+            .arg(&path)
+            .arg(self.root())
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{yaml}: {err}");
+        err
+    }
+
     /// The rules that fired, with any extra arguments.
     fn fired(&self, extra: &[&str]) -> BTreeSet<String> {
         let (_, json) = audit_json(self.root(), extra);
@@ -1716,17 +1732,7 @@ fn a_rules_stage_and_text_field_are_looked_up_by_key() {
     assert!(!from("full"), "required only from the next stage");
 
     // A text field that is not one: the help lists the text fields, and only them.
-    let r = rules(
-        "field.yaml",
-        "  - { id: introducers, field: no_such_field }\n",
-    );
-    let out = common::dangan()
-        .args(["audit", "--rules", &r, "--as-of", "2026-11-28"])
-        .arg(t.root())
-        .output()
-        .expect("run");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = t.refused("  - { id: introducers, field: no_such_field }\n");
     assert!(err.contains("可用的文本字段"), "{err}");
     // The help (wrapped over lines by the error printer) ends the message.
     let help = err.split("可用的文本字段").nth(1).unwrap_or_default();
@@ -1834,45 +1840,20 @@ fn an_interval_takes_min_or_max_and_needs_its_columns() {
     let t = Tiny::new();
     // Both bounds, or neither: refused, at load.
     for bounds in ["    min: 1 year\n    max: 2 years\n", ""] {
-        let path = t.beside.path().join("interval.yaml");
-        std::fs::write(
-            &path,
-            format!(
-                "rules:\n  - id: both-ways\n    kind: interval\n    message: 同上\n    basis: 同上\n    from: applied\n    to: talked\n{bounds}"
-            ),
-        )
-        .expect("rules");
-        let out = common::dangan()
-            .args(["audit", "--as-of", "2026-11-28", "--rules"])
-            .arg(&path)
-            .arg(t.root())
-            .output()
-            .expect("run");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{bounds:?}: {err}");
+        let err = t.refused(&format!(
+            "  - id: both-ways\n    kind: interval\n    message: 同上\n    basis: 同上\n    from: applied\n    to: talked\n{bounds}"
+        ));
         assert!(err.contains("min 或 max 之一"), "{err}");
     }
     // Without a 转正申请时间 column, conversion-application-late cannot run: the survey says
     // which column it lacks.
-    header_as(&t, "转正申请时间", "备用列");
-    let out = common::dangan()
-        .arg("survey")
-        .arg(t.root())
-        .args(["--as-of", "2026-11-28", "--format", "json"])
-        .output()
-        .expect("survey");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("survey JSON");
-    let why = json["checks_not_run"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["rule"] == "conversion-application-late")
-        .and_then(|c| c["reason"].as_str())
-        .map(str::to_string);
     assert_eq!(
-        why.as_deref(),
-        Some("台账没有「转正申请时间」列"),
-        "{json:#}"
+        not_run_because(
+            |t| header_as(t, "转正申请时间", "备用列"),
+            "conversion-application-late"
+        )
+        .as_deref(),
+        Some("台账没有「转正申请时间」列")
     );
 }
 
@@ -2040,17 +2021,7 @@ fn a_plan_year_ends_on_its_last_day_and_named_people_need_min_below_max() {
     assert!(!short_on("2026-12-30"));
 
     // min above max is refused at load.
-    let t = Tiny::new();
-    let path = t.beside.path().join("named.yaml");
-    std::fs::write(&path, "rules:\n  - { id: introducers, min: 3, max: 2 }\n").expect("rules");
-    let out = common::dangan()
-        .args(["audit", "--as-of", "2026-11-28", "--rules"])
-        .arg(&path)
-        .arg(t.root())
-        .output()
-        .expect("run");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
+    let err = Tiny::new().refused("  - { id: introducers, min: 3, max: 2 }\n");
     assert!(err.contains("min 不大于 max"), "{err}");
 }
 
@@ -2091,28 +2062,14 @@ fn an_extended_probation_ends_that_much_later() {
 
 #[test]
 fn a_plan_needs_the_ledgers_admission_column() {
-    let t = Tiny::new();
-    plan(&t, &[(BRANCH, "2025", "1", "", "")]);
-    header_as(&t, "接收为预备党员时间", "备用列");
-    let out = common::dangan()
-        .arg("survey")
-        .arg(t.root())
-        .args(["--as-of", "2026-11-28", "--format", "json"])
-        .output()
-        .expect("survey");
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("survey JSON");
-    let why = json["checks_not_run"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["rule"] == "plan-shortfall")
-        .and_then(|c| c["reason"].as_str())
-        .map(str::to_string);
-    assert_eq!(
-        why.as_deref(),
-        Some("台账没有「接收为预备党员时间」列"),
-        "{json:#}"
+    let why = not_run_because(
+        |t| {
+            plan(t, &[(BRANCH, "2025", "1", "", "")]);
+            header_as(t, "接收为预备党员时间", "备用列");
+        },
+        "plan-shortfall",
     );
+    assert_eq!(why.as_deref(), Some("台账没有「接收为预备党员时间」列"));
 }
 
 /// What the survey says a rule lacks, for 李四's archive with `change` made to it.
