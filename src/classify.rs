@@ -370,6 +370,56 @@ mod tests {
     }
 
     #[test]
+    fn a_combined_files_bookmarks_give_each_document_its_pages() {
+        let (c, docs) = classifier();
+        let mark = |title: &str, page: Option<u32>, depth: u8| crate::inspect::Bookmark {
+            title: title.into(),
+            page,
+            depth,
+        };
+        let outline = [
+            mark("入党申请书", Some(0), 0),
+            // On the same page as the application: the application still has its page.
+            mark("自传", Some(0), 0),
+            mark("政审材料", Some(2), 0),
+            // A child bookmark ends nothing above it; its own document runs to the next one at
+            // its depth or above.
+            mark("函调材料", Some(3), 1),
+            mark("扫描件", Some(4), 1),
+            mark("入党申请书", Some(5), 0),
+            // A bookmark that points back before the one it follows has one page.
+            mark("入党志愿书", Some(7), 0),
+            mark("集中培训表", Some(6), 0),
+            mark("转正申请书", None, 0),
+        ];
+        let got: Vec<(String, Option<u32>, Option<u32>)> = c
+            .parts(&outline, Some(9))
+            .into_iter()
+            .map(|p| (docs[p.document].key.clone(), p.first_page, p.pages))
+            .collect();
+        let want = [
+            // 1 page (0 to 0, at least one) + 2 (5 to the next bookmark, at 7).
+            ("application", Some(1), Some(1 + 2)),
+            ("autobiography", Some(1), Some(2)),
+            // 政审材料 from 2 to 5 (3 pages), 函调材料 from 3 to 4 (1 page): the same document.
+            ("vetting", Some(3), Some(3 + 1)),
+            ("volunteer", Some(8), Some(1)),
+            // A bookmark without a page ends nothing: 6 to the file's end.
+            ("training", Some(7), Some(3)),
+            ("conversion", None, None),
+        ];
+        let want: Vec<_> = want
+            .into_iter()
+            .map(|(k, f, n)| (k.to_string(), f, n))
+            .collect();
+        assert_eq!(got, want);
+        // The last bookmark runs to the file's end; with no page count its length is unknown.
+        let last = [mark("自传", Some(2), 0)];
+        assert_eq!(c.parts(&last, Some(9))[0].pages, Some(7));
+        assert_eq!(c.parts(&last, None)[0].pages, None);
+    }
+
+    #[test]
     fn near_misses() {
         assert_eq!(key("扫描0001"), None);
         assert_eq!(key("照片"), None);

@@ -694,4 +694,19 @@ mod tests {
             "2021-02-28"
         );
     }
+
+    #[test]
+    fn precision_and_month_arithmetic() {
+        let v = |s: &str| parse_date(s).expect(s);
+        assert!(v("2021年3月5日").is_day());
+        assert!(!v("2021年3月").is_day());
+        assert!(!v("2021年").is_day());
+        // Months since year 0: January is the year's month 0.
+        assert_eq!(v("2021年1月").month_index(), 2021 * 12);
+        assert_eq!(v("2021年3月5日").month_index(), 2021 * 12 + 2);
+        assert_eq!(
+            v("2022年1月").month_index() - v("2021年12月").month_index(),
+            1
+        );
+    }
 }
