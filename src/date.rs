@@ -709,4 +709,33 @@ mod tests {
             1
         );
     }
+
+    #[test]
+    fn placeholders_are_short_dashes_or_words() {
+        // (Also the doc examples: nextest, which mutation testing runs, skips doc tests.)
+        for p in [" — ", "／", "暂无", "无", "-/-", "————"] {
+            assert!(is_placeholder(p), "{p:?}");
+        }
+        // "————" is twelve bytes, the most a placeholder has; five dashes are fifteen.
+        for p in ["", "—————", "2021.3", "无效日期", "12"] {
+            assert!(!is_placeholder(p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn digits_numerals_and_times() {
+        let d = |s: &str| parse_date(s).map(|v| v.to_string());
+        assert_eq!(d("二〇二一年三月五日").as_deref(), Ok("2021-03-05"));
+        assert_eq!(d("二零二一年十二月三十一日").as_deref(), Ok("2021-12-31"));
+        assert_eq!(d("20210305").as_deref(), Ok("2021-03-05"));
+        assert_eq!(d("202103").as_deref(), Ok("2021-03"));
+        // Month or day 0 is no date, written out or packed.
+        for s in ["2021年0月", "2021.00.05", "20210005", "202100"] {
+            assert_eq!(parse_date(s), Err(DateError::NotADate), "{s}");
+        }
+        // A time of day is dropped; ten characters hold no date and time, so a colon there is
+        // no time's (the text is not cut down to the year 2021).
+        assert_eq!(d("2021-03-05 09:30:00").as_deref(), Ok("2021-03-05"));
+        assert_eq!(d("2021.03:05"), Err(DateError::Unrecognised));
+    }
 }
