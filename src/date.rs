@@ -738,4 +738,20 @@ mod tests {
         assert_eq!(d("2021-03-05 09:30:00").as_deref(), Ok("2021-03-05"));
         assert_eq!(d("2021.03:05"), Err(DateError::Unrecognised));
     }
+
+    #[test]
+    fn separators_and_shared_parts_of_a_range() {
+        let d = |s: &str| parse_date(s).map(|v| v.to_string());
+        // At most four separators: 年 月 日 and one more 号 still read; a fifth is too many.
+        assert_eq!(d("2021年3月5日号").as_deref(), Ok("2021-03-05"));
+        assert_eq!(d("2021年3月5日号号"), Err(DateError::Unrecognised));
+        // The end of a range may leave out the year (and the month) it shares with the start.
+        let end = |s: &str| match parse_range(s) {
+            Ok((_, RangeEnd::Date(e))) => e.to_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(end("2022.05.10-06.12"), "2022-06-12");
+        assert_eq!(end("2022.05.10-12"), "2022-05-12");
+        assert_eq!(end("2022.05至07"), "2022-07");
+    }
 }

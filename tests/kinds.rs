@@ -2182,3 +2182,45 @@ fn a_damaged_file_is_not_also_judged_by_its_extension() {
     assert!(!fired.contains("format-mismatch"), "{fired:?}");
     assert!(!fired.is_empty(), "the damage is said: {fired:?}");
 }
+
+#[test]
+fn a_damaged_file_with_a_name_of_two_documents_is_said_damaged_only() {
+    // 考察表.pdf fits two documents; readable, that is what is said. Damaged, the damage is
+    // said and nothing is guessed from its name.
+    let fired = |bytes: &[u8]| {
+        let t = Tiny::new();
+        let p = t.person();
+        std::fs::remove_file(p.join("预备党员考察表.pdf")).expect("rm");
+        std::fs::write(p.join("考察表.pdf"), bytes).expect("write");
+        t.fired(&[])
+    };
+    let whole = jpeg();
+    assert!(fired(&whole).contains("ambiguous-file"));
+    let damaged = fired(&whole[..whole.len() / 2]);
+    assert!(damaged.contains("unreadable-file"), "{damaged:?}");
+    assert!(!damaged.contains("ambiguous-file"), "{damaged:?}");
+}
+
+#[test]
+fn a_resume_month_typed_as_a_number_is_said_at_either_end() {
+    let said = |start: Cell, end: Cell| {
+        let t = Tiny::new();
+        write_sheet(
+            &t.person().join("简历.xlsx"),
+            &["起", "止", "在何单位任何职"],
+            &[
+                vec![start, end, text("某大学学生")],
+                vec![text("2016.11"), text("至今"), text("某局科员")],
+            ],
+        );
+        let (_, json) = audit_json(t.root(), &[]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "ambiguous-month")
+            .count()
+    };
+    assert_eq!(said(text("2012.09"), text("2016.11")), 0);
+    assert_eq!(said(Cell::N(2012.1), text("2016.11")), 1);
+    assert_eq!(said(text("2012.09"), Cell::N(2016.1)), 1);
+    assert_eq!(said(Cell::N(2012.1), Cell::N(2016.1)), 2);
+}
