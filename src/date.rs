@@ -754,4 +754,23 @@ mod tests {
         assert_eq!(end("2022.05.10-12"), "2022-05-12");
         assert_eq!(end("2022.05至07"), "2022-07");
     }
+
+    #[test]
+    fn serials_and_typed_numbers() {
+        let serial = |n: f64| from_excel_serial(n).map(|d| d.to_string());
+        assert_eq!(serial(44260.0).as_deref(), Some("2021-03-05"));
+        assert_eq!(serial(1.0).as_deref(), Some("1900-01-01"));
+        // Outside Excel's serials: before day 1 and past 9999-12-31.
+        assert_eq!(serial(0.0), None);
+        assert_eq!(serial(0.5), None);
+        assert_eq!(serial(2_958_466.0), None);
+        assert_eq!(serial(f64::INFINITY), None);
+        let one = |n: f64| match from_number(n, None) {
+            Ok(Reading::One(v)) => v.to_string(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(one(20210305.0), "2021-03-05");
+        assert_eq!(one(202103.0), "2021-03");
+        assert_eq!(one(2021.0), "2021");
+    }
 }
