@@ -773,4 +773,37 @@ mod tests {
         assert_eq!(one(202103.0), "2021-03");
         assert_eq!(one(2021.0), "2021");
     }
+
+    #[test]
+    fn a_typed_month_reads_as_the_cell_shows_it() {
+        let read = |n: f64, decimals: Option<u32>| match from_number(n, decimals) {
+            Ok(Reading::One(v)) => v.to_string(),
+            Ok(Reading::Either(a, b)) => format!("{a} or {b}"),
+            Err(e) => format!("{e:?}"),
+        };
+        // 2021.1 as stored: January, or October with its 0 dropped.
+        assert_eq!(read(2021.1, None), "2021-01 or 2021-10");
+        // Shown with one decimal, the cell says January; with two, 2021.10 says October.
+        assert_eq!(read(2021.1, Some(1)), "2021-01");
+        assert_eq!(read(2021.1, Some(2)), "2021-10");
+        assert_eq!(read(2021.03, None), "2021-03");
+        // Three decimals (2021.010) are no month.
+        assert_eq!(read(2021.01, Some(3)), "NotADate");
+    }
+
+    #[test]
+    fn the_months_a_title_names() {
+        let q3 = Some((2021 * 12 + 6, 2021 * 12 + 8));
+        assert_eq!(months_named("思想汇报（2021年第三季度）"), q3);
+        assert_eq!(months_named("2021年第3季度思想汇报"), q3);
+        assert_eq!(months_named("2021Q3"), q3);
+        assert_eq!(months_named("2021年3季度"), q3);
+        assert_eq!(months_named("2021年第一季度"), Some((2021 * 12, 2021 * 12 + 2)));
+        let june = Some((2021 * 12 + 5, 2021 * 12 + 5));
+        assert_eq!(months_named("思想汇报2021.06"), june);
+        assert_eq!(months_named("思想汇报2021年6月"), june);
+        assert_eq!(months_named("思想汇报20210615"), june);
+        assert_eq!(months_named("思想汇报2021.13"), None);
+        assert_eq!(months_named("思想汇报1"), None);
+    }
 }
