@@ -798,7 +798,10 @@ mod tests {
         assert_eq!(months_named("2021年第3季度思想汇报"), q3);
         assert_eq!(months_named("2021Q3"), q3);
         assert_eq!(months_named("2021年3季度"), q3);
-        assert_eq!(months_named("2021年第一季度"), Some((2021 * 12, 2021 * 12 + 2)));
+        assert_eq!(
+            months_named("2021年第一季度"),
+            Some((2021 * 12, 2021 * 12 + 2))
+        );
         let june = Some((2021 * 12 + 5, 2021 * 12 + 5));
         assert_eq!(months_named("思想汇报2021.06"), june);
         assert_eq!(months_named("思想汇报2021年6月"), june);

@@ -2224,3 +2224,48 @@ fn a_resume_month_typed_as_a_number_is_said_at_either_end() {
     assert_eq!(said(text("2012.09"), Cell::N(2016.1)), 1);
     assert_eq!(said(Cell::N(2012.1), Cell::N(2016.1)), 2);
 }
+
+#[test]
+fn another_persons_findings_stand_beside_ambiguous_cells() {
+    // 王强 is in the ledger with no folder; 李四's application month is typed as a number or
+    // as text. Only findings about people with such cells wait for every reading: 王强's are
+    // reported either way (and carry his name and branch).
+    let about_wang = |applied: Cell| {
+        let t = Tiny::new();
+        let mut li = li_si();
+        set(&mut li, "申请入党时间", applied);
+        let mut wang = li_si();
+        set(&mut wang, "姓名", text("王强"));
+        set(&mut wang, "身份证号码", text(&id("11010119900101001")));
+        set(&mut wang, "出生年月", text("1990.01"));
+        t.ledger(&[li, wang]);
+        let (_, json) = audit_json(t.root(), &[]);
+        let mut rules: Vec<String> = findings(&json)
+            .iter()
+            .filter(|f| f["name"] == "王强" && f["branch"] == BRANCH)
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect();
+        rules.sort();
+        rules
+    };
+    let plain = about_wang(text("2023.03"));
+    assert!(!plain.is_empty());
+    assert_eq!(about_wang(Cell::N(2023.1)), plain);
+}
+
+#[test]
+fn a_stray_file_is_listed_under_the_branch_it_lies_in() {
+    let t = Tiny::new();
+    t.write(&format!("{BRANCH}/随手记.jpg"), &jpeg());
+    t.write("随手记.jpg", &jpeg());
+    let (_, json) = audit_json(t.root(), &[]);
+    let branch_of = |file: &str| {
+        findings(&json)
+            .iter()
+            .find(|f| f["file"] == file)
+            .map(|f| f["branch"].clone())
+            .unwrap_or_else(|| panic!("no finding about {file}: {json:#}"))
+    };
+    assert_eq!(branch_of(&format!("{BRANCH}/随手记.jpg")), BRANCH);
+    assert_eq!(branch_of("随手记.jpg"), serde_json::Value::Null);
+}
