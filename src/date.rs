@@ -809,4 +809,15 @@ mod tests {
         assert_eq!(months_named("思想汇报2021.13"), None);
         assert_eq!(months_named("思想汇报1"), None);
     }
+
+    #[test]
+    fn a_duration_is_said_in_chinese() {
+        let said = |s: &str| Duration::parse(s).expect(s).to_string();
+        assert_eq!(said("1年6个月"), "1年6个月");
+        assert_eq!(said("2 years"), "2年");
+        assert_eq!(said("3 months"), "3个月");
+        assert_eq!(said("5 days"), "5天");
+        assert_eq!(said("1年2个月3天"), "1年2个月3天");
+        assert_eq!(Duration::default().to_string(), "0天");
+    }
 }
