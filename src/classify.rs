@@ -426,4 +426,34 @@ mod tests {
         // 转正 excludes the application even when 入党申请 appears (入党申请转正材料 is not an 入党申请书).
         assert_ne!(key("入党申请转正"), Some("application".into()));
     }
+
+    #[test]
+    fn a_combined_file_that_names_nothing_has_more_than_one_page() {
+        use crate::inspect::{FileFormat, Inspection};
+        let pdf = |pages: Option<u32>| Inspection {
+            pages,
+            ..Inspection::of(FileFormat::Pdf)
+        };
+        assert!(unnamed_combined(None, &[], &pdf(Some(2))));
+        assert!(!unnamed_combined(None, &[], &pdf(Some(1))));
+        assert!(!unnamed_combined(None, &[], &pdf(None)));
+        // Named, or with parts, or not a PDF or OFD, or damaged: not this case.
+        assert!(!unnamed_combined(Some(0), &[], &pdf(Some(2))));
+        let part = Part {
+            document: 0,
+            first_page: Some(1),
+            pages: Some(2),
+        };
+        assert!(!unnamed_combined(None, &[part], &pdf(Some(2))));
+        let tiff = Inspection {
+            pages: Some(2),
+            ..Inspection::of(FileFormat::Tiff)
+        };
+        assert!(!unnamed_combined(None, &[], &tiff));
+        let damaged = Inspection {
+            problem: Some("文件已损坏".into()),
+            ..pdf(Some(2))
+        };
+        assert!(!unnamed_combined(None, &[], &damaged));
+    }
 }
