@@ -2269,3 +2269,26 @@ fn a_stray_file_is_listed_under_the_branch_it_lies_in() {
     assert_eq!(branch_of(&format!("{BRANCH}/随手记.jpg")), BRANCH);
     assert_eq!(branch_of("随手记.jpg"), serde_json::Value::Null);
 }
+
+#[test]
+fn thought_reports_are_due_from_the_first_quarter_that_begins_after_the_activist_date() {
+    let gap = |activist: &str, from: (u32, u32)| {
+        let t = Tiny::new();
+        t.row(|r| set(r, "确定为入党积极分子时间", text(activist)));
+        let quarters: Vec<(u32, u32)> = quarters_since_activist()
+            .into_iter()
+            .filter(|&q| q >= from)
+            .collect();
+        reports(&t, &quarters, None);
+        let extra = enable(&t, "thought-report-gap");
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        t.fired(&extra).contains("thought-report-gap")
+    };
+    // An activist from 10 June (the last month of a quarter): the third quarter is the first
+    // whole one, and is due.
+    assert!(!gap("2023.06.10", (2023, 3)));
+    assert!(gap("2023.06.10", (2023, 4)));
+    // From 10 July (its first month) the third quarter is under way: the fourth is the first.
+    assert!(!gap("2023.07.10", (2023, 4)));
+    assert!(gap("2023.07.10", (2024, 1)));
+}
