@@ -267,3 +267,140 @@ impl<'a> Cfb<'a> {
         Some(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// An .ods in `dir` whose content.xml holds one sheet of `rows` (none: no content.xml).
+    fn ods(dir: &Path, rows: Option<&str>) -> std::path::PathBuf {
+        let path = dir.join("台账.ods");
+        let file = std::fs::File::create(&path).expect("create");
+        let mut zip = zip::ZipWriter::new(file);
+        let opts = zip::write::SimpleFileOptions::default();
+        zip.start_file("mimetype", opts).expect("zip");
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .expect("zip");
+        if let Some(rows) = rows {
+            zip.start_file("content.xml", opts).expect("zip");
+            let xml = format!(
+                r#"<?xml version="1.0"?><office:document-content xmlns:office="o" xmlns:table="t" xmlns:text="x"><office:body><office:spreadsheet><table:table table:name="S">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+            );
+            zip.write_all(xml.as_bytes()).expect("zip");
+        }
+        zip.finish().expect("zip");
+        path
+    }
+
+    fn row(repeat: u64, cells: &str) -> String {
+        format!(
+            r#"<table:table-row table:number-rows-repeated="{repeat}">{cells}</table:table-row>"#
+        )
+    }
+
+    /// `n` cells with a number; `n` empty cells; `n` cells with text inside.
+    fn valued(n: u64) -> String {
+        format!(
+            r#"<table:table-cell table:number-columns-repeated="{n}" office:value-type="float" office:value="1"/>"#
+        )
+    }
+    fn empty(n: u64) -> String {
+        format!(r#"<table:table-cell table:number-columns-repeated="{n}"/>"#)
+    }
+    fn texts(n: u64) -> String {
+        format!(
+            r#"<table:table-cell table:number-columns-repeated="{n}"><text:p>x</text:p></table:table-cell>"#
+        )
+    }
+
+    fn check(rows: &str) -> Result<(), String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        check_ods(&ods(dir.path(), Some(rows))).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_ods_is_refused_past_the_cell_limit_and_read_at_it() {
+        // 1,000 rows × 4,000 columns is the limit exactly; one column more is past it.
+        assert_eq!(check(&row(1000, &valued(4000))), Ok(()));
+        let past = check(&row(1000, &valued(4001))).expect_err("past the limit");
+        assert!(
+            past.contains("超出检查上限") && past.contains("4001000"),
+            "{past}"
+        );
+        // Text cells and covered cells count as cells with numbers do.
+        assert!(check(&row(1000, &texts(4001))).is_err());
+        let covered = r#"<table:covered-table-cell table:number-columns-repeated="4001" office:value-type="float"/>"#;
+        assert!(check(&row(1000, covered)).is_err());
+        // Rows add up: two of 2,000,000 cells are at the limit, three past it.
+        let half = row(500, &valued(4000));
+        assert_eq!(check(&half.repeat(2)), Ok(()));
+        assert!(check(&half.repeat(3)).is_err());
+        // A row without a repeat count is one row.
+        let once = r#"<table:table-row><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#;
+        assert_eq!(check(&once.repeat(3)), Ok(()));
+    }
+
+    #[test]
+    fn empty_cells_count_only_before_a_cell_with_content() {
+        // Formatting carried to the sheet's last column (16,000 empty cells) is not data.
+        assert_eq!(check(&row(1000, &(valued(1) + &empty(16_000)))), Ok(()));
+        // Empty cells before a value widen the row up to it.
+        assert!(check(&row(1000, &(empty(16_000) + &valued(1)))).is_err());
+        assert!(check(&row(1000, &(empty(16_000) + &texts(1)))).is_err());
+        // What is inside a cell (a space, text:s) is no cell: 2,001 columns, not 4,001.
+        let spaced = r#"<table:table-cell><text:p>a<text:s/>b</text:p></table:table-cell>"#;
+        assert_eq!(
+            check(&row(1000, &(spaced.repeat(2000) + &valued(1)))),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn an_ods_without_content_is_left_to_the_reader_and_a_damaged_one_is_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(check_ods(&ods(dir.path(), None)).is_ok());
+        let bad = dir.path().join("坏.ods");
+        std::fs::write(&bad, b"PK\x03\x04 not a zip").expect("write");
+        let err = check_ods(&bad).expect_err("damaged").to_string();
+        assert!(err.contains("文件已损坏"), "{err}");
+    }
+
+    /// A BIFF record: kind, length, data.
+    fn rec(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = kind.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
+
+    /// A cell record of `kind` at (row, col), with `more` bytes after them.
+    fn cell(kind: u16, row: u16, col: u16, more: &[u8]) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(more);
+        rec(kind, &d)
+    }
+
+    #[test]
+    fn an_xls_sheets_grid_runs_from_its_first_used_cell_to_its_last() {
+        let (bof, eof) = (rec(0x0809, &[0; 16]), rec(0x000A, &[]));
+        let number = |r, c| cell(0x0203, r, c, &[0; 10]);
+        // Rows 2 to 9, columns 1 to 4: 8 × 4.
+        let sheet = [bof.clone(), number(2, 4), number(9, 1), eof.clone()].concat();
+        assert_eq!(grid_cells(&sheet), 32);
+        // Each sheet its own grid; a text cell (LABELSST) counts as a number does.
+        let second = [bof.clone(), cell(0x00FD, 7, 7, &[0; 6]), eof.clone()].concat();
+        assert_eq!(grid_cells(&[sheet.clone(), second].concat()), 33);
+        // A MULBLANK runs from its column to the one in its last two bytes.
+        let mul = cell(0x00BE, 0, 1, &[0, 0, 0, 0, 20, 0]);
+        assert_eq!(grid_cells(&[bof.clone(), mul, eof.clone()].concat()), 20);
+        // A record too short for a cell is none; a record cut off by the stream's end is read
+        // as far as it goes.
+        let short = rec(0x0203, &[5, 0]);
+        assert_eq!(grid_cells(&[bof.clone(), short, eof].concat()), 0);
+        let mut cut = [bof, number(3, 3)].concat();
+        cut.truncate(cut.len() - 4);
+        assert_eq!(grid_cells(&cut), 1);
+    }
+}
