@@ -596,14 +596,19 @@ fn an_xls_with_a_value_in_its_last_cell() {
             .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限")),
         "{f:?}"
     );
-    // The same workbook with its cells near each other is read (not refused).
-    let bytes = xls(&[(0, 0, 1.0), (3, 2, 2.0)]);
-    let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
-    let f = about(&json, rel);
-    assert!(
-        f.iter().all(|(r, _)| r != "unreadable-file"),
-        "a small .xls was refused: {f:?}"
-    );
+    // The same workbook with its cells near each other is read (not refused), and so is one
+    // whose grid is the limit exactly (15,625 rows × 256 columns = 4,000,000 cells); a row
+    // more is past it.
+    let refused = |last_row: u16| {
+        let bytes = xls(&[(0, 0, 1.0), (last_row, 255, 2.0)]);
+        let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
+        about(&json, rel)
+            .iter()
+            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限"))
+    };
+    assert!(!refused(3));
+    assert!(!refused(15_624));
+    assert!(refused(15_625));
 }
 
 /// Run `dangan audit clean` with extra arguments: (exit code, stderr, seconds).

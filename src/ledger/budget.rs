@@ -403,4 +403,20 @@ mod tests {
         cut.truncate(cut.len() - 4);
         assert_eq!(grid_cells(&cut), 1);
     }
+
+    #[test]
+    fn an_xls_past_256_mib_is_refused_unread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("台账.xls");
+        let file = std::fs::File::create(&path).expect("create");
+        // Sparse files: nothing is written to the disk. 256 MiB is check_xls's MAX_XLS.
+        file.set_len((256 << 20) + 1).expect("set_len");
+        let err = check_xls(&path).expect_err("past the limit").to_string();
+        assert!(err.contains("超过 256 MiB"), "{err}");
+        // At the limit it is read: no compound file, so left to calamine to say what it is.
+        file.set_len(256 << 20).expect("set_len");
+        assert!(check_xls(&path).is_ok());
+        std::fs::write(&path, b"not a workbook").expect("write");
+        assert!(check_xls(&path).is_ok());
+    }
 }
