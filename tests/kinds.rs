@@ -2292,3 +2292,73 @@ fn thought_reports_are_due_from_the_first_quarter_that_begins_after_the_activist
     assert!(!gap("2023.07.10", (2023, 4)));
     assert!(gap("2023.07.10", (2024, 1)));
 }
+
+/// Whether thought-report-gap fires on the tiny archive after `change`.
+fn report_gap_after(change: impl FnOnce(&Tiny)) -> bool {
+    let t = Tiny::new();
+    change(&t);
+    let extra = enable(&t, "thought-report-gap");
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    t.fired(&extra).contains("thought-report-gap")
+}
+
+#[test]
+fn a_catalog_dates_thought_reports_in_its_thought_report_rows_only() {
+    let quarters = quarters_since_activist();
+    let skip = quarters.iter().position(|&q| q == (2025, 3));
+    // 2025's third quarter has no report; the catalog dates the 入党志愿书 2025.09.01, which is
+    // no thought report: the gap stands.
+    assert!(report_gap_after(|t| {
+        reports(t, &quarters, skip);
+        catalog_with(t, |_| {});
+    }));
+    // A thought report the catalog lists in that quarter fills it.
+    assert!(!report_gap_after(|t| {
+        reports(t, &quarters, skip);
+        catalog_with(t, |c| c.push(("思想汇报", "1", "2025.08.15")));
+    }));
+}
+
+#[test]
+fn a_person_without_a_folder_is_judged_by_the_ledgers_list_alone() {
+    let without_folder = |listed: String| {
+        report_gap_after(|t| {
+            std::fs::remove_dir_all(t.person()).expect("rm");
+            t.row(|r| set(r, "思想汇报时间", text(&listed)));
+        })
+    };
+    assert!(without_folder(listed_quarters(Some(5))));
+    assert!(!without_folder(listed_quarters(None)));
+}
+
+#[test]
+fn an_undated_report_takes_no_date_from_the_dossier_folders_name() {
+    // Every quarter but one has its report; the one left is undated, in a dossier folder whose
+    // name holds a month. The person is not judged (the report may be any quarter's).
+    assert!(!report_gap_after(|t| {
+        let quarters = quarters_since_activist();
+        reports(t, &quarters, Some(5));
+        let pdf = t.read(&format!("{LI}/自传.pdf"));
+        t.write(
+            &format!("{LI}/思想汇报/思想汇报.pdf"),
+            &[pdf, b"\n% undated\n".to_vec()].concat(),
+        );
+        let moved = t.root().join(BRANCH).join("李四（2023年7月）");
+        std::fs::rename(t.person(), moved).expect("mv");
+    }));
+}
+
+#[test]
+fn a_combined_file_that_may_hold_thought_reports_keeps_the_person_unjudged() {
+    let with_combined = |from: &str| {
+        report_gap_after(|t| {
+            reports(t, &quarters_since_activist(), Some(5));
+            let pdf = std::fs::read(fixture("folders").join(from)).expect("pdf");
+            t.write(&format!("{LI}/李四材料.pdf"), &pdf);
+        })
+    };
+    // Its bookmarks name an application and an assessment, no thought report: judged.
+    assert!(with_combined("第二党支部/黄敏/黄敏材料.pdf"));
+    // Two pages and no bookmarks: a report may be inside; not judged.
+    assert!(!with_combined("第二党支部/何静/何静档案.pdf"));
+}
