@@ -385,7 +385,10 @@ mod tests {
     #[test]
     fn an_xls_sheets_grid_runs_from_its_first_used_cell_to_its_last() {
         let (bof, eof) = (rec(0x0809, &[0; 16]), rec(0x000A, &[]));
-        let number = |r, c| cell(0x0203, r, c, &[0; 10]);
+        // A NUMBER record: row, column, format, and the value (2.0, whose last bytes are no
+        // column).
+        let value = [[0u8, 0].as_slice(), &2.0f64.to_le_bytes()].concat();
+        let number = |r, c| cell(0x0203, r, c, &value);
         // Rows 2 to 9, columns 1 to 4: 8 × 4.
         let sheet = [bof.clone(), number(2, 4), number(9, 1), eof.clone()].concat();
         assert_eq!(grid_cells(&sheet), 32);
