@@ -261,4 +261,18 @@ mod tests {
         );
         assert_eq!(ranges(&[q(2021, 1)], 3), "2021年第1季度");
     }
+
+    #[test]
+    fn missing_half_years_and_months_read_as_ranges() {
+        let h = |y: i64, n: i64| y * 2 + n - 1;
+        assert_eq!(
+            ranges(&[h(2021, 2), h(2022, 1), h(2023, 2)], 6),
+            "2021年下半年至2022年上半年、2023年下半年"
+        );
+        let m = |y: i64, n: i64| y * 12 + n - 1;
+        assert_eq!(
+            ranges(&[m(2021, 12), m(2022, 1), m(2022, 3)], 1),
+            "2021年12月至2022年1月、2022年3月"
+        );
+    }
 }
