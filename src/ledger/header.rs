@@ -587,4 +587,65 @@ mod tests {
             ["name", "activist", "candidate", "admitted", "approved"]
         );
     }
+
+    #[test]
+    fn one_edit_is_one_substitution_insertion_or_deletion() {
+        let e = |a: &str, b: &str| one_edit(&a.chars().collect::<Vec<_>>(), b);
+        let alias = "确定为入党积极分子时间";
+        assert!(e("确定为入党积级分子时间", alias));
+        assert!(e("确定入党积极分子时间", alias));
+        assert!(e("确定为为入党积极分子时间", alias));
+        assert!(e("确定为入党积极分子时间啊", alias));
+        assert!(!e(alias, alias));
+        assert!(!e("确定为入党积级分子时问", alias));
+        assert!(!e("确定入党积极份子时间", alias));
+        assert!(!e("确定入党积极分子时", alias));
+    }
+
+    #[test]
+    fn a_header_one_character_off_is_read_as_the_one_field_it_is_near() {
+        let config = config();
+        let idx = HeaderIndex::new(&config);
+        let key = |t: &str| near_field(t, &idx).map(|(f, _)| config.fields[f].key.clone());
+        assert_eq!(
+            near_field("确定为入党积级分子时间", &idx).map(|(_, alias)| alias),
+            Some("确定为入党积极分子时间".to_string())
+        );
+        // Near two aliases of one field: that field.
+        assert_eq!(key("确认入党积极分子时间").as_deref(), Some("activist"));
+        // Near aliases of two fields (入党申请时间, 转正申请时间): neither.
+        assert_eq!(key("转党申请时间"), None);
+        // Five characters are enough (出生年月 with one more); four are not (学时, 学历).
+        assert_eq!(key("出生的年月").as_deref(), Some("birth"));
+        assert_eq!(key("出生年日"), None);
+        assert_eq!(key("相差很远的表头文字"), None);
+    }
+
+    #[test]
+    fn numbers_under_a_group_are_ordinals() {
+        for s in ["1", "12", "②", "三"] {
+            assert!(is_ordinal(s), "{s}");
+        }
+        for s in ["", "1a", "六", "姓名"] {
+            assert!(!is_ordinal(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_header_index_answers_for_names_titles_and_fields() {
+        let config = config();
+        let idx = HeaderIndex::new(&config);
+        assert!(idx.is_catalog_title("题名"));
+        assert!(!idx.is_catalog_title("页数"));
+        assert!(idx.names_field("姓名", config.keys.name));
+        assert!(!idx.names_field("姓名", config.keys.name + 1));
+        assert!(!idx.names_field("题名", config.keys.name));
+        // A cheap first test of a name header: its last character ends some alias of 姓名, or
+        // is no letter of any script (a bracket, a note mark), or is ASCII.
+        assert!(idx.may_name_field("姓名"));
+        assert!(idx.may_name_field("姓名（必填）"));
+        assert!(idx.may_name_field("Name"));
+        assert!(!idx.may_name_field("出生年月"));
+        assert!(!idx.may_name_field(""));
+    }
 }
