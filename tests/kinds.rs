@@ -2362,3 +2362,32 @@ fn a_combined_file_that_may_hold_thought_reports_keeps_the_person_unjudged() {
     // Two pages and no bookmarks: a report may be inside; not judged.
     assert!(!with_combined("第二党支部/何静/何静档案.pdf"));
 }
+
+#[test]
+fn introducers_are_asked_for_only_from_the_candidate_date() {
+    let fired = |candidate: &str| {
+        let t = Tiny::new();
+        t.row(|r| {
+            set(r, "确定为发展对象时间", text(candidate));
+            set(r, "入党介绍人", text(""));
+        });
+        t.fired(&[]).contains("introducers")
+    };
+    assert!(fired("2024.05.10"));
+    assert!(!fired(""));
+}
+
+#[test]
+fn a_catalog_row_without_a_title_is_said_to_have_none() {
+    let t = Tiny::new();
+    catalog_with(&t, |c| c.push(("", "1", "2025.10.01")));
+    let (_, json) = audit_json(t.root(), &[]);
+    let said: Vec<&str> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "catalog-unreadable")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("题名为空"), "{said:?}");
+    assert!(!said[0].contains("不是已知的材料名称"), "{said:?}");
+}
