@@ -2391,3 +2391,16 @@ fn a_catalog_row_without_a_title_is_said_to_have_none() {
     assert!(said[0].contains("题名为空"), "{said:?}");
     assert!(!said[0].contains("不是已知的材料名称"), "{said:?}");
 }
+
+#[test]
+fn an_empty_file_is_said_empty_and_not_judged_by_its_extension() {
+    let t = Tiny::new();
+    t.write(&format!("{LI}/入党申请书附件.jpg"), b"");
+    let (_, json) = audit_json(t.root(), &[]);
+    let rules: Vec<&str> = findings(&json)
+        .iter()
+        .filter(|f| f["file"] == format!("{LI}/入党申请书附件.jpg"))
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["empty-file"]);
+}
