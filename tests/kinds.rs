@@ -2404,3 +2404,32 @@ fn an_empty_file_is_said_empty_and_not_judged_by_its_extension() {
         .collect();
     assert_eq!(rules, ["empty-file"]);
 }
+
+#[test]
+fn a_concurrent_word_is_found_however_the_entry_writes_it() {
+    // A job since 2016.07 and an entry from 2018.09 that is concurrent only if it holds one of
+    // the rule's words (here also MBA), matched after full-width letters and spaces are read
+    // as the plain text they are.
+    let overlaps = |entry: &str| {
+        let t = Tiny::new();
+        let lines = [
+            ("2012.09—2016.07", "某大学学生"),
+            ("2016.07—至今", "某局科员"),
+            ("2018.09—2021.07", entry),
+        ];
+        write_resume(&t.person().join("简历.xlsx"), &lines);
+        let rules = t.beside.path().join("overlap.yaml");
+        std::fs::write(
+            &rules,
+            "rules:\n  - { id: resume-overlap, concurrent: [在职攻读, MBA] }\n",
+        )
+        .expect("rules");
+        t.fired(&["--rules", &rules.display().to_string()])
+            .contains("resume-overlap")
+    };
+    assert!(overlaps("某大学硕士研究生"));
+    assert!(!overlaps("在职攻读某大学硕士学位"));
+    assert!(!overlaps("在职 攻读某大学硕士学位"));
+    assert!(!overlaps("攻读ＭＢＡ学位"));
+    assert!(!overlaps("M BA, part time"));
+}

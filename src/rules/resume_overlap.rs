@@ -46,10 +46,10 @@ kind: resume-overlap — 一段经历开始的月份早于此前各段最晚的�
             if ac.is_match(raw) {
                 return true;
             }
-            let plain = raw.is_ascii()
-                || (unicode_normalization::is_nfkc_quick(raw.chars())
-                    == unicode_normalization::IsNormalized::Yes
-                    && !raw.chars().any(char::is_whitespace));
+            let plain = !raw.chars().any(char::is_whitespace)
+                && (raw.is_ascii()
+                    || unicode_normalization::is_nfkc_quick(raw.chars())
+                        == unicode_normalization::IsNormalized::Yes);
             !plain && ac.is_match(&normalize(raw))
         };
         for p in ctx.people {
