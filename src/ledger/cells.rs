@@ -295,3 +295,130 @@ pub(super) fn resume_entry(
         alt: (alt.0.is_some() || alt.1.is_some()).then(|| Box::new(alt)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    fn bounds() -> DateBounds {
+        DateBounds {
+            earliest: Date::new(1921, 7, 1).expect("date"),
+            as_of: Date::new(2026, 11, 28).expect("date"),
+        }
+    }
+
+    /// A field value in a few words: the date, both readings, the range, or why not.
+    fn said(v: FieldValue) -> String {
+        match v {
+            FieldValue::Empty => "empty".into(),
+            FieldValue::Text(t) => format!("text {t}"),
+            FieldValue::Date(d) => d.to_string(),
+            FieldValue::Range(a, b) => format!("{a}..{b}"),
+            FieldValue::Either(a, b) => format!("{a} or {b}"),
+            FieldValue::Invalid(b) => format!("{:?}", b.1),
+        }
+    }
+
+    fn as_date(d: Data, shown: u8) -> String {
+        said(field_value(&d, shown, FieldType::Date, bounds()))
+    }
+
+    fn as_range(d: Data) -> String {
+        said(field_value(
+            &d,
+            UNKNOWN_DECIMALS,
+            FieldType::Range,
+            bounds(),
+        ))
+    }
+
+    fn text(s: &str) -> Data {
+        Data::String(s.into())
+    }
+
+    #[test]
+    fn a_cell_as_text() {
+        assert_eq!(cell_text(&Data::Float(2021.0)), "2021");
+        assert_eq!(cell_text(&Data::Float(2021.5)), "2021.5");
+        assert_eq!(cell_text(&Data::Float(-0.0)), "0");
+        // Whole numbers from 10^15 on are written as floating-point numbers are.
+        assert_eq!(
+            cell_text(&Data::Float(999_999_999_999_999.0)),
+            "999999999999999"
+        );
+        assert_eq!(cell_text(&Data::Float(1e15)), "1000000000000000.0");
+        assert_eq!(cell_text(&Data::Float(1e20)), "1e20");
+        assert_eq!(cell_text(&Data::Int(7)), "7");
+        assert_eq!(cell_text(&text("  李四 ")), "李四");
+        assert_eq!(cell_text(&Data::Empty), "");
+    }
+
+    #[test]
+    fn a_date_cell_of_every_kind() {
+        let u = UNKNOWN_DECIMALS;
+        assert_eq!(as_date(Data::Empty, u), "empty");
+        assert_eq!(as_date(text("  "), u), "empty");
+        assert_eq!(as_date(text("—"), u), "empty");
+        assert_eq!(as_date(text("2021.03.05"), u), "2021-03-05");
+        assert_eq!(as_date(text("2021.02.30"), u), "NoSuchDate");
+        assert_eq!(as_date(text("无效"), u), "Unreadable");
+        assert_eq!(
+            as_date(Data::DateTimeIso("2021-03-05T00:00:00".into()), u),
+            "2021-03-05"
+        );
+        let serial = |kind| Data::DateTime(ExcelDateTime::new(44260.0, kind, false));
+        assert_eq!(
+            as_date(serial(ExcelDateTimeType::DateTime), u),
+            "2021-03-05"
+        );
+        assert_eq!(
+            as_date(serial(ExcelDateTimeType::TimeDelta), u),
+            "Unreadable"
+        );
+        assert_eq!(as_date(Data::Float(44260.0), u), "2021-03-05");
+        assert_eq!(as_date(Data::Int(20210305), u), "2021-03-05");
+        // A typed 2021.1: two readings, unless the cell shows its decimals.
+        assert_eq!(as_date(Data::Float(2021.1), u), "2021-01 or 2021-10");
+        assert_eq!(as_date(Data::Float(2021.1), 1), "2021-01");
+        assert_eq!(as_date(Data::Bool(true), u), "Unreadable");
+    }
+
+    #[test]
+    fn dates_within_the_bounds_and_at_them() {
+        let u = UNKNOWN_DECIMALS;
+        assert_eq!(as_date(text("2026.11.28"), u), "2026-11-28");
+        assert_eq!(as_date(text("2026.11.29"), u), "AfterAsOf");
+        assert_eq!(as_date(text("2026.11"), u), "2026-11");
+        assert_eq!(as_date(text("2026.12"), u), "AfterAsOf");
+        assert_eq!(as_date(text("1921.07.01"), u), "1921-07-01");
+        assert_eq!(as_date(text("1921.06.30"), u), "TooEarly");
+        // A month is in bounds if any day of it is.
+        assert_eq!(as_date(text("1921.07"), u), "1921-07");
+        assert_eq!(as_date(text("1921.06"), u), "TooEarly");
+    }
+
+    #[test]
+    fn a_range_cell() {
+        assert_eq!(
+            as_range(text("2022.05.10-2022.05.12")),
+            "2022-05-10..2022-05-12"
+        );
+        assert_eq!(as_range(text(" ")), "empty");
+        assert_eq!(as_range(text("—")), "empty");
+        assert_eq!(as_range(text("2022.05.10-至今")), "Unreadable");
+        assert_eq!(as_range(text("2022.03.01-2022.02.30")), "NoSuchDate");
+        assert_eq!(as_range(text("2022.05.10-2027.01.01")), "AfterAsOf");
+        assert_eq!(as_range(text("几天")), "Unreadable");
+        assert_eq!(as_range(Data::Float(44260.0)), "2021-03-05..2021-03-05");
+        assert_eq!(as_range(Data::Empty), "empty");
+    }
+
+    #[test]
+    fn blank_is_white_space_of_any_width() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \u{3000}\t"));
+        assert!(is_blank("\u{200b}\u{feff}"));
+        assert!(!is_blank(" a "));
+    }
+}
