@@ -641,4 +641,108 @@ mod tests {
         let (out, counts) = merge_people(rows, &c);
         assert_eq!((out.len(), counts.merged), (2, 0));
     }
+
+    #[test]
+    fn how_a_second_rows_value_meets_the_one_held() {
+        use FieldValue as V;
+        let d = |s: &str| parse_date(s).expect(s);
+        let (day, month, other) = (
+            V::Date(d("2021.03.05")),
+            V::Date(d("2021.03")),
+            V::Date(d("2021.04.01")),
+        );
+        let text = |s: &str| V::Text(s.into());
+        let range = |a: &str, b: &str| V::Range(d(a), d(b));
+        let either = V::Either(d("2021.01"), d("2021.10"));
+        let bad = V::Invalid(Box::new((
+            "2021.02.30".into(),
+            super::super::Invalid::NoSuchDate,
+        )));
+        let said = |held: &V, new: &V| match meet(held, new) {
+            Meet::Keep => "keep",
+            Meet::Take => "take",
+            Meet::Conflict => "conflict",
+        };
+        let cases: Vec<(V, V, &str)> = vec![
+            (day.clone(), V::Empty, "keep"),
+            (V::Empty, day.clone(), "take"),
+            (bad.clone(), day.clone(), "keep"),
+            (day.clone(), bad.clone(), "keep"),
+            (text("李四"), text("李四"), "keep"),
+            (text("李 四"), text("李四"), "keep"),
+            (
+                text("32010219980712024x"),
+                text("32010219980712024X"),
+                "keep",
+            ),
+            (text("李四"), text("王五"), "conflict"),
+            // A day within the month held says more: taken; the month after the day: kept.
+            (month.clone(), day.clone(), "take"),
+            (day.clone(), month.clone(), "keep"),
+            (day.clone(), other.clone(), "conflict"),
+            (day.clone(), day.clone(), "keep"),
+            (range("2021.03.05", "2021.03.07"), day.clone(), "keep"),
+            (month.clone(), range("2021.03.05", "2021.03.07"), "take"),
+            // Ranges: within both ends kept, the other way taken, else a conflict.
+            (
+                range("2021.03.05", "2021.03.07"),
+                range("2021.03", "2021.03"),
+                "keep",
+            ),
+            (
+                range("2021.03", "2021.04"),
+                range("2021.03.05", "2021.04.07"),
+                "take",
+            ),
+            (
+                range("2021.03.05", "2021.03.07"),
+                range("2021.03.05", "2021.03.08"),
+                "conflict",
+            ),
+            (
+                range("2021.03.05", "2021.03.07"),
+                range("2021.03.06", "2021.03.07"),
+                "conflict",
+            ),
+            // A date settles an ambiguous month when it falls in one of its readings.
+            (either.clone(), d_in("2021.10.08"), "take"),
+            (either.clone(), d_in("2021.05.08"), "conflict"),
+            (d_in("2021.01.08"), either.clone(), "keep"),
+            (d_in("2021.05.08"), either.clone(), "conflict"),
+            (either.clone(), either.clone(), "keep"),
+            (
+                either.clone(),
+                V::Either(d("2022.01"), d("2022.10")),
+                "conflict",
+            ),
+            (text("2021.03"), day.clone(), "conflict"),
+        ];
+        for (held, new, want) in cases {
+            assert_eq!(said(&held, &new), want, "{held:?} then {new:?}");
+        }
+    }
+
+    fn d_in(s: &str) -> FieldValue {
+        FieldValue::Date(parse_date(s).expect(s))
+    }
+
+    #[test]
+    fn a_value_as_a_message_shows_it() {
+        let d = |s: &str| parse_date(s).expect(s);
+        assert_eq!(shown(&FieldValue::Empty), "");
+        assert_eq!(shown(&FieldValue::Text("李四".into())), "李四");
+        assert_eq!(shown(&FieldValue::Date(d("2021.03.05"))), "2021-03-05");
+        assert_eq!(
+            shown(&FieldValue::Range(d("2021.03"), d("2021.03"))),
+            "2021-03"
+        );
+        assert_eq!(
+            shown(&FieldValue::Range(d("2021.03"), d("2021.05"))),
+            "2021-03至2021-05"
+        );
+        assert_eq!(
+            shown(&FieldValue::Either(d("2021.01"), d("2021.10"))),
+            "2021.1"
+        );
+    }
 }
