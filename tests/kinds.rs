@@ -2433,3 +2433,65 @@ fn a_concurrent_word_is_found_however_the_entry_writes_it() {
     assert!(!overlaps("攻读ＭＢＡ学位"));
     assert!(!overlaps("M BA, part time"));
 }
+
+#[test]
+fn training_is_counted_in_days_only_between_two_different_days() {
+    let fired = |span: &str, hours: &str| {
+        let t = Tiny::new();
+        t.row(|r| {
+            set(r, "集中培训时间", text(span));
+            set(r, "集中培训学时", text(hours));
+        });
+        t.fired(&[]).contains("training-too-short")
+    };
+    assert!(fired("2025.06.10-11", ""));
+    // One day written once, or months: no days to count, and no class hours to judge by.
+    assert!(!fired("2025.06.10", ""));
+    assert!(!fired("2025.06-2025.07", ""));
+    // No days to count: judged by the class hours alone, and their cell is the one named.
+    assert!(fired("2025.06", "23"));
+    assert!(!fired("2025.06", "24"));
+    let t = Tiny::new();
+    t.row(|r| {
+        set(r, "集中培训时间", text("2025.06"));
+        set(r, "集中培训学时", text("23"));
+    });
+    let (_, json) = audit_json(t.root(), &[]);
+    let cell = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "training-too-short")
+        .map(|f| f["location"]["cell"].clone());
+    let col = HEADER
+        .iter()
+        .position(|h| *h == "集中培训学时")
+        .expect("col");
+    let letters = |c: usize| {
+        let (a, b) = (c / 26, c % 26);
+        let last = char::from(b'A' + b as u8);
+        if a == 0 {
+            last.to_string()
+        } else {
+            format!("{}{last}", char::from(b'A' + a as u8 - 1))
+        }
+    };
+    assert_eq!(
+        cell,
+        Some(serde_json::Value::from(format!("{}2", letters(col))))
+    );
+}
+
+#[test]
+fn a_resume_entry_within_one_month_is_not_reversed() {
+    let reversed = |span: &str| {
+        let t = Tiny::new();
+        let lines = [
+            ("2012.09—2016.07", "某大学学生"),
+            (span, "某局见习"),
+            ("2016.07—至今", "某局科员"),
+        ];
+        write_resume(&t.person().join("简历.xlsx"), &lines);
+        t.fired(&[]).contains("resume-reversed")
+    };
+    assert!(!reversed("2016.07—2016.07"));
+    assert!(reversed("2016.07—2016.06"));
+}
