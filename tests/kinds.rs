@@ -2495,3 +2495,37 @@ fn a_resume_entry_within_one_month_is_not_reversed() {
     assert!(!reversed("2016.07—2016.07"));
     assert!(reversed("2016.07—2016.06"));
 }
+
+#[test]
+fn a_resume_row_outside_the_dossiers_is_attached_by_its_id_number_before_its_name() {
+    // A branch's resume workbook: its rows for 李四 carry her ID number and a misspelt name
+    // (李斯). The ID number says whose they are: her resume's two-year gap is hers.
+    let t = Tiny::new();
+    std::fs::remove_file(t.person().join("简历.xlsx")).expect("rm");
+    let li_id = id("32010219980712024");
+    write_sheet(
+        &t.root().join(BRANCH).join("简历汇总.xlsx"),
+        &["姓名", "身份证号码", "起止时间", "在何单位任何职"],
+        &[
+            vec![
+                text("李斯"),
+                text(&li_id),
+                text("2012.09—2016.07"),
+                text("某大学学生"),
+            ],
+            vec![
+                text("李斯"),
+                text(&li_id),
+                text("2018.07—至今"),
+                text("某局科员"),
+            ],
+        ],
+    );
+    let (_, json) = audit_json(t.root(), &[]);
+    let gaps: Vec<&serde_json::Value> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "resume-gap")
+        .collect();
+    assert_eq!(gaps.len(), 1, "{json:#}");
+    assert_eq!(gaps[0]["name"], "李四");
+}
