@@ -490,8 +490,14 @@ fn an_ods_of_one_cell_repeated_a_hundred_million_times() {
     );
 }
 
-/// A minimal .xls (BIFF8 in a compound file): one sheet with numbers at the given cells.
+/// A minimal .xls (BIFF8 in a compound file): one sheet with numbers at the given cells, its
+/// workbook stream a regular one (padded to 4 KiB).
 fn xls(cells: &[(u16, u16, f64)]) -> Vec<u8> {
+    compound(&biff(cells), false)
+}
+
+/// The workbook stream of one sheet with numbers at the given cells.
+fn biff(cells: &[(u16, u16, f64)]) -> Vec<u8> {
     let rec = |kind: u16, data: &[u8]| {
         let mut r = kind.to_le_bytes().to_vec();
         r.extend_from_slice(&(data.len() as u16).to_le_bytes());
@@ -523,12 +529,30 @@ fn xls(cells: &[(u16, u16, f64)]) -> Vec<u8> {
         stream.extend(rec(0x0203, &d));
     }
     stream.extend(rec(0x000A, &[]));
-    // At least 4096 bytes, so that it is a regular stream (not in the mini stream).
-    stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
-    let sectors = stream.len() / 512;
-    // Sector 0: the FAT; sector 1: the directory; 2..: the workbook stream.
+    stream
+}
+
+/// A compound file (MS-CFB, 512-byte sectors) holding `stream` as its Workbook: a regular
+/// stream (padded to at least 4 KiB), or with `mini` one in the mini stream (64-byte sectors,
+/// kept in the root entry's stream, chained by the mini FAT), as small workbooks are.
+fn compound(stream: &[u8], mini: bool) -> Vec<u8> {
     let free = 0xFFFF_FFFFu32;
     let end = 0xFFFF_FFFEu32;
+    let mut stream = stream.to_vec();
+    let size = if mini {
+        assert!(stream.len() < 4096, "a mini stream is under 4 KiB");
+        let size = stream.len();
+        stream.resize(stream.len().div_ceil(64) * 64, 0);
+        size
+    } else {
+        stream.resize(stream.len().max(4096), 0);
+        stream.len()
+    };
+    let data_len = stream.len();
+    stream.resize(stream.len().div_ceil(512) * 512, 0);
+    let sectors = stream.len() / 512;
+    // Sector 0: the FAT; 1: the directory; 2: the mini FAT; 3..: the stream (the workbook, or
+    // the mini stream holding it).
     let mut header = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     header.extend_from_slice(&[0; 16]);
     header.extend_from_slice(&0x003Eu16.to_le_bytes());
@@ -541,18 +565,18 @@ fn xls(cells: &[(u16, u16, f64)]) -> Vec<u8> {
     header.extend_from_slice(&1u32.to_le_bytes()); // FAT sectors
     header.extend_from_slice(&1u32.to_le_bytes()); // first directory sector
     header.extend_from_slice(&0u32.to_le_bytes());
-    header.extend_from_slice(&4096u32.to_le_bytes());
-    header.extend_from_slice(&end.to_le_bytes()); // mini FAT
-    header.extend_from_slice(&0u32.to_le_bytes());
+    header.extend_from_slice(&4096u32.to_le_bytes()); // the mini stream's cutoff
+    header.extend_from_slice(&(if mini { 2 } else { end }).to_le_bytes()); // mini FAT
+    header.extend_from_slice(&u32::from(mini).to_le_bytes());
     header.extend_from_slice(&end.to_le_bytes()); // DIFAT
     header.extend_from_slice(&0u32.to_le_bytes());
     header.extend_from_slice(&0u32.to_le_bytes()); // DIFAT[0]: the FAT is sector 0
     for _ in 1..109 {
         header.extend_from_slice(&free.to_le_bytes());
     }
-    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, end];
+    let mut fat: Vec<u32> = vec![0xFFFF_FFFD, end, if mini { end } else { free }];
     for i in 0..sectors {
-        fat.push(if i + 1 < sectors { (3 + i) as u32 } else { end });
+        fat.push(if i + 1 < sectors { (4 + i) as u32 } else { end });
     }
     fat.resize(128, free);
     let mut out = header;
@@ -575,9 +599,29 @@ fn xls(cells: &[(u16, u16, f64)]) -> Vec<u8> {
         e[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
         e
     };
-    out.extend(entry("Root Entry", 5, 1, end, 0));
-    out.extend(entry("Workbook", 2, free, 2, stream.len() as u32));
+    if mini {
+        // The root entry's stream is the mini stream; the workbook is its sectors from 0.
+        out.extend(entry("Root Entry", 5, 1, 3, data_len as u32));
+        out.extend(entry("Workbook", 2, free, 0, size as u32));
+    } else {
+        out.extend(entry("Root Entry", 5, 1, end, 0));
+        out.extend(entry("Workbook", 2, free, 3, size as u32));
+    }
     out.extend(vec![0u8; 256]);
+    // The mini FAT: the workbook's mini sectors chained in order.
+    let mut minifat: Vec<u32> = (0..data_len / 64)
+        .map(|i| {
+            if (i + 1) * 64 < data_len {
+                (i + 1) as u32
+            } else {
+                end
+            }
+        })
+        .collect();
+    minifat.resize(128, free);
+    for v in minifat {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
     out.extend(stream);
     out
 }
@@ -609,6 +653,17 @@ fn an_xls_with_a_value_in_its_last_cell() {
     assert!(!refused(3));
     assert!(!refused(15_624));
     assert!(refused(15_625));
+    // A small workbook is kept in the compound file's mini stream: sized all the same.
+    let in_mini = |last_row: u16| {
+        let bytes = compound(&biff(&[(0, 0, 1.0), (last_row, 255, 2.0)]), true);
+        let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
+        about(&json, rel)
+            .iter()
+            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限"))
+    };
+    assert!(!in_mini(15_624));
+    assert!(in_mini(15_625));
+    assert!(in_mini(65_535));
 }
 
 /// Run `dangan audit clean` with extra arguments: (exit code, stderr, seconds).
