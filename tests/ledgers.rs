@@ -535,3 +535,31 @@ fn every_row_of_a_long_ledger_is_read_in_order() {
         }
     }
 }
+
+#[test]
+fn survey_shows_resume_and_plan_sheets_their_header_and_rows() {
+    let clean = survey_json(&fixture("clean"));
+    let resumes = sheet(&clean, "人员简历", "简历");
+    assert_eq!(resumes["role"], "resume");
+    assert_eq!(resumes["header_rows"], serde_json::json!([2, 2]));
+    assert_eq!(resumes["rows_read"], 4);
+    let demo = survey_json(&fixture("demo"));
+    let yearly = sheet(&demo, "年度发展党员计划", "年度计划");
+    assert_eq!(yearly["role"], "plan");
+    assert_eq!(yearly["header_rows"], serde_json::json!([2, 3]));
+    assert_eq!(yearly["rows_read"], 4);
+    let branches = sheet(&demo, "年度发展党员计划", "支部名单");
+    assert_eq!(branches["rows_read"], 6);
+    let catalogs = survey_json(&fixture("catalogs"));
+    let branch = sheet(&catalogs, "第二党支部/第二党支部卷内目录", "卷内目录");
+    assert_eq!(branch["role"], "catalog");
+    assert_eq!(
+        columns(branch),
+        pairs(&[
+            ("姓名", "name"),
+            ("题名", "catalog.title"),
+            ("日期", "catalog.date"),
+            ("页数", "catalog.pages"),
+        ])
+    );
+}
