@@ -648,4 +648,18 @@ mod tests {
         assert!(!idx.may_name_field("出生年月"));
         assert!(!idx.may_name_field(""));
     }
+
+    #[test]
+    fn a_resume_header_has_dates_and_what_was_done() {
+        let config = config();
+        let idx = HeaderIndex::new(&config);
+        let is_resume = |header: &[&str]| {
+            let rows = [row(header), row(&["2012.09—2016.07", "某大学学生"])];
+            let refs: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+            matches!(header_at(&refs, &idx, &config), Some(HeaderKind::Resume(_)))
+        };
+        assert!(is_resume(&["起止时间", "在何单位任何职"]));
+        assert!(!is_resume(&["起止时间", "备注"]));
+        assert!(!is_resume(&["备注", "在何单位任何职"]));
+    }
 }
