@@ -2428,6 +2428,8 @@ fn a_concurrent_word_is_found_however_the_entry_writes_it() {
             .contains("resume-overlap")
     };
     assert!(overlaps("某大学硕士研究生"));
+    // Spaces or full-width letters in an entry without any of the words: still an overlap.
+    assert!(overlaps("某大学 硕士研究生"));
     assert!(!overlaps("在职攻读某大学硕士学位"));
     assert!(!overlaps("在职 攻读某大学硕士学位"));
     assert!(!overlaps("攻读ＭＢＡ学位"));
@@ -2528,4 +2530,25 @@ fn a_resume_row_outside_the_dossiers_is_attached_by_its_id_number_before_its_nam
         .collect();
     assert_eq!(gaps.len(), 1, "{json:#}");
     assert_eq!(gaps[0]["name"], "李四");
+}
+
+#[test]
+fn the_survey_says_training_cannot_be_judged_without_its_days_or_hours() {
+    let without = |cols: &[&str]| {
+        not_run_because(
+            |t| {
+                let header: Vec<&str> = HEADER
+                    .iter()
+                    .map(|h| if cols.contains(h) { "备用列" } else { *h })
+                    .collect();
+                write_sheet(&t.root().join(LEDGER), &header, &[li_si()]);
+            },
+            "training-too-short",
+        )
+    };
+    assert_eq!(
+        without(&["集中培训时间", "集中培训学时"]).as_deref(),
+        Some("台账没有「集中培训时间」列；台账没有「集中培训学时」列")
+    );
+    assert_eq!(without(&["集中培训学时"]), None);
 }
