@@ -292,6 +292,15 @@ impl Tiny {
 
 const LI: &str = "第一党支部/李四";
 
+/// The messages of a run's findings of any of `rules`, in the report's order.
+fn messages(json: &serde_json::Value, rules: &[&str]) -> Vec<String> {
+    findings(json)
+        .iter()
+        .filter(|f| rules.iter().any(|r| f["rule"] == *r))
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// A scan from the clean fixture: a JPEG whose JFIF header says 300 dpi.
 fn jpeg() -> Vec<u8> {
     std::fs::read(fixture("clean").join("第一党支部/01-张三/入党志愿书（1）.jpg")).expect("jpeg")
@@ -2037,11 +2046,7 @@ fn an_extended_probation_ends_that_much_later() {
             set(r, "转为正式党员时间", text(converted));
         });
         let (_, json) = audit_json(t.root(), &[]);
-        findings(&json)
-            .iter()
-            .filter(|f| f["rule"] == "probation-extension" || f["rule"] == "conversion-overdue")
-            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-            .collect::<Vec<_>>()
+        messages(&json, &["probation-extension", "conversion-overdue"])
     };
     // Converted the day it ended: in order.
     assert_eq!(said("2025.08.31"), Vec::<String>::new());
@@ -2147,11 +2152,7 @@ fn nothing_is_dated_after_a_cancelled_probation() {
         let t = Tiny::new();
         t.row(|r| set(r, "取消预备党员资格时间", text(cancelled)));
         let (_, json) = audit_json(t.root(), &[]);
-        findings(&json)
-            .iter()
-            .filter(|f| f["rule"] == "probation-extension" || f["rule"] == "conversion-overdue")
-            .map(|f| f["message"].as_str().unwrap_or_default().to_string())
-            .collect::<Vec<_>>()
+        messages(&json, &["probation-extension", "conversion-overdue"])
     };
     // Cancelled the day of the approval: nothing after it.
     assert_eq!(said("2025.11.20"), Vec::<String>::new());
@@ -2214,10 +2215,7 @@ fn a_resume_month_typed_as_a_number_is_said_at_either_end() {
             ],
         );
         let (_, json) = audit_json(t.root(), &[]);
-        findings(&json)
-            .iter()
-            .filter(|f| f["rule"] == "ambiguous-month")
-            .count()
+        messages(&json, &["ambiguous-month"]).len()
     };
     assert_eq!(said(text("2012.09"), text("2016.11")), 0);
     assert_eq!(said(Cell::N(2012.1), text("2016.11")), 1);
@@ -2382,11 +2380,7 @@ fn a_catalog_row_without_a_title_is_said_to_have_none() {
     let t = Tiny::new();
     catalog_with(&t, |c| c.push(("", "1", "2025.10.01")));
     let (_, json) = audit_json(t.root(), &[]);
-    let said: Vec<&str> = findings(&json)
-        .iter()
-        .filter(|f| f["rule"] == "catalog-unreadable")
-        .filter_map(|f| f["message"].as_str())
-        .collect();
+    let said = messages(&json, &["catalog-unreadable"]);
     assert_eq!(said.len(), 1, "{said:?}");
     assert!(said[0].contains("题名为空"), "{said:?}");
     assert!(!said[0].contains("不是已知的材料名称"), "{said:?}");
@@ -2467,19 +2461,8 @@ fn training_is_counted_in_days_only_between_two_different_days() {
         .iter()
         .position(|h| *h == "集中培训学时")
         .expect("col");
-    let letters = |c: usize| {
-        let (a, b) = (c / 26, c % 26);
-        let last = char::from(b'A' + b as u8);
-        if a == 0 {
-            last.to_string()
-        } else {
-            format!("{}{last}", char::from(b'A' + a as u8 - 1))
-        }
-    };
-    assert_eq!(
-        cell,
-        Some(serde_json::Value::from(format!("{}2", letters(col))))
-    );
+    let hours_cell = dangan::text::cell_name(1, col as u32);
+    assert_eq!(cell, Some(serde_json::Value::from(hours_cell)));
 }
 
 #[test]
