@@ -2271,16 +2271,14 @@ fn a_stray_file_is_listed_under_the_branch_it_lies_in() {
 #[test]
 fn thought_reports_are_due_from_the_first_quarter_that_begins_after_the_activist_date() {
     let gap = |activist: &str, from: (u32, u32)| {
-        let t = Tiny::new();
-        t.row(|r| set(r, "确定为入党积极分子时间", text(activist)));
-        let quarters: Vec<(u32, u32)> = quarters_since_activist()
-            .into_iter()
-            .filter(|&q| q >= from)
-            .collect();
-        reports(&t, &quarters, None);
-        let extra = enable(&t, "thought-report-gap");
-        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
-        t.fired(&extra).contains("thought-report-gap")
+        report_gap_after(|t| {
+            t.row(|r| set(r, "确定为入党积极分子时间", text(activist)));
+            let quarters: Vec<(u32, u32)> = quarters_since_activist()
+                .into_iter()
+                .filter(|&q| q >= from)
+                .collect();
+            reports(t, &quarters, None);
+        })
     };
     // An activist from 10 June (the last month of a quarter): the third quarter is the first
     // whole one, and is due.
