@@ -2081,10 +2081,13 @@ fn a_plan_needs_the_ledgers_admission_column() {
 fn not_run_because(change: impl FnOnce(&Tiny), rule: &str) -> Option<String> {
     let t = Tiny::new();
     change(&t);
+    // The rule on (a no-op for the rules on by default), so that one off by default is asked.
+    let on = enable(&t, rule);
     let out = common::dangan()
         .arg("survey")
         .arg(t.root())
         .args(["--as-of", "2026-11-28", "--format", "json"])
+        .args(&on)
         .output()
         .expect("survey");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("survey JSON");
@@ -2532,4 +2535,20 @@ fn the_survey_says_training_cannot_be_judged_without_its_days_or_hours() {
         Some("台账没有「集中培训时间」列；台账没有「集中培训学时」列")
     );
     assert_eq!(without(&["集中培训学时"]), None);
+}
+
+#[test]
+fn thought_report_gap_needs_the_activist_date() {
+    // Off by default: asked for, it says it cannot run without the date it counts from.
+    let why = not_run_because(
+        |t| header_as(t, "确定为入党积极分子时间", "备用列"),
+        "thought-report-gap",
+    );
+    assert!(
+        why.as_deref()
+            .is_some_and(|w| w.contains("确定为入党积极分子时间")),
+        "{why:?}"
+    );
+    // With the column, it runs.
+    assert_eq!(not_run_because(|_| {}, "thought-report-gap"), None);
 }

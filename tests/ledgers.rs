@@ -563,3 +563,34 @@ fn survey_shows_resume_and_plan_sheets_their_header_and_rows() {
         ])
     );
 }
+
+/// The `ledger-not-found` message of an archive whose one workbook has the given rows.
+fn nearest(rows: &[&[&str]]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(&dir.path().join("名单.xlsx"), rows);
+    std::fs::create_dir_all(dir.path().join("一支部/张三")).expect("mkdir");
+    std::fs::write(dir.path().join("一支部/张三/入党申请书.pdf"), b"%PDF-1.4\n").expect("pdf");
+    let (_, json) = audit_json(dir.path(), &[]);
+    findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "ledger-not-found")
+        .and_then(|f| f["message"].as_str())
+        .expect("ledger-not-found")
+        .to_string()
+}
+
+#[test]
+fn a_near_miss_over_two_rows_lacks_only_the_name() {
+    // Two header rows map three fields (one row alone maps one): the near miss is the two
+    // rows, and with exactly two time columns it lacks only the name.
+    let msg = nearest(&[
+        &["序号", "申请入党时间", "入党积极分子", ""],
+        &["", "", "确定时间", "培养联系人"],
+        &["1", "2021.03.05", "2021.09.01", "王五"],
+    ]);
+    assert!(
+        msg.contains("第 1 行认出 申请入党时间、确定为入党积极分子时间、培养联系人，缺少姓名列）"),
+        "{msg}"
+    );
+    assert!(!msg.contains("至少两个时间列"), "{msg}");
+}

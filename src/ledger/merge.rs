@@ -745,4 +745,34 @@ mod tests {
             "2021.1"
         );
     }
+
+    #[test]
+    fn a_number_repeated_on_its_sheet_never_joins_a_name_of_another_sheet() {
+        // 张四 without a number on one sheet; on another, the number ID twice (张三, then 张四:
+        // a repeated number, duplicate-person's). The second row is the number's, not the
+        // numberless 张四's: the number has a group, only on this sheet.
+        let c = config();
+        let b = sheet(&c, "积极分子", &["name", "branch", "activist"]);
+        let a = sheet(
+            &c,
+            "发展对象",
+            &["name", "id_number", "branch", "candidate"],
+        );
+        let person = |s: &Arc<LedgerSheet>, r: u32, name: &str, id: Option<&str>| {
+            let mut cells = vec![("name", text(name)), ("branch", text("一支部"))];
+            if let Some(id) = id {
+                cells.push(("id_number", text(id)));
+            }
+            row(&c, s, r, &cells)
+        };
+        let rows = vec![
+            person(&b, 4, "张四", None),
+            person(&a, 4, "张三", Some(ID)),
+            person(&a, 5, "张四", Some(ID)),
+        ];
+        assert_eq!(group_rows(&rows, &c), vec![vec![0], vec![1], vec![2]]);
+        // Without the repeat, the numbered 张四 is the numberless one.
+        let rows = vec![person(&b, 4, "张四", None), person(&a, 5, "张四", Some(ID))];
+        assert_eq!(group_rows(&rows, &c), vec![vec![0, 1]]);
+    }
 }
