@@ -664,6 +664,45 @@ fn an_xls_with_a_value_in_its_last_cell() {
     assert!(!in_mini(15_624));
     assert!(in_mini(15_625));
     assert!(in_mini(65_535));
+    // The workbook is found by its name, not its place: a stream listed before it in the
+    // directory (SummaryInformation, as Excel writes one) is not taken for it.
+    let decoyed = |last_row: u16| {
+        let bytes = decoy_first(compound(&biff(&[(0, 0, 1.0), (last_row, 255, 2.0)]), true));
+        let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
+        about(&json, rel)
+            .iter()
+            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限"))
+    };
+    assert!(!decoyed(15_624));
+    assert!(decoyed(15_625));
+}
+
+/// A compound file of [`compound`] with an empty stream, `\u{5}SummaryInformation`, listed
+/// before the workbook in its directory (the root's child is then the workbook, its left
+/// sibling the other stream).
+fn decoy_first(mut cfb: Vec<u8>) -> Vec<u8> {
+    const DIR: usize = 1024; // sector 1
+    let workbook = cfb[DIR + 128..DIR + 256].to_vec();
+    cfb[DIR + 256..DIR + 384].copy_from_slice(&workbook);
+    let mut e = vec![0u8; 128];
+    let units: Vec<u16> = "\u{5}SummaryInformation"
+        .encode_utf16()
+        .chain([0])
+        .collect();
+    for (i, u) in units.iter().enumerate() {
+        e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+    }
+    e[0x40..0x42].copy_from_slice(&((units.len() * 2) as u16).to_le_bytes());
+    e[0x42] = 2;
+    e[0x43] = 1;
+    for at in [0x44, 0x48, 0x4C] {
+        e[at..at + 4].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    }
+    e[0x74..0x78].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    cfb[DIR + 128..DIR + 256].copy_from_slice(&e);
+    cfb[DIR + 0x4C..DIR + 0x50].copy_from_slice(&2u32.to_le_bytes());
+    cfb[DIR + 256 + 0x44..DIR + 256 + 0x48].copy_from_slice(&1u32.to_le_bytes());
+    cfb
 }
 
 /// Run `dangan audit clean` with extra arguments: (exit code, stderr, seconds).

@@ -1323,7 +1323,8 @@ fn samples_and_instructions_are_not_people() {
         .expect("survey");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("是示例，不是台账") && text.contains("工作表名含“样表”"),
+        text.contains("第 2 行的表格上方写着“示例”：是示例，不是台账")
+            && text.contains("工作表名含“样表”"),
         "{text}"
     );
 }

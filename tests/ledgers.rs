@@ -594,3 +594,40 @@ fn a_near_miss_over_two_rows_lacks_only_the_name() {
     );
     assert!(!msg.contains("至少两个时间列"), "{msg}");
 }
+
+#[test]
+fn a_plan_under_a_title_row_starts_below_it() {
+    // A title over a one-row plan header is no part of the header: the survey shows the header
+    // on its own row, as it does a ledger's. A plan header over two rows (计划发展党员数 over
+    // its categories) keeps both.
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(
+        &dir.path().join("年度发展党员计划.xlsx"),
+        &[
+            &["2021年度发展党员计划"],
+            &["党支部", "年度", "总数", "高知识群体"],
+            &["第一党支部", "2021", "3", "1"],
+            &["第二党支部", "2021", "2", "0"],
+        ],
+    );
+    workbook(
+        &dir.path().join("发展党员计划.xlsx"),
+        &[
+            &["党支部", "年度", "计划发展党员数", ""],
+            &["", "", "总数", "高知识群体"],
+            &["第一党支部", "2021", "3", "1"],
+        ],
+    );
+    let s = survey_json(dir.path());
+    let titled = sheet(&s, "年度发展党员计划", "Sheet1");
+    assert_eq!(titled["role"], "plan", "{titled}");
+    assert_eq!(titled["header_rows"], serde_json::json!([2, 2]), "{titled}");
+    assert_eq!(titled["rows_read"], 2, "{titled}");
+    let grouped = sheet(&s, "发展党员计划", "Sheet1");
+    assert_eq!(
+        grouped["header_rows"],
+        serde_json::json!([1, 2]),
+        "{grouped}"
+    );
+    assert_eq!(grouped["rows_read"], 1, "{grouped}");
+}

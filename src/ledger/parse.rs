@@ -98,12 +98,12 @@ impl Parser<'_> {
                 kind = HeaderKind::Ledger(lower);
                 i += 1;
             }
-            // Likewise a plan under a title row: a header a row lower that names more
-            // categories (计划发展党员数 over 总数 | 高知识群体 | …) is the header.
+            // Likewise a plan under a title row: a header a row lower that names as many
+            // categories or more (计划发展党员数 over 总数 | 高知识群体 | …) is the header.
             while let HeaderKind::Plan(p) = &kind
                 && let Some(HeaderKind::Plan(lower)) =
                     header::header_at(&window(buf, i + 1), self.headers, self.config)
-                && lower.counts.len() > p.counts.len()
+                && lower.counts.len() >= p.counts.len()
             {
                 kind = HeaderKind::Plan(lower);
                 i += 1;
