@@ -643,38 +643,34 @@ fn an_xls_with_a_value_in_its_last_cell() {
     // The same workbook with its cells near each other is read (not refused), and so is one
     // whose grid is the limit exactly (15,625 rows × 256 columns = 4,000,000 cells); a row
     // more is past it.
-    let refused = |last_row: u16| {
-        let bytes = xls(&[(0, 0, 1.0), (last_row, 255, 2.0)]);
+    let refused = |bytes: Vec<u8>| {
         let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
         about(&json, rel)
             .iter()
             .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限"))
     };
-    assert!(!refused(3));
-    assert!(!refused(15_624));
-    assert!(refused(15_625));
+    let grid = |last_row: u16| biff(&[(0, 0, 1.0), (last_row, 255, 2.0)]);
+    assert!(!refused(xls(&[(0, 0, 1.0), (3, 255, 2.0)])));
+    assert!(!refused(xls(&[(0, 0, 1.0), (15_624, 255, 2.0)])));
+    assert!(refused(xls(&[(0, 0, 1.0), (15_625, 255, 2.0)])));
     // A small workbook is kept in the compound file's mini stream: sized all the same.
-    let in_mini = |last_row: u16| {
-        let bytes = compound(&biff(&[(0, 0, 1.0), (last_row, 255, 2.0)]), true);
-        let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
-        about(&json, rel)
-            .iter()
-            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限"))
-    };
-    assert!(!in_mini(15_624));
-    assert!(in_mini(15_625));
-    assert!(in_mini(65_535));
+    assert!(!refused(compound(&grid(15_624), true)));
+    assert!(refused(compound(&grid(15_625), true)));
+    assert!(refused(compound(&grid(65_535), true)));
     // The workbook is found by its name, not its place: a stream listed before it in the
     // directory (SummaryInformation, as Excel writes one) is not taken for it.
-    let decoyed = |last_row: u16| {
-        let bytes = decoy_first(compound(&biff(&[(0, 0, 1.0), (last_row, 255, 2.0)]), true));
-        let (json, _) = audit_with(rel, |p| std::fs::write(p, &bytes).expect("write"));
-        about(&json, rel)
-            .iter()
-            .any(|(r, m)| r == "unreadable-file" && m.contains("超出检查上限"))
+    assert!(!refused(decoy_first(compound(&grid(15_624), true))));
+    assert!(refused(decoy_first(compound(&grid(15_625), true))));
+    // A damaged directory that says the workbook is longer than its chain of sectors: it is
+    // sized by the sectors there are.
+    let longer = |mut cfb: Vec<u8>| {
+        let at = 1024 + 128 + 0x78; // the directory's second entry (the workbook): its size
+        let size = u32::from_le_bytes([cfb[at], cfb[at + 1], cfb[at + 2], cfb[at + 3]]);
+        cfb[at..at + 4].copy_from_slice(&(size + 64).to_le_bytes());
+        cfb
     };
-    assert!(!decoyed(15_624));
-    assert!(decoyed(15_625));
+    assert!(!refused(longer(compound(&grid(15_624), true))));
+    assert!(refused(longer(compound(&grid(15_625), true))));
 }
 
 /// A compound file of [`compound`] with an empty stream, `\u{5}SummaryInformation`, listed

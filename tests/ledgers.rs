@@ -593,6 +593,18 @@ fn a_near_miss_over_two_rows_lacks_only_the_name() {
         "{msg}"
     );
     assert!(!msg.contains("至少两个时间列"), "{msg}");
+    // Of two near misses alike, the first is named.
+    let msg = nearest(&[
+        &["序号", "姓名", "申请入党时间"],
+        &["1", "张三", "2021.03.05"],
+        &[],
+        &["序号", "姓名", "申请入党时间"],
+        &["1", "李四", "2021.04.05"],
+    ]);
+    assert!(
+        msg.contains("第 1 行认出 姓名、申请入党时间，缺少"),
+        "{msg}"
+    );
 }
 
 #[test]
