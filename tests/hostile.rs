@@ -671,6 +671,22 @@ fn an_xls_with_a_value_in_its_last_cell() {
     };
     assert!(!refused(longer(compound(&grid(15_624), true))));
     assert!(refused(longer(compound(&grid(15_625), true))));
+    // And one that says it is shorter than its chain, which then leads out of the mini
+    // stream: sized by the sectors it says it has (the first two, holding both far cells).
+    let shorter = |mut cfb: Vec<u8>| {
+        let at = 1024 + 128 + 0x78;
+        cfb[at..at + 4].copy_from_slice(&128u32.to_le_bytes());
+        let next = 1536 + 4; // the mini FAT (sector 2): the workbook's second sector's next
+        cfb[next..next + 4].copy_from_slice(&1000u32.to_le_bytes());
+        cfb
+    };
+    let long = |last_row: u16| {
+        let mut cells = vec![(0, 0, 1.0), (last_row, 255, 2.0)];
+        cells.extend((1..=10).map(|r| (r, 0, 0.0)));
+        biff(&cells)
+    };
+    assert!(!refused(shorter(compound(&long(15_624), true))));
+    assert!(refused(shorter(compound(&long(15_625), true))));
 }
 
 /// A compound file of [`compound`] with an empty stream, `\u{5}SummaryInformation`, listed
