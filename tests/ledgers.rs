@@ -657,4 +657,74 @@ fn a_plan_under_a_title_row_starts_below_it() {
         "{grouped}"
     );
     assert_eq!(grouped["rows_read"], 1, "{grouped}");
+    // The columns at their cells in the header's last row.
+    assert_eq!(cells_of(titled), ["A2", "B2", "C2", "D2"]);
+    assert_eq!(cells_of(grouped), ["A2", "B2", "C2", "D2"]);
+}
+
+/// The cells of a sheet's columns in the survey.
+fn cells_of(sheet: &Value) -> Vec<String> {
+    sheet["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["cell"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_catalog_sheet_shows_its_name_and_id_columns() {
+    // A branch's catalog with the person's name and ID number beside each row, and a branch
+    // column the catalog does not use: each column the catalog reads at its cell, under the
+    // field it is read as.
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(
+        &dir.path().join("卷内目录.xlsx"),
+        &[
+            &["卷内目录"],
+            &[
+                "序号",
+                "所在党支部",
+                "身份证号码",
+                "姓名",
+                "题名",
+                "日期",
+                "页数",
+            ],
+            &[
+                "1",
+                "第一党支部",
+                "",
+                "张三",
+                "入党申请书",
+                "2021.03.05",
+                "2",
+            ],
+        ],
+    );
+    let s = survey_json(dir.path());
+    let catalog = sheet(&s, "卷内目录", "Sheet1");
+    assert_eq!(catalog["role"], "catalog", "{catalog}");
+    assert_eq!(
+        catalog["header_rows"],
+        serde_json::json!([2, 2]),
+        "{catalog}"
+    );
+    let fields: Vec<String> = catalog["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["field"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "id_number",
+            "name",
+            "catalog.title",
+            "catalog.date",
+            "catalog.pages"
+        ]
+    );
+    assert_eq!(cells_of(catalog), ["C2", "D2", "E2", "F2", "G2"]);
 }

@@ -340,4 +340,46 @@ mod tests {
             Pages::Unreadable(_)
         ));
     }
+
+    #[test]
+    fn a_first_page_runs_to_the_next_rows_first_page() {
+        let sheet = Arc::new(SheetRef {
+            file: Arc::from("卷内目录.xlsx"),
+            sheet: Arc::from("卷内目录"),
+        });
+        let cols = CatalogCols {
+            title: 1,
+            pages: 2,
+            numbers: true,
+            date: None,
+            name: None,
+            id_number: None,
+        };
+        let entry = |pages| CatalogEntry {
+            sheet: Arc::clone(&sheet),
+            row: 0,
+            cols,
+            title: "入党申请书".into(),
+            pages,
+            date: None,
+            name: None,
+            id_number: None,
+        };
+        let rows = [
+            entry(Pages::Start(3)),
+            entry(Pages::Start(5)),
+            entry(Pages::Start(5)),
+            entry(Pages::Start(9)),
+        ];
+        let refs: Vec<&CatalogEntry> = rows.iter().collect();
+        assert_eq!(row_pages(&refs, 0, None), Some(2));
+        // Two rows starting on one page: the first one's pages cannot be told.
+        assert_eq!(row_pages(&refs, 1, None), None);
+        assert_eq!(row_pages(&refs, 2, None), Some(4));
+        // The last row runs to the volume's last page, where it is known.
+        assert_eq!(row_pages(&refs, 3, Some(10)), Some(2));
+        assert_eq!(row_pages(&refs, 3, Some(9)), Some(1));
+        assert_eq!(row_pages(&refs, 3, Some(8)), None);
+        assert_eq!(row_pages(&refs, 3, None), None);
+    }
 }
