@@ -728,3 +728,36 @@ fn a_catalog_sheet_shows_its_name_and_id_columns() {
     );
     assert_eq!(cells_of(catalog), ["C2", "D2", "E2", "F2", "G2"]);
 }
+
+#[test]
+fn a_sheet_lists_its_first_twenty_skipped_rows_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut rows: Vec<Vec<String>> = vec![
+        vec![
+            "姓名".into(),
+            "申请入党时间".into(),
+            "确定为入党积极分子时间".into(),
+        ],
+        vec!["张三".into(), "2021.03.05".into(), "2021.09.01".into()],
+    ];
+    for k in 1..=21 {
+        rows.push(vec![
+            format!("说明：第 {k} 条"),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    let refs: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    workbook(&dir.path().join("台账.xlsx"), &refs);
+    let s = survey_json(dir.path());
+    let ledger = sheet(&s, "台账", "Sheet1");
+    assert_eq!(ledger["rows_read"], 1, "{ledger}");
+    assert_eq!(ledger["rows_skipped"], 21, "{ledger}");
+    let listed = ledger["skipped"].as_array().map(Vec::len);
+    assert_eq!(listed, Some(20), "{ledger}");
+    assert_eq!(ledger["skipped"][19]["row"], 22, "{ledger}");
+}

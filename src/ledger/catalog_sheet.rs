@@ -304,6 +304,12 @@ mod tests {
     fn page_cells_read_as_counts_ranges_or_first_pages() {
         assert_eq!(pages_cell(&Data::Float(8.0), false), Pages::Count(8));
         assert_eq!(pages_cell(&Data::Float(8.0), true), Pages::Start(8));
+        assert_eq!(pages_cell(&Data::Int(8), false), Pages::Count(8));
+        assert_eq!(pages_cell(&Data::Int(8), true), Pages::Start(8));
+        assert!(matches!(
+            pages_cell(&Data::Int(0), false),
+            Pages::Unreadable(_)
+        ));
         assert_eq!(
             pages_cell(&Data::String("共8页".into()), false),
             Pages::Count(8)
