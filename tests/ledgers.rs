@@ -761,3 +761,24 @@ fn a_sheet_lists_its_first_twenty_skipped_rows_and_counts_the_rest() {
     assert_eq!(listed, Some(20), "{ledger}");
     assert_eq!(ledger["skipped"][19]["row"], 22, "{ledger}");
 }
+
+#[test]
+fn a_total_row_is_known_however_its_first_character_is_written() {
+    // A zero-width space pasted in front of 合计, and 小计 with the Kangxi radical ⼩ (as some
+    // converted text has it): totals all the same, not people.
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(
+        &dir.path().join("台账.xlsx"),
+        &[
+            &["姓名", "申请入党时间", "确定为入党积极分子时间"],
+            &["张三", "2021.03.05", "2021.09.01"],
+            &["\u{200b}合计", "1", ""],
+            &["\u{2f29}计", "1", ""],
+            &["李四", "2021.04.05", "2021.10.01"],
+        ],
+    );
+    let s = survey_json(dir.path());
+    let ledger = sheet(&s, "台账", "Sheet1");
+    assert_eq!(ledger["rows_read"], 2, "{ledger}");
+    assert_eq!(ledger["rows_skipped"], 2, "{ledger}");
+}
