@@ -727,6 +727,7 @@ fn a_catalog_sheet_shows_its_name_and_id_columns() {
         ]
     );
     assert_eq!(cells_of(catalog), ["C2", "D2", "E2", "F2", "G2"]);
+    assert_eq!(catalog["rows_read"], 1, "{catalog}");
 }
 
 #[test]
@@ -775,10 +776,19 @@ fn a_total_row_is_known_however_its_first_character_is_written() {
             &["\u{200b}合计", "1", ""],
             &["\u{2f29}计", "1", ""],
             &["李四", "2021.04.05", "2021.10.01"],
+            // 合计 under a date column, a blank cell before it.
+            &[" ", "合计", ""],
         ],
     );
     let s = survey_json(dir.path());
     let ledger = sheet(&s, "台账", "Sheet1");
     assert_eq!(ledger["rows_read"], 2, "{ledger}");
-    assert_eq!(ledger["rows_skipped"], 2, "{ledger}");
+    assert_eq!(ledger["rows_skipped"], 3, "{ledger}");
+    let reasons: Vec<&str> = ledger["skipped"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["reason"].as_str())
+        .collect();
+    assert_eq!(reasons, ["合计、签名或说明行"; 3], "{ledger}");
 }

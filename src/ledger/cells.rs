@@ -421,4 +421,60 @@ mod tests {
         assert!(is_blank("\u{200b}\u{feff}"));
         assert!(!is_blank(" a "));
     }
+
+    #[test]
+    fn a_span_that_is_no_date_says_why() {
+        let why = |e: DateError| {
+            let (Err(a), Err(b)) = span_ends(Err(e), "2021.02.30-2022.01", bounds()) else {
+                panic!("both ends unusable");
+            };
+            (a.1, b.1)
+        };
+        assert_eq!(
+            why(DateError::NotADate),
+            (Invalid::NoSuchDate, Invalid::NoSuchDate)
+        );
+        assert_eq!(
+            why(DateError::Unrecognised),
+            (Invalid::Unreadable, Invalid::Unreadable)
+        );
+    }
+
+    #[test]
+    fn a_resume_line_with_a_start_only_is_kept_with_its_end_unreadable() {
+        let config = crate::config::load(&[] as &[&str])
+            .expect("default rules")
+            .schema;
+        let sheet = Arc::new(SheetRef {
+            file: Arc::from("简历.xlsx"),
+            sheet: Arc::from("简历"),
+        });
+        let cols = [
+            (0, Column::ResumeStart),
+            (1, Column::ResumeEnd),
+            (2, Column::ResumeDescription),
+        ];
+        let line = |start: Data, end: Data| {
+            let cells = [start, end, text("某大学学习")];
+            resume_entry(
+                &cells,
+                &[UNKNOWN_DECIMALS; 3],
+                &cols,
+                &config,
+                &sheet,
+                3,
+                bounds(),
+            )
+        };
+        let e = line(text("2019.09"), Data::Empty).expect("a line with a start");
+        assert!(e.start.is_ok());
+        assert!(matches!(&e.end, Err(b) if b.1 == Invalid::Unreadable));
+        let e = line(Data::Empty, text("2023.07")).expect("a line with an end");
+        assert!(matches!(&e.start, Err(b) if b.1 == Invalid::Unreadable));
+        assert!(e.end.is_ok());
+        assert!(
+            line(Data::Empty, Data::Empty).is_none(),
+            "no dates: no line"
+        );
+    }
 }
