@@ -305,3 +305,46 @@ fn unreadable_dossier_folder() {
         "the other dossiers are still audited"
     );
 }
+
+/// A workbook whose zip is whole but whose sheet's XML breaks off in its second row: the sheet
+/// is reported, naming it, and the run goes on.
+#[test]
+fn a_sheet_that_breaks_off_partway() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let made = dir.path().join("made.xlsx");
+    workbook(
+        &made,
+        &[(
+            "名单",
+            vec![
+                vec!["说明：本表为支部名单"],
+                vec!["第一党支部"],
+                vec!["第二党支部"],
+            ],
+        )],
+    );
+    let bytes = std::fs::read(&made).expect("read");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").to_string();
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut data).expect("entry data");
+        if name == "xl/worksheets/sheet1.xml" {
+            let text = String::from_utf8(data).expect("xml");
+            let at = text.match_indices("</row>").nth(1).expect("a second row").0;
+            data = text[..at].as_bytes().to_vec();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    let broken = out.finish().expect("finish").into_inner();
+    let (rule, message) = one_finding_for("支部名单.xlsx", &broken);
+    assert_eq!(rule, "unreadable-file");
+    assert!(
+        message.contains("支部名单.xlsx") && message.contains("工作表“名单”无法读取"),
+        "{message}"
+    );
+}

@@ -305,4 +305,35 @@ mod tests {
         );
         assert!(plan_row(&[s(""), s(""), s("")], &cols, at, 3, &mut carried).is_none());
     }
+
+    #[test]
+    fn the_first_column_of_each_kind_is_the_one_read() {
+        // 党支部 before 单位, 年度 before 年份, 总数 before 计划数 (another name for it).
+        let config = schema();
+        let row = [
+            s("党支部"),
+            s("年度"),
+            s("总数"),
+            s("单位"),
+            s("年份"),
+            s("计划数"),
+        ];
+        let cols = plan_header(&[&row], &config).expect("a plan header");
+        assert_eq!((cols.branch, cols.year), (0, Some(1)));
+        let counts: Vec<(&str, u32)> = cols
+            .counts
+            .iter()
+            .map(|&(k, c)| (config.plan.categories[k].key.as_str(), c))
+            .collect();
+        assert_eq!(counts, [("total", 2)]);
+    }
+
+    #[test]
+    fn a_year_as_written() {
+        assert_eq!(year_of(&Data::Int(2025)), Some(2025));
+        assert_eq!(year_of(&Data::Float(2025.0)), Some(2025));
+        assert_eq!(year_of(&s("2025年度")), Some(2025));
+        assert_eq!(year_of(&Data::Int(1900)), None);
+        assert_eq!(year_of(&Data::Int(100_000)), None);
+    }
 }
