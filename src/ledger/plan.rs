@@ -335,5 +335,20 @@ mod tests {
         assert_eq!(year_of(&s("2025年度")), Some(2025));
         assert_eq!(year_of(&Data::Int(1900)), None);
         assert_eq!(year_of(&Data::Int(100_000)), None);
+        assert_eq!(year_of(&Data::Float(2025.5)), None);
+        assert_eq!(year_of(&Data::Float(1e9)), None);
+    }
+
+    #[test]
+    fn a_count_as_written() {
+        assert_eq!(count_of(&Data::Int(3)), Some(3));
+        assert_eq!(count_of(&Data::Int(-3)), None);
+        assert_eq!(count_of(&Data::Float(3.0)), Some(3));
+        assert_eq!(count_of(&Data::Float(3.5)), None);
+        assert_eq!(count_of(&Data::Float(2e6)), None);
+        assert_eq!(count_of(&s("3人")), Some(3));
+        assert_eq!(count_of(&s(" 3名 ")), Some(3));
+        assert_eq!(count_of(&s("三人")), None);
+        assert_eq!(count_of(&Data::Empty), None);
     }
 }
