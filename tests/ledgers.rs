@@ -792,3 +792,23 @@ fn a_total_row_is_known_however_its_first_character_is_written() {
         .collect();
     assert_eq!(reasons, ["合计、签名或说明行"; 3], "{ledger}");
 }
+
+#[test]
+fn a_header_takes_more_rows_only_when_they_map_more() {
+    // A row of format hints under a one-row header maps nothing more (a hint in brackets is
+    // dropped): the header is the one row, and the hint row is passed over as no person.
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(
+        &dir.path().join("台账.xlsx"),
+        &[
+            &["姓名", "申请入党时间", "确定为入党积极分子时间"],
+            &["", "（年.月）", "（年.月）"],
+            &["张三", "2021.03", "2021.09"],
+        ],
+    );
+    let s = survey_json(dir.path());
+    let ledger = sheet(&s, "台账", "Sheet1");
+    assert_eq!(ledger["header_rows"], serde_json::json!([1, 1]), "{ledger}");
+    assert_eq!(ledger["rows_read"], 1, "{ledger}");
+    assert_eq!(ledger["skipped"][0]["row"], 2, "{ledger}");
+}
