@@ -2553,3 +2553,34 @@ fn thought_report_gap_needs_the_activist_date() {
     // With the column, it runs.
     assert_eq!(not_run_because(|_| {}, "thought-report-gap"), None);
 }
+
+#[test]
+fn a_month_shown_with_two_decimals_is_read_as_shown() {
+    // 2012.1 in a cell formatted 0.00 shows 2012.10: October, no question asked — also in a
+    // workbook whose only number format is that one. Without the format it is asked.
+    let said = |format: Option<&str>| {
+        let t = Tiny::new();
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["起", "止", "在何单位任何职"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("header");
+        }
+        match format {
+            Some(f) => {
+                let f = rust_xlsxwriter::Format::new().set_num_format(f);
+                ws.write_number_with_format(1, 0, 2012.1, &f).expect("cell")
+            }
+            None => ws.write_number(1, 0, 2012.1).expect("cell"),
+        };
+        ws.write_string(1, 1, "2016.11").expect("cell");
+        ws.write_string(1, 2, "某大学学生").expect("cell");
+        ws.write_string(2, 0, "2016.11").expect("cell");
+        ws.write_string(2, 1, "至今").expect("cell");
+        ws.write_string(2, 2, "某局科员").expect("cell");
+        wb.save(t.person().join("简历.xlsx")).expect("save");
+        let (_, json) = audit_json(t.root(), &[]);
+        messages(&json, &["ambiguous-month"]).len()
+    };
+    assert_eq!(said(Some("0.00")), 0);
+    assert_eq!(said(None), 1);
+}

@@ -620,6 +620,16 @@ fn a_near_miss_over_two_rows_lacks_only_the_name() {
         msg.contains("第 1 行认出 姓名、申请入党时间，缺少"),
         "{msg}"
     );
+    // A second row that maps as many fields, other ones, does not replace the first.
+    let msg = nearest(&[
+        &["姓名", "确定为入党积极分子时间"],
+        &["", "谈话时间"],
+        &["张三", "2021.09.01"],
+    ]);
+    assert!(
+        msg.contains("第 1 行认出 姓名、确定为入党积极分子时间，缺少"),
+        "{msg}"
+    );
 }
 
 #[test]
