@@ -822,3 +822,50 @@ fn a_header_takes_more_rows_only_when_they_map_more() {
     assert_eq!(ledger["rows_read"], 1, "{ledger}");
     assert_eq!(ledger["skipped"][0]["row"], 2, "{ledger}");
 }
+
+#[test]
+fn columns_past_the_1024th_are_not_read() {
+    // A header whose second time column is the 1,024th column is a ledger; one past it is
+    // beyond what is read (a sheet's far cells never grow a row).
+    let role = |col: u16| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "姓名").expect("cell");
+        ws.write_string(0, 1, "申请入党时间").expect("cell");
+        ws.write_string(0, col, "确定为入党积极分子时间")
+            .expect("cell");
+        ws.write_string(1, 0, "张三").expect("cell");
+        ws.write_string(1, 1, "2021.03.05").expect("cell");
+        ws.write_string(1, col, "2021.09.01").expect("cell");
+        wb.save(dir.path().join("台账.xlsx")).expect("save");
+        let s = survey_json(dir.path());
+        sheet(&s, "台账", "Sheet1")["role"].clone()
+    };
+    assert_eq!(role(1023), "ledger");
+    assert_ne!(role(1024), "ledger");
+}
+
+#[test]
+fn a_resume_sheet_needs_both_ends_or_a_span() {
+    let role = |rows: &[&[&str]]| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        workbook(&dir.path().join("简历.xlsx"), rows);
+        let s = survey_json(dir.path());
+        sheet(&s, "简历", "Sheet1")["role"].clone()
+    };
+    let both: [&[&str]; 2] = [
+        &["起始时间", "终止时间", "在何单位任何职"],
+        &["2016.09", "2020.07", "某大学学生"],
+    ];
+    let span: [&[&str]; 2] = [
+        &["起止时间", "在何单位任何职"],
+        &["2016.09-2020.07", "某大学学生"],
+    ];
+    let start: [&[&str]; 2] = [&["起始时间", "在何单位任何职"], &["2016.09", "某大学学生"]];
+    let end: [&[&str]; 2] = [&["终止时间", "在何单位任何职"], &["2020.07", "某大学学生"]];
+    assert_eq!(role(&both), "resume");
+    assert_eq!(role(&span), "resume");
+    assert_ne!(role(&start), "resume");
+    assert_ne!(role(&end), "resume");
+}
