@@ -2557,8 +2557,9 @@ fn thought_report_gap_needs_the_activist_date() {
 #[test]
 fn a_month_shown_with_two_decimals_is_read_as_shown() {
     // 2012.1 in a cell formatted 0.00 shows 2012.10: October, no question asked — also in a
-    // workbook whose only number format is that one. Without the format it is asked.
-    let said = |format: Option<&str>| {
+    // workbook whose only number format is that one, and with Excel's built-in formats 2
+    // (0.00) and 4 (#,##0.00) named by number only. Without a format it is asked.
+    let said = |format: Option<rust_xlsxwriter::Format>| {
         let t = Tiny::new();
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
@@ -2566,10 +2567,7 @@ fn a_month_shown_with_two_decimals_is_read_as_shown() {
             ws.write_string(0, c as u16, *h).expect("header");
         }
         match format {
-            Some(f) => {
-                let f = rust_xlsxwriter::Format::new().set_num_format(f);
-                ws.write_number_with_format(1, 0, 2012.1, &f).expect("cell")
-            }
+            Some(f) => ws.write_number_with_format(1, 0, 2012.1, &f).expect("cell"),
             None => ws.write_number(1, 0, 2012.1).expect("cell"),
         };
         ws.write_string(1, 1, "2016.11").expect("cell");
@@ -2581,6 +2579,10 @@ fn a_month_shown_with_two_decimals_is_read_as_shown() {
         let (_, json) = audit_json(t.root(), &[]);
         messages(&json, &["ambiguous-month"]).len()
     };
-    assert_eq!(said(Some("0.00")), 0);
+    let code = |c: &str| Some(rust_xlsxwriter::Format::new().set_num_format(c));
+    let built_in = |i: u8| Some(rust_xlsxwriter::Format::new().set_num_format_index(i));
+    assert_eq!(said(code("0.00")), 0);
+    assert_eq!(said(built_in(2)), 0);
+    assert_eq!(said(built_in(4)), 0);
     assert_eq!(said(None), 1);
 }

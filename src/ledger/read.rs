@@ -331,13 +331,10 @@ pub(super) fn style_decimals(style: &calamine::Style) -> u8 {
         return UNKNOWN_DECIMALS;
     };
     let code = nf.format_code.trim();
+    // A built-in format named by number only (numFmtId 2) comes with its code (0.00) from
+    // calamine.
     if code.is_empty() || code.eq_ignore_ascii_case("general") {
-        // Excel's built-in formats: 2 is 0.00, 4 is #,##0.00.
-        return match nf.format_id {
-            Some(2 | 4) => 2,
-            Some(1 | 3) => 0,
-            _ => UNKNOWN_DECIMALS,
-        };
+        return UNKNOWN_DECIMALS;
     }
     let section = code.split(';').next().unwrap_or(code);
     match section.split_once('.') {
@@ -410,5 +407,22 @@ mod tests {
         assert!(wb.ledger_rows.is_empty());
         let fine = guarded(Workbook::default);
         assert_eq!(fine.problem, None);
+    }
+
+    #[test]
+    fn an_open_error_says_what_a_person_can_do() {
+        let said = |m: &'static str| describe_open_error(&calamine::Error::Msg(m));
+        for damaged in [
+            "invalid zip header",
+            "Cfb error: bad sector",
+            "Invalid file",
+        ] {
+            assert!(said(damaged).starts_with("文件已损坏"), "{damaged}");
+        }
+        for locked in ["Workbook is password protected", "file is encrypted"] {
+            assert!(said(locked).starts_with("文件设有密码"), "{locked}");
+        }
+        let other = said("unsupported BIFF version");
+        assert_eq!(other, "无法打开表格；unsupported BIFF version");
     }
 }
