@@ -869,3 +869,69 @@ fn a_resume_sheet_needs_both_ends_or_a_span() {
     assert_ne!(role(&start), "resume");
     assert_ne!(role(&end), "resume");
 }
+
+#[test]
+fn ledgers_without_a_branch_column_take_their_folders_branch() {
+    // Each branch keeps its ledger in its folder, with no 党支部 column, and each has a 张三:
+    // two people, one in each branch, each joined to the dossier in that branch.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (branch, applied) in [("第一党支部", "2021.03.05"), ("第二党支部", "2022.04.06")]
+    {
+        let folder = dir.path().join(branch);
+        std::fs::create_dir_all(folder.join("张三")).expect("mkdir");
+        workbook(
+            &folder.join("台账.xlsx"),
+            &[
+                &["姓名", "申请入党时间", "确定为入党积极分子时间"],
+                &["张三", applied, ""],
+            ],
+        );
+        std::fs::write(folder.join("张三/入党申请书.pdf"), b"%PDF-1.4\n").expect("pdf");
+    }
+    let (_, json) = audit_json(dir.path(), &[]);
+    assert_eq!(json["summary"]["ledger_people"], 2, "{:#}", json["summary"]);
+    let joined: Vec<&Value> = findings(&json)
+        .iter()
+        .filter(|f| f["rule"] == "dossier-without-ledger-row" || f["rule"] == "ledger-conflict")
+        .collect();
+    assert!(joined.is_empty(), "{joined:#?}");
+}
+
+#[test]
+fn a_milestone_no_sheet_of_a_merged_person_has_is_not_missing() {
+    // 张三 on two rosters of his branch, merged: neither has a 政审时间 or 集中培训时间 column,
+    // so nothing is missing there though later milestones are filled. A roster with the
+    // column, empty, makes it missing.
+    let missing = |second: &[&str]| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("第一党支部");
+        std::fs::create_dir_all(folder.join("张三")).expect("mkdir");
+        std::fs::write(folder.join("张三/入党申请书.pdf"), b"%PDF-1.4\n").expect("pdf");
+        workbook(
+            &folder.join("积极分子名册.xlsx"),
+            &[
+                &["姓名", "申请入党时间", "确定为入党积极分子时间"],
+                &["张三", "2021.03.05", "2021.09.01"],
+            ],
+        );
+        let mut dates = vec!["张三", "2022.09.01", "2023.06.01"];
+        dates.resize(second.len(), "");
+        workbook(&folder.join("预备党员名册.xlsx"), &[second, &dates]);
+        let (_, json) = audit_json(dir.path(), &[]);
+        assert_eq!(json["summary"]["ledger_people"], 1, "{:#}", json["summary"]);
+        findings(&json)
+            .iter()
+            .filter(|f| f["rule"] == "missing-milestone")
+            .filter_map(|f| f["subject"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let without = ["姓名", "确定为发展对象时间", "接收为预备党员时间"];
+    assert_eq!(missing(&without), Vec::<String>::new());
+    let with = [
+        "姓名",
+        "确定为发展对象时间",
+        "接收为预备党员时间",
+        "政审时间",
+    ];
+    assert_eq!(missing(&with), ["vetted"]);
+}

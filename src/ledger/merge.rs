@@ -775,4 +775,30 @@ mod tests {
         let rows = vec![person(&b, 4, "张四", None), person(&a, 5, "张四", Some(ID))];
         assert_eq!(group_rows(&rows, &c), vec![vec![0, 1]]);
     }
+
+    #[test]
+    fn two_numbers_are_two_people_whatever_their_names() {
+        // 张三 with one number on a sheet, 张三 with another on the next: two people. Without a
+        // number on the second sheet, the one 张三 of the branch is joined.
+        let c = config();
+        let a = sheet(&c, "积极分子", &["name", "id_number", "branch"]);
+        let b = sheet(&c, "发展对象", &["name", "id_number", "branch"]);
+        let person = |s: &Arc<LedgerSheet>, r: u32, id: &str| {
+            row(
+                &c,
+                s,
+                r,
+                &[
+                    ("name", text("张三")),
+                    ("id_number", text(id)),
+                    ("branch", text("一支部")),
+                ],
+            )
+        };
+        let other = "110105194912310021";
+        let rows = vec![person(&a, 4, ID), person(&b, 4, other)];
+        assert_eq!(group_rows(&rows, &c), vec![vec![0], vec![1]]);
+        let rows = vec![person(&a, 4, ID), person(&b, 4, "")];
+        assert_eq!(group_rows(&rows, &c), vec![vec![0, 1]]);
+    }
 }
