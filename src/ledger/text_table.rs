@@ -20,12 +20,22 @@ pub(super) fn stream(
     tabs: bool,
     sink: &mut dyn RowSink,
 ) -> Result<(), Broken> {
+    stream_within(path, tabs, sink, MAX_BYTES)
+}
+
+/// [`stream`] with the largest table read as a parameter.
+fn stream_within(
+    path: &std::path::Path,
+    tabs: bool,
+    sink: &mut dyn RowSink,
+    max_bytes: u64,
+) -> Result<(), Broken> {
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_BYTES {
+    if size > max_bytes {
         return Err(format!(
             "超出检查上限（文本表格 {} MB，上限 {} MB），未读取",
             size >> 20,
-            MAX_BYTES >> 20
+            max_bytes >> 20
         )
         .into());
     }
@@ -105,5 +115,43 @@ mod tests {
         }
         // Neither UTF-8 nor GB18030: said, not guessed.
         assert!(decode(&[0x81, 0x20, 0xFF, 0xFF]).is_err());
+    }
+
+    /// Rows counted.
+    struct Count(usize);
+
+    impl RowSink for Count {
+        fn start(&mut self, _: &str, _: u32) {}
+        fn row(&mut self, _: u32, _: &[Data], _: &[u8]) {
+            self.0 += 1;
+        }
+        fn finish(&mut self) {}
+        fn problem(&mut self, _: String) {}
+    }
+
+    #[test]
+    fn a_text_table_past_256_mib_is_refused_unread() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("台账.csv");
+        let file = std::fs::File::create(&path).expect("create");
+        // A sparse file: nothing is written to the disk.
+        file.set_len(MAX_BYTES + 1).expect("set_len");
+        let mut rows = Count(0);
+        let err = stream(&path, false, &mut rows)
+            .expect_err("past the limit")
+            .to_string();
+        assert!(
+            err.contains("超出检查上限（文本表格 256 MB，上限 256 MB）"),
+            "{err}"
+        );
+        assert_eq!(rows.0, 0);
+        // At a limit exactly the table is read; a byte past it, it is not.
+        let table = "姓名,申请入党时间\n张三,2021.03.05\n";
+        std::fs::write(&path, table).expect("write");
+        let len = table.len() as u64;
+        assert!(stream_within(&path, false, &mut rows, len).is_ok());
+        assert_eq!(rows.0, 2);
+        assert!(stream_within(&path, false, &mut rows, len - 1).is_err());
+        assert_eq!(rows.0, 2);
     }
 }
