@@ -2392,13 +2392,21 @@ fn a_catalog_row_without_a_title_is_said_to_have_none() {
 fn an_empty_file_is_said_empty_and_not_judged_by_its_extension() {
     let t = Tiny::new();
     t.write(&format!("{LI}/入党申请书附件.jpg"), b"");
+    // Named as no material: empty all the same, and only that; with an image in it, it is
+    // a file no material is named in.
+    t.write(&format!("{LI}/扫描001.jpg"), b"");
+    t.write(&format!("{LI}/扫描002.jpg"), &jpeg());
     let (_, json) = audit_json(t.root(), &[]);
-    let rules: Vec<&str> = findings(&json)
-        .iter()
-        .filter(|f| f["file"] == format!("{LI}/入党申请书附件.jpg"))
-        .filter_map(|f| f["rule"].as_str())
-        .collect();
-    assert_eq!(rules, ["empty-file"]);
+    let rules = |file: &str| -> Vec<String> {
+        findings(&json)
+            .iter()
+            .filter(|f| f["file"] == format!("{LI}/{file}"))
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(rules("入党申请书附件.jpg"), ["empty-file"]);
+    assert_eq!(rules("扫描001.jpg"), ["empty-file"]);
+    assert_eq!(rules("扫描002.jpg"), ["unrecognized-file"]);
 }
 
 #[test]
