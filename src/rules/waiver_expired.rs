@@ -26,3 +26,17 @@ kind: waiver-expired — --waivers 文件中的一条豁免已过期（expires �
 pub fn fires(expires: Date, as_of: Date, _used: bool) -> bool {
     expires < as_of
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fires;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_waiver_holds_through_its_expiry_day() {
+        let expires = date(2026, 11, 28);
+        assert!(!fires(expires, date(2026, 11, 28), true));
+        assert!(fires(expires, date(2026, 11, 29), true));
+        assert!(fires(expires, date(2026, 11, 29), false));
+    }
+}
