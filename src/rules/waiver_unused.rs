@@ -26,3 +26,21 @@ kind: waiver-unused — --waivers 文件中的一条豁免没有对应任何问�
 pub fn fires(expires: Date, as_of: Date, used: bool) -> bool {
     expires >= as_of && !used
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fires;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_waiver_in_force_that_covered_nothing() {
+        let expires = date(2026, 11, 28);
+        // In force through its expiry day, and used: nothing to say.
+        assert!(!fires(expires, date(2026, 11, 28), true));
+        // In force and unused: said, to its last day.
+        assert!(fires(expires, date(2026, 11, 28), false));
+        assert!(fires(expires, date(2026, 1, 1), false));
+        // Expired: waiver-expired's, not this one's.
+        assert!(!fires(expires, date(2026, 11, 29), false));
+    }
+}
