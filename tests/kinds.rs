@@ -753,6 +753,22 @@ fn near_misses() -> Vec<NearMiss> {
         ),
         (
             "publicity-too-short",
+            "a start written to the month only gives no length",
+            |t| {
+                t.row(|r| set(r, "公示时间", text("2025.09-2025.09.02")));
+                Vec::new()
+            },
+        ),
+        (
+            "publicity-too-short",
+            "an end written to the month only gives no length",
+            |t| {
+                t.row(|r| set(r, "公示时间", text("2025.09.01-2025.09")));
+                Vec::new()
+            },
+        ),
+        (
+            "publicity-too-short",
             "a single date (the start) gives no length",
             |t| {
                 t.row(|r| set(r, "公示时间", text("2025.08.08")));
@@ -2593,4 +2609,17 @@ fn a_month_shown_with_two_decimals_is_read_as_shown() {
     assert_eq!(said(built_in(2)), 0);
     assert_eq!(said(built_in(4)), 0);
     assert_eq!(said(None), 1);
+}
+
+#[test]
+fn publicity_too_short_needs_the_publicity_column() {
+    let why = not_run_because(
+        |t| header_as(t, "公示时间", "备用列"),
+        "publicity-too-short",
+    );
+    assert!(
+        why.as_deref().is_some_and(|w| w.contains("公示时间")),
+        "{why:?}"
+    );
+    assert_eq!(not_run_because(|_| {}, "publicity-too-short"), None);
 }
