@@ -761,6 +761,14 @@ fn near_misses() -> Vec<NearMiss> {
         ),
         (
             "publicity-too-short",
+            "a range written backwards gives no length",
+            |t| {
+                t.row(|r| set(r, "公示时间", text("2025.09.30-2025.09.25")));
+                Vec::new()
+            },
+        ),
+        (
+            "publicity-too-short",
             "an end written to the month only gives no length",
             |t| {
                 t.row(|r| set(r, "公示时间", text("2025.09.01-2025.09")));
@@ -2622,4 +2630,23 @@ fn publicity_too_short_needs_the_publicity_column() {
         "{why:?}"
     );
     assert_eq!(not_run_because(|_| {}, "publicity-too-short"), None);
+}
+
+#[test]
+fn a_catalog_row_that_fits_two_documents_lists_both() {
+    // 考察表 fits 入党积极分子培养教育考察登记表 and 预备党员考察表 alike: a row so titled lists
+    // neither as uncatalogued (catalog-unreadable says the title is two-way).
+    let uncatalogued = |title: Option<&'static str>| {
+        let t = Tiny::new();
+        catalog_with(&t, |c| {
+            c.retain(|r| !r.0.contains("考察"));
+            if let Some(title) = title {
+                c.push((title, "2", ""));
+            }
+        });
+        let (_, json) = audit_json(t.root(), &[]);
+        messages(&json, &["uncatalogued-document"]).len()
+    };
+    assert_eq!(uncatalogued(Some("考察表")), 0);
+    assert_eq!(uncatalogued(None), 2);
 }
