@@ -334,7 +334,7 @@ fn a_sheet_that_breaks_off_partway() {
         if name == "xl/worksheets/sheet1.xml" {
             let text = String::from_utf8(data).expect("xml");
             let at = text.match_indices("</row>").nth(1).expect("a second row").0;
-            data = text[..at].as_bytes().to_vec();
+            data = text.as_bytes()[..at].to_vec();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default())
             .expect("start");
