@@ -687,9 +687,8 @@ fn a_catalog_sheet_shows_its_name_and_id_columns() {
     // A branch's catalog with the person's name and ID number beside each row, and a branch
     // column the catalog does not use: each column the catalog reads at its cell, under the
     // field it is read as.
-    let dir = tempfile::tempdir().expect("tempdir");
-    workbook(
-        &dir.path().join("卷内目录.xlsx"),
+    let catalog = &one_sheet(
+        "卷内目录.xlsx",
         &[
             &["卷内目录"],
             &[
@@ -712,8 +711,6 @@ fn a_catalog_sheet_shows_its_name_and_id_columns() {
             ],
         ],
     );
-    let s = survey_json(dir.path());
-    let catalog = sheet(&s, "卷内目录", "Sheet1");
     assert_eq!(catalog["role"], "catalog", "{catalog}");
     assert_eq!(
         catalog["header_rows"],
@@ -742,7 +739,6 @@ fn a_catalog_sheet_shows_its_name_and_id_columns() {
 
 #[test]
 fn a_sheet_lists_its_first_twenty_skipped_rows_and_counts_the_rest() {
-    let dir = tempfile::tempdir().expect("tempdir");
     let mut rows: Vec<Vec<String>> = vec![
         vec![
             "姓名".into(),
@@ -763,9 +759,7 @@ fn a_sheet_lists_its_first_twenty_skipped_rows_and_counts_the_rest() {
         .map(|r| r.iter().map(String::as_str).collect())
         .collect();
     let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
-    workbook(&dir.path().join("台账.xlsx"), &refs);
-    let s = survey_json(dir.path());
-    let ledger = sheet(&s, "台账", "Sheet1");
+    let ledger = &one_sheet("台账.xlsx", &refs);
     assert_eq!(ledger["rows_read"], 1, "{ledger}");
     assert_eq!(ledger["rows_skipped"], 21, "{ledger}");
     let listed = ledger["skipped"].as_array().map(Vec::len);
@@ -777,9 +771,8 @@ fn a_sheet_lists_its_first_twenty_skipped_rows_and_counts_the_rest() {
 fn a_total_row_is_known_however_its_first_character_is_written() {
     // A zero-width space pasted in front of 合计, and 小计 with the Kangxi radical ⼩ (as some
     // converted text has it): totals all the same, not people.
-    let dir = tempfile::tempdir().expect("tempdir");
-    workbook(
-        &dir.path().join("台账.xlsx"),
+    let ledger = &one_sheet(
+        "台账.xlsx",
         &[
             &["姓名", "申请入党时间", "确定为入党积极分子时间"],
             &["张三", "2021.03.05", "2021.09.01"],
@@ -790,8 +783,6 @@ fn a_total_row_is_known_however_its_first_character_is_written() {
             &[" ", "合计", ""],
         ],
     );
-    let s = survey_json(dir.path());
-    let ledger = sheet(&s, "台账", "Sheet1");
     assert_eq!(ledger["rows_read"], 2, "{ledger}");
     assert_eq!(ledger["rows_skipped"], 3, "{ledger}");
     let reasons: Vec<&str> = ledger["skipped"]
@@ -807,17 +798,14 @@ fn a_total_row_is_known_however_its_first_character_is_written() {
 fn a_header_takes_more_rows_only_when_they_map_more() {
     // A row of format hints under a one-row header maps nothing more (a hint in brackets is
     // dropped): the header is the one row, and the hint row is passed over as no person.
-    let dir = tempfile::tempdir().expect("tempdir");
-    workbook(
-        &dir.path().join("台账.xlsx"),
+    let ledger = &one_sheet(
+        "台账.xlsx",
         &[
             &["姓名", "申请入党时间", "确定为入党积极分子时间"],
             &["", "（年.月）", "（年.月）"],
             &["张三", "2021.03", "2021.09"],
         ],
     );
-    let s = survey_json(dir.path());
-    let ledger = sheet(&s, "台账", "Sheet1");
     assert_eq!(ledger["header_rows"], serde_json::json!([1, 1]), "{ledger}");
     assert_eq!(ledger["rows_read"], 1, "{ledger}");
     assert_eq!(ledger["skipped"][0]["row"], 2, "{ledger}");
@@ -848,12 +836,7 @@ fn columns_past_the_1024th_are_not_read() {
 
 #[test]
 fn a_resume_sheet_needs_both_ends_or_a_span() {
-    let role = |rows: &[&[&str]]| {
-        let dir = tempfile::tempdir().expect("tempdir");
-        workbook(&dir.path().join("简历.xlsx"), rows);
-        let s = survey_json(dir.path());
-        sheet(&s, "简历", "Sheet1")["role"].clone()
-    };
+    let role = |rows: &[&[&str]]| one_sheet("简历.xlsx", rows)["role"].clone();
     let both: [&[&str]; 2] = [
         &["起始时间", "终止时间", "在何单位任何职"],
         &["2016.09", "2020.07", "某大学学生"],
@@ -934,4 +917,13 @@ fn a_milestone_no_sheet_of_a_merged_person_has_is_not_missing() {
         "政审时间",
     ];
     assert_eq!(missing(&with), ["vetted"]);
+}
+
+/// The survey of an archive holding one workbook, `file`, of one sheet of `rows`: that
+/// sheet's part.
+fn one_sheet(file: &str, rows: &[&[&str]]) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    workbook(&dir.path().join(file), rows);
+    let stem = file.trim_end_matches(".xlsx");
+    sheet(&survey_json(dir.path()), stem, "Sheet1").clone()
 }
