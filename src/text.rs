@@ -21,8 +21,7 @@ pub fn normalize(s: &str) -> String {
     // Most text (names, dates like 2021年3月5日 or 2005.09—2009.07) is already in NFKC: a
     // quick check spares the decomposition and recomposition — first the cheapest (ASCII and
     // the CJK Unified Ideographs, which have no decompositions), then the tables'.
-    let stable = |c: char| c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c);
-    if s.chars().all(stable)
+    if s.chars().all(unchanged_by_normalize)
         || unicode_normalization::is_nfkc_quick(s.chars())
             == unicode_normalization::IsNormalized::Yes
     {
@@ -30,6 +29,13 @@ pub fn normalize(s: &str) -> String {
     } else {
         fold(s.nfkc(), s.len())
     }
+}
+
+/// Whether [`normalize`] leaves a character that is not white space as it is, known without
+/// its tables: ASCII and the CJK Unified Ideographs, which have no decompositions (a
+/// zero-width space or a Kangxi radical, ⼩ for 小, it changes).
+pub fn unchanged_by_normalize(c: char) -> bool {
+    c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// A person's name as written, for showing: [`normalize`], with the separators people type

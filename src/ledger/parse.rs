@@ -283,10 +283,9 @@ impl Parser<'_> {
     /// Whether a row's text begins as totals, signatures and notes do (`config.not_people`):
     /// its first character looked at first where normalising leaves it as it is.
     pub(super) fn is_not_people(&self, text: &str) -> bool {
-        let starts = text
-            .chars()
-            .next()
-            .is_some_and(|c| self.not_people_first.contains(&c) || !settled(c));
+        let starts = text.chars().next().is_some_and(|c| {
+            self.not_people_first.contains(&c) || !crate::text::unchanged_by_normalize(c)
+        });
         starts && {
             let n = normalize(text);
             self.config
@@ -523,10 +522,4 @@ impl RowSink for Parser<'_> {
         }
         self.wb.problem = Some(problem);
     }
-}
-
-/// Whether [`normalize`] leaves a character that begins a trimmed text as it is (ASCII, the CJK
-/// Unified Ideographs); a zero-width space or a Kangxi radical (⼩ for 小) it changes.
-fn settled(c: char) -> bool {
-    c.is_ascii() || ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
