@@ -2633,6 +2633,29 @@ fn publicity_too_short_needs_the_publicity_column() {
 }
 
 #[test]
+fn a_blank_catalog_title_names_no_document_whatever_the_aliases() {
+    // An alias for files named by digits alone (`^\d*$`) matches an empty title too. A row
+    // with no title still names nothing (catalog-unreadable says it is blank): the 自传 the
+    // catalog no longer lists is uncatalogued.
+    let t = Tiny::new();
+    catalog_with(&t, |c| {
+        c.retain(|r| r.0 != "自传");
+        c.push(("", "1", ""));
+    });
+    let rules = t.beside.path().join("digits.yaml");
+    std::fs::write(
+        &rules,
+        "documents:\n  autobiography:\n    regex: ['^\\d*$']\n",
+    )
+    .expect("rules");
+    let (_, json) = audit_json(t.root(), &["--rules", &rules.display().to_string()]);
+    let uncatalogued = messages(&json, &["uncatalogued-document"]);
+    assert_eq!(uncatalogued.len(), 1, "{uncatalogued:?}");
+    assert!(uncatalogued[0].contains("自传"), "{uncatalogued:?}");
+    assert_eq!(messages(&json, &["catalog-unreadable"]).len(), 1);
+}
+
+#[test]
 fn a_catalog_row_that_fits_two_documents_lists_both() {
     // 考察表 fits 入党积极分子培养教育考察登记表 and 预备党员考察表 alike: a row so titled lists
     // neither as uncatalogued (catalog-unreadable says the title is two-way).
