@@ -1827,6 +1827,33 @@ fn a_shared_document_in_two_dossiers_is_no_duplicate_and_an_own_one_is() {
 }
 
 #[test]
+fn the_grace_after_admission_waives_only_its_documents_of_that_stage() {
+    // Admitted 2026.08.29, three months before the as-of date (2026-11-28): within the grace,
+    // the 预备党员考察表 is not yet due. The grace waives only its documents that this stage
+    // opens: the 入党志愿书 (opened here, not a grace document) and the 入党积极分子考察表 (a
+    // grace document, opened two stages before) are still required.
+    let missing = |file: &str| {
+        let t = Tiny::new();
+        std::fs::remove_file(t.person().join(file)).expect("rm");
+        t.row(|r| {
+            set(r, "接收为预备党员时间", text("2026.08.29"));
+            set(r, "上级党委审批时间", text("2026.10.20"));
+        });
+        let (_, json) = audit_json(t.root(), &[]);
+        messages(&json, &["missing-document"])
+    };
+    assert_eq!(missing("预备党员考察表.pdf"), Vec::<String>::new());
+    for (file, title) in [
+        ("入党志愿书.pdf", "《入党志愿书》"),
+        ("入党积极分子考察登记表.pdf", "《入党积极分子"),
+    ] {
+        let said = missing(file);
+        assert_eq!(said.len(), 1, "{file}: {said:?}");
+        assert!(said[0].contains(title), "{file}: {said:?}");
+    }
+}
+
+#[test]
 fn two_folders_named_with_one_id_number_are_one_person_twice() {
     let t = Tiny::new();
     let li = t.person();
@@ -1844,6 +1871,19 @@ fn two_folders_named_with_one_id_number_are_one_person_twice() {
     assert_eq!(twice.len(), 1, "{json:#}");
     let msg = twice[0]["message"].as_str().unwrap_or_default();
     assert!(msg.contains("与档案文件夹"), "{msg}");
+    // The repeat is duplicate-person's to say, not unmatched-dossier's too; with
+    // duplicate-person off, the second folder is a folder without a ledger row.
+    let unmatched =
+        |json: &serde_json::Value| messages(json, &["dossier-without-ledger-row"]).len();
+    assert_eq!(unmatched(&json), 0, "{json:#}");
+    let off = t.beside.path().join("no-duplicates.yaml");
+    std::fs::write(
+        &off,
+        "rules:\n  - { id: duplicate-person, enabled: false }\n",
+    )
+    .expect("rules");
+    let (_, json) = audit_json(t.root(), &["--rules", &off.display().to_string()]);
+    assert_eq!(unmatched(&json), 1, "{json:#}");
 }
 
 #[test]
@@ -2672,4 +2712,20 @@ fn a_catalog_row_that_fits_two_documents_lists_both() {
     };
     assert_eq!(uncatalogued(Some("考察表")), 0);
     assert_eq!(uncatalogued(None), 2);
+}
+
+#[test]
+fn a_catalog_row_that_fits_two_pages_of_one_document_lists_that_document() {
+    // 党委谈话审批意见 fits two pages of the 入党志愿书 alike (上级党委派人谈话, 党委审批意见),
+    // both filed as the 入党志愿书: the row lists it, nothing two-way about it.
+    let t = Tiny::new();
+    catalog_with(&t, |c| {
+        for r in c.iter_mut().filter(|r| r.0 == "入党志愿书") {
+            r.0 = "党委谈话审批意见";
+        }
+    });
+    let (_, json) = audit_json(t.root(), &[]);
+    let said = messages(&json, &["catalog-unreadable", "uncatalogued-document"]);
+    assert!(said.is_empty(), "{said:?}");
+    assert_eq!(messages(&json, &["catalog-item-missing"]).len(), 0);
 }
