@@ -1448,6 +1448,29 @@ impl<'f> Reader<'f> {
         };
         Ok((dict, data))
     }
+
+    /// A stream's bytes as stored, and whether they are Flate-compressed; None for a stream
+    /// that needs another filter or decode parameters (read it with [`Reader::stream`]).
+    pub(crate) fn stored(&mut self, o: &Obj) -> Result<Option<(bool, Vec<u8>)>, Broken> {
+        let (dict, raw) = self.stream(o, false)?;
+        let flate = match dict.get(b"Filter") {
+            None => false,
+            Some(f) if f.is_name(b"FlateDecode") => true,
+            Some(Obj::Array(a)) if a.len() == 1 && a[0].is_name(b"FlateDecode") => true,
+            Some(_) => return Ok(None),
+        };
+        if dict.get(b"DecodeParms").is_some() {
+            return Ok(None);
+        }
+        Ok(Some((flate, raw)))
+    }
+
+    /// Flate-compressed bytes inflated, counted against the file's reading budget.
+    pub(crate) fn inflate(&mut self, raw: &[u8]) -> Result<Vec<u8>, Broken> {
+        let data = inflate(raw)?;
+        self.0.spend(data.len() as u64)?;
+        Ok(data)
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! array), else UCS-2 codes, else (a simple font without a map) Latin-1.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::lex::{Tok, hex_bytes, tokens};
 use crate::inspect::pdf::{Obj, Reader};
@@ -87,12 +88,12 @@ impl Font {
 /// A page's font names (`/F1`) with the object number of each.
 pub(super) type FontNames = Vec<(Vec<u8>, u32)>;
 
+/// A file's fonts by object number (a font read before in the same thread may be shared, see
+/// [`MAPS`]).
+pub(super) type Fonts = HashMap<u32, Rc<Font>>;
+
 /// The page's font names with the object each is (fonts shared by pages are read once).
-pub(super) fn page_fonts(
-    pdf: &mut Reader<'_>,
-    res: Option<&Obj>,
-    fonts: &mut HashMap<u32, Font>,
-) -> FontNames {
+pub(super) fn page_fonts(pdf: &mut Reader<'_>, res: Option<&Obj>, fonts: &mut Fonts) -> FontNames {
     let Some(font_dict) = res
         .and_then(|r| pdf.resolve(r).ok())
         .and_then(|r| r.as_dict().and_then(|d| d.get(b"Font")).cloned())
@@ -114,23 +115,89 @@ pub(super) fn page_fonts(
     out
 }
 
-fn read_font(pdf: &mut Reader<'_>, r: &Obj) -> Option<Font> {
+fn read_font(pdf: &mut Reader<'_>, r: &Obj) -> Option<Rc<Font>> {
     let font = pdf.resolve(r).ok()?;
     let d = font.as_dict()?;
     let type0 = d.get(b"Subtype").is_some_and(|s| s.is_name(b"Type0"));
-    let mut f = Font {
-        width: if type0 { 2 } else { 1 },
-        ..Font::default()
-    };
-    if let Some(tu) = d.get(b"ToUnicode")
-        && let Ok((_, cmap)) = pdf.stream(tu, true)
+    if let Some(f) = d
+        .get(b"ToUnicode")
+        .and_then(|tu| to_unicode(pdf, tu, type0))
     {
-        read_cmap(&cmap, &mut f);
-    } else if type0 {
-        f.ucs2 =
-            matches!(d.get(b"Encoding"), Some(Obj::Name(n)) if n.windows(4).any(|w| w == b"UCS2"));
+        return Some(f);
     }
-    Some(f)
+    Some(Rc::new(Font {
+        width: if type0 { 2 } else { 1 },
+        ucs2: type0
+            && matches!(d.get(b"Encoding"), Some(Obj::Name(n)) if n.windows(4).any(|w| w == b"UCS2")),
+        ..Font::default()
+    }))
+}
+
+/// ToUnicode maps read on this thread, by their bytes as stored (and the font's type, which
+/// sets a code's width when the map does not): the files of one producer carry the same map —
+/// every 双层PDF Tesseract writes has one identity map, `<0000> <FFFF> <0000>` — which is then
+/// inflated and parsed once. At most [`MAPS_BYTES`] of stored bytes are kept (then it starts
+/// again).
+struct Maps {
+    by_bytes: HashMap<MapKey, Rc<Font>>,
+    bytes: usize,
+}
+
+/// What makes two ToUnicode maps the same: the font's type and the stream as stored.
+#[derive(PartialEq, Eq, Hash)]
+struct MapKey {
+    type0: bool,
+    flate: bool,
+    stored: Box<[u8]>,
+}
+
+const MAPS_BYTES: usize = 1 << 20;
+
+thread_local! {
+    static MAPS: std::cell::RefCell<Maps> = std::cell::RefCell::new(Maps {
+        by_bytes: HashMap::new(),
+        bytes: 0,
+    });
+}
+
+/// A font's ToUnicode map (None when its stream cannot be read), from [`MAPS`] where the same
+/// bytes were read before.
+fn to_unicode(pdf: &mut Reader<'_>, tu: &Obj, type0: bool) -> Option<Rc<Font>> {
+    let parse = |cmap: &[u8]| {
+        let mut f = Font {
+            width: if type0 { 2 } else { 1 },
+            ..Font::default()
+        };
+        read_cmap(cmap, &mut f);
+        Rc::new(f)
+    };
+    let Some((flate, raw)) = pdf.stored(tu).ok()? else {
+        // Another filter or a predictor: decoded as the reader does, not kept.
+        return pdf.stream(tu, true).ok().map(|(_, cmap)| parse(&cmap));
+    };
+    let key = MapKey {
+        type0,
+        flate,
+        stored: raw.into_boxed_slice(),
+    };
+    if let Some(f) = MAPS.with(|m| m.borrow().by_bytes.get(&key).cloned()) {
+        return Some(f);
+    }
+    let font = if flate {
+        parse(&pdf.inflate(&key.stored).ok()?)
+    } else {
+        parse(&key.stored)
+    };
+    MAPS.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.bytes + key.stored.len() > MAPS_BYTES {
+            m.by_bytes.clear();
+            m.bytes = 0;
+        }
+        m.bytes += key.stored.len();
+        m.by_bytes.insert(key, Rc::clone(&font));
+    });
+    Some(font)
 }
 
 /// A ToUnicode CMap: its code space (the width of a code) and its bfchar and bfrange maps.
@@ -233,6 +300,56 @@ fn utf16_into(b: &[u8], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A fixture's text layer, read on this thread.
+    fn read(name: &str) -> String {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/content-scans")
+            .join(name);
+        let size = std::fs::metadata(&path).expect("fixture").len();
+        let mut file = std::fs::File::open(&path).expect("fixture");
+        super::super::text(&mut file, size).expect("text layer")
+    }
+
+    /// The same, on a thread of its own: no map read before.
+    fn read_alone(name: &'static str) -> String {
+        std::thread::spawn(move || read(name))
+            .join()
+            .expect("thread")
+    }
+
+    fn maps_kept() -> usize {
+        MAPS.with(|m| m.borrow().by_bytes.len())
+    }
+
+    #[test]
+    fn maps_read_before_are_used_only_for_the_same_bytes() {
+        // Two LibreOffice documents (each with its own subset fonts' maps) and a Tesseract
+        // 双层PDF (one identity map), read one after another on one thread: each reads as it
+        // does alone, whatever maps the one before left.
+        let files = [
+            "current-born-digital.pdf",
+            "outdated-born-digital.pdf",
+            "outdated-layered.pdf",
+        ];
+        let alone: Vec<String> = files.iter().map(|f| read_alone(f)).collect();
+        assert!(alone[0].contains("二十大"), "{}", alone[0]);
+        assert!(
+            alone[2].replace(' ', "").contains("思想汇报"),
+            "{}",
+            alone[2]
+        );
+        for (f, a) in files.iter().zip(&alone) {
+            assert_eq!(&read(f), a, "{f}");
+        }
+        // Read again, every map comes from what was kept: nothing more is kept.
+        let kept = maps_kept();
+        assert!(kept >= 3, "{kept}");
+        for (f, a) in files.iter().zip(&alone) {
+            assert_eq!(&read(f), a, "{f}");
+        }
+        assert_eq!(maps_kept(), kept);
+    }
 
     #[test]
     fn cmap_bfchar_and_bfrange() {

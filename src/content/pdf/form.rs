@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::font::{Font, FontNames, page_fonts};
+use super::font::{FontNames, Fonts, page_fonts};
 use super::lex::{Tok, tokens};
 use crate::inspect::pdf::{Obj, Reader};
 
@@ -43,7 +43,7 @@ impl Forms {
         pdf: &mut Reader<'_>,
         content: &[u8],
         res: Option<&Obj>,
-        fonts: &mut HashMap<u32, Font>,
+        fonts: &mut Fonts,
     ) -> Drawn {
         self.drawn_at(pdf, content, res, fonts, 0)
     }
@@ -53,7 +53,7 @@ impl Forms {
         pdf: &mut Reader<'_>,
         content: &[u8],
         res: Option<&Obj>,
-        fonts: &mut HashMap<u32, Font>,
+        fonts: &mut Fonts,
         depth: usize,
     ) -> Drawn {
         // Most pages draw nothing: one pass over the bytes, not over the tokens.
@@ -95,7 +95,7 @@ impl Forms {
         pdf: &mut Reader<'_>,
         r: &Obj,
         parent: Option<&Obj>,
-        fonts: &mut HashMap<u32, Font>,
+        fonts: &mut Fonts,
         depth: usize,
     ) -> Option<usize> {
         if self.all.len() >= MAX_FORMS {

@@ -9,12 +9,11 @@ mod image;
 mod lex;
 
 use crate::inspect::Broken;
-use std::collections::HashMap;
 use std::fs::File;
 use std::rc::Rc;
 
 use crate::inspect::pdf::{Obj, Reader};
-use font::{Font, page_fonts};
+use font::{Font, Fonts, page_fonts};
 use form::{Drawn, Form, Forms};
 use lex::{Tok, number, string_bytes, tokens};
 
@@ -50,7 +49,7 @@ pub fn text(file: &mut File, size: u64) -> Result<String, Broken> {
     let mut pdf = Reader::open(file, size, TEXT_TAIL)?;
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
-    let mut fonts: HashMap<u32, Font> = HashMap::new();
+    let mut fonts = Fonts::new();
     let mut forms = Forms::default();
     let draws = std::cell::Cell::new(0usize);
     let mut scratch = Vec::new();
@@ -113,7 +112,7 @@ fn contents(pdf: &mut Reader<'_>, c: Option<&Obj>) -> Result<Vec<u8>, Broken> {
 /// What a file's content streams are shown with: its fonts and its forms, read beforehand.
 #[derive(Clone, Copy)]
 struct Resources<'a> {
-    fonts: &'a HashMap<u32, Font>,
+    fonts: &'a Fonts,
     forms: &'a [Form],
     /// Forms shown so far in the file.
     draws: &'a std::cell::Cell<usize>,
@@ -150,7 +149,7 @@ fn show_text(
                     Some(Tok::Name(n)) => names
                         .iter()
                         .find(|(k, _)| k == n)
-                        .and_then(|(_, id)| fonts.get(id)),
+                        .and_then(|(_, id)| fonts.get(id).map(|f| &**f)),
                     _ => None,
                 };
             }
@@ -235,7 +234,7 @@ mod tests {
         let mut f = Font::simple();
         f.map(u32::from(b'A'), "申");
         f.seal();
-        let fonts = HashMap::from([(7, f)]);
+        let fonts = Fonts::from([(7, Rc::new(f))]);
         let names = vec![(b"F1".to_vec(), 7)];
         let content =
             b"BT /F1 12 Tf 1 0 0 1 10 700 Tm (AB) Tj [(A) -500 (A)] TJ 0 -14 Td (A) Tj ET\n";
