@@ -40,6 +40,8 @@ pub struct DocFacts {
 pub struct Lens {
     pub phrases: Vec<String>,
     matcher: Option<AhoCorasick>,
+    /// Each phrase [`compact`]ed, as characters, for the near matches ([`near`]).
+    letters: Vec<Vec<char>>,
     settings: ContentSettings,
 }
 
@@ -52,9 +54,11 @@ impl Lens {
         let matcher = (!compact.is_empty())
             .then(|| AhoCorasick::new(&compact).ok())
             .flatten();
+        let letters = compact.iter().map(|p| p.chars().collect()).collect();
         Lens {
             phrases,
             matcher,
+            letters,
             settings,
         }
     }
@@ -82,7 +86,15 @@ impl Lens {
 
     /// The facts of a text whose owner is `owner` (empty when the dossier has no person).
     pub fn read(&self, text: &Text, owner: &str) -> DocFacts {
-        let whole = compact(&text.text);
+        // The text compacted in one string, and where each of its lines is in it.
+        let mut whole = String::with_capacity(text.text.len());
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        for line in text.text.lines() {
+            let start = whole.len();
+            compact_into(line, &mut whole);
+            spans.push((start, whole.len()));
+        }
+        let lines = || spans.iter().map(|&(a, b)| &whole[a..b]);
         let chars = han_count(&whole) as u32;
         let readable = chars >= self.settings.min_chars
             && text
@@ -101,22 +113,27 @@ impl Lens {
         phrases.dedup();
         // A long phrase read with a character or two wrong (OCR: 习近乎 for 习近平) still
         // counts: one substitution per eight characters.
-        let letters: Vec<char> = whole.chars().collect();
-        for (i, p) in self.phrases.iter().enumerate() {
-            if phrases.binary_search(&(i as u16)).is_err() && near(&letters, p) {
+        let mut letters: Vec<char> = Vec::new();
+        for (i, p) in self.letters.iter().enumerate() {
+            if p.len() < 8 || phrases.binary_search(&(i as u16)).is_ok() {
+                continue;
+            }
+            if letters.is_empty() {
+                letters.extend(whole.chars());
+            }
+            if near(&letters, p) {
                 phrases.push(i as u16);
                 phrases.sort_unstable();
             }
         }
         let owner = compact(&crate::text::normalize_name(owner));
-        let lines: Vec<String> = text.text.lines().map(compact).collect();
         DocFacts {
             source: text.source,
             confidence: text.confidence,
             chars,
             readable,
-            written: lines.iter().rev().find_map(|l| last_date(l)),
-            signers: lines.iter().filter_map(|l| signer(l)).collect(),
+            written: lines().rev().find_map(last_date),
+            signers: lines().filter_map(signer).collect(),
             phrases,
             owner_named: !owner.is_empty() && whole.contains(owner.as_str()),
         }
@@ -126,27 +143,30 @@ impl Lens {
 /// Text without white space (an OCR layer spaces CJK characters apart), with the look-alikes
 /// of 〇 and the colon made one.
 pub fn compact(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '○' => '〇',
-            ':' => '：',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    compact_into(s, &mut out);
+    out
+}
+
+/// [`compact`], onto the end of `out`.
+fn compact_into(s: &str, out: &mut String) {
+    out.extend(s.chars().filter(|c| !c.is_whitespace()).map(|c| match c {
+        '○' => '〇',
+        ':' => '：',
+        c => c,
+    }));
 }
 
 /// Whether `text` holds `phrase` with at most one character in eight different (no character
 /// missing or added: OCR substitutes, it rarely drops one inside a printed word).
-fn near(text: &[char], phrase: &str) -> bool {
-    let p: Vec<char> = compact(phrase).chars().collect();
-    let allowed = p.len() / 8;
-    if allowed == 0 || text.len() < p.len() {
+fn near(text: &[char], phrase: &[char]) -> bool {
+    let allowed = phrase.len() / 8;
+    if allowed == 0 || text.len() < phrase.len() {
         return false;
     }
-    text.windows(p.len()).any(|w| {
+    text.windows(phrase.len()).any(|w| {
         let mut wrong = 0;
-        for (a, b) in w.iter().zip(&p) {
+        for (a, b) in w.iter().zip(phrase) {
             if a != b {
                 wrong += 1;
                 if wrong > allowed {
