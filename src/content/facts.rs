@@ -158,12 +158,10 @@ fn compact_into(s: &str, out: &mut String) {
 }
 
 /// Whether `text` holds `phrase` with at most one character in eight different (no character
-/// missing or added: OCR substitutes, it rarely drops one inside a printed word).
+/// missing or added: OCR substitutes, it rarely drops one inside a printed word). `phrase` is
+/// not empty (phrases shorter than eight characters are never looked for this way).
 fn near(text: &[char], phrase: &[char]) -> bool {
     let allowed = phrase.len() / 8;
-    if allowed == 0 || text.len() < phrase.len() {
-        return false;
-    }
     text.windows(phrase.len()).any(|w| {
         let mut wrong = 0;
         for (a, b) in w.iter().zip(phrase) {
@@ -329,6 +327,24 @@ mod tests {
         assert_eq!(l.read(&t, "").phrases, vec![xi]);
         let three_wrong = text("学习习近乎新时代中国特包社会主乂思想", None);
         assert_eq!(l.read(&three_wrong, "").phrases, Vec::<u16>::new());
+    }
+
+    #[test]
+    fn eight_characters_take_one_wrong_and_seven_none() {
+        // At eight characters a phrase is long enough for one character read wrong; at seven
+        // it must be read as it is.
+        let l = Lens::new(
+            vec!["不忘初心牢记使命".into(), "二十届三中全会".into()],
+            ContentSettings::default(),
+        );
+        let found = |s: &str| l.read(&text(s, None), "").phrases;
+        let eight = l.phrase("不忘初心牢记使命").unwrap();
+        let seven = l.phrase("二十届三中全会").unwrap();
+        assert_eq!(found("我们要不忘初心牢记使名。"), vec![eight]);
+        assert_eq!(found("学习二十届三中全曾精神。"), Vec::<u16>::new());
+        assert_eq!(found("学习二十届三中全会精神。"), vec![seven]);
+        // A text shorter than the phrase holds no near match of it.
+        assert_eq!(found("不忘初心"), Vec::<u16>::new());
     }
 
     #[test]

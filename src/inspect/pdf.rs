@@ -379,6 +379,9 @@ impl<'a> Lexer<'a> {
                     let Obj::Name(k) = self.value(depth + 1)? else {
                         return Err(Error::Bad("字典键"));
                     };
+                    if k == b"Widths" && self.skip_numbers() {
+                        continue;
+                    }
                     let v = self.value(depth + 1)?;
                     d.push((k, v));
                 }
@@ -409,6 +412,28 @@ impl<'a> Lexer<'a> {
         literal_bytes(&self.b[from..end], &mut out);
         self.pos = end + 1;
         Ok(Obj::Str(out))
+    }
+
+    /// Pass over an array of plain numbers (a font's `/Widths`: hundreds of glyph widths
+    /// that nothing here reads), leaving it out of its dictionary. False, with nothing moved,
+    /// when the next value is anything else or ends past the bytes at hand: then it is read.
+    fn skip_numbers(&mut self) -> bool {
+        self.skip_ws();
+        if self.peek() != Some(b'[') {
+            return false;
+        }
+        for (i, &c) in self.b.iter().enumerate().skip(self.pos + 1) {
+            match c {
+                b']' => {
+                    self.pos = i + 1;
+                    return true;
+                }
+                b'0'..=b'9' | b'.' | b'-' | b'+' => {}
+                c if is_ws(c) => {}
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// `[ value … ]`
@@ -1514,6 +1539,34 @@ mod tests {
         );
         let mut lx = Lexer::new(b"<< /A 1", 0);
         assert_eq!(lx.value(0), Err(Error::Eof));
+    }
+
+    #[test]
+    fn a_fonts_widths_are_passed_over_when_they_are_plain_numbers() {
+        let dict = |src: &[u8]| -> Result<Dict, Error> {
+            match Lexer::new(src, 0).value(0)? {
+                Obj::Dict(d) => Ok(d),
+                _ => panic!("dict"),
+            }
+        };
+        let keys = |d: &Dict| d.0.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        let d = dict(b"<< /FirstChar 0 /Widths [0 1000\n-5.5 +3 .5] /ToUnicode 6 0 R >> ").unwrap();
+        assert_eq!(keys(&d), [&b"FirstChar"[..], b"ToUnicode"]);
+        assert_eq!(d.get(b"ToUnicode"), Some(&Obj::Ref(6, 0)));
+        // A reference, or an array of anything but plain numbers, is read as ever.
+        let d = dict(b"<< /Widths 9 0 R >> ").unwrap();
+        assert_eq!(d.get(b"Widths"), Some(&Obj::Ref(9, 0)));
+        let d = dict(b"<< /Widths [1 2 0 R] /W [1 2] >> ").unwrap();
+        assert_eq!(
+            d.get(b"Widths"),
+            Some(&Obj::Array(vec![Obj::Int(1), Obj::Ref(2, 0)]))
+        );
+        assert_eq!(
+            d.get(b"W"),
+            Some(&Obj::Array(vec![Obj::Int(1), Obj::Int(2)]))
+        );
+        // Cut off inside the array: more bytes are asked for, as for any value.
+        assert_eq!(dict(b"<< /Widths [0 1000 1000"), Err(Error::Eof));
     }
 
     #[test]
