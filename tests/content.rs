@@ -799,6 +799,49 @@ fn text_lines(pdf: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// A one-page PDF showing the hex string `shown` in the font `font` (object 5; object 6 is
+/// free for its ToUnicode map).
+fn font_pdf(font: &str, to_unicode: &[u8], shown: &str) -> Vec<u8> {
+    let stream = |content: &[u8]| {
+        let mut s = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+        s.extend_from_slice(content);
+        s.extend_from_slice(b"\nendstream");
+        s
+    };
+    let objs: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+            .to_vec(),
+        stream(format!("BT /F1 12 Tf 0 700 Td <{shown}> Tj ET").as_bytes()),
+        font.as_bytes().to_vec(),
+        stream(to_unicode),
+    ];
+    pdf_of(&objs, 1)
+}
+
+/// How a font's codes become text: a Type0 font's two-byte codes through its ToUnicode map,
+/// even one that names no code space; without a map, as UCS-2 only when its encoding says so
+/// (an Identity-H font without one shows nothing that can be read).
+#[test]
+fn a_fonts_codes_are_read_as_its_kind_and_map_say() {
+    let type0 = |rest: &str| format!("<< /Type /Font /Subtype /Type0 /BaseFont /X {rest} >>");
+    // Thirty characters and more: a text layer, not a scan's stray caption.
+    let (one, two) = ("4E2D".repeat(30), "4E2D6587".repeat(15));
+    let map = b"/CIDInit /ProcSet findresource begin begincmap 1 beginbfchar <4E2D> <6587> endbfchar endcmap";
+    // `dangan text` ends with the text read.
+    let text = |font: &str, map: &[u8], shown: &str| {
+        let lines = text_lines(&font_pdf(font, map, shown));
+        lines.last().cloned().unwrap_or_default()
+    };
+    let mapped = text(&type0("/Encoding /Identity-H /ToUnicode 6 0 R"), map, &one);
+    assert_eq!(mapped, "文".repeat(30));
+    let ucs2 = text(&type0("/Encoding /UniGB-UCS2-H"), b"", &two);
+    assert_eq!(ucs2, "中文".repeat(15));
+    let identity = text(&type0("/Encoding /Identity-H"), b"", &two);
+    assert!(!identity.contains('中'), "{identity}");
+}
+
 /// Text drawn by a Form XObject (`/Fm1 Do`), with fonts of the form's own: read where it is
 /// drawn, between the page's own lines, once (the form draws itself: not followed again); the
 /// image the page draws is looked up, nothing read from it.

@@ -153,6 +153,19 @@ struct MapKey {
 
 const MAPS_BYTES: usize = 1 << 20;
 
+impl Maps {
+    /// Keep `font` as the map of `key`; when that would take the stored bytes kept past
+    /// `limit`, the maps kept so far are let go first.
+    fn keep(&mut self, key: MapKey, font: Rc<Font>, limit: usize) {
+        if self.bytes + key.stored.len() > limit {
+            self.by_bytes.clear();
+            self.bytes = 0;
+        }
+        self.bytes += key.stored.len();
+        self.by_bytes.insert(key, font);
+    }
+}
+
 thread_local! {
     static MAPS: std::cell::RefCell<Maps> = std::cell::RefCell::new(Maps {
         by_bytes: HashMap::new(),
@@ -188,15 +201,7 @@ fn to_unicode(pdf: &mut Reader<'_>, tu: &Obj, type0: bool) -> Option<Rc<Font>> {
     } else {
         parse(&key.stored)
     };
-    MAPS.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.bytes + key.stored.len() > MAPS_BYTES {
-            m.by_bytes.clear();
-            m.bytes = 0;
-        }
-        m.bytes += key.stored.len();
-        m.by_bytes.insert(key, Rc::clone(&font));
-    });
+    MAPS.with(|m| m.borrow_mut().keep(key, Rc::clone(&font), MAPS_BYTES));
     Some(font)
 }
 
@@ -320,6 +325,27 @@ mod tests {
 
     fn maps_kept() -> usize {
         MAPS.with(|m| m.borrow().by_bytes.len())
+    }
+
+    #[test]
+    fn maps_kept_up_to_their_limit_then_let_go() {
+        let mut m = Maps {
+            by_bytes: HashMap::new(),
+            bytes: 0,
+        };
+        let key = |b: u8, n: usize| MapKey {
+            type0: true,
+            flate: false,
+            stored: vec![b; n].into_boxed_slice(),
+        };
+        m.keep(key(1, 60), Rc::default(), 100);
+        m.keep(key(2, 40), Rc::default(), 100);
+        // Exactly at the limit: both kept.
+        assert_eq!((m.by_bytes.len(), m.bytes), (2, 100));
+        // One byte more: the two let go, the new one kept.
+        m.keep(key(3, 1), Rc::default(), 100);
+        assert_eq!((m.by_bytes.len(), m.bytes), (1, 1));
+        assert!(m.by_bytes.contains_key(&key(3, 1)));
     }
 
     #[test]
