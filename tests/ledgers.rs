@@ -180,16 +180,8 @@ fn survey_shows_each_sheet_its_header_and_its_columns() {
             "{archive}"
         );
         // Each column at its cell in the header's last row.
-        let cells = |sheet: &Value| -> Vec<String> {
-            sheet["columns"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|c| c["cell"].as_str().map(str::to_string))
-                .collect()
-        };
         assert_eq!(
-            cells(applicants),
+            cells_of(applicants),
             ["A5", "B5", "C5", "D5", "E5", "F5", "G5", "H5"],
             "{archive}"
         );
@@ -242,7 +234,10 @@ fn survey_shows_each_sheet_its_header_and_its_columns() {
         // A three-row header under a title row.
         let yearly = sheet(&s, "2021年", "2021");
         assert_eq!(yearly["header_rows"], serde_json::json!([2, 4]));
-        assert!(cells(yearly).iter().all(|c| c.ends_with('4')), "{yearly}");
+        assert!(
+            cells_of(yearly).iter().all(|c| c.ends_with('4')),
+            "{yearly}"
+        );
         let cols = columns(yearly);
         assert!(
             cols.contains(&(
