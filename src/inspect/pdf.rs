@@ -97,7 +97,7 @@ pub(crate) enum Obj {
     Bool(bool),
     Int(i64),
     Real(f64),
-    Name(Vec<u8>),
+    Name(Name),
     /// A string's bytes, escapes undone (titles of bookmarks are read; most strings are not
     /// looked at).
     Str(Vec<u8>),
@@ -107,11 +107,14 @@ pub(crate) enum Obj {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Dict(pub(crate) Vec<(Vec<u8>, Obj)>);
+pub(crate) struct Dict(pub(crate) Vec<(Name, Obj)>);
+
+/// A name's bytes (without the slash), inline up to 16 bytes.
+pub(crate) type Name = smallvec::SmallVec<[u8; 16]>;
 
 impl Dict {
     pub(crate) fn get(&self, key: &[u8]) -> Option<&Obj> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.iter().find(|(k, _)| k[..] == *key).map(|(_, v)| v)
     }
 }
 
@@ -140,7 +143,7 @@ impl Obj {
     }
 
     pub(crate) fn is_name(&self, n: &[u8]) -> bool {
-        matches!(self, Obj::Name(x) if x == n)
+        matches!(self, Obj::Name(x) if x[..] == *n)
     }
 }
 
@@ -354,7 +357,7 @@ impl<'a> Lexer<'a> {
             b'[' => self.array(depth),
             b'/' => {
                 self.pos += 1;
-                Ok(Obj::Name(self.token()?.to_vec()))
+                Ok(Obj::Name(Name::from_slice(self.token()?)))
             }
             b'0'..=b'9' | b'-' | b'+' | b'.' => self.number(),
             _ => self.boolean_or_null(),
@@ -379,7 +382,7 @@ impl<'a> Lexer<'a> {
                     let Obj::Name(k) = self.value(depth + 1)? else {
                         return Err(Error::Bad("字典键"));
                     };
-                    if k == b"Widths" && self.skip_numbers() {
+                    if k[..] == *b"Widths" && self.skip_numbers() {
                         continue;
                     }
                     let v = self.value(depth + 1)?;
@@ -1155,16 +1158,13 @@ impl<'f> Pdf<'f> {
     /// looked up in the catalog's /Dests or its /Names /Dests tree.
     fn dest_page(&mut self, dest: &Obj, root: &Dict, page_of: &HashMap<u32, u32>) -> Option<u32> {
         let dest = self.resolve(dest).ok()?;
-        let array = match dest {
+        let named = match &dest {
+            Obj::Name(n) => Some(self.named_dest(n, root)?),
+            Obj::Str(n) => Some(self.named_dest(n, root)?),
+            _ => None,
+        };
+        let array = match named.unwrap_or(dest) {
             Obj::Array(a) => a,
-            Obj::Name(n) | Obj::Str(n) => match self.named_dest(&n, root)? {
-                Obj::Array(a) => a,
-                Obj::Dict(d) => match self.resolve(d.get(b"D")?).ok()? {
-                    Obj::Array(a) => a,
-                    _ => return None,
-                },
-                _ => return None,
-            },
             Obj::Dict(d) => match self.resolve(d.get(b"D")?).ok()? {
                 Obj::Array(a) => a,
                 _ => return None,
@@ -1549,7 +1549,7 @@ mod tests {
                 _ => panic!("dict"),
             }
         };
-        let keys = |d: &Dict| d.0.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        let keys = |d: &Dict| d.0.iter().map(|(k, _)| k.to_vec()).collect::<Vec<_>>();
         let d = dict(b"<< /FirstChar 0 /Widths [0 1000\n-5.5 +3 .5] /ToUnicode 6 0 R >> ").unwrap();
         assert_eq!(keys(&d), [&b"FirstChar"[..], b"ToUnicode"]);
         assert_eq!(d.get(b"ToUnicode"), Some(&Obj::Ref(6, 0)));
@@ -1607,7 +1607,7 @@ mod tests {
                 Obj::Int(10),
                 Obj::Ref(11, 0),
                 Obj::Int(12),
-                Obj::Name(b"R".to_vec()),
+                Obj::Name(Name::from_slice(b"R")),
             ]
         );
         // A window that ends before the R could be seen: read a larger one.

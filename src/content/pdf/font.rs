@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::lex::{Tok, hex_bytes, tokens};
-use crate::inspect::pdf::{Obj, Reader};
+use crate::inspect::pdf::{Name, Obj, Reader};
 
 /// A font's code-to-text map.
 #[derive(Debug, Default)]
@@ -86,7 +86,7 @@ impl Font {
 }
 
 /// A page's font names (`/F1`) with the object number of each.
-pub(super) type FontNames = Vec<(Vec<u8>, u32)>;
+pub(super) type FontNames = Vec<(Name, u32)>;
 
 /// A file's fonts by object number (a font read before in the same thread may be shared, see
 /// [`MAPS`]).

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::font::{FontNames, Fonts, page_fonts};
 use super::lex::{Tok, tokens};
-use crate::inspect::pdf::{Obj, Reader};
+use crate::inspect::pdf::{Name, Obj, Reader};
 
 /// Forms inside forms followed this deep (a real document nests one or two).
 const MAX_DEPTH: usize = 8;
@@ -69,7 +69,10 @@ impl Forms {
         };
         let mut drawn = Drawn::new();
         for name in names {
-            let Some(r @ Obj::Ref(n, _)) = xobjects.iter().find(|(k, _)| *k == name).map(|e| &e.1)
+            let Some(r @ Obj::Ref(n, _)) = xobjects
+                .iter()
+                .find(|(k, _)| k[..] == name[..])
+                .map(|e| &e.1)
             else {
                 continue;
             };
@@ -142,7 +145,7 @@ fn do_names(content: &[u8]) -> Vec<&[u8]> {
 }
 
 /// A resource dictionary's `/XObject` entries.
-fn xobject_dict(pdf: &mut Reader<'_>, res: Option<&Obj>) -> Option<Vec<(Vec<u8>, Obj)>> {
+fn xobject_dict(pdf: &mut Reader<'_>, res: Option<&Obj>) -> Option<Vec<(Name, Obj)>> {
     let res = pdf.resolve(res?).ok()?;
     let x = res.as_dict()?.get(b"XObject")?.clone();
     match pdf.resolve(&x).ok()? {

@@ -43,11 +43,11 @@ pub(super) fn page_image(pdf: &mut Reader<'_>, res: Option<&Obj>) -> PageImage {
 fn image_bytes(pdf: &mut Reader<'_>, r: &Obj, dict: &Dict) -> Result<PageImage, Broken> {
     let filters: Vec<Vec<u8>> = match dict.get(b"Filter") {
         None => Vec::new(),
-        Some(Obj::Name(n)) => vec![n.clone()],
+        Some(Obj::Name(n)) => vec![n.to_vec()],
         Some(Obj::Array(a)) => a
             .iter()
             .filter_map(|f| match f {
-                Obj::Name(n) => Some(n.clone()),
+                Obj::Name(n) => Some(n.to_vec()),
                 _ => None,
             })
             .collect(),
@@ -79,8 +79,8 @@ fn image_bytes(pdf: &mut Reader<'_>, r: &Obj, dict: &Dict) -> Result<PageImage, 
         [] | [b"FlateDecode"] => {
             let bpc = int(b"BitsPerComponent");
             let comps = match dict.get(b"ColorSpace") {
-                Some(Obj::Name(n)) if n == b"DeviceGray" || n == b"CalGray" => 1,
-                Some(Obj::Name(n)) if n == b"DeviceRGB" || n == b"CalRGB" => 3,
+                Some(Obj::Name(n)) if n[..] == *b"DeviceGray" || n[..] == *b"CalGray" => 1,
+                Some(Obj::Name(n)) if n[..] == *b"DeviceRGB" || n[..] == *b"CalRGB" => 3,
                 None if dict.get(b"ImageMask").is_some() => 1,
                 _ => return Err("图像色彩空间不受支持（索引色、ICC 或 CMYK）".into()),
             };

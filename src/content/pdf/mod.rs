@@ -126,7 +126,7 @@ struct Resources<'a> {
 /// `scratch` holds a string's bytes while they are decoded.
 fn show_text(
     content: &[u8],
-    (names, drawn): (&[(Vec<u8>, u32)], &Drawn),
+    (names, drawn): (&[(crate::inspect::pdf::Name, u32)], &Drawn),
     with: Resources<'_>,
     scratch: &mut Vec<u8>,
     out: &mut String,
@@ -148,7 +148,7 @@ fn show_text(
                 font = match operands.first() {
                     Some(Tok::Name(n)) => names
                         .iter()
-                        .find(|(k, _)| k == n)
+                        .find(|(k, _)| k[..] == **n)
                         .and_then(|(_, id)| fonts.get(id).map(|f| &**f)),
                     _ => None,
                 };
@@ -167,7 +167,7 @@ fn show_text(
                 if out.len() <= MAX_TEXT
                     && with.draws.get() < MAX_DRAWS
                     && let Some(Tok::Name(n)) = operands.last()
-                    && let Some((_, i)) = drawn.iter().find(|(k, _)| k == n)
+                    && let Some((_, i)) = drawn.iter().find(|(k, _)| k[..] == **n)
                     && let Some(form) = with.forms.get(*i)
                 {
                     with.draws.set(with.draws.get() + 1);
@@ -235,7 +235,7 @@ mod tests {
         f.map(u32::from(b'A'), "申");
         f.seal();
         let fonts = Fonts::from([(7, Rc::new(f))]);
-        let names = vec![(b"F1".to_vec(), 7)];
+        let names = vec![(crate::inspect::pdf::Name::from_slice(b"F1"), 7)];
         let content =
             b"BT /F1 12 Tf 1 0 0 1 10 700 Tm (AB) Tj [(A) -500 (A)] TJ 0 -14 Td (A) Tj ET\n";
         let mut out = String::new();
