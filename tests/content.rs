@@ -749,9 +749,10 @@ fn fonts_without_a_map() {
     assert!(stdout.lines().any(|l| l == want), "{stdout}");
 }
 
-/// A page that shows "Head", draws an image and the form `Fm1` (sixteen times 中文 in a font of
-/// the form's own; the form draws itself too), then shows "Tail" — or, without `page_text`,
-/// only draws them: a text layer drawn wholly as a form.
+/// A page that shows "Head", draws the form `Fm1` (sixteen times 中文 in a font of the form's
+/// own; the form draws itself too), shows "Tail" and draws an image — or, without `page_text`,
+/// only draws them: a text layer drawn wholly as a form. (The image drawn elsewhere than the
+/// form: each draw shows what its own name stands for.)
 fn form_pdf(page_text: bool) -> Vec<u8> {
     let stream = |dict: &str, content: &[u8]| {
         let mut s = format!("<< {dict} /Length {} >>\nstream\n", content.len()).into_bytes();
@@ -763,7 +764,7 @@ fn form_pdf(page_text: bool) -> Vec<u8> {
     let (fonts, page): (&str, &[u8]) = if page_text {
         (
             "/Font << /F1 5 0 R >>",
-            b"BT /F1 12 Tf 0 700 Td (Head) Tj ET q /Im0 Do Q /Fm1 Do BT /F1 12 Tf 0 600 Td (Tail) Tj ET",
+            b"BT /F1 12 Tf 0 700 Td (Head) Tj ET /Fm1 Do BT /F1 12 Tf 0 600 Td (Tail) Tj ET q /Im0 Do Q",
         )
     } else {
         ("", b"q /Im0 Do Q /Fm1 Do")

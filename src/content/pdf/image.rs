@@ -196,6 +196,74 @@ mod tests {
         assert_eq!(photometric(&ccitt_tiff(&[0], 8, 8, -1, false)), Some(0));
     }
 
+    /// The page image of a one-page PDF whose page draws one image: `dict` its dictionary
+    /// (without /Length), `data` its bytes as stored.
+    fn page_image_of(dict: &str, data: &[u8]) -> PageImage {
+        let page = b"q 2 0 0 1 0 0 cm /Im0 Do Q";
+        let objs: [Vec<u8>; 5] = [
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+            [format!("<< /Length {} >>\nstream\n", page.len()).as_bytes(), page, b"\nendstream"].concat(),
+            [
+                format!("<< /Type /XObject /Subtype /Image {dict} /Length {} >>\nstream\n", data.len()).as_bytes(),
+                data,
+                b"\nendstream",
+            ]
+            .concat(),
+        ];
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let mut at = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            at.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+            pdf.extend_from_slice(o);
+            pdf.extend_from_slice(b"\nendobj\n");
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f \n");
+        for a in at {
+            pdf.extend_from_slice(format!("{a:010} 00000 n \n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!("trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        let mut file = tempfile::tempfile().expect("temp file");
+        std::io::Write::write_all(&mut file, &pdf).expect("write");
+        let mut images = super::super::page_images(&mut file, pdf.len() as u64).expect("pages");
+        assert_eq!(images.len(), 1);
+        images.remove(0)
+    }
+
+    #[test]
+    fn page_images_by_filter_and_colour_space() {
+        let image = |dict: &str, data: &[u8]| match page_image_of(dict, data) {
+            PageImage::Image(b) => Ok(b),
+            PageImage::Unsupported(why) => Err(why),
+            PageImage::Blank => Err("blank".into()),
+        };
+        // DCT passed through, its filter named alone or in an array.
+        let jpeg = b"\xff\xd8\xff\xe0 a JPEG";
+        let dct = "/Width 2 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8";
+        assert_eq!(
+            image(&format!("{dct} /Filter /DCTDecode"), jpeg),
+            Ok(jpeg.to_vec())
+        );
+        assert_eq!(
+            image(&format!("{dct} /Filter [/DCTDecode]"), jpeg),
+            Ok(jpeg.to_vec())
+        );
+        // Raw pixels as PNM: grey one byte a pixel, RGB three.
+        let raw =
+            |space: &str| format!("/Width 2 /Height 1 /ColorSpace /{space} /BitsPerComponent 8");
+        let grey = image(&raw("CalGray"), &[0, 255]).expect("grey");
+        assert!(grey.starts_with(b"P5\n2 1\n255\n"), "{grey:?}");
+        let rgb = image(&raw("DeviceRGB"), &[0, 0, 0, 255, 255, 255]).expect("rgb");
+        assert!(rgb.starts_with(b"P6\n2 1\n255\n"), "{rgb:?}");
+        // Six bytes, as two RGB pixels would take: refused for the colour space alone.
+        assert!(image(&raw("DeviceCMYK"), &[0; 6]).is_err());
+    }
+
     #[test]
     fn pnm_of_raw_pixels() {
         assert_eq!(
