@@ -59,6 +59,18 @@ impl Font {
         keep_last(&mut self.strs);
     }
 
+    /// The bytes its maps hold.
+    fn heap_bytes(&self) -> usize {
+        let boxed = |s: &str| std::mem::size_of::<Box<str>>() + s.len();
+        self.chars.len() * std::mem::size_of::<(u32, char)>()
+            + self.strs.iter().map(|(_, s)| 8 + boxed(s)).sum::<usize>()
+            + self
+                .ranges
+                .iter()
+                .map(|(_, _, s)| 8 + boxed(s))
+                .sum::<usize>()
+    }
+
     pub(super) fn decode(&self, bytes: &[u8], out: &mut String) {
         for one in bytes.chunks(self.width.max(1)) {
             let c = code(one);
@@ -136,7 +148,7 @@ fn read_font(pdf: &mut Reader<'_>, r: &Obj) -> Option<Rc<Font>> {
 /// ToUnicode maps read on this thread, by their bytes as stored (and the font's type, which
 /// sets a code's width when the map does not): the files of one producer carry the same map —
 /// every 双层PDF Tesseract writes has one identity map, `<0000> <FFFF> <0000>` — which is then
-/// inflated and parsed once. At most [`MAPS_BYTES`] of stored bytes are kept (then it starts
+/// inflated and parsed once. At most [`MAPS_BYTES`] are kept, stored and parsed (then it starts
 /// again).
 struct Maps {
     by_bytes: HashMap<MapKey, Rc<Font>>,
@@ -154,14 +166,20 @@ struct MapKey {
 const MAPS_BYTES: usize = 1 << 20;
 
 impl Maps {
-    /// Keep `font` as the map of `key`; when that would take the stored bytes kept past
-    /// `limit`, the maps kept so far are let go first.
+    /// Keep `font` as the map of `key`, counting its stored bytes and what the parsed map
+    /// holds: when that would take what is kept past `limit`, the maps kept so far are let go
+    /// first; a map that alone is past it is not kept (a hostile file's huge map lives only
+    /// while its file is read).
     fn keep(&mut self, key: MapKey, font: Rc<Font>, limit: usize) {
-        if self.bytes + key.stored.len() > limit {
+        let cost = key.stored.len() + font.heap_bytes();
+        if cost > limit {
+            return;
+        }
+        if self.bytes + cost > limit {
             self.by_bytes.clear();
             self.bytes = 0;
         }
-        self.bytes += key.stored.len();
+        self.bytes += cost;
         self.by_bytes.insert(key, font);
     }
 }
@@ -346,6 +364,27 @@ mod tests {
         m.keep(key(3, 1), Rc::default(), 100);
         assert_eq!((m.by_bytes.len(), m.bytes), (1, 1));
         assert!(m.by_bytes.contains_key(&key(3, 1)));
+        // A parsed map counts what it holds: 8 bytes a code, here 12 codes and 4 bytes stored
+        // (100 in all) is kept; 13 codes (108) alone are past the limit, not kept.
+        let codes = |n: u32| {
+            let mut f = Font::simple();
+            (0..n).for_each(|c| f.map(c, "中"));
+            f.seal();
+            Rc::new(f)
+        };
+        m.keep(key(4, 4), codes(12), 100);
+        assert_eq!((m.by_bytes.len(), m.bytes), (1, 100));
+        m.keep(key(5, 4), codes(13), 100);
+        assert_eq!((m.by_bytes.len(), m.bytes), (1, 100));
+        assert!(!m.by_bytes.contains_key(&key(5, 4)));
+        // A ligature and a range: each its code or codes (8 bytes), its text and the box it
+        // is in (16 bytes); one code to one character, 8 bytes.
+        let mut f = Font::default();
+        read_cmap(
+            b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <01> <00660069> <02> <4E2D> endbfchar 1 beginbfrange <10> <20> <4E2D> endbfrange",
+            &mut f,
+        );
+        assert_eq!(f.heap_bytes(), (8 + 16 + 2) + (8 + 16 + 3) + 8);
     }
 
     #[test]
