@@ -41,7 +41,7 @@ pub struct Lens {
     pub phrases: Vec<String>,
     matcher: Option<AhoCorasick>,
     /// Each phrase [`compact`]ed, as characters, for the near matches ([`near`]).
-    letters: Vec<Vec<char>>,
+    phrase_letters: Vec<Vec<char>>,
     settings: ContentSettings,
 }
 
@@ -54,11 +54,11 @@ impl Lens {
         let matcher = (!compact.is_empty())
             .then(|| AhoCorasick::new(&compact).ok())
             .flatten();
-        let letters = compact.iter().map(|p| p.chars().collect()).collect();
+        let phrase_letters = compact.iter().map(|p| p.chars().collect()).collect();
         Lens {
             phrases,
             matcher,
-            letters,
+            phrase_letters,
             settings,
         }
     }
@@ -114,7 +114,7 @@ impl Lens {
         // A long phrase read with a character or two wrong (OCR: 习近乎 for 习近平) still
         // counts: one substitution per eight characters.
         let mut letters: Vec<char> = Vec::new();
-        for (i, p) in self.letters.iter().enumerate() {
+        for (i, p) in self.phrase_letters.iter().enumerate() {
             if p.len() < 8 || phrases.binary_search(&(i as u16)).is_ok() {
                 continue;
             }

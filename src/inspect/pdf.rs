@@ -825,16 +825,8 @@ impl<'f> Pdf<'f> {
     }
 
     fn stream_data(&mut self, dict: &Dict, at: u64) -> Result<Vec<u8>, Broken> {
-        let filter = match dict.get(b"Filter") {
-            None => None,
-            Some(Obj::Name(n)) => Some(n.clone()),
-            Some(Obj::Array(a)) if a.len() == 1 => match &a[0] {
-                Obj::Name(n) => Some(n.clone()),
-                _ => return Err("不支持的压缩方式".into()),
-            },
-            _ => return Err("不支持的压缩方式".into()),
-        };
-        let data = match filter.as_deref() {
+        let filter = one_filter(dict).ok_or("不支持的压缩方式")?;
+        let data = match filter {
             None => self.stream_raw(dict, at)?,
             Some(b"FlateDecode") => {
                 // Inflated straight from the file's bytes in memory (no copy of the raw stream).
@@ -1417,6 +1409,20 @@ pub(crate) struct Page {
     pub(crate) resources: Option<Rc<Obj>>,
 }
 
+/// A stream's filter, when it has at most one: `Some(None)` for none, `Some(Some(name))` for
+/// one (named alone or in an array of one); None for a chain or anything else.
+fn one_filter(dict: &Dict) -> Option<Option<&[u8]>> {
+    match dict.get(b"Filter") {
+        None => Some(None),
+        Some(Obj::Name(n)) => Some(Some(n)),
+        Some(Obj::Array(a)) if a.len() == 1 => match &a[0] {
+            Obj::Name(n) => Some(Some(n)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// A PDF opened for reading its pages' content.
 pub(crate) struct Reader<'f>(Pdf<'f>);
 
@@ -1478,11 +1484,10 @@ impl<'f> Reader<'f> {
     /// that needs another filter or decode parameters (read it with [`Reader::stream`]).
     pub(crate) fn stored(&mut self, o: &Obj) -> Result<Option<(bool, Vec<u8>)>, Broken> {
         let (dict, raw) = self.stream(o, false)?;
-        let flate = match dict.get(b"Filter") {
-            None => false,
-            Some(f) if f.is_name(b"FlateDecode") => true,
-            Some(Obj::Array(a)) if a.len() == 1 && a[0].is_name(b"FlateDecode") => true,
-            Some(_) => return Ok(None),
+        let flate = match one_filter(&dict) {
+            Some(None) => false,
+            Some(Some(b"FlateDecode")) => true,
+            _ => return Ok(None),
         };
         if dict.get(b"DecodeParms").is_some() {
             return Ok(None);

@@ -12,7 +12,7 @@ use crate::inspect::Broken;
 use std::fs::File;
 use std::rc::Rc;
 
-use crate::inspect::pdf::{Obj, Reader};
+use crate::inspect::pdf::{Name, Obj, Reader};
 use font::{Font, Fonts, page_fonts};
 use form::{Drawn, Form, Forms};
 use lex::{Tok, number, string_bytes, tokens};
@@ -126,7 +126,7 @@ struct Resources<'a> {
 /// `scratch` holds a string's bytes while they are decoded.
 fn show_text(
     content: &[u8],
-    (names, drawn): (&[(crate::inspect::pdf::Name, u32)], &Drawn),
+    (names, drawn): (&[(Name, u32)], &Drawn),
     with: Resources<'_>,
     scratch: &mut Vec<u8>,
     out: &mut String,
@@ -235,7 +235,7 @@ mod tests {
         f.map(u32::from(b'A'), "申");
         f.seal();
         let fonts = Fonts::from([(7, Rc::new(f))]);
-        let names = vec![(crate::inspect::pdf::Name::from_slice(b"F1"), 7)];
+        let names = vec![(Name::from_slice(b"F1"), 7)];
         let content =
             b"BT /F1 12 Tf 1 0 0 1 10 700 Tm (AB) Tj [(A) -500 (A)] TJ 0 -14 Td (A) Tj ET\n";
         let mut out = String::new();
