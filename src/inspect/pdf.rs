@@ -1547,6 +1547,28 @@ mod tests {
     }
 
     #[test]
+    fn a_streams_one_filter_alone_or_in_an_array_of_one() {
+        let filter = |src: &[u8]| {
+            let Ok(Obj::Dict(d)) = Lexer::new(src, 0).value(0) else {
+                panic!("dict")
+            };
+            one_filter(&d).map(|f| f.map(<[u8]>::to_vec))
+        };
+        let flate = Some(Some(b"FlateDecode".to_vec()));
+        assert_eq!(filter(b"<< /Length 3 >> "), Some(None));
+        assert_eq!(filter(b"<< /Filter /FlateDecode >> "), flate);
+        assert_eq!(filter(b"<< /Filter [/FlateDecode] >> "), flate);
+        // A chain, an empty array or anything but a name: not one filter.
+        assert_eq!(
+            filter(b"<< /Filter [/ASCIIHexDecode /FlateDecode] >> "),
+            None
+        );
+        assert_eq!(filter(b"<< /Filter [] >> "), None);
+        assert_eq!(filter(b"<< /Filter [1] >> "), None);
+        assert_eq!(filter(b"<< /Filter 1 >> "), None);
+    }
+
+    #[test]
     fn a_fonts_widths_are_passed_over_when_they_are_plain_numbers() {
         let dict = |src: &[u8]| -> Result<Dict, Error> {
             match Lexer::new(src, 0).value(0)? {
