@@ -49,6 +49,30 @@ impl DateValue {
         Ok(DateValue { first, precision })
     }
 
+    /// Five bytes: the first day (year, month, day) and the precision — how a packed ledger
+    /// row keeps it.
+    pub(crate) fn to_bytes(self) -> [u8; 5] {
+        let [y0, y1] = self.first.year().to_le_bytes();
+        let p = match self.precision {
+            Precision::Year => 0,
+            Precision::Month => 1,
+            Precision::Day => 2,
+        };
+        [y0, y1, self.first.month() as u8, self.first.day() as u8, p]
+    }
+
+    /// What [`DateValue::to_bytes`] wrote; None for bytes it cannot have written.
+    pub(crate) fn from_bytes([y0, y1, m, d, p]: [u8; 5]) -> Option<DateValue> {
+        let precision = match p {
+            0 => Precision::Year,
+            1 => Precision::Month,
+            2 => Precision::Day,
+            _ => return None,
+        };
+        let first = Date::new(i16::from_le_bytes([y0, y1]), m as i8, d as i8).ok()?;
+        Some(DateValue { first, precision })
+    }
+
     /// Written to the day.
     pub fn is_day(&self) -> bool {
         self.precision == Precision::Day

@@ -301,7 +301,7 @@ pub fn stage_of(config: &Schema, row: &LedgerRow) -> Option<usize> {
     config
         .stages
         .iter()
-        .rposition(|s| row.value(s.milestone).is_some_and(|v| !v.is_empty()))
+        .rposition(|s| row.is_empty(s.milestone) == Some(false))
 }
 
 /// The people, looked up by what a sheet outside their dossiers says of them: a resume or

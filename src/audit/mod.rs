@@ -301,7 +301,7 @@ fn scope(
         .map(|p| match (options.since, p.row) {
             (Some(since), Some(r)) => [keys.applied, keys.admitted].iter().any(|&k| {
                 k.and_then(|f| joined.ledger[r].value(f))
-                    .and_then(crate::ledger::FieldValue::date)
+                    .and_then(|v| v.date())
                     .is_some_and(|d| d.latest() >= since)
             }),
             _ => true,

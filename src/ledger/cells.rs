@@ -145,7 +145,7 @@ pub(super) fn ledger_row(
 ) -> LedgerRow {
     let cell = |c: u32| cells.get(c as usize).unwrap_or(&Data::Empty);
     let decimals = |c: u32| shown.get(c as usize).copied().unwrap_or(UNKNOWN_DECIMALS);
-    let mut values: Box<[FieldValue]> = vec![FieldValue::Empty; sheet.width].into();
+    let mut values = vec![FieldValue::Empty; sheet.width];
     for ((f, c), s) in sheet.cols.iter().enumerate().zip(&sheet.slots) {
         if let (Some(c), Some(s)) = (*c, *s) {
             values[usize::from(s)] =
@@ -169,7 +169,7 @@ pub(super) fn ledger_row(
     LedgerRow {
         sheet: Arc::clone(sheet),
         row,
-        values,
+        values: super::packed::Packed::pack(&values),
         seq: 0,
         merged: None,
     }

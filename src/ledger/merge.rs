@@ -288,17 +288,17 @@ fn combine(first: LedgerRow, rest: Vec<LedgerRow>, config: &Schema) -> LedgerRow
             } else {
                 &FieldValue::Empty
             };
-            match meet(held, new) {
+            match meet(held, &new) {
                 Meet::Keep => {}
                 Meet::Take => {
-                    values[f] = new.clone();
+                    values[f] = new;
                     of_field[f] = src;
                 }
                 Meet::Conflict => conflicts.push(Conflict {
                     field: f,
                     kept: of_field[f],
                     other: src,
-                    other_value: new.clone(),
+                    other_value: new,
                 }),
             }
             has[f] = true;
@@ -308,7 +308,7 @@ fn combine(first: LedgerRow, rest: Vec<LedgerRow>, config: &Schema) -> LedgerRow
     LedgerRow {
         sheet,
         row: row0,
-        values: values.into_boxed_slice(),
+        values: super::packed::Packed::pack(&values),
         seq,
         merged: Some(Box::new(Merged {
             sources,
@@ -407,7 +407,7 @@ mod tests {
         let p = &out[0];
         assert!(p.conflicts().is_empty());
         let cand = c.field("candidate").expect("candidate");
-        assert_eq!(p.value(cand), Some(&date("2022.05.06")));
+        assert_eq!(p.value(cand), Some(date("2022.05.06")));
         assert_eq!(p.location(Some(cand)).to_string(), "名册.xlsx 发展对象!D5");
     }
 
@@ -440,7 +440,7 @@ mod tests {
         ];
         let (out, _) = merge_people(rows, &c);
         let f = c.field("activist").expect("activist");
-        assert_eq!(out[0].value(f), Some(&date("2021.03.10")));
+        assert_eq!(out[0].value(f), Some(date("2021.03.10")));
         let conflicts = out[0].conflicts();
         assert_eq!(conflicts.len(), 1);
         assert_eq!(
@@ -480,7 +480,7 @@ mod tests {
         assert!(out[0].conflicts().is_empty());
         assert_eq!(
             out[0].value(c.field("activist").expect("f")),
-            Some(&date("2021.03.10"))
+            Some(date("2021.03.10"))
         );
     }
 

@@ -13,6 +13,7 @@
 //! | `read.rs` | each format's reader streaming rows (`RowSink`); the cache's tapes (`tape.rs`); the workbooks read ahead |
 //! | `parse.rs` | the parser: headers (`header.rs`), what each sheet is taken for, rows into ledger rows and resumes |
 //! | `cells.rs` | cell values into field values and dates |
+//! | `packed.rs` | a row's values packed into one allocation |
 //! | `row.rs` | a ledger row and, merged from rosters (`merge.rs`), where its values came from |
 //! | `survey.rs` | what each sheet was taken for, for `dangan survey` |
 //! | `catalog_sheet.rs`, `plan.rs` | catalog sheets; 年度发展计划 and 支部名单 |
@@ -33,6 +34,7 @@ pub mod catalog_sheet;
 mod cells;
 mod header;
 pub mod merge;
+mod packed;
 mod parse;
 pub mod plan;
 mod read;

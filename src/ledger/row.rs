@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
+use super::packed::Packed;
 use super::{FieldValue, LedgerSheet, merge};
 use crate::date::DateValue;
 use crate::finding::Location;
@@ -18,7 +19,7 @@ pub struct LedgerRow {
     pub row: u32,
     /// The values of the fields its sheet has a column for, in the sheet's slots; a row merged
     /// from several sheets holds every field's, indexed by field (see [`LedgerRow::slot`]).
-    pub(super) values: Box<[FieldValue]>,
+    pub(super) values: Packed,
     /// Position among all ledger rows of the archive (files in walk order, sheets, rows).
     pub seq: usize,
     /// Set when rows of other sheets were merged into this one (the same person on several
@@ -53,7 +54,7 @@ impl LedgerRow {
         LedgerRow {
             sheet,
             row: 1,
-            values: values.into_boxed_slice(),
+            values: Packed::pack(&values),
             seq: 0,
             merged: None,
         }
@@ -88,9 +89,18 @@ impl LedgerRow {
     }
 
     /// A field's value; None when the sheet has no such column.
-    pub fn value(&self, field: usize) -> Option<&FieldValue> {
+    pub fn value(&self, field: usize) -> Option<FieldValue> {
         if self.has_column(field) {
             self.values.get(self.slot(field)?)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a field's cell is empty; None when the sheet has no such column.
+    pub fn is_empty(&self, field: usize) -> Option<bool> {
+        if self.has_column(field) {
+            self.values.is_empty_at(self.slot(field)?)
         } else {
             None
         }
@@ -112,7 +122,7 @@ impl LedgerRow {
         LedgerRow {
             sheet,
             row,
-            values: values.into_boxed_slice(),
+            values: Packed::pack(&values),
             seq: 0,
             merged: None,
         }
@@ -122,10 +132,10 @@ impl LedgerRow {
     /// a merged row keeps.
     pub(crate) fn dense(self, fields: usize) -> Vec<FieldValue> {
         if self.merged.is_some() {
-            return self.values.into_vec();
+            return self.values.unpack();
         }
         let mut out = vec![FieldValue::Empty; fields];
-        let mut values = self.values.into_vec().into_iter();
+        let mut values = self.values.unpack().into_iter();
         for (f, s) in self.sheet.slots.iter().enumerate() {
             if s.is_some()
                 && let (Some(o), Some(v)) = (out.get_mut(f), values.next())
@@ -141,9 +151,9 @@ impl LedgerRow {
     pub fn milestone(&self, m: crate::schema::MilestoneRef) -> Option<DateValue> {
         match self.value(m.field)? {
             FieldValue::Range(a, b) => Some(if m.end == crate::schema::End::Start {
-                *a
+                a
             } else {
-                *b
+                b
             }),
             v => v.date(),
         }
@@ -160,7 +170,7 @@ impl LedgerRow {
     }
 
     /// Every field some sheet of the row has a column for: (field, value).
-    pub fn cells(&self) -> impl Iterator<Item = (usize, &FieldValue)> {
+    pub fn cells(&self) -> impl Iterator<Item = (usize, FieldValue)> {
         (0..self.sheet.cols.len()).filter_map(|f| Some((f, self.value(f)?)))
     }
 
@@ -200,21 +210,24 @@ impl LedgerRow {
     /// The row with its ambiguous months read the other way where `flip` says so (called
     /// once for each such cell, in field order).
     pub fn with_readings(&self, mut flip: impl FnMut() -> bool) -> LedgerRow {
-        let mut r = self.clone();
-        for v in r.values.iter_mut() {
+        let mut values = self.values.unpack();
+        for v in &mut values {
             if matches!(v, FieldValue::Either(..)) && flip() {
                 *v = v.other_reading();
             }
         }
-        r
+        LedgerRow {
+            sheet: Arc::clone(&self.sheet),
+            row: self.row,
+            values: Packed::pack(&values),
+            seq: self.seq,
+            merged: self.merged.clone(),
+        }
     }
 
     /// How many cells read two ways.
     pub fn ambiguous_cells(&self) -> usize {
-        self.values
-            .iter()
-            .filter(|v| matches!(v, FieldValue::Either(..)))
-            .count()
+        self.values.either_count()
     }
 
     /// The birth date the row's ID number states, when it holds a valid one.
@@ -234,9 +247,12 @@ impl LedgerRow {
     }
 
     pub fn text(&self, field: Option<usize>) -> Option<&str> {
-        field
-            .and_then(|f| self.value(f))
-            .and_then(FieldValue::as_text)
+        let f = field?;
+        if self.has_column(f) {
+            self.values.text(self.slot(f)?)
+        } else {
+            None
+        }
     }
 
     /// The cell of a field, or of the row's first cell when the column is absent.

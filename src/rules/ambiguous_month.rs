@@ -37,8 +37,8 @@ kind: ambiguous-month — 数字格式单元格中的 2021.1：可能是 1 月�
                         &[
                             ("field", &field.title),
                             ("value", &format!("{year}.1")),
-                            ("first", &month(a)),
-                            ("second", &month(b)),
+                            ("first", &month(&a)),
+                            ("second", &month(&b)),
                             ("year", &year),
                         ],
                     ));

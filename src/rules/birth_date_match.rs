@@ -1,7 +1,6 @@
 //! birth-date-match: the ledger's birth date against the ID number's.
 
 use crate::finding::Finding;
-use crate::ledger::FieldValue;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
 
@@ -20,7 +19,7 @@ kind: birth-date-match — 台账出生年月与身份证号中的出生日期�
         };
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
-            let Some(ledger) = row.value(bf).and_then(FieldValue::date) else {
+            let Some(ledger) = row.value(bf).and_then(|v| v.date()) else {
                 continue;
             };
             let Some(id_birth) = ctx.id_birth(row) else {

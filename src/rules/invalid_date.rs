@@ -26,7 +26,7 @@ kind: invalid-date — 台账或简历中的日期无法识别、日历上不存
                     let FieldValue::Invalid(bad) = value else {
                         continue;
                     };
-                    let (raw, why) = &**bad;
+                    let (raw, why) = &*bad;
                     let field = &ctx.config.fields[f];
                     out.push(ctx.finding(
                         rule,

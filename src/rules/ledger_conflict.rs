@@ -24,7 +24,7 @@ kind: ledger-conflict — 同一人的多行（不同工作表或工作簿：按
                 let field = &ctx.config.fields[c.field];
                 let here = row.source_location(c.kept, c.field);
                 let there = row.source_location(c.other, c.field);
-                let kept = row.value(c.field).map(shown);
+                let kept = row.value(c.field).as_ref().map(shown);
                 out.push(ctx.finding(
                     rule,
                     Some(p),

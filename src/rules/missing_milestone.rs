@@ -32,13 +32,13 @@ kind: missing-milestone — 一个环节为空，而 sequence 中排在它后面
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
             for (i, &f) in sequence.iter().enumerate() {
-                if !row.has_column(f) || !row.value(f).is_some_and(|v| v.is_empty()) {
+                if !row.has_column(f) || row.is_empty(f) != Some(true) {
                     continue;
                 }
                 let later = sequence[i + 1..]
                     .iter()
                     .copied()
-                    .find(|&g| row.value(g).is_some_and(|v| !v.is_empty()));
+                    .find(|&g| row.is_empty(g) == Some(false));
                 let Some(later) = later else { continue };
                 let field = &ctx.config.fields[f];
                 out.push(ctx.finding(

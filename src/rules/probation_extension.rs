@@ -206,7 +206,7 @@ fn dated_after(
             return None;
         }
         let d = match v {
-            FieldValue::Range(_, b) => Some(*b),
+            FieldValue::Range(_, b) => Some(b),
             v => v.date(),
         }?;
         (d.earliest() > cancelled.latest()).then_some((f, d))
