@@ -86,8 +86,7 @@ pub(super) fn join_people(
     }
     for (e, keep) in resumes.iter_mut().zip(orphan) {
         if !keep {
-            e.name = None;
-            e.id_number = None;
+            e.owner = None;
         }
     }
     resumes.shrink_to_fit();

@@ -3,7 +3,7 @@
 
 use super::{
     BadDate, Column, DateBounds, FieldValue, Invalid, LedgerRow, LedgerSheet, ResumeEntry,
-    SheetRef, UNKNOWN_DECIMALS,
+    ResumeOwner, SheetRef, UNKNOWN_DECIMALS,
 };
 use crate::date::{DateError, DateValue, RangeEnd, Reading, from_number, parse_date, parse_range};
 use crate::schema::{FieldType, Schema};
@@ -213,6 +213,7 @@ pub(super) fn resume_entry(
     sheet: &Arc<SheetRef>,
     row: u32,
     bounds: DateBounds,
+    previous: Option<&Arc<ResumeOwner>>,
 ) -> Option<ResumeEntry> {
     let get = |k: Column| cols.iter().find(|&&(_, c)| c == k).map(|&(i, _)| i);
     let text_of = |k: Column| get(k).map(|i| cell_text(cells.get(i).unwrap_or(&Data::Empty)));
@@ -290,10 +291,26 @@ pub(super) fn resume_entry(
         start,
         end,
         text,
-        name,
-        id_number,
+        owner: owner(name, id_number, previous),
         alt: (alt.0.is_some() || alt.1.is_some()).then(|| Box::new(alt)),
     })
+}
+
+/// A resume line's owner: the previous line's when it names the same person (they share
+/// one), none when the row names nobody.
+fn owner(
+    name: Option<CompactString>,
+    id_number: Option<CompactString>,
+    previous: Option<&Arc<ResumeOwner>>,
+) -> Option<Arc<ResumeOwner>> {
+    if name.is_none() && id_number.is_none() {
+        return None;
+    }
+    let owner = ResumeOwner { name, id_number };
+    match previous {
+        Some(p) if **p == owner => Some(Arc::clone(p)),
+        _ => Some(Arc::new(owner)),
+    }
 }
 
 #[cfg(test)]
@@ -441,6 +458,25 @@ mod tests {
     }
 
     #[test]
+    fn a_persons_consecutive_resume_lines_share_one_owner() {
+        let o = |name: Option<&str>, id: Option<&str>, prev: Option<&Arc<ResumeOwner>>| {
+            owner(name.map(Into::into), id.map(Into::into), prev)
+        };
+        let id = Some("110101199001011234");
+        let first = o(Some("张三"), id, None).expect("an owner");
+        let same = o(Some("张三"), id, Some(&first)).expect("an owner");
+        assert!(Arc::ptr_eq(&first, &same), "the same person: one owner");
+        // Another name or another ID number is another owner, with what its row says.
+        for (name, number) in [(Some("李四"), id), (Some("张三"), None), (None, id)] {
+            let other = o(name, number, Some(&first)).expect("an owner");
+            assert!(!Arc::ptr_eq(&first, &other), "{name:?} {number:?}");
+            assert_eq!(other.name.as_deref(), name);
+            assert_eq!(other.id_number.as_deref(), number);
+        }
+        assert_eq!(o(None, None, Some(&first)), None, "a row naming nobody");
+    }
+
+    #[test]
     fn a_resume_line_with_a_start_only_is_kept_with_its_end_unreadable() {
         let config = crate::config::load(&[] as &[&str])
             .expect("default rules")
@@ -464,6 +500,7 @@ mod tests {
                 &sheet,
                 3,
                 bounds(),
+                None,
             )
         };
         let e = line(text("2019.09"), Data::Empty).expect("a line with a start");

@@ -195,6 +195,14 @@ impl LedgerSheet {
 /// A date cell that could not be used: its text and why.
 pub type BadDate = Box<(String, Invalid)>;
 
+/// Whose line of a resume it is, as its row names them (inline: a name or an ID number fits
+/// in the value itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumeOwner {
+    pub name: Option<CompactString>,
+    pub id_number: Option<CompactString>,
+}
+
 /// One line of a resume. A sheet holds three or four per person: kept small.
 #[derive(Debug, Clone)]
 pub struct ResumeEntry {
@@ -205,10 +213,10 @@ pub struct ResumeEntry {
     pub start: Result<DateValue, BadDate>,
     pub end: Result<RangeEnd, BadDate>,
     pub text: CompactString,
-    /// The person it belongs to, for resume sheets outside a dossier (inline: a name or an ID
-    /// number fits in the value itself).
-    pub name: Option<CompactString>,
-    pub id_number: Option<CompactString>,
+    /// The person it belongs to, for resume sheets outside a dossier: one for a person's
+    /// consecutive lines (a sheet of three lines a person keeps one in three), let go once
+    /// the line is matched to its person.
+    pub owner: Option<Arc<ResumeOwner>>,
     /// The second readings of a start or end typed as a number such as 2021.1 (January or
     /// October); None for almost every entry.
     pub alt: Option<Box<(Option<DateValue>, Option<DateValue>)>>,
@@ -235,11 +243,11 @@ impl ResumeEntry {
     }
 
     pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+        self.owner.as_ref()?.name.as_deref()
     }
 
     pub fn id_number(&self) -> Option<&str> {
-        self.id_number.as_deref()
+        self.owner.as_ref()?.id_number.as_deref()
     }
 
     /// `简历.xlsx 简历!A5`: the entry's date cell.

@@ -348,9 +348,17 @@ impl Parser<'_> {
                 }
             }
             State::Resume(cols) => {
-                if let Some(e) =
-                    resume_entry(cells, shown, cols, self.config, sheet, row, self.bounds)
-                {
+                let previous = self.wb.resume_entries.last().and_then(|e| e.owner.as_ref());
+                if let Some(e) = resume_entry(
+                    cells,
+                    shown,
+                    cols,
+                    self.config,
+                    sheet,
+                    row,
+                    self.bounds,
+                    previous,
+                ) {
                     self.wb.resume_entries.push(e);
                     if let Some(sv) = self.survey() {
                         sv.rows_read += 1;
