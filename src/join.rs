@@ -19,20 +19,20 @@ use crate::walk::DossierDir;
 pub struct Person {
     /// Position in the list of people.
     pub index: usize,
-    pub branch: String,
-    pub name: String,
+    pub branch: CompactString,
+    pub name: CompactString,
     pub dossier: Option<usize>,
     pub row: Option<usize>,
     /// Index into `Schema::stages`; None without a ledger row or without any milestone.
     pub stage: Option<usize>,
     /// The ID number written in the folder name, as written.
-    pub folder_id: Option<String>,
+    pub folder_id: Option<CompactString>,
     /// The folder's ID number is in no row, and the folder joined its row by name: the row
     /// holds another number (`id-number-mismatch`, or `invalid-id-number` when the row's is
     /// invalid).
     pub id_mismatch: bool,
     /// Why a folder found no row (empty when it did, or when it simply is not in the ledger).
-    pub unmatched_detail: String,
+    pub unmatched_detail: Box<str>,
     /// Indices into the resume entries.
     pub resume: Vec<usize>,
     /// Indices into the catalog rows: the dossier's own catalog, else its rows in a branch
@@ -258,16 +258,16 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         }
         people.push(Person {
             index: people.len(),
-            branch: d.branch.clone(),
+            branch: d.branch.as_str().into(),
             name: row
-                .and_then(|r| rows[r].text(Some(config.keys.name)).map(str::to_string))
-                .unwrap_or(name),
+                .and_then(|r| rows[r].text(Some(config.keys.name)))
+                .map_or_else(|| name.into(), Into::into),
             dossier: Some(di),
             row,
             stage: row.and_then(|r| stage_of(config, &rows[r])),
-            folder_id,
+            folder_id: folder_id.map(Into::into),
             id_mismatch: joined.id_mismatch,
-            unmatched_detail: joined.detail,
+            unmatched_detail: joined.detail.into(),
             resume: Vec::new(),
             catalog: Vec::new(),
         });
@@ -278,17 +278,14 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         }
         people.push(Person {
             index: people.len(),
-            branch: r.branch(config).unwrap_or_default().to_string(),
-            name: r
-                .text(Some(config.keys.name))
-                .unwrap_or_default()
-                .to_string(),
+            branch: r.branch(config).unwrap_or_default().into(),
+            name: r.text(Some(config.keys.name)).unwrap_or_default().into(),
             dossier: None,
             row: Some(i),
             stage: stage_of(config, r),
             folder_id: None,
             id_mismatch: false,
-            unmatched_detail: String::new(),
+            unmatched_detail: Box::default(),
             resume: Vec::new(),
             catalog: Vec::new(),
         });

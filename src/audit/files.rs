@@ -217,7 +217,7 @@ pub(super) fn fingerprints(
     let mut name_of = vec![String::new(); archive.dossiers.len()];
     for p in people {
         if let Some(d) = p.dossier {
-            name_of[d] = p.name.clone();
+            name_of[d] = p.name.to_string();
         }
     }
     archive

@@ -43,7 +43,7 @@ kind: document-of-another-person — 档案中的材料署名是本档案库中�
             let place = p
                 .dossier
                 .map(|d| ctx.archive.dossiers[d].rel.clone())
-                .unwrap_or_else(|| p.branch.clone());
+                .unwrap_or_else(|| p.branch.to_string());
             people.entry(name_key(&p.name)).or_insert(place);
         }
         for (rel, folder) in &ctx.archive.foreign_folders {

@@ -402,8 +402,12 @@ impl Context<'_> {
         let dossier = person
             .and_then(|p| p.dossier)
             .map(|d| self.archive.dossiers[d].rel.clone());
-        let name = person.map(|p| p.name.clone()).filter(|n| !n.is_empty());
-        let branch = person.map(|p| p.branch.clone()).filter(|b| !b.is_empty());
+        let name = person
+            .map(|p| p.name.to_string())
+            .filter(|n| !n.is_empty());
+        let branch = person
+            .map(|p| p.branch.to_string())
+            .filter(|b| !b.is_empty());
         let mut all: Vec<(&str, &str)> = Vec::with_capacity(vars.len() + 3);
         all.push(("name", name.as_deref().unwrap_or("")));
         all.push(("branch", branch.as_deref().unwrap_or("")));
