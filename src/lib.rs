@@ -34,6 +34,7 @@ pub mod inspect;
 pub mod join;
 pub mod layout;
 pub mod ledger;
+pub mod memory;
 pub mod rating;
 pub mod report;
 pub mod results;

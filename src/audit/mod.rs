@@ -95,9 +95,13 @@ pub fn audit(
         sheets,
         cache,
     } = read_archive(config, root, options, cache, (readers, &progress))?;
+    // The walked tree and the workbooks' buffers are gone: their pages go back to the system
+    // before the join builds its indexes, and the join's before the rules run.
+    crate::memory::give_back();
     progress.phase("连接台账与档案", None);
     let joined = join_people(config, options, &archive, sheets);
     combined_from_catalogs(config, &archive, &classes, &mut files, &joined);
+    crate::memory::give_back();
 
     progress.phase("读取文书内容", None);
     let (findings, content) = read_and_check(
