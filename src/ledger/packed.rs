@@ -97,13 +97,14 @@ impl Packed {
         n
     }
 
-    /// The offset of `slot`'s tag.
+    /// The offset of `slot`'s tag (the end, for the slot after the last: reading there
+    /// gives nothing).
     fn seek(&self, slot: usize) -> Option<usize> {
         let mut at = 0;
         for _ in 0..slot {
             at = self.skip(at)?;
         }
-        (at < self.0.len()).then_some(at)
+        Some(at)
     }
 
     /// The offset after the value whose tag is at `at`.

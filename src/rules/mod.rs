@@ -402,9 +402,7 @@ impl Context<'_> {
         let dossier = person
             .and_then(|p| p.dossier)
             .map(|d| self.archive.dossiers[d].rel.clone());
-        let name = person
-            .map(|p| p.name.to_string())
-            .filter(|n| !n.is_empty());
+        let name = person.map(|p| p.name.to_string()).filter(|n| !n.is_empty());
         let branch = person
             .map(|p| p.branch.to_string())
             .filter(|b| !b.is_empty());
