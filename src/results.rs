@@ -169,10 +169,11 @@ impl PersonFacts {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DossierReport {
     pub dossier: String,
-    pub branch: String,
-    pub name: String,
+    /// Held inline up to 24 bytes, as the person's: no heap block a dossier for either.
+    pub branch: CompactString,
+    pub name: CompactString,
     /// The stage key, when the dossier has a ledger row with a milestone.
-    pub stage: Option<String>,
+    pub stage: Option<CompactString>,
     pub files: Vec<FileReport>,
     /// (document, date): the ledger date each document with a milestone records, for
     /// `dangan catalog` (gathered only when asked: `Options::dated`).

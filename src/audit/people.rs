@@ -276,9 +276,9 @@ pub(super) fn dossier_reports(
                     .map(std::mem::take)
                     .unwrap_or_default(),
                 dossier: std::mem::take(&mut dir.rel),
-                branch: p.branch.to_string(),
-                name: p.name.to_string(),
-                stage: p.stage.map(|s| config.stages[s].key.clone()),
+                branch: p.branch.clone(),
+                name: p.name.clone(),
+                stage: p.stage.map(|s| config.stages[s].key.as_str().into()),
                 files: std::mem::take(&mut dir.files)
                     .into_iter()
                     .zip(&classes[d])

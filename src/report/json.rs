@@ -104,8 +104,8 @@ mod tests {
         DossierReport {
             dossier: format!("第一党支部/张{i}"),
             branch: "第一党支部".into(),
-            name: format!("张{i}"),
-            stage: i.is_multiple_of(2).then(|| "full".to_string()),
+            name: compact_str::format_compact!("张{i}"),
+            stage: i.is_multiple_of(2).then(|| "full".into()),
             files: (0..i % 3)
                 .map(|f| FileReport {
                     file: format!("第一党支部/张{i}/入党申请书{f}.pdf \\ \"引号\"").into(),

@@ -29,7 +29,7 @@ pub fn render(result: &AuditResult) -> String {
     let mut suites: BTreeMap<String, BTreeMap<String, Vec<&Finding>>> = BTreeMap::new();
     for d in &result.dossiers {
         suites
-            .entry(d.branch.clone())
+            .entry(d.branch.to_string())
             .or_default()
             .entry(d.dossier.clone())
             .or_default();
