@@ -106,16 +106,48 @@ fn key(s: String) -> CompactString {
     CompactString::from(s.as_str())
 }
 
+/// Rows by the 64-bit hash of a key, sorted: 16 bytes a row, where a map of groups keyed by
+/// inline strings took 60–80 (the join's maps came to about 400 MB at a million rows). A
+/// lookup checks each row's own key, so two keys of one hash never mix.
+struct ByHash(Vec<(u64, u32)>);
+
+impl ByHash {
+    fn new(mut entries: Vec<(u64, u32)>) -> Self {
+        entries.sort_unstable();
+        ByHash(entries)
+    }
+
+    /// The rows whose key hashes to `h`, in row order.
+    fn rows(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+        let start = self.0.partition_point(|&(x, _)| x < h);
+        self.0[start..]
+            .iter()
+            .take_while(move |&&(x, _)| x == h)
+            .map(|&(_, r)| r as usize)
+    }
+}
+
+/// A key's hash; a pair's parts are kept apart by a byte no text holds.
+fn hash_of(parts: &[&str]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(&[0xff]);
+    }
+    h.digest()
+}
+
 /// The ledger rows indexed for the join: by ID number, by (branch, name), by name.
 struct Index<'a> {
     config: &'a Schema,
     rows: &'a [LedgerRow],
-    by_id: HashMap<CompactString, Group>,
-    by_branch_name: HashMap<(CompactString, CompactString), Group>,
-    by_name: HashMap<CompactString, Group>,
-    /// The numbers folder names carry: a row with one of them belongs to that folder, never
-    /// to another folder by name.
-    folder_ids: std::collections::HashSet<CompactString>,
+    by_id: ByHash,
+    by_branch_name: ByHash,
+    by_name: ByHash,
+    /// The numbers folder names carry (by the folder): a row with one of them belongs to that
+    /// folder, never to another folder by name.
+    folder_ids: ByHash,
+    dossiers: &'a [DossierDir],
 }
 
 /// The row a folder joins, if any, and what to say when it joins none.
@@ -128,65 +160,95 @@ struct Joined {
 }
 
 impl<'a> Index<'a> {
-    fn new(config: &'a Schema, dossiers: &[DossierDir], rows: &'a [LedgerRow]) -> Self {
-        let mut by_id: HashMap<CompactString, Group> = HashMap::new();
-        let mut by_branch_name: HashMap<(CompactString, CompactString), Group> = HashMap::new();
-        let mut by_name: HashMap<CompactString, Group> = HashMap::new();
+    fn new(config: &'a Schema, dossiers: &'a [DossierDir], rows: &'a [LedgerRow]) -> Self {
+        let n = rows.len();
+        let (mut by_id, mut by_branch_name, mut by_name) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         for (i, r) in rows.iter().enumerate() {
-            if let Some(id) = r.text(config.keys.id_number) {
-                by_id.entry(key(idnum::normalize(id))).or_default().push(i);
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            if let Some(id) = row_id(config, r) {
+                by_id.push((hash_of(&[&id]), i));
             }
-            let name = key(name_key(r.text(Some(config.keys.name)).unwrap_or_default()));
-            let branch = key(normalize(r.branch(config).unwrap_or_default()));
-            by_branch_name
-                .entry((branch, name.clone()))
-                .or_default()
-                .push(i);
-            by_name.entry(name).or_default().push(i);
+            let (branch, name) = (row_branch(config, r), row_name(config, r));
+            by_branch_name.push((hash_of(&[&branch, &name]), i));
+            by_name.push((hash_of(&[&name]), i));
         }
         let folder_ids = dossiers
             .iter()
-            .filter_map(|d| idnum::find_in(&d.folder))
-            .map(|id| key(idnum::normalize(&id)))
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let id = folder_id(d)?;
+                Some((hash_of(&[&id]), u32::try_from(i).unwrap_or(u32::MAX)))
+            })
             .collect();
         Index {
             config,
             rows,
-            by_id,
-            by_branch_name,
-            by_name,
-            folder_ids,
+            by_id: ByHash::new(by_id),
+            by_branch_name: ByHash::new(by_branch_name),
+            by_name: ByHash::new(by_name),
+            folder_ids: ByHash::new(folder_ids),
+            dossiers,
         }
+    }
+
+    /// The rows with this normalised ID number, in ledger order.
+    fn with_id(&self, id: &str) -> Vec<usize> {
+        self.by_id
+            .rows(hash_of(&[id]))
+            .filter(|&r| row_id(self.config, &self.rows[r]).as_deref() == Some(id))
+            .collect()
+    }
+
+    /// The rows of this normalised branch and name key, in ledger order.
+    fn with_branch_name(&self, branch: &str, name: &str) -> Vec<usize> {
+        self.by_branch_name
+            .rows(hash_of(&[branch, name]))
+            .filter(|&r| {
+                let row = &self.rows[r];
+                row_name(self.config, row) == name && row_branch(self.config, row) == branch
+            })
+            .collect()
+    }
+
+    /// The rows of this name key, in ledger order.
+    fn with_name(&self, name: &str) -> Vec<usize> {
+        self.by_name
+            .rows(hash_of(&[name]))
+            .filter(|&r| row_name(self.config, &self.rows[r]) == name)
+            .collect()
+    }
+
+    /// Whether a folder's name carries this normalised ID number.
+    fn in_a_folder_name(&self, id: &str) -> bool {
+        self.folder_ids
+            .rows(hash_of(&[id]))
+            .any(|d| folder_id(&self.dossiers[d]).as_deref() == Some(id))
     }
 
     /// A folder whose name carries an ID number: the row with that number; failing that (a
     /// typo in one of the two numbers) the one row of the branch with the folder's name, unless
     /// that row's number belongs to another folder.
     fn by_id_number(&self, d: &DossierDir, id: &str, name: &str, taken: &[bool]) -> Joined {
-        let c = free(self.by_id.get(&key(idnum::normalize(id))), taken);
+        let c = free(&self.with_id(&idnum::normalize(id)), taken);
         if let Some(&r) = c.first() {
             return Joined {
                 row: Some(r),
                 ..Joined::default()
             };
         }
-        let pair = (key(normalize(&d.branch)), key(name_key(name)));
-        let same_name = self
-            .by_branch_name
-            .get(&pair)
-            .map_or(&[][..], Group::as_slice);
-        if let [r] = same_name
-            && !taken[*r]
+        let same_name = self.with_branch_name(&normalize(&d.branch), &name_key(name));
+        if let [r] = same_name[..]
+            && !taken[r]
         {
-            let row_id = self.rows[*r]
-                .text(self.config.keys.id_number)
-                .map(idnum::normalize);
-            let theirs = row_id
-                .as_deref()
-                .is_some_and(|x| self.folder_ids.contains(&CompactString::from(x)));
+            let row_id = row_id(self.config, &self.rows[r]);
+            let theirs = row_id.as_deref().is_some_and(|x| self.in_a_folder_name(x));
             if !theirs {
                 return Joined {
-                    row: Some(*r),
+                    row: Some(r),
                     id_mismatch: row_id.is_some_and(|x| !x.is_empty()),
                     detail: String::new(),
                 };
@@ -201,13 +263,15 @@ impl<'a> Index<'a> {
     /// A folder named by name alone: the one free row of the branch with that name; a name
     /// unique in the whole ledger joins across a branch written differently.
     fn by_name(&self, d: &DossierDir, name: &str, taken: &[bool]) -> Joined {
-        let wanted = key(name_key(name));
-        let pair = (key(normalize(&d.branch)), wanted.clone());
-        let mut c = free(self.by_branch_name.get(&pair), taken);
+        let wanted = name_key(name);
+        let mut c = free(
+            &self.with_branch_name(&normalize(&d.branch), &wanted),
+            taken,
+        );
         if c.is_empty() {
-            let all = self.by_name.get(&wanted).map_or(0, |g| g.as_slice().len());
-            let c2 = free(self.by_name.get(&wanted), taken);
-            if all == 1 && c2.len() == 1 {
+            let all = self.with_name(&wanted);
+            let c2 = free(&all, taken);
+            if all.len() == 1 && c2.len() == 1 {
                 c = c2;
             }
         }
@@ -227,16 +291,29 @@ impl<'a> Index<'a> {
     }
 }
 
-/// The rows of a group not yet taken by a folder.
-fn free(v: Option<&Group>, taken: &[bool]) -> Vec<usize> {
-    v.map(|v| {
-        v.as_slice()
-            .iter()
-            .copied()
-            .filter(|&i| !taken[i])
-            .collect()
-    })
-    .unwrap_or_default()
+/// A row's ID number, normalised (the join's key).
+fn row_id(config: &Schema, r: &LedgerRow) -> Option<String> {
+    r.text(config.keys.id_number).map(idnum::normalize)
+}
+
+/// A row's name as the join compares it.
+fn row_name(config: &Schema, r: &LedgerRow) -> String {
+    name_key(r.text(Some(config.keys.name)).unwrap_or_default())
+}
+
+/// A row's branch as the join compares it.
+fn row_branch(config: &Schema, r: &LedgerRow) -> String {
+    normalize(r.branch(config).unwrap_or_default())
+}
+
+/// The ID number a folder's name carries, normalised.
+fn folder_id(d: &DossierDir) -> Option<String> {
+    idnum::find_in(&d.folder).map(|id| idnum::normalize(&id))
+}
+
+/// The rows not yet taken by a folder.
+fn free(rows: &[usize], taken: &[bool]) -> Vec<usize> {
+    rows.iter().copied().filter(|&i| !taken[i]).collect()
 }
 
 /// Join folders and rows; the result lists matched pairs and unmatched folders in folder
@@ -452,6 +529,52 @@ mod tests {
 
     fn row(c: &Schema, branch: &str, name: &str, id: &str) -> LedgerRow {
         LedgerRow::of_texts(c, &[("branch", branch), ("name", name), ("id_number", id)])
+    }
+
+    #[test]
+    fn keys_of_one_hash_never_mix() {
+        // Every index with all rows (and folders) under one hash, as if their keys collided:
+        // a lookup still finds only the rows whose own key is the one asked for.
+        let c = config();
+        let id = "110101199001011234";
+        let rows = [
+            row(&c, "第一党支部", "张三", "11010119900101123X"),
+            row(&c, "第二党支部", "李四", id),
+            row(&c, "第一党支部", "李四", ""),
+        ];
+        let dossiers = [folder("第一党支部", "王五_11010119900101123X")];
+        let mut index = Index::new(&c, &dossiers, &rows);
+        // Every row under the hash of the key looked up.
+        let all = |h: u64| ByHash((0..3).map(|i| (h, i)).collect());
+        let h = |s: &str| hash_of(&[s]);
+        for (key, want) in [(id, vec![1]), ("11010119900101123X", vec![0])] {
+            index.by_id = all(h(key));
+            assert_eq!(index.with_id(key), want, "{key}");
+        }
+        for (name, want) in [("李四", vec![1, 2]), ("张三", vec![0])] {
+            index.by_name = all(h(name));
+            assert_eq!(index.with_name(name), want, "{name}");
+        }
+        for (branch, name, want) in [
+            ("第一党支部", "李四", vec![2]),
+            ("第二党支部", "李四", vec![1]),
+            ("第二党支部", "张三", vec![]),
+        ] {
+            let branch = normalize(branch);
+            index.by_branch_name = all(hash_of(&[&branch, name]));
+            assert_eq!(
+                index.with_branch_name(&branch, name),
+                want,
+                "{branch} {name}"
+            );
+        }
+        index.folder_ids = ByHash(vec![(h(id), 0)]);
+        assert!(
+            !index.in_a_folder_name(id),
+            "the folder carries another number"
+        );
+        index.folder_ids = ByHash(vec![(h("11010119900101123X"), 0)]);
+        assert!(index.in_a_folder_name("11010119900101123X"));
     }
 
     /// (folder, row) of each person.

@@ -210,8 +210,7 @@ pub(super) fn resume_entry(
     shown: &[u8],
     cols: &[(usize, Column)],
     config: &Schema,
-    sheet: &Arc<SheetRef>,
-    row: u32,
+    (sheet, row): (&Arc<SheetRef>, u32),
     bounds: DateBounds,
     previous: Option<&Arc<ResumeOwner>>,
 ) -> Option<ResumeEntry> {
@@ -497,8 +496,7 @@ mod tests {
                 &[UNKNOWN_DECIMALS; 3],
                 &cols,
                 &config,
-                &sheet,
-                3,
+                (&sheet, 3),
                 bounds(),
                 None,
             )

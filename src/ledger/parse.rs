@@ -354,8 +354,7 @@ impl Parser<'_> {
                     shown,
                     cols,
                     self.config,
-                    sheet,
-                    row,
+                    (sheet, row),
                     self.bounds,
                     previous,
                 ) {
