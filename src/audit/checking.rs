@@ -50,7 +50,6 @@ fn read_contents(
     joined: &Joined,
     (readers, keep): (Option<&rayon::ThreadPool>, bool),
 ) -> ContentRead {
-    use crate::content::Unread;
     let mut wanted = vec![false; config.documents.len()];
     let mut phrases = Vec::new();
     for rule in config.rules.iter().filter(|r| r.enabled) {
@@ -72,16 +71,18 @@ fn read_contents(
     // as it was.
     let mut beside = std::mem::take(&mut files.beside);
     let lens = crate::content::facts::Lens::new(phrases, config.content.clone());
-    let mut jobs: Vec<(usize, usize, &str)> = Vec::new();
+    // (dossier, file) of each document to read: 8 bytes each, the owner's name looked up
+    // when it is read (a million dossiers have a few million of these).
+    let mut jobs: Vec<(u32, u32)> = Vec::new();
     for (d, dir) in archive.dossiers.iter().enumerate() {
-        let Some(p) = joined.person_of_dossier[d] else {
+        if joined.person_of_dossier[d].is_none() {
             continue;
-        };
+        }
         for i in 0..dir.files.len() {
             let read = classes[d][i].is_some_and(|c| wanted[c])
                 && files.inspections[d][i].problem.is_none();
             if read {
-                jobs.push((d, i, joined.people[p].name.as_str()));
+                jobs.push((d as u32, i as u32));
             }
         }
     }
@@ -94,43 +95,81 @@ fn read_contents(
         beside: &beside,
         keep,
     };
+    let owner = |d: u32| {
+        joined.person_of_dossier[d as usize].map_or("", |p| joined.people[p].name.as_str())
+    };
+    // Each reader gathers what it read; only documents with text are kept.
     let read = || {
         jobs.par_iter()
-            .map(|&(d, i, owner)| reader.read(d, i, owner))
-            .collect::<Vec<_>>()
+            .map(|&(d, i)| reader.read(d as usize, i as usize, owner(d)))
+            .fold(Gathered::default, Gathered::add)
+            .reduce(Gathered::default, Gathered::merge)
     };
     // OCR is work for the cores; reading text layers waits on the disk.
-    let results = if options.reading.ocr.is_some() {
+    let Gathered {
+        docs,
+        kept,
+        had,
+        read_anew,
+        no_text,
+        needs_ocr,
+    } = if options.reading.ocr.is_some() {
         read()
     } else {
         reading(readers, read)
     };
-    let count = |u: Unread| results.iter().filter(|r| r.text == Err(u)).count();
-    let (no_text, needs_ocr) = (count(Unread::NoText), count(Unread::NeedsOcr));
-    let mut kept = Vec::new();
-    let mut read_anew = 0;
-    let mut docs = Vec::new();
-    for done in results {
-        if let Some(side) = done.cache {
-            // What the cache had for a document read now is replaced (or dropped: no longer
-            // kept).
-            if let Some(k) = side.had {
-                beside.remove(&k);
-            }
-            if let Some(bytes) = side.kept {
-                read_anew += usize::from(!side.cached);
-                kept.push(bytes);
-            }
-        }
-        if let Ok(t) = done.text {
-            docs.push((done.at, t));
-        }
+    // What the cache had for a document read now is replaced (or dropped: no longer kept).
+    for k in had {
+        beside.remove(&k);
     }
     ContentRead {
         contents: crate::content::Contents::new(lens, docs, no_text, needs_ocr),
         kept,
         others: beside,
         read_anew,
+    }
+}
+
+/// What the readers read: the documents with text, the cache's entries, the counts.
+#[derive(Default)]
+struct Gathered {
+    docs: Vec<((u32, u32), crate::content::DocText)>,
+    /// The readings to keep in the cache, by file key.
+    kept: Vec<(u128, Vec<u8>)>,
+    /// Keys of the cache's entries for documents read now.
+    had: Vec<u128>,
+    /// Readings kept that were not the cache's.
+    read_anew: usize,
+    no_text: usize,
+    needs_ocr: usize,
+}
+
+impl Gathered {
+    fn add(mut self, done: Done) -> Self {
+        use crate::content::Unread;
+        if let Some(side) = done.cache {
+            self.had.extend(side.had);
+            if let Some(bytes) = side.kept {
+                self.read_anew += usize::from(!side.cached);
+                self.kept.push(bytes);
+            }
+        }
+        match done.text {
+            Ok(t) => self.docs.push((done.at, t)),
+            Err(Unread::NoText) => self.no_text += 1,
+            Err(Unread::NeedsOcr) => self.needs_ocr += 1,
+        }
+        self
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.docs.extend(other.docs);
+        self.kept.extend(other.kept);
+        self.had.extend(other.had);
+        self.read_anew += other.read_anew;
+        self.no_text += other.no_text;
+        self.needs_ocr += other.needs_ocr;
+        self
     }
 }
 
