@@ -70,8 +70,8 @@ pub fn name_from_folder(folder: &str) -> String {
     name
 }
 
-/// The rows (or people) sharing a key: almost always one, which is held without allocating.
-/// A ledger of 100,000 rows is indexed three ways, so this matters.
+/// The people sharing a key (the owners of resume and catalog rows): almost always one, which
+/// is held without allocating.
 #[derive(Debug, Default)]
 enum Group {
     #[default]

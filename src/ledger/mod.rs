@@ -66,8 +66,8 @@ pub enum Invalid {
     TooEarly,
 }
 
-/// A ledger cell as read. Texts up to 24 bytes (a name, an ID number, 汉族) are held inline:
-/// a 100,000-row ledger has two million of these.
+/// A ledger cell as read. A row keeps its cells packed (`packed.rs`) and gives them out as
+/// these, decoded; texts up to 24 bytes (a name, an ID number, 汉族) are held inline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {
     Empty,
