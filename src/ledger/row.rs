@@ -88,22 +88,23 @@ impl LedgerRow {
         }
     }
 
-    /// A field's value; None when the sheet has no such column.
-    pub fn value(&self, field: usize) -> Option<FieldValue> {
+    /// Where the row keeps a field's value, when some sheet of the row has its column.
+    fn held(&self, field: usize) -> Option<usize> {
         if self.has_column(field) {
-            self.values.get(self.slot(field)?)
+            self.slot(field)
         } else {
             None
         }
     }
 
+    /// A field's value; None when the sheet has no such column.
+    pub fn value(&self, field: usize) -> Option<FieldValue> {
+        self.values.get(self.held(field)?)
+    }
+
     /// Whether a field's cell is empty; None when the sheet has no such column.
     pub fn is_empty(&self, field: usize) -> Option<bool> {
-        if self.has_column(field) {
-            self.values.is_empty_at(self.slot(field)?)
-        } else {
-            None
-        }
+        self.values.is_empty_at(self.held(field)?)
     }
 
     /// A row of `sheet` from every field's value, indexed by field (for tests).
@@ -247,12 +248,7 @@ impl LedgerRow {
     }
 
     pub fn text(&self, field: Option<usize>) -> Option<&str> {
-        let f = field?;
-        if self.has_column(f) {
-            self.values.text(self.slot(f)?)
-        } else {
-            None
-        }
+        self.values.text(self.held(field?)?)
     }
 
     /// The cell of a field, or of the row's first cell when the column is absent.
