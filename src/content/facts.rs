@@ -6,9 +6,9 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use compact_str::CompactString;
 use jiff::civil::Date;
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use super::{Source, Text};
@@ -39,10 +39,83 @@ pub struct DocFacts {
 #[derive(Debug)]
 pub struct Lens {
     pub phrases: Vec<String>,
-    matcher: Option<AhoCorasick>,
-    /// Each phrase [`compact`]ed, as characters, for the near matches ([`near`]).
-    phrase_letters: Vec<Vec<char>>,
+    /// How each phrase is looked for, in the order of `phrases`.
+    lookups: Vec<Lookup>,
     settings: ContentSettings,
+}
+
+/// One phrase [`compact`]ed: searched for as it is and, when long enough, with a character
+/// in eight read wrong ([`Lookup::near`]).
+#[derive(Debug)]
+struct Lookup {
+    exact: Finder<'static>,
+    letters: Vec<char>,
+    /// The phrase cut in one piece more than the characters it may have wrong, each piece
+    /// with the number of characters before it: a window with at most that many wrong holds
+    /// at least one piece as it is (empty for a phrase shorter than eight characters).
+    pieces: Vec<(usize, Finder<'static>)>,
+}
+
+impl Lookup {
+    fn new(phrase: &str) -> Lookup {
+        let letters: Vec<char> = phrase.chars().collect();
+        let allowed = letters.len() / 8;
+        let pieces = if allowed == 0 {
+            Vec::new()
+        } else {
+            let per = letters.len() / (allowed + 1);
+            (0..=allowed)
+                .map(|j| {
+                    let from = j * per;
+                    let to = if j == allowed {
+                        letters.len()
+                    } else {
+                        from + per
+                    };
+                    let piece: String = letters[from..to].iter().collect();
+                    (from, Finder::new(piece.as_bytes()).into_owned())
+                })
+                .collect()
+        };
+        Lookup {
+            exact: Finder::new(phrase.as_bytes()).into_owned(),
+            letters,
+            pieces,
+        }
+    }
+
+    /// Whether `text` holds the phrase with at most one character in eight different (no
+    /// character missing or added: OCR substitutes, it rarely drops one inside a printed
+    /// word). Only the places where a piece of the phrase stands as it is are compared.
+    fn near(&self, text: &str) -> bool {
+        let allowed = self.letters.len() / 8;
+        self.pieces.iter().any(|(before, piece)| {
+            piece.find_iter(text.as_bytes()).any(|at| {
+                // The window starts `before` characters ahead of the piece.
+                let start = if *before == 0 {
+                    Some(at)
+                } else {
+                    text[..at]
+                        .char_indices()
+                        .rev()
+                        .nth(before - 1)
+                        .map(|(i, _)| i)
+                };
+                start.is_some_and(|start| {
+                    let mut window = text[start..].chars();
+                    let mut wrong = 0;
+                    for &p in &self.letters {
+                        match window.next() {
+                            Some(c) if c == p => {}
+                            Some(_) if wrong < allowed => wrong += 1,
+                            _ => return false,
+                        }
+                    }
+                    true
+                })
+            })
+        })
+    }
 }
 
 impl Lens {
@@ -50,15 +123,10 @@ impl Lens {
         phrases.sort();
         phrases.dedup();
         phrases.truncate(u16::MAX as usize);
-        let compact: Vec<String> = phrases.iter().map(|p| compact(p)).collect();
-        let matcher = (!compact.is_empty())
-            .then(|| AhoCorasick::new(&compact).ok())
-            .flatten();
-        let phrase_letters = compact.iter().map(|p| p.chars().collect()).collect();
+        let lookups = phrases.iter().map(|p| Lookup::new(&compact(p))).collect();
         Lens {
             phrases,
-            matcher,
-            phrase_letters,
+            lookups,
             settings,
         }
     }
@@ -100,32 +168,16 @@ impl Lens {
             && text
                 .confidence
                 .is_none_or(|c| c >= self.settings.min_confidence);
-        let mut phrases: Vec<u16> = self
-            .matcher
-            .as_ref()
-            .map(|m| {
-                m.find_overlapping_iter(&whole)
-                    .map(|x| x.pattern().as_usize() as u16)
-                    .collect()
+        // Ascending, as the phrases are.
+        let phrases: Vec<u16> = self
+            .lookups
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.exact.find(whole.as_bytes()).is_some() || (!l.pieces.is_empty() && l.near(&whole))
             })
-            .unwrap_or_default();
-        phrases.sort_unstable();
-        phrases.dedup();
-        // A long phrase read with a character or two wrong (OCR: 习近乎 for 习近平) still
-        // counts: one substitution per eight characters.
-        let mut letters: Vec<char> = Vec::new();
-        for (i, p) in self.phrase_letters.iter().enumerate() {
-            if p.len() < 8 || phrases.binary_search(&(i as u16)).is_ok() {
-                continue;
-            }
-            if letters.is_empty() {
-                letters.extend(whole.chars());
-            }
-            if near(&letters, p) {
-                phrases.push(i as u16);
-                phrases.sort_unstable();
-            }
-        }
+            .map(|(i, _)| i as u16)
+            .collect();
         let owner = compact(&crate::text::normalize_name(owner));
         DocFacts {
             source: text.source,
@@ -150,30 +202,20 @@ pub fn compact(s: &str) -> String {
 
 /// [`compact`], onto the end of `out`.
 fn compact_into(s: &str, out: &mut String) {
-    out.extend(s.chars().filter(|c| !c.is_whitespace()).map(|c| match c {
-        '○' => '〇',
-        ':' => '：',
-        c => c,
-    }));
-}
-
-/// Whether `text` holds `phrase` with at most one character in eight different (no character
-/// missing or added: OCR substitutes, it rarely drops one inside a printed word). `phrase` is
-/// not empty (phrases shorter than eight characters are never looked for this way).
-fn near(text: &[char], phrase: &[char]) -> bool {
-    let allowed = phrase.len() / 8;
-    text.windows(phrase.len()).any(|w| {
-        let mut wrong = 0;
-        for (a, b) in w.iter().zip(phrase) {
-            if a != b {
-                wrong += 1;
-                if wrong > allowed {
-                    return false;
-                }
-            }
-        }
-        true
-    })
+    // Copied a run at a time: only white space and the look-alikes break a run.
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let put = match c {
+            '○' => "〇",
+            ':' => "：",
+            c if c.is_whitespace() => "",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(put);
+        run = i + c.len_utf8();
+    }
+    out.push_str(&s[run..]);
 }
 
 /// The Chinese characters in a text: what says whether anything was read.
@@ -215,6 +257,11 @@ static SIGNER: LazyLock<Regex> = LazyLock::new(|| {
 /// The name on a signature line (`申请人：张三`, `汇报人（签名）：李四 2023年3月15日`), cut
 /// where a date begins: two to four characters, or a name with a middle dot.
 fn signer(line: &str) -> Option<CompactString> {
+    // Every signature line has the colon (compacted to `：`); most lines of a text have none,
+    // and a search for one character costs far less than the pattern's.
+    if !line.contains('：') {
+        return None;
+    }
     let c = SIGNER.captures(line)?;
     let name = c.get(1)?.as_str();
     let cut = ["二〇", "二零", "一九", "〇", "零", "年", "月", "日"]
@@ -353,5 +400,71 @@ mod tests {
         assert!(!l.read(&text(BODY, Some(30.0)), "").readable);
         assert!(l.read(&text(BODY, Some(80.0)), "").readable);
         assert!(!l.read(&text("申请书", None), "").readable);
+    }
+
+    /// The near match as it was written before pieces: every window of the text, compared.
+    fn near_by_every_window(text: &str, phrase: &str) -> bool {
+        let text: Vec<char> = text.chars().collect();
+        let phrase: Vec<char> = phrase.chars().collect();
+        let allowed = phrase.len() / 8;
+        text.windows(phrase.len())
+            .any(|w| w.iter().zip(&phrase).filter(|(a, b)| a != b).count() <= allowed)
+    }
+
+    #[test]
+    fn near_matches_found_by_pieces_are_those_of_every_window() {
+        // Phrases of 8, 16 and 17 characters (one, two and two characters allowed wrong),
+        // each put in a text with 0–3 of its characters replaced at every kind of place — in
+        // its first piece, its last, across pieces, at the text's start and end — and with
+        // ASCII and CJK characters around it (byte lengths differ from characters).
+        let phrases = [
+            "不忘初心牢记使命",
+            "习近平新时代中国特色社会主义思想",
+            "习近平新时代中国特色社会主义思想的",
+        ];
+        let mut seed = 7u32;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) as usize % n
+        };
+        let fillers = ["", "a", "学习", "x1党", "。\n"];
+        let mut compared = 0;
+        for phrase in phrases {
+            let lookup = Lookup::new(phrase);
+            let letters: Vec<char> = phrase.chars().collect();
+            for _ in 0..400 {
+                let mut got = letters.clone();
+                for _ in 0..next(4) {
+                    let at = next(got.len());
+                    got[at] = ['乎', 'Z', '中'][next(3)];
+                }
+                let body: String = got.iter().collect();
+                let text = format!("{}{body}{}", fillers[next(5)], fillers[next(5)]);
+                assert_eq!(
+                    lookup.near(&text),
+                    near_by_every_window(&text, phrase),
+                    "{phrase} in {text}"
+                );
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 1200);
+        // Both kinds of answer were met.
+        let l = Lookup::new(phrases[1]);
+        assert!(l.near("学习习近乎新时代中国特色社会主义思想"));
+        assert!(l.near("习近平新时代中国特色社会主义思乎乎"));
+        assert!(l.near("习近乎新时乎中国特色社会主义思想"));
+        assert!(!l.near("习近乎新时乎中国特色社会主乂思想"));
+        assert!(!l.near("习近平新时代中国特色社会主义思"));
+    }
+
+    #[test]
+    fn compacted_without_white_space_and_look_alikes_made_one() {
+        assert_eq!(
+            compact(" 党 的\u{3000}二十大\t○○\u{a0}:甲: "),
+            "党的二十大〇〇：甲："
+        );
+        assert_eq!(compact("abc"), "abc");
+        assert_eq!(compact(""), "");
     }
 }

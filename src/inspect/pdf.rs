@@ -532,6 +532,8 @@ struct Pdf<'f> {
     xref: HashMap<u32, Loc>,
     trailer: Dict,
     cache: HashMap<u32, Obj>,
+    /// Objects looked up once (see [`Pdf::get`]).
+    looked_up: HashSet<u32>,
     objstms: HashMap<u32, ObjStream>,
     /// Bytes read so far (raw and inflated) and objects parsed: see `MAX_READ`, `MAX_OBJECTS`.
     read: u64,
@@ -632,6 +634,7 @@ impl<'f> Pdf<'f> {
             xref: HashMap::new(),
             trailer: Dict::default(),
             cache: HashMap::new(),
+            looked_up: HashSet::new(),
             objstms: HashMap::new(),
             read: 0,
             objects: 0,
@@ -774,9 +777,7 @@ impl<'f> Pdf<'f> {
                 return Err("交叉引用表不完整".into());
             }
             for (i, e) in bytes.chunks_exact(20).enumerate() {
-                let off = std::str::from_utf8(&e[..10])
-                    .ok()
-                    .and_then(|s| s.parse::<u64>().ok());
+                let off = ascii_int(&e[..10]).and_then(|o| u64::try_from(o).ok());
                 let (Some(off), kind) = (off, e[17]) else {
                     return Err("交叉引用条目格式错误".into());
                 };
@@ -938,6 +939,9 @@ impl<'f> Pdf<'f> {
         Ok(dict.clone())
     }
 
+    /// Object `num`. Kept for later lookups from its second lookup on: most objects are
+    /// looked up once (a font, a stream's length), and keeping a copy of each cost as much as
+    /// parsing it.
     fn get(&mut self, num: u32, gen_: u16) -> Result<Obj, Broken> {
         if let Some(o) = self.cache.get(&num) {
             return Ok(o.clone());
@@ -953,7 +957,9 @@ impl<'f> Pdf<'f> {
         let value = self.load(num, gen_);
         self.depth -= 1;
         let value = value?;
-        self.cache.insert(num, value.clone());
+        if !self.looked_up.insert(num) {
+            self.cache.insert(num, value.clone());
+        }
         Ok(value)
     }
 

@@ -98,7 +98,12 @@ pub(super) fn tokens(b: &[u8]) -> impl Iterator<Item = Tok<'_>> {
 /// A number token's value.
 pub(super) fn number(t: &Tok<'_>) -> Option<f64> {
     match t {
-        Tok::Num(w) => std::str::from_utf8(w).ok()?.parse().ok(),
+        // Most numbers in a content stream are integers (a TJ array's kerning between every
+        // two glyphs): those are read without the float parser.
+        Tok::Num(w) => match crate::inspect::pdf::ascii_int(w) {
+            Some(i) => Some(i as f64),
+            None => std::str::from_utf8(w).ok()?.parse().ok(),
+        },
         _ => None,
     }
 }
@@ -159,5 +164,19 @@ mod tests {
         for src in [&b"(unclosed"[..], b"<4E2D", b"[ /", b"(a\\", b")>}{ ID"] {
             assert!(tokens(src).count() <= src.len());
         }
+    }
+
+    #[test]
+    fn numbers_integers_and_reals() {
+        let n = |w: &'static [u8]| number(&Tok::Num(w));
+        assert_eq!(n(b"-500"), Some(-500.0));
+        assert_eq!(n(b"+3"), Some(3.0));
+        assert_eq!(n(b"0012"), Some(12.0));
+        assert_eq!(n(b"-14.5"), Some(-14.5));
+        assert_eq!(n(b".5"), Some(0.5));
+        assert_eq!(n(b"-300.01").map(|k| k < -300.0), Some(true));
+        assert_eq!(n(b"-"), None);
+        assert_eq!(n(b"1-2"), None);
+        assert_eq!(number(&Tok::Op(b"12")), None);
     }
 }
