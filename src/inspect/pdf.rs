@@ -4,7 +4,11 @@
 //! content and image data are never read.
 
 use super::Broken;
-use std::collections::{HashMap, HashSet};
+/// The maps of a file's objects, keyed by object numbers and offsets: foldhash (already in the
+/// build through hashbrown, seeded per process) instead of SipHash, which was a tenth of the
+/// time a small PDF's text took to read.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+pub(crate) type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 use std::fs::File;
 use std::rc::Rc;
 
@@ -631,21 +635,21 @@ impl<'f> Pdf<'f> {
             file,
             mem,
             size,
-            xref: HashMap::new(),
+            xref: HashMap::default(),
             trailer: Dict::default(),
-            cache: HashMap::new(),
-            looked_up: HashSet::new(),
-            objstms: HashMap::new(),
+            cache: HashMap::default(),
+            looked_up: HashSet::default(),
+            objstms: HashMap::default(),
             read: 0,
             objects: 0,
             depth: 0,
             limit: None,
-            images: HashMap::new(),
+            images: HashMap::default(),
             fonts: false,
-            font_checked: HashSet::new(),
+            font_checked: HashSet::default(),
         };
         let mut next = Some(start);
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut first = true;
         while let Some(at) = next {
             if !seen.insert(at) || seen.len() > 10_000 {
@@ -1054,7 +1058,7 @@ impl<'f> Pdf<'f> {
             .cloned()
             .ok_or("缺少 /Pages")?;
         let mut stack: Vec<(Obj, Inherited, Inherited)> = vec![(pages, None, None)];
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         while let Some((node, media, res)) = stack.pop() {
             let number = match node {
                 Obj::Ref(n, _) => Some(n),
@@ -1110,7 +1114,7 @@ impl<'f> Pdf<'f> {
         let outlines = self.resolve(&outlines)?;
         let first = outlines.as_dict().and_then(|d| d.get(b"First")).cloned();
         let mut out = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack: Vec<(Obj, u8)> = first.into_iter().map(|f| (f, 0)).collect();
         while let Some((item, depth)) = stack.pop() {
             if let Obj::Ref(n, _) = item

@@ -1,7 +1,7 @@
 //! A font's codes to text: its ToUnicode CMap (bfchar, bfrange with one destination or an
 //! array), else UCS-2 codes, else (a simple font without a map) Latin-1.
 
-use std::collections::HashMap;
+use crate::inspect::pdf::HashMap;
 use std::rc::Rc;
 
 use super::lex::{Tok, hex_bytes, tokens};
@@ -186,7 +186,7 @@ impl Maps {
 
 thread_local! {
     static MAPS: std::cell::RefCell<Maps> = std::cell::RefCell::new(Maps {
-        by_bytes: HashMap::new(),
+        by_bytes: HashMap::default(),
         bytes: 0,
     });
 }
@@ -348,7 +348,7 @@ mod tests {
     #[test]
     fn maps_kept_up_to_their_limit_then_let_go() {
         let mut m = Maps {
-            by_bytes: HashMap::new(),
+            by_bytes: HashMap::default(),
             bytes: 0,
         };
         let key = |b: u8, n: usize| MapKey {

@@ -5,7 +5,7 @@
 //! borrows everything and allocates nothing; an image drawn by `Do` is only looked up (its
 //! dictionary, never its pixels).
 
-use std::collections::HashMap;
+use crate::inspect::pdf::HashMap;
 
 use super::font::{FontNames, Fonts, page_fonts};
 use super::lex::{Tok, tokens};

@@ -49,7 +49,7 @@ pub fn text(file: &mut File, size: u64) -> Result<String, Broken> {
     let mut pdf = Reader::open(file, size, TEXT_TAIL)?;
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
-    let mut fonts = Fonts::new();
+    let mut fonts = Fonts::default();
     let mut forms = Forms::default();
     let draws = std::cell::Cell::new(0usize);
     let mut scratch = Vec::new();
@@ -234,7 +234,7 @@ mod tests {
         let mut f = Font::simple();
         f.map(u32::from(b'A'), "申");
         f.seal();
-        let fonts = Fonts::from([(7, Rc::new(f))]);
+        let fonts = Fonts::from_iter([(7, Rc::new(f))]);
         let names = vec![(Name::from_slice(b"F1"), 7)];
         let content =
             b"BT /F1 12 Tf 1 0 0 1 10 700 Tm (AB) Tj [(A) -500 (A)] TJ 0 -14 Td (A) Tj ET\n";
