@@ -21,7 +21,13 @@ pub(super) struct Font {
     ranges: Vec<(u32, u32, Box<str>)>,
     /// Codes are UCS-2 (a Type0 font with a UCS2 CMap and no ToUnicode).
     ucs2: bool,
+    /// `chars` as a table indexed by code, when its codes are all below [`DIRECT`] (a subset
+    /// font numbers its glyphs from 1): a code is then looked up, not searched for.
+    direct: Box<[Option<char>]>,
 }
+
+/// The most entries of a font's table by code (16 KB).
+const DIRECT: u32 = 4096;
 
 impl Font {
     /// A one-byte font with no map yet (tests build their maps with [`Font::map`]).
@@ -57,12 +63,23 @@ impl Font {
         }
         keep_last(&mut self.chars);
         keep_last(&mut self.strs);
+        self.direct = match self.chars.last() {
+            Some(&(top, _)) if top < DIRECT => {
+                let mut table = vec![None; top as usize + 1];
+                for &(c, ch) in &self.chars {
+                    table[c as usize] = Some(ch);
+                }
+                table.into_boxed_slice()
+            }
+            _ => Box::default(),
+        };
     }
 
     /// The bytes its maps hold.
     fn heap_bytes(&self) -> usize {
         let boxed = |s: &str| std::mem::size_of::<Box<str>>() + s.len();
         self.chars.len() * std::mem::size_of::<(u32, char)>()
+            + self.direct.len() * std::mem::size_of::<Option<char>>()
             + self.strs.iter().map(|(_, s)| 8 + boxed(s)).sum::<usize>()
             + self
                 .ranges
@@ -74,7 +91,14 @@ impl Font {
     pub(super) fn decode(&self, bytes: &[u8], out: &mut String) {
         for one in bytes.chunks(self.width.max(1)) {
             let c = code(one);
-            if let Ok(i) = self.chars.binary_search_by_key(&c, |e| e.0) {
+            let direct = self.direct.get(c as usize);
+            if let Some(Some(ch)) = direct {
+                out.push(*ch);
+            } else if let Some(i) = direct
+                .is_none()
+                .then(|| self.chars.binary_search_by_key(&c, |e| e.0).ok())
+                .flatten()
+            {
                 out.push(self.chars[i].1);
             } else if let Ok(i) = self.strs.binary_search_by_key(&c, |e| e.0) {
                 out.push_str(&self.strs[i].1);
@@ -364,27 +388,29 @@ mod tests {
         m.keep(key(3, 1), Rc::default(), 100);
         assert_eq!((m.by_bytes.len(), m.bytes), (1, 1));
         assert!(m.by_bytes.contains_key(&key(3, 1)));
-        // A parsed map counts what it holds: 8 bytes a code, here 12 codes and 4 bytes stored
-        // (100 in all) is kept; 13 codes (108) alone are past the limit, not kept.
+        // A parsed map counts what it holds: 8 bytes a code in its list and 4 in its table by
+        // code, here 8 codes (0–7) and 4 bytes stored (100 in all) is kept; 9 codes (112) alone
+        // are past the limit, not kept.
         let codes = |n: u32| {
             let mut f = Font::simple();
             (0..n).for_each(|c| f.map(c, "中"));
             f.seal();
             Rc::new(f)
         };
-        m.keep(key(4, 4), codes(12), 100);
+        m.keep(key(4, 4), codes(8), 100);
         assert_eq!((m.by_bytes.len(), m.bytes), (1, 100));
-        m.keep(key(5, 4), codes(13), 100);
+        m.keep(key(5, 4), codes(9), 100);
         assert_eq!((m.by_bytes.len(), m.bytes), (1, 100));
         assert!(!m.by_bytes.contains_key(&key(5, 4)));
         // A ligature and a range: each its code or codes (8 bytes), its text and the box it
-        // is in (16 bytes); one code to one character, 8 bytes.
+        // is in (16 bytes); one code to one character, 8 bytes, and its table by code up to
+        // that code (codes 0–2, 4 bytes each).
         let mut f = Font::default();
         read_cmap(
             b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <01> <00660069> <02> <4E2D> endbfchar 1 beginbfrange <10> <20> <4E2D> endbfrange",
             &mut f,
         );
-        assert_eq!(f.heap_bytes(), (8 + 16 + 2) + (8 + 16 + 3) + 8);
+        assert_eq!(f.heap_bytes(), (8 + 16 + 2) + (8 + 16 + 3) + 8 + 3 * 4);
     }
 
     #[test]
@@ -448,5 +474,26 @@ mod tests {
         let mut out = String::new();
         f.decode(b"AB", &mut out);
         assert_eq!(out, "丙乙");
+    }
+
+    #[test]
+    fn codes_looked_up_in_a_table_up_to_its_limit_and_searched_past_it() {
+        // Codes up to 4,095 get a table by code; a font with a code past it keeps searching
+        // its list. Either way every code reads the same.
+        for (top, table) in [(DIRECT - 1, DIRECT as usize), (DIRECT, 0)] {
+            let mut f = Font {
+                width: 2,
+                ..Font::default()
+            };
+            f.map(1, "甲");
+            f.map(top, "乙");
+            f.map(2, "fi");
+            f.seal();
+            assert_eq!(f.direct.len(), table, "top code {top}");
+            let mut out = String::new();
+            let [hi, lo] = (top as u16).to_be_bytes();
+            f.decode(&[0, 1, hi, lo, 0, 2, 0, 3, 0xFF, 0xFF], &mut out);
+            assert_eq!(out, "甲乙fi", "top code {top}");
+        }
     }
 }
