@@ -157,13 +157,14 @@ impl Lens {
         // The text compacted in one string, and where each of its lines is in it.
         let mut whole = String::with_capacity(text.text.len());
         let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut chars = 0;
         for line in text.text.lines() {
             let start = whole.len();
-            compact_into(line, &mut whole);
+            chars += compact_into(line, &mut whole);
             spans.push((start, whole.len()));
         }
         let lines = || spans.iter().map(|&(a, b)| &whole[a..b]);
-        let chars = han_count(&whole) as u32;
+        let chars = u32::try_from(chars).unwrap_or(u32::MAX);
         let readable = chars >= self.settings.min_chars
             && text
                 .confidence
@@ -196,26 +197,32 @@ impl Lens {
 /// of 〇 and the colon made one.
 pub fn compact(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    compact_into(s, &mut out);
+    let _ = compact_into(s, &mut out);
     out
 }
 
 /// [`compact`], onto the end of `out`.
-fn compact_into(s: &str, out: &mut String) {
+/// Its Chinese characters are counted on the way ([`han_count`]).
+fn compact_into(s: &str, out: &mut String) -> usize {
     // Copied a run at a time: only white space and the look-alikes break a run.
     let mut run = 0;
+    let mut han = 0;
     for (i, c) in s.char_indices() {
         let put = match c {
             '○' => "〇",
             ':' => "：",
             c if c.is_whitespace() => "",
-            _ => continue,
+            c => {
+                han += usize::from(is_han(c));
+                continue;
+            }
         };
         out.push_str(&s[run..i]);
         out.push_str(put);
         run = i + c.len_utf8();
     }
     out.push_str(&s[run..]);
+    han
 }
 
 /// The Chinese characters in a text: what says whether anything was read.
@@ -465,6 +472,13 @@ mod tests {
             "党的二十大〇〇：甲："
         );
         assert_eq!(compact("abc"), "abc");
+        // The Chinese characters are counted as the compacted text's.
+        for s in [" 党 的\u{3000}二十大○a:", "㐀丽\u{9FFF}一〇", ""] {
+            let mut out = String::new();
+            assert_eq!(compact_into(s, &mut out), han_count(&out), "{s}");
+        }
+        let mut out = String::new();
+        assert_eq!(compact_into("党 的二十大○", &mut out), 5);
         assert_eq!(compact(""), "");
     }
 }
