@@ -532,8 +532,9 @@ struct Pdf<'f> {
     xref: HashMap<u32, Loc>,
     trailer: Dict,
     cache: HashMap<u32, Obj>,
-    /// Objects looked up once (see [`Pdf::get`]).
-    looked_up: HashSet<u32>,
+    /// Objects looked up once, when objects are kept only from their second lookup (see
+    /// [`Pdf::get`]); None when every object is kept from its first.
+    looked_up: Option<HashSet<u32>>,
     objstms: HashMap<u32, ObjStream>,
     /// Bytes read so far (raw and inflated) and objects parsed: see `MAX_READ`, `MAX_OBJECTS`.
     read: u64,
@@ -634,7 +635,7 @@ impl<'f> Pdf<'f> {
             xref: HashMap::default(),
             trailer: Dict::default(),
             cache: HashMap::default(),
-            looked_up: HashSet::default(),
+            looked_up: None,
             objstms: HashMap::default(),
             read: 0,
             objects: 0,
@@ -939,9 +940,11 @@ impl<'f> Pdf<'f> {
         Ok(dict.clone())
     }
 
-    /// Object `num`. Kept for later lookups from its second lookup on: most objects are
-    /// looked up once (a font, a stream's length), and keeping a copy of each cost as much as
-    /// parsing it.
+    /// Object `num`, kept for later lookups — from its second lookup on when the reader asked
+    /// for that (the text layer's reader: most of the objects it reads, a font, a stream's
+    /// length, are looked up once, and keeping a copy of each cost as much as parsing it).
+    /// Elsewhere every object is kept from its first: a large file's objects read twice would
+    /// count twice against its read budget.
     fn get(&mut self, num: u32, gen_: u16) -> Result<Obj, Broken> {
         if let Some(o) = self.cache.get(&num) {
             return Ok(o.clone());
@@ -957,7 +960,7 @@ impl<'f> Pdf<'f> {
         let value = self.load(num, gen_);
         self.depth -= 1;
         let value = value?;
-        if !self.looked_up.insert(num) {
+        if self.looked_up.as_mut().is_none_or(|once| !once.insert(num)) {
             self.cache.insert(num, value.clone());
         }
         Ok(value)
@@ -1445,6 +1448,12 @@ impl<'f> Reader<'f> {
         };
         let m = read_at(file, from, (size - from) as usize).map_err(|e| e.to_string())?;
         Pdf::open_in(file, size, Some((from, m))).map(Reader)
+    }
+
+    /// Keep each object only from its second lookup on (see `Pdf::get`): for a reader that
+    /// looks most objects up once.
+    pub(crate) fn keep_from_second_lookup(&mut self) {
+        self.0.looked_up = Some(HashSet::default());
     }
 
     /// The first `max` pages in order.

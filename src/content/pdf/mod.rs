@@ -47,6 +47,7 @@ pub enum PageImage {
 /// The text layer of every page (up to [`MAX_PAGES`]).
 pub fn text(file: &mut File, size: u64) -> Result<String, Broken> {
     let mut pdf = Reader::open(file, size, TEXT_TAIL)?;
+    pdf.keep_from_second_lookup();
     let pages = pdf.pages(MAX_PAGES)?;
     let mut out = String::new();
     let mut fonts = Fonts::default();
