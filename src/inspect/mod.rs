@@ -447,6 +447,12 @@ mod tests {
         // An offset no file can have is an error, not a read somewhere else.
         #[cfg(all(unix, target_pointer_width = "64"))]
         assert!(read_at(&mut f, u64::MAX - 1, 5).is_err());
+        // A read the system refuses (a folder opened as a file) is an error, said once.
+        #[cfg(target_os = "linux")]
+        {
+            let mut folder = File::open(dir.path()).unwrap();
+            assert!(read_at(&mut folder, 0, 5).is_err());
+        }
     }
 
     #[test]
