@@ -267,6 +267,17 @@ pub(super) fn read_cmap(cmap: &[u8], f: &mut Font) {
             b"endbfchar" => {
                 for pair in operands.chunks(2) {
                     if let [Tok::Hex(s), Tok::Hex(d)] = pair {
+                        // Most entries map a code to one character of the BMP (`<01> <601D>`):
+                        // read straight into the map, without the general path's buffers.
+                        if let (Some(c), Some(ch)) = (
+                            hex_number(s),
+                            hex_number(d)
+                                .filter(|_| d.len() == 4)
+                                .and_then(char::from_u32),
+                        ) {
+                            f.chars.push((c, ch));
+                            continue;
+                        }
                         hex_bytes(s, &mut src);
                         hex_bytes(d, &mut dst);
                         utf16_into(&dst, &mut text);
@@ -325,6 +336,18 @@ pub(super) fn read_cmap(cmap: &[u8], f: &mut Font) {
             }
         }
     }
+}
+
+/// A hex string of two to eight digits and nothing else, as a number (what [`hex_bytes`] and
+/// [`code`] make of it); None for anything else (white space, an odd digit, a longer string).
+fn hex_number(digits: &[u8]) -> Option<u32> {
+    if !(2..=8).contains(&digits.len()) || !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    digits.iter().try_fold(0u32, |n, &c| {
+        let nibble = char::from(c).to_digit(16)?;
+        Some(n << 4 | nibble)
+    })
 }
 
 /// A code's bytes as a number (big-endian).
@@ -495,5 +518,38 @@ mod tests {
             f.decode(&[0, 1, hi, lo, 0, 2, 0, 3, 0xFF, 0xFF], &mut out);
             assert_eq!(out, "甲乙fi", "top code {top}");
         }
+    }
+
+    #[test]
+    fn hex_numbers_as_the_general_path_reads_them() {
+        // Every string the short path takes reads as hex_bytes and code read it; the rest
+        // (odd, spaced, too long, not hex) is left to them.
+        for d in [&b"01"[..], b"601D", b"601d", b"00FF", b"FFFFFFFF", b"0000"] {
+            let mut bytes = Vec::new();
+            hex_bytes(d, &mut bytes);
+            assert_eq!(hex_number(d), Some(code(&bytes)), "{d:?}");
+        }
+        for d in [
+            &b""[..],
+            b"1",
+            b"601",
+            b"60 1D",
+            b"0000000000",
+            b"G1",
+            b"+1",
+        ] {
+            assert_eq!(hex_number(d), None, "{d:?}");
+        }
+        // A map read both ways gives the same text: a surrogate and a two-character
+        // destination go the long way.
+        let mut f = Font::default();
+        read_cmap(
+            b"1 begincodespacerange <00> <FF> endcodespacerange 5 beginbfchar <01> <601D> <02> <D800> <03> <00660069> <1> <4E2D> <04> <41> endbfchar",
+            &mut f,
+        );
+        let mut out = String::new();
+        f.decode(&[1, 2, 3, 0x10, 4], &mut out);
+        // A one-byte destination is half a UTF-16 unit, padded: U+4100.
+        assert_eq!(out, "思\u{FFFD}fi中\u{4100}");
     }
 }
