@@ -82,6 +82,24 @@ for mode in warm fresh; do
   ratio "audit with text reading / without ($mode)" "$t_on" "$t_off"
   ratio "  the same, without the date rule's findings" "$t_quiet" "$t_off"
 done
+# The same archive with no two documents' font maps alike (bench/unique_maps.py): each map is
+# inflated and parsed, as in a real archive of documents with subset fonts of their own.
+unique_dir=/tmp/dangan-bench-text-unique-$n
+if [ ! -f "$unique_dir/发展党员工作台账.xlsx" ]; then
+  rm -rf "$unique_dir"
+  cp -r "$text_dir" "$unique_dir"
+  find "$unique_dir" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \) \
+    | python3 bench/unique_maps.py "$scans/current-born-digital.pdf"
+fi
+u_on=(); u_off=()
+for _ in $(seq "$runs"); do
+  u_off+=("$(seconds "$bin" audit "$unique_dir" --as-of 2026-11-28 --format json --fail-on never --no-cache --rules "$off")")
+  u_on+=("$(seconds "$bin" audit "$unique_dir" --as-of 2026-11-28 --format json --fail-on never --no-cache)")
+done
+u_t_off=$(printf '%s\n' "${u_off[@]}" | median)
+u_t_on=$(printf '%s\n' "${u_on[@]}" | median)
+echo "-- first audit, no two documents' font maps alike: content rules off: ${u_t_off} s   on: ${u_t_on} s   (medians of $runs)"
+ratio "audit with text reading / without (fresh, maps unshared)" "$u_t_on" "$u_t_off"
 audit --no-cache | python3 -c "
 import json, sys, collections
 d = json.load(sys.stdin)
