@@ -365,9 +365,7 @@ impl<'a> Lexer<'a> {
     /// `<< /Key value … >>`
     fn dict(&mut self, depth: usize) -> Result<Obj, Error> {
         self.pos += 2;
-        // Room for a font's or a page's keys at once (a vector grown from empty reallocates
-        // twice on the way to eight).
-        let mut d = Vec::with_capacity(8);
+        let mut d = Vec::new();
         loop {
             self.skip_ws();
             match self.peek().ok_or(Error::Eof)? {
