@@ -26,6 +26,8 @@ for id in theory-not-current document-of-another-person document-date-mismatch c
   printf '  - { id: %s, enabled: false }\n' "$id" >> "$off"
 done
 
+# The documents the content rules read: the PDFs made to carry text.
+text_pdfs() { find "$1" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \); }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 seconds() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f\n", b - a }'; }
 ratio() { awk -v a="$2" -v b="$3" -v l="$1" 'BEGIN { if (b > 0) printf "  %-48s %.2f ×\n", l, a / b }'; }
@@ -38,7 +40,7 @@ echo "== 1. text layers: $n dossiers, every document the content rules read has 
 text_dir=/tmp/dangan-bench-text-current-$n
 if [ ! -f "$text_dir/发展党员工作台账.xlsx" ]; then
   ./target/release/examples/gen_archive "$text_dir" --dossiers "$n" --seed 1 > /dev/null
-  find "$text_dir" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \) \
+  text_pdfs "$text_dir" \
     | python3 -c '
 import sys
 src = open(sys.argv[1], "rb").read()
@@ -47,7 +49,7 @@ for i, p in enumerate(sys.stdin.read().splitlines()):
     open(p, "wb").write(src[:k] + b"%" + b"x" * i + b"\n" + src[k:])
 ' "$scans/current-born-digital.pdf"
 fi
-texts=$(find "$text_dir" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \) | wc -l)
+texts=$(text_pdfs "$text_dir" | wc -l)
 echo "archive: $text_dir — $(find "$text_dir" -type f | wc -l) files, $texts of them with text"
 # The copied document is dated 2023-03-15 whatever the ledger says: document-date-mismatch
 # fires on most applications, findings a real archive would not have. The second ratio is
@@ -88,7 +90,7 @@ unique_dir=/tmp/dangan-bench-text-unique-$n
 if [ ! -f "$unique_dir/发展党员工作台账.xlsx" ]; then
   rm -rf "$unique_dir"
   cp -r "$text_dir" "$unique_dir"
-  find "$unique_dir" -type f \( -name '*入党申请书*.pdf' -o -name '*思想汇报*.pdf' -o -name '*自传*.pdf' -o -name '*转正申请*.pdf' \) \
+  text_pdfs "$unique_dir" \
     | python3 bench/unique_maps.py "$scans/current-born-digital.pdf"
 fi
 u_on=(); u_off=()
