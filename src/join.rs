@@ -6,7 +6,6 @@
 //! from the folder, a name that is unique in the whole ledger still joins.
 
 use compact_str::CompactString;
-use std::collections::HashMap;
 
 use crate::idnum;
 use crate::ledger::{LedgerRow, ResumeEntry};
@@ -68,42 +67,6 @@ pub fn name_from_folder(folder: &str) -> String {
         }
     }
     name
-}
-
-/// The people sharing a key (the owners of resume and catalog rows): almost always one, which
-/// is held without allocating.
-#[derive(Debug, Default)]
-enum Group {
-    #[default]
-    Empty,
-    One(usize),
-    Many(Vec<usize>),
-}
-
-impl Group {
-    fn push(&mut self, i: usize) {
-        *self = match std::mem::take(self) {
-            Group::Empty => Group::One(i),
-            Group::One(a) => Group::Many(vec![a, i]),
-            Group::Many(mut v) => {
-                v.push(i);
-                Group::Many(v)
-            }
-        };
-    }
-
-    fn as_slice(&self) -> &[usize] {
-        match self {
-            Group::Empty => &[],
-            Group::One(a) => std::slice::from_ref(a),
-            Group::Many(v) => v,
-        }
-    }
-}
-
-/// A normalised name or ID number as a map key: held inline up to 24 bytes.
-fn key(s: String) -> CompactString {
-    CompactString::from(s.as_str())
 }
 
 /// Rows by the 64-bit hash of a key, sorted: 16 bytes a row, where a map of groups keyed by
@@ -379,54 +342,68 @@ pub fn stage_of(config: &Schema, row: &LedgerRow) -> Option<usize> {
 }
 
 /// The people, looked up by what a sheet outside their dossiers says of them: a resume or
-/// catalog row's own dossier, ID number, or name (within the row's branch first).
-struct Owners {
-    by_dossier: HashMap<usize, usize>,
-    by_id: HashMap<CompactString, usize>,
-    by_name: HashMap<CompactString, Group>,
-    by_branch_name: HashMap<(CompactString, CompactString), Group>,
+/// catalog row's own dossier, ID number, or name (within the row's branch first). The keys are
+/// hashed lists ([`ByHash`], 16 bytes a person), each lookup checking the person's own key.
+struct Owners<'a> {
+    config: &'a Schema,
+    people: &'a [Person],
+    rows: &'a [LedgerRow],
+    /// The person of each dossier (`NONE` for none).
+    by_dossier: Vec<u32>,
+    /// People by their row's ID number, and by the one in their folder's name.
+    by_row_id: ByHash,
+    by_folder_id: ByHash,
+    by_name: ByHash,
+    by_branch_name: ByHash,
 }
 
-impl Owners {
+const NONE: u32 = u32::MAX;
+
+impl<'a> Owners<'a> {
     /// The lookups rows from `owner_dossier` need: by dossier always; by ID number and name
     /// only when a row comes from outside the dossiers; by branch and name only when asked.
     fn new(
-        config: &Schema,
-        people: &[Person],
-        rows: &[LedgerRow],
+        config: &'a Schema,
+        people: &'a [Person],
+        rows: &'a [LedgerRow],
         owner_dossier: &[Option<usize>],
         branches: bool,
-    ) -> Owners {
-        let mut o = Owners {
-            by_dossier: HashMap::new(),
-            by_id: HashMap::new(),
-            by_name: HashMap::new(),
-            by_branch_name: HashMap::new(),
-        };
+    ) -> Self {
+        let dossiers = people.iter().filter_map(|p| p.dossier).max().map_or(0, |d| d + 1);
+        let mut by_dossier = vec![NONE; dossiers];
         let loose = owner_dossier.iter().any(Option::is_none);
+        let (mut by_row_id, mut by_folder_id, mut by_name, mut by_branch_name) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (p, person) in people.iter().enumerate() {
+            let i = u32::try_from(p).unwrap_or(NONE);
             if let Some(d) = person.dossier {
-                o.by_dossier.insert(d, p);
+                by_dossier[d] = i;
             }
             if !loose {
                 continue;
             }
-            if let Some(id) = person.row.and_then(|r| rows[r].text(config.keys.id_number)) {
-                o.by_id.insert(key(idnum::normalize(id)), p);
+            if let Some(id) = row_id_of(config, rows, person) {
+                by_row_id.push((hash_of(&[&id]), i));
             }
-            if let Some(id) = &person.folder_id {
-                o.by_id.entry(key(idnum::normalize(id))).or_insert(p);
+            if let Some(id) = folder_id_of(person) {
+                by_folder_id.push((hash_of(&[&id]), i));
             }
-            let name = key(name_key(&person.name));
+            let name = name_key(&person.name);
             if branches {
-                o.by_branch_name
-                    .entry((key(normalize(&person.branch)), name.clone()))
-                    .or_default()
-                    .push(p);
+                by_branch_name.push((hash_of(&[&normalize(&person.branch), &name]), i));
             }
-            o.by_name.entry(name).or_default().push(p);
+            by_name.push((hash_of(&[&name]), i));
         }
-        o
+        Owners {
+            config,
+            people,
+            rows,
+            by_dossier,
+            by_row_id: ByHash::new(by_row_id),
+            by_folder_id: ByHash::new(by_folder_id),
+            by_name: ByHash::new(by_name),
+            by_branch_name: ByHash::new(by_branch_name),
+        }
     }
 
     /// The person a row belongs to: the dossier it came from, else its ID number, else its
@@ -439,20 +416,65 @@ impl Owners {
         branch: Option<&str>,
     ) -> Option<usize> {
         if let Some(d) = dossier {
-            return self.by_dossier.get(&d).copied();
+            return self
+                .by_dossier
+                .get(d)
+                .filter(|&&p| p != NONE)
+                .map(|&p| p as usize);
         }
-        if let Some(p) = id.and_then(|id| self.by_id.get(&key(idnum::normalize(id)))) {
-            return Some(*p);
+        if let Some(p) = id.and_then(|id| self.with_id(&idnum::normalize(id))) {
+            return Some(p);
         }
-        let n = key(name_key(name?));
-        let one = |g: Option<&Group>| match g.map(Group::as_slice) {
-            Some([p]) => Some(*p),
-            _ => None,
-        };
+        let n = name_key(name?);
         branch
-            .and_then(|b| one(self.by_branch_name.get(&(key(normalize(b)), n.clone()))))
-            .or_else(|| one(self.by_name.get(&n)))
+            .and_then(|b| {
+                let b = normalize(b);
+                only(self.by_branch_name.rows(hash_of(&[&b, &n])).filter(|&p| {
+                    let person = &self.people[p];
+                    name_key(&person.name) == n && normalize(&person.branch) == b
+                }))
+            })
+            .or_else(|| {
+                only(
+                    self.by_name
+                        .rows(hash_of(&[&n]))
+                        .filter(|&p| name_key(&self.people[p].name) == n),
+                )
+            })
     }
+
+    /// The person of a normalised ID number: the last whose ledger row holds it, else the
+    /// first whose folder's name does.
+    fn with_id(&self, id: &str) -> Option<usize> {
+        let h = hash_of(&[id]);
+        self.by_row_id
+            .rows(h)
+            .filter(|&p| row_id_of(self.config, self.rows, &self.people[p]).as_deref() == Some(id))
+            .last()
+            .or_else(|| {
+                self.by_folder_id
+                    .rows(h)
+                    .find(|&p| folder_id_of(&self.people[p]).as_deref() == Some(id))
+            })
+    }
+}
+
+/// The one item of `items`, if there is exactly one.
+fn only<T>(mut items: impl Iterator<Item = T>) -> Option<T> {
+    match (items.next(), items.next()) {
+        (Some(x), None) => Some(x),
+        _ => None,
+    }
+}
+
+/// A person's ledger row's ID number, normalised.
+fn row_id_of(config: &Schema, rows: &[LedgerRow], person: &Person) -> Option<String> {
+    person.row.and_then(|r| row_id(config, &rows[r]))
+}
+
+/// The ID number in a person's folder's name, normalised.
+fn folder_id_of(person: &Person) -> Option<String> {
+    person.folder_id.as_deref().map(idnum::normalize)
 }
 
 /// Attach resume entries to people: an entry from a dossier's own spreadsheet to that
@@ -465,15 +487,14 @@ pub fn attach_resumes(
     entries: &[ResumeEntry],
     owner_dossier: &[Option<usize>],
 ) -> Vec<usize> {
-    let owners = Owners::new(config, people, rows, owner_dossier, false);
-    let mut orphans = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        match owners.find(owner_dossier[i], e.id_number(), e.name(), None) {
-            Some(p) => people[p].resume.push(i),
-            None => orphans.push(i),
-        }
-    }
-    orphans
+    let found = {
+        let owners = Owners::new(config, people, rows, owner_dossier, false);
+        owners_of(entries.len(), |i| {
+            let e = &entries[i];
+            owners.find(owner_dossier[i], e.id_number(), e.name(), None)
+        })
+    };
+    attach(people, &found, |p| &mut p.resume)
 }
 
 /// Attach catalog rows to people, as [`attach_resumes`] does, a name looked up in the
@@ -491,16 +512,38 @@ pub fn attach_catalogs(
     if entries.is_empty() {
         return Vec::new();
     }
-    let owners = Owners::new(config, people, rows, owner_dossier, true);
+    let found = {
+        let owners = Owners::new(config, people, rows, owner_dossier, true);
+        owners_of(entries.len(), |i| {
+            let e = &entries[i];
+            owners.find(
+                owner_dossier[i],
+                e.id_number.as_deref(),
+                e.name.as_deref(),
+                branches[i].as_deref(),
+            )
+        })
+    };
+    attach(people, &found, |p| &mut p.catalog)
+}
+
+/// Each of `n` rows' person (`NONE` for none): 4 bytes a row while the owners' lists are held.
+fn owners_of(n: usize, find: impl Fn(usize) -> Option<usize>) -> Vec<u32> {
+    (0..n)
+        .map(|i| find(i).map_or(NONE, |p| u32::try_from(p).unwrap_or(NONE)))
+        .collect()
+}
+
+/// Push each row onto its person's list (`list`); the rows of no one are returned.
+fn attach(
+    people: &mut [Person],
+    found: &[u32],
+    list: impl Fn(&mut Person) -> &mut Vec<usize>,
+) -> Vec<usize> {
     let mut orphans = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        match owners.find(
-            owner_dossier[i],
-            e.id_number.as_deref(),
-            e.name.as_deref(),
-            branches[i].as_deref(),
-        ) {
-            Some(p) => people[p].catalog.push(i),
+    for (i, &p) in found.iter().enumerate() {
+        match people.get_mut(p as usize) {
+            Some(person) => list(person).push(i),
             None => orphans.push(i),
         }
     }
