@@ -10,6 +10,31 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::schema::Document;
 use crate::text::normalize;
 
+/// A file's document: an index into the rule set's documents, or none, in two bytes (the
+/// archive holds one for every file: a million dossiers have four million).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Class(u16);
+
+impl Class {
+    /// The most documents a rule set may name (the rules refuse more).
+    pub const MAX_DOCUMENTS: usize = u16::MAX as usize;
+
+    /// A document's class; a document past [`Class::MAX_DOCUMENTS`] (refused when the rules
+    /// are read) is none.
+    pub fn of(doc: Option<usize>) -> Class {
+        Class(
+            doc.and_then(|d| d.checked_add(1))
+                .and_then(|d| u16::try_from(d).ok())
+                .unwrap_or(0),
+        )
+    }
+
+    /// The document, as an index into the rule set's documents.
+    pub fn get(self) -> Option<usize> {
+        (self.0 != 0).then(|| usize::from(self.0) - 1)
+    }
+}
+
 #[derive(Debug)]
 pub struct Classifier {
     patterns: Option<AhoCorasick>,
@@ -172,7 +197,7 @@ pub fn unnamed_combined(
     class.is_none()
         && parts.is_empty()
         && matches!(insp.format, FileFormat::Pdf | FileFormat::Ofd)
-        && insp.problem.is_none()
+        && insp.problem().is_none()
         && insp.pages.is_some_and(|p| p > 1)
 }
 
@@ -254,6 +279,19 @@ pub enum Match {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_class_holds_every_document_up_to_the_limit_and_none() {
+        assert_eq!(Class::of(None).get(), None);
+        assert_eq!(Class::default().get(), None);
+        for d in [0, 1, 2, 17, Class::MAX_DOCUMENTS - 1] {
+            assert_eq!(Class::of(Some(d)).get(), Some(d), "document {d}");
+        }
+        // Past the limit (which the rules refuse) a document is none, never another one.
+        assert_eq!(Class::of(Some(Class::MAX_DOCUMENTS)).get(), None);
+        assert_eq!(Class::of(Some(usize::MAX)).get(), None);
+        assert_eq!(std::mem::size_of::<Class>(), 2);
+    }
 
     fn classifier() -> (Classifier, Vec<Document>) {
         let config = crate::config::load(&[] as &[&str]).expect("default rules load");
@@ -450,10 +488,8 @@ mod tests {
             ..Inspection::of(FileFormat::Tiff)
         };
         assert!(!unnamed_combined(None, &[], &tiff));
-        let damaged = Inspection {
-            problem: Some("文件已损坏".into()),
-            ..pdf(Some(2))
-        };
+        let mut damaged = pdf(Some(2));
+        damaged.set_problem("文件已损坏");
         assert!(!unnamed_combined(None, &[], &damaged));
     }
 }

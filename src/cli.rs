@@ -451,7 +451,7 @@ fn run_text(args: &TextArgs) -> ExitCode {
     }
     let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
     let inspection = crate::inspect::inspect(&args.file, size);
-    if let Some(p) = &inspection.problem {
+    if let Some(p) = inspection.problem() {
         crate::say!("错误：{}：{p}", args.file.display());
         return ExitCode::from(2);
     }

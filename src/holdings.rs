@@ -9,6 +9,7 @@
 //! overlap, every row naming one document — are they taken as the file's parts; otherwise
 //! the file stays unverifiable (`combined-file-unverifiable` says so), and nothing is guessed.
 
+use crate::classify::Class;
 use crate::classify::{Classifier, Match, Part, Parts, unnamed_combined};
 use crate::inspect::Inspection;
 use crate::join::Person;
@@ -94,7 +95,7 @@ impl<'a> Holdings<'a> {
 pub fn place_combined(
     config: &Schema,
     archive: &Archive,
-    classes: &PerFile<Option<usize>>,
+    classes: &PerFile<Class>,
     inspections: &PerFile<Inspection>,
     parts: &mut Parts,
     people: &[Person],
@@ -108,7 +109,7 @@ pub fn place_combined(
             continue;
         }
         let combined: Vec<usize> = (0..archive.dossiers[d].files.len())
-            .filter(|&i| unnamed_combined(classes[d][i], parts.get(d, i), &inspections[d][i]))
+            .filter(|&i| unnamed_combined(classes[d][i].get(), parts.get(d, i), &inspections[d][i]))
             .collect();
         let [file] = combined[..] else { continue };
         let Some(total) = inspections[d][file].pages else {
@@ -117,8 +118,8 @@ pub fn place_combined(
         // Documents filed as files of their own are not in the combined file.
         let own: Vec<usize> = classes[d]
             .iter()
-            .flatten()
-            .map(|&c| config.filed_as(c))
+            .filter_map(|c| c.get())
+            .map(|c| config.filed_as(c))
             .collect();
         let mut by_file: Vec<(&str, Vec<&CatalogEntry>)> = Vec::new();
         for &i in &p.catalog {

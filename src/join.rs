@@ -369,7 +369,11 @@ impl<'a> Owners<'a> {
         owner_dossier: &[Option<usize>],
         branches: bool,
     ) -> Self {
-        let dossiers = people.iter().filter_map(|p| p.dossier).max().map_or(0, |d| d + 1);
+        let dossiers = people
+            .iter()
+            .filter_map(|p| p.dossier)
+            .max()
+            .map_or(0, |d| d + 1);
         let mut by_dossier = vec![NONE; dossiers];
         let loose = owner_dossier.iter().any(Option::is_none);
         let (mut by_row_id, mut by_folder_id, mut by_name, mut by_branch_name) =

@@ -212,8 +212,7 @@ fn folders(config: &Config, archive: &crate::walk::Archive) -> FolderSurvey {
                     && i.pages.is_some_and(|p| p > 1)
                 {
                     let named = i
-                        .outline
-                        .as_deref()
+                        .outline()
                         .is_some_and(|o| !classifier.parts(&o.0, i.pages).is_empty());
                     if named {
                         survey.combined_with_bookmarks += 1;

@@ -145,3 +145,19 @@ fn the_alias_table_is_pinned() {
         "the aliases in rules/default.yaml changed: review, then DANGAN_BLESS=1"
     );
 }
+
+#[test]
+fn a_rule_set_naming_more_documents_than_a_class_holds_is_refused_at_its_line() {
+    use dangan::classify::Class;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("many.yaml");
+    let mut yaml = String::from("documents:\n");
+    // The default rules name some documents already: these are more than enough past the limit.
+    for i in 0..Class::MAX_DOCUMENTS {
+        yaml.push_str(&format!("  d{i}: {{ patterns: [文书{i}] }}\n"));
+    }
+    std::fs::write(&path, &yaml).expect("write rules");
+    let errors = dangan::config::load(&[&path]).expect_err("too many documents");
+    let text = format!("{errors:?}");
+    assert!(text.contains("文书种类过多"), "{text}");
+}

@@ -107,14 +107,14 @@ fn inspectors_take_truncated_and_corrupted_files() {
     ] {
         let bytes = std::fs::read(root.join(name)).expect("fixture scan");
         let whole = inspect_bytes(dir.path(), name, &bytes);
-        assert!(whole.problem.is_none(), "{name}: {:?}", whole.problem);
+        assert!(whole.problem().is_none(), "{name}: {:?}", whole.problem());
         let step = (bytes.len() / 300).max(1);
         for cut in (1..bytes.len()).step_by(step) {
             let i = inspect_bytes(dir.path(), name, &bytes[..cut]);
             // A JPEG cut inside its trailing padding is still whole; other cuts are not.
             if !(name.ends_with(".jpg") && cut >= bytes.len() - 300) {
                 assert!(
-                    i.problem.is_some() || i.format == dangan::inspect::FileFormat::Unknown,
+                    i.problem().is_some() || i.format == dangan::inspect::FileFormat::Unknown,
                     "{name} cut at {cut} of {} taken as whole",
                     bytes.len()
                 );

@@ -1,5 +1,6 @@
 //! The rules, and the documents' text the content rules read.
 
+use crate::classify::Class;
 use rayon::prelude::*;
 
 use super::files::Files;
@@ -45,7 +46,7 @@ impl ContentRead {
 /// read again; with `keep`, what is read is encoded for the cache.
 fn read_contents(
     (config, options): (&Config, &Options),
-    (archive, classes): (&Archive, &PerFile<Option<usize>>),
+    (archive, classes): (&Archive, &PerFile<Class>),
     files: &mut Files,
     joined: &Joined,
     (readers, keep): (Option<&rayon::ThreadPool>, bool),
@@ -79,8 +80,8 @@ fn read_contents(
             continue;
         }
         for i in 0..dir.files.len() {
-            let read = classes[d][i].is_some_and(|c| wanted[c])
-                && files.inspections[d][i].problem.is_none();
+            let read = classes[d][i].get().is_some_and(|c| wanted[c])
+                && files.inspections[d][i].problem().is_none();
             if read {
                 jobs.push((d as u32, i as u32));
             }
@@ -248,7 +249,7 @@ impl Reader<'_> {
 /// the findings, and what could be read of the documents.
 pub(super) fn read_and_check(
     (config, options): (&Config, &Options),
-    (archive, classes): (&Archive, &PerFile<Option<usize>>),
+    (archive, classes): (&Archive, &PerFile<Class>),
     files: &mut Files,
     (joined, unreadable): (&Joined, &[Unreadable]),
     (readers, cache, progress): (Option<&rayon::ThreadPool>, Option<Results>, &Progress),
@@ -287,7 +288,7 @@ fn check(
     config: &Config,
     options: &Options,
     archive: &Archive,
-    classes: &PerFile<Option<usize>>,
+    classes: &PerFile<Class>,
     files: &Files,
     joined: &Joined,
     unreadable: &[Unreadable],

@@ -1,6 +1,7 @@
 //! Looking inside every file: inspections (from the result cache where unchanged), the
 //! documents combined files hold, byte-identical files, and what could not be read.
 
+use crate::classify::Class;
 use rayon::prelude::*;
 
 use super::progress::Progress;
@@ -42,7 +43,7 @@ pub(super) fn scan_files(
         |d| archive.dossiers[d].files.len(),
         |d, i| {
             let insp = &inspections[d][i];
-            insp.outline.as_deref().map(|o| (&o.0[..], insp.pages))
+            insp.outline().map(|o| (&o.0[..], insp.pages))
         },
     );
     // A shard cannot see the other shards' files: it fingerprints every one of its own, and
@@ -153,11 +154,9 @@ pub(super) fn inspect_all(
                 found
             }
             Err(hash) => {
-                let insp = inspect(&path, f.size);
-                Inspection {
-                    hash: hash.or(insp.hash),
-                    ..insp
-                }
+                let mut insp = inspect(&path, f.size);
+                insp.hash = hash.or(insp.hash);
+                insp
             }
         }
     };
@@ -180,7 +179,7 @@ pub(super) fn unreadable_files(
     let mut unreadable: Vec<Unreadable> = archive.problems.clone();
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (f, i) in dossier.files.iter().zip(&inspections[d]) {
-            let problem = match (&i.problem, i.format) {
+            let problem = match (i.problem(), i.format) {
                 (Some(p), _) => p.to_string(),
                 (None, FileFormat::Unknown) if f.size > 0 => {
                     "无法识别的文件格式（不是 PDF、JPEG、TIFF、PNG、OFD 等扫描件格式）".to_string()
@@ -195,7 +194,7 @@ pub(super) fn unreadable_files(
         }
     }
     for (f, i) in archive.loose.iter().zip(loose_inspections) {
-        if let Some(p) = &i.problem {
+        if let Some(p) = i.problem() {
             unreadable.push(Unreadable {
                 rel: f.rel.to_string(),
                 detail: p.to_string(),
@@ -209,7 +208,7 @@ pub(super) fn unreadable_files(
 /// Every dossier file's content hash, for the merge of a sharded run (reads every file).
 pub(super) fn fingerprints(
     archive: &crate::walk::Archive,
-    classes: &PerFile<Option<usize>>,
+    classes: &PerFile<Class>,
     config: &Config,
     people: &[crate::join::Person],
     inspections: &PerFile<Inspection>,
@@ -237,7 +236,7 @@ pub(super) fn fingerprints(
                         dossier: dir.rel.clone(),
                         branch: dir.branch.clone(),
                         name: name.clone(),
-                        document: classes[d][i].map(|c| config.documents[c].key.clone()),
+                        document: classes[d][i].get().map(|c| config.documents[c].key.clone()),
                         size: f.size,
                         hash: format!("{hash:032x}"),
                     })

@@ -10,6 +10,7 @@
 //! | `checking.rs` | the rules, and the documents' text the content rules read |
 //! | `progress.rs` | the progress bar and `DANGAN_TIMINGS` |
 
+use crate::classify::Class;
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -173,7 +174,7 @@ pub fn audit(
 /// inspection, what could not be read, and the spreadsheets' rows.
 struct Read {
     archive: Archive,
-    classes: PerFile<Option<usize>>,
+    classes: PerFile<Class>,
     files: Files,
     unreadable: Vec<Unreadable>,
     sheets: Sheets,
@@ -348,7 +349,7 @@ fn summary(
         pages: all.iter().filter_map(|i| i.pages).map(u64::from).sum(),
         unknown_resolution: all
             .iter()
-            .filter(|i| i.problem.is_none() && i.dpi.is_none() && i.format.is_scan())
+            .filter(|i| i.problem().is_none() && i.dpi.is_none() && i.format.is_scan())
             .count(),
         findings: Counts::of(findings),
         scope,
@@ -359,9 +360,9 @@ fn summary(
 }
 
 /// Every dossier file's document, by its name.
-fn classify(config: &Config, archive: &Archive) -> PerFile<Option<usize>> {
+fn classify(config: &Config, archive: &Archive) -> PerFile<Class> {
     let classifier = config.classifier();
-    archive.per_file_in(|d, f| classifier.classify_in(d.path(), f))
+    archive.per_file_in(|d, f| Class::of(classifier.classify_in(d.path(), f)))
 }
 
 /// Run a job that reads files on the readers' pool (here, if the pool could not be built).

@@ -1,6 +1,7 @@
 //! The people: ledger rows merged and joined to the dossiers, and what the reports keep of
 //! them (the committee's facts, the dates documents record, the per-dossier file lists).
 
+use crate::classify::Class;
 use jiff::civil::Date;
 
 use std::sync::Arc;
@@ -152,7 +153,7 @@ pub(super) fn of_foreign_row(
 pub(super) fn combined_from_catalogs(
     config: &Config,
     archive: &Archive,
-    classes: &PerFile<Option<usize>>,
+    classes: &PerFile<Class>,
     files: &mut Files,
     joined: &Joined,
 ) {
@@ -251,7 +252,7 @@ pub(super) fn dossier_reports(
     people: &[crate::join::Person],
     in_scope: &[bool],
     mut dirs: Vec<crate::walk::DossierDir>,
-    classes: PerFile<Option<usize>>,
+    classes: PerFile<Class>,
     files: Files,
     mut dated: Vec<Vec<(usize, crate::date::DateValue)>>,
 ) -> Vec<DossierReport> {
@@ -286,7 +287,7 @@ pub(super) fn dossier_reports(
                     .enumerate()
                     .map(|(k, ((f, c), i))| FileReport {
                         file: f.rel,
-                        document: c.map(|c| Arc::clone(&doc_keys[c])),
+                        document: c.get().map(|c| Arc::clone(&doc_keys[c])),
                         format: i.format,
                         size: f.size,
                         pages: i.pages,

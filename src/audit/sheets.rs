@@ -1,6 +1,7 @@
 //! The spreadsheets: which to read, reading them (ahead or now), and sorting their rows into
 //! ledger, resumes, catalogs and plans.
 
+use crate::classify::Class;
 use rayon::prelude::*;
 
 use std::sync::Arc;
@@ -41,12 +42,12 @@ pub(super) struct Sheets {
 pub(super) fn sheet_jobs(
     config: &Config,
     archive: &Archive,
-    classes: &PerFile<Option<usize>>,
+    classes: &PerFile<Class>,
     inspections: &PerFile<Inspection>,
     loose_inspections: &[Inspection],
 ) -> Vec<Sheet> {
     let (resume_doc, catalog_doc) = (config.keys.resume, config.keys.catalog);
-    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem.is_none();
+    let readable = |f: &crate::walk::FileEntry, i: &Inspection| f.size > 0 && i.problem().is_none();
     let mut jobs: Vec<Sheet> = Vec::new();
     for (i, f) in archive.loose.iter().enumerate() {
         if f.is_spreadsheet() && readable(f, &loose_inspections[i]) {
@@ -55,7 +56,7 @@ pub(super) fn sheet_jobs(
     }
     for (d, dossier) in archive.dossiers.iter().enumerate() {
         for (i, f) in dossier.files.iter().enumerate() {
-            let class = classes[d][i];
+            let class = classes[d][i].get();
             if f.is_spreadsheet()
                 && readable(f, &inspections[d][i])
                 && (class.is_none() || class == resume_doc || class == catalog_doc)
@@ -125,7 +126,7 @@ pub(super) fn read_sheets(
     config: &Config,
     mut ahead: crate::ledger::ReadAhead<'_>,
     archive: &Archive,
-    classes: &mut PerFile<Option<usize>>,
+    classes: &mut PerFile<Class>,
     inspections: &PerFile<Inspection>,
     loose_inspections: &[Inspection],
     unreadable: &mut Vec<Unreadable>,
@@ -178,7 +179,10 @@ pub(super) fn read_sheets(
                 append(&mut plan, book.plan_rows);
             }
             Sheet::Dossier(d, i) => {
-                if settle_dossier_sheet(config, &mut classes[d][i], &book, rel, unreadable_book) {
+                let mut class = classes[d][i].get();
+                let catalog = settle_dossier_sheet(config, &mut class, &book, rel, unreadable_book);
+                classes[d][i] = Class::of(class);
+                if catalog {
                     catalogs.unread.push((d, i));
                 }
             }

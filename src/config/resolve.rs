@@ -296,6 +296,18 @@ fn documents(
     let mut parts: Vec<(usize, String, usize)> = Vec::new();
     for (key, d) in raw {
         let src = &sources[d.origin];
+        if documents.len() == crate::classify::Class::MAX_DOCUMENTS {
+            errors.push(src.error(
+                src.locate(&format!("{key}:"), None),
+                format!(
+                    "文书种类过多：最多 {} 种",
+                    crate::classify::Class::MAX_DOCUMENTS
+                ),
+                "超出上限",
+                None,
+            ));
+            break;
+        }
         if d.patterns.is_empty() && d.regex.is_empty() {
             errors.push(src.error(
                 src.locate(&format!("{key}:"), None),

@@ -110,9 +110,10 @@ impl FileFormat {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
     pub format: FileFormat,
-    /// Why the content is broken, if it is.
+    /// Why the content is broken and the bookmarks, which few files have: boxed together, so
+    /// that every file's inspection carries one pointer for both (64 bytes an inspection).
     #[serde(skip)]
-    pub problem: Option<Box<str>>,
+    pub(crate) rare: Option<Box<Rare>>,
     /// Resolution in dots per inch (the lower of the two axes; for a PDF the lowest page);
     /// None when the file does not state it.
     pub dpi: Option<f64>,
@@ -121,9 +122,6 @@ pub struct Inspection {
     pub dpi_from_pixels: bool,
     /// Pages of a PDF or TIFF (1 for a single image).
     pub pages: Option<u32>,
-    /// Bookmarks of a PDF or OFD (boxed: few files have them, and every file has this).
-    #[serde(skip)]
-    pub outline: Option<Box<Outline>>,
     /// A PDF whose pages name fonts: text to read without OCR.
     #[serde(skip)]
     pub text_layer: bool,
@@ -136,6 +134,13 @@ pub struct Inspection {
     /// than that has its whole [`Inspection::hash`] from the same bytes.
     #[serde(skip)]
     pub head: u64,
+}
+
+/// What few files' inspections hold ([`Inspection::problem`], [`Inspection::outline`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Rare {
+    problem: Option<Box<str>>,
+    outline: Option<Outline>,
 }
 
 /// A file's 128-bit content hash ([`content_hash`]), kept in 16 bytes aligned as a u64 (an
@@ -162,15 +167,39 @@ impl Inspection {
     pub(crate) fn of(format: FileFormat) -> Self {
         Inspection {
             format,
-            problem: None,
+            rare: None,
             dpi: None,
             dpi_from_pixels: false,
             pages: None,
-            outline: None,
             text_layer: false,
             hash: None,
             head: 0,
         }
+    }
+
+    /// An inspection that found the file broken, and why.
+    pub(crate) fn broken(format: FileFormat, problem: impl Into<Box<str>>) -> Self {
+        let mut insp = Inspection::of(format);
+        insp.set_problem(problem);
+        insp
+    }
+
+    /// Why the content is broken, if it is.
+    pub fn problem(&self) -> Option<&str> {
+        self.rare.as_ref()?.problem.as_deref()
+    }
+
+    /// Bookmarks of a PDF or OFD.
+    pub fn outline(&self) -> Option<&Outline> {
+        self.rare.as_ref()?.outline.as_ref()
+    }
+
+    pub(crate) fn set_problem(&mut self, problem: impl Into<Box<str>>) {
+        self.rare.get_or_insert_default().problem = Some(problem.into());
+    }
+
+    pub(crate) fn set_outline(&mut self, outline: Outline) {
+        self.rare.get_or_insert_default().outline = Some(outline);
     }
 }
 
@@ -238,10 +267,7 @@ pub fn inspect(path: &Path, size: u64) -> Inspection {
     }
     match std::panic::catch_unwind(|| inspect_unguarded(path, size)) {
         Ok(i) => i,
-        Err(_) => Inspection {
-            problem: Some("内容无法解析".into()),
-            ..Inspection::of(FileFormat::Unknown)
-        },
+        Err(_) => Inspection::broken(FileFormat::Unknown, "内容无法解析"),
     }
 }
 
@@ -256,20 +282,14 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            return Inspection {
-                problem: Some(crate::broken::describe_io(&e).into()),
-                ..Inspection::of(FileFormat::Unknown)
-            };
+            return Inspection::broken(FileFormat::Unknown, crate::broken::describe_io(&e));
         }
     };
     let mut head = [0u8; 4096];
     let n = match read_up_to(&mut file, &mut head) {
         Ok(n) => n,
         Err(e) => {
-            return Inspection {
-                problem: Some(crate::broken::describe_io(&e).into()),
-                ..Inspection::of(FileFormat::Unknown)
-            };
+            return Inspection::broken(FileFormat::Unknown, crate::broken::describe_io(&e));
         }
     };
     let head = &head[..n];
@@ -305,18 +325,20 @@ pub fn inspect_unguarded(path: &Path, size: u64) -> Inspection {
         _ => Ok(Meta::default()),
     };
     hashes(match result {
-        Ok(meta) => Inspection {
-            dpi: meta.dpi,
-            dpi_from_pixels: meta.dpi_from_pixels,
-            pages: meta.pages,
-            outline: meta.outline.map(|o| Box::new(Outline(o))),
-            text_layer: meta.text_layer,
-            ..Inspection::of(format)
-        },
-        Err(problem) => Inspection {
-            problem: Some(problem.into_text()),
-            ..Inspection::of(format)
-        },
+        Ok(meta) => {
+            let mut insp = Inspection {
+                dpi: meta.dpi,
+                dpi_from_pixels: meta.dpi_from_pixels,
+                pages: meta.pages,
+                text_layer: meta.text_layer,
+                ..Inspection::of(format)
+            };
+            if let Some(o) = meta.outline {
+                insp.set_outline(Outline(o));
+            }
+            insp
+        }
+        Err(problem) => Inspection::broken(format, problem.into_text()),
     })
 }
 
@@ -430,6 +452,25 @@ pub fn content_hash(path: &Path, size: u64) -> std::io::Result<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inspection_is_64_bytes_and_keeps_its_problem_and_bookmarks() {
+        // Every file of the archive has one, kept from the inspection to the reports.
+        assert_eq!(std::mem::size_of::<Inspection>(), 64);
+        let mut insp = Inspection::of(FileFormat::Pdf);
+        assert_eq!((insp.problem(), insp.outline()), (None, None));
+        insp.set_outline(Outline(Vec::new().into_boxed_slice()));
+        assert_eq!(insp.problem(), None);
+        insp.set_problem("交叉引用表损坏");
+        assert_eq!(insp.problem(), Some("交叉引用表损坏"));
+        assert!(insp.outline().is_some_and(|o| o.0.is_empty()));
+        let broken = Inspection::broken(FileFormat::Tiff, "文件已损坏");
+        assert_eq!(
+            (broken.format, broken.problem()),
+            (FileFormat::Tiff, Some("文件已损坏"))
+        );
+        assert!(broken.outline().is_none());
+    }
 
     #[test]
     fn read_at_reads_what_is_there_from_an_offset() {

@@ -41,8 +41,8 @@ pub fn encode(insp: &Inspection, out: &mut Vec<u8>) {
             | flag(insp.dpi_from_pixels, DPI_FROM_PIXELS)
             | flag(insp.pages.is_some(), PAGES)
             | flag(insp.text_layer, TEXT_LAYER)
-            | flag(insp.problem.is_some(), PROBLEM)
-            | flag(insp.outline.is_some(), OUTLINE)
+            | flag(insp.problem().is_some(), PROBLEM)
+            | flag(insp.outline().is_some(), OUTLINE)
             | flag(hash.is_some(), HASH)
             | flag(insp.head != 0, HEAD),
     );
@@ -58,10 +58,10 @@ pub fn encode(insp: &Inspection, out: &mut Vec<u8>) {
     if insp.head != 0 {
         out.extend_from_slice(&insp.head.to_le_bytes());
     }
-    if let Some(p) = &insp.problem {
+    if let Some(p) = insp.problem() {
         put_text(p, out);
     }
-    if let Some(o) = &insp.outline {
+    if let Some(o) = insp.outline() {
         out.extend_from_slice(&(o.0.len() as u32).to_le_bytes());
         for b in &o.0 {
             out.push(b.depth);
@@ -99,7 +99,7 @@ pub fn decode(bytes: &[u8]) -> Option<Inspection> {
         insp.head = u64::from_le_bytes(r.array()?);
     }
     if on(PROBLEM) {
-        insp.problem = Some(r.text()?.into());
+        insp.set_problem(r.text()?);
     }
     if on(OUTLINE) {
         let n = r.u32()? as usize;
@@ -118,7 +118,7 @@ pub fn decode(bytes: &[u8]) -> Option<Inspection> {
             let title = r.text()?.to_string();
             marks.push(Bookmark { title, page, depth });
         }
-        insp.outline = Some(Box::new(Outline(marks.into_boxed_slice())));
+        insp.set_outline(Outline(marks.into_boxed_slice()));
     }
     r.is_empty().then_some(insp)
 }
@@ -129,31 +129,32 @@ mod tests {
 
     #[test]
     fn every_field_round_trips_and_damage_is_no_entry() {
-        let full = Inspection {
+        let mut full = Inspection {
             format: FileFormat::Pdf,
-            problem: Some("交叉引用表损坏".into()),
             dpi: Some(299.5),
             dpi_from_pixels: true,
             pages: Some(12),
-            outline: Some(Box::new(Outline(
-                vec![
-                    Bookmark {
-                        title: "入党申请书".into(),
-                        page: Some(0),
-                        depth: 0,
-                    },
-                    Bookmark {
-                        title: "思想汇报".into(),
-                        page: None,
-                        depth: 1,
-                    },
-                ]
-                .into_boxed_slice(),
-            ))),
             text_layer: true,
             hash: crate::inspect::ContentHash::new(u128::MAX - 1),
             head: 9,
+            ..Inspection::of(FileFormat::Pdf)
         };
+        full.set_problem("交叉引用表损坏");
+        full.set_outline(Outline(
+            vec![
+                Bookmark {
+                    title: "入党申请书".into(),
+                    page: Some(0),
+                    depth: 0,
+                },
+                Bookmark {
+                    title: "思想汇报".into(),
+                    page: None,
+                    depth: 1,
+                },
+            ]
+            .into_boxed_slice(),
+        ));
         for format in FORMATS {
             let bare = Inspection::of(format);
             let mut out = Vec::new();
@@ -171,10 +172,8 @@ mod tests {
         assert_eq!(decode(&out), None);
         assert_eq!(decode(&[13, 0]), None, "no such format");
         // A bookmark count beyond what is left is refused before anything is reserved for it.
-        let marked = Inspection {
-            outline: Some(Box::new(Outline(Vec::new().into_boxed_slice()))),
-            ..Inspection::of(FileFormat::Pdf)
-        };
+        let mut marked = Inspection::of(FileFormat::Pdf);
+        marked.set_outline(Outline(Vec::new().into_boxed_slice()));
         let mut out = Vec::new();
         encode(&marked, &mut out);
         assert_eq!(decode(&out), Some(marked));

@@ -20,7 +20,7 @@ kind: ambiguous-file — 档案中的文件名同样符合两种文书（关键�
         for p in ctx.people {
             let Some(d) = p.dossier else { continue };
             for (f, class) in ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]) {
-                if class.is_some() || ctx.is_unreadable(&f.rel) {
+                if class.get().is_some() || ctx.is_unreadable(&f.rel) {
                     continue;
                 }
                 let Some((a, b)) = tie(classifier, f) else {

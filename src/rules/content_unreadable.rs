@@ -41,7 +41,7 @@ kind: content-unreadable — 内容规则要读的材料，文字无法可靠识
                 rule,
                 Some(d),
                 f,
-                ctx.classes[d][i],
+                ctx.classes[d][i].get(),
                 &[("reason", &reason)],
             ));
         }

@@ -36,8 +36,11 @@ shared: [文书键, …] 是本来就写着几个人、会在几份档案中各�
     type Params = Within;
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &Within, out: &mut Vec<Finding>) {
-        let key =
-            |d: usize, i: usize| ctx.classes[d][i].map(|c| ctx.config.documents[c].key.as_str());
+        let key = |d: usize, i: usize| {
+            ctx.classes[d][i]
+                .get()
+                .map(|c| ctx.config.documents[c].key.as_str())
+        };
         for group in ctx.duplicate_groups {
             let Some(&(d0, i0)) = group.first() else {
                 continue;
@@ -49,7 +52,8 @@ shared: [文书键, …] 是本来就写着几个人、会在几份档案中各�
                 };
                 let f = &ctx.archive.dossiers[d].files[i];
                 let vars = [("other", &*first.rel)];
-                let mut finding = file_finding(ctx, rule, Some(d), f, ctx.classes[d][i], &vars);
+                let mut finding =
+                    file_finding(ctx, rule, Some(d), f, ctx.classes[d][i].get(), &vars);
                 finding.severity = severity;
                 out.push(finding);
             }

@@ -20,7 +20,7 @@ kind: format-mismatch — 文件内容的真实格式（按文件头特征判断
         for (d, f, i, class) in ctx.all_files() {
             // A file already reported as unreadable is not reported again for its extension.
             if f.size == 0
-                || i.problem.is_some()
+                || i.problem().is_some()
                 || i.format == FileFormat::Unknown
                 || ctx.is_unreadable(&f.rel)
             {

@@ -28,7 +28,7 @@ subject：文书键。";
     fn check(ctx: &Context<'_>, rule: &Rule, &MinDpi(min_dpi): &MinDpi, out: &mut Vec<Finding>) {
         for (d, f, i, class) in ctx.all_files() {
             let Some(dpi) = i.dpi else { continue };
-            if i.problem.is_none() && dpi + 0.5 < min_dpi {
+            if i.problem().is_none() && dpi + 0.5 < min_dpi {
                 let (dpi, basis) = if i.dpi_from_pixels {
                     (
                         format!("约 {dpi:.0}"),

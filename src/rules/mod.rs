@@ -236,6 +236,7 @@ registry! {
     WaiverUnused => waiver_unused::WaiverUnused,
 }
 
+use crate::classify::Class;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -258,7 +259,7 @@ pub struct Context<'a> {
     pub as_of: Date,
     pub archive: &'a Archive,
     /// For each dossier, for each of its files: the document it is.
-    pub classes: &'a PerFile<Option<usize>>,
+    pub classes: &'a PerFile<Class>,
     pub ledger: &'a [LedgerRow],
     pub ledger_found: bool,
     /// Without a ledger: the sheet that came nearest one, in words.
@@ -340,7 +341,7 @@ impl Context<'_> {
                     .iter()
                     .zip(&self.inspections[d])
                     .zip(&self.classes[d])
-                    .map(move |((f, i), c)| (Some(d), f, i, *c))
+                    .map(move |((f, i), c)| (Some(d), f, i, c.get()))
             });
         let loose = self
             .archive

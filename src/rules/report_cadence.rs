@@ -138,7 +138,7 @@ fn reports(
     let dir = &ctx.archive.dossiers[d];
     let mut out = listed;
     for (f, class) in dir.files.iter().zip(&ctx.classes[d]) {
-        if *class != Some(doc) {
+        if class.get() != Some(doc) {
             continue;
         }
         // The file's own name, else the folders between it and the dossier.

@@ -25,7 +25,7 @@ kind: unreadable-file — 无法读取的文件或文件夹：没有权限、符
             let class = u.dossier.and_then(|d| {
                 let files = &ctx.archive.dossiers[d].files;
                 let i = files.iter().position(|f| *f.rel == *u.rel)?;
-                ctx.classes[d][i]
+                ctx.classes[d][i].get()
             });
             let mut f = ctx.finding(
                 rule,

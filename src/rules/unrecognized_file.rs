@@ -35,7 +35,7 @@ kind: unrecognized-file — 文件名不含任何文书关键词的文件（含�
             let files = ctx.archive.dossiers[d].files.iter().zip(&ctx.classes[d]);
             for (i, (f, class)) in files.enumerate() {
                 // An empty file is empty-file's alone.
-                if class.is_none()
+                if class.get().is_none()
                     && f.size > 0
                     && ctx.parts.get(d, i).is_empty()
                     && !combined.contains(&i)

@@ -93,7 +93,7 @@ pub fn held(ctx: &Context<'_>, d: usize) -> Vec<Held> {
         let parts = ctx.parts.get(d, i).iter();
         h.file(
             &f.rel,
-            ctx.classes[d][i],
+            ctx.classes[d][i].get(),
             ctx.inspections[d][i].pages,
             parts.map(|p| (p.document, p.first_page, p.pages)),
         );

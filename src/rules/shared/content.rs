@@ -30,7 +30,7 @@ pub fn readable<'a>(
         let DocText::Read(facts) = text else {
             return None;
         };
-        let document = ctx.classes[d][i].filter(|c| documents.contains(c))?;
+        let document = ctx.classes[d][i].get().filter(|c| documents.contains(c))?;
         (facts.readable).then_some(())?;
         Some(ReadDoc {
             person: ctx.dossier_person(d)?,

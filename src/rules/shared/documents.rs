@@ -80,7 +80,7 @@ impl Required {
 /// The documents a dossier holds: by file name, by material folder, or inside a combined
 /// file by its bookmarks.
 pub fn present(ctx: &Context<'_>, d: usize) -> Vec<usize> {
-    let mut v: Vec<usize> = ctx.classes[d].iter().flatten().copied().collect();
+    let mut v: Vec<usize> = ctx.classes[d].iter().filter_map(|c| c.get()).collect();
     v.extend(ctx.parts.of_dossier(d).map(|p| p.document));
     v
 }
@@ -92,7 +92,7 @@ pub fn unverifiable(ctx: &Context<'_>, d: usize) -> Vec<usize> {
     (0..files.len())
         .filter(|&i| {
             unnamed_combined(
-                ctx.classes[d][i],
+                ctx.classes[d][i].get(),
                 ctx.parts.get(d, i),
                 &ctx.inspections[d][i],
             ) && !ctx.is_unreadable(&files[i].rel)
@@ -146,7 +146,7 @@ pub fn maybe(ctx: &Context<'_>, classifier: &Classifier, d: usize) -> Vec<usize>
         .files
         .iter()
         .zip(&ctx.classes[d])
-        .filter(|(_, c)| c.is_none())
+        .filter(|(_, c)| c.get().is_none())
         .filter_map(|(f, _)| tie(classifier, f))
         .flat_map(|(a, b)| [a, b])
         .collect()
