@@ -54,7 +54,7 @@ kind: id-number — 身份证号不符合 GB 11643-1999：长度不是 18 位（
             }
             // The folder's number, unless it is the very number already checked in the
             // ledger, or differs from it (then id-number-mismatch says so, once).
-            if let (Some(d), Some(id), false) = (p.dossier, &p.folder_id, p.id_mismatch) {
+            if let (Some(d), Some(id), false) = (p.dossier, p.folder_id(), p.id_mismatch()) {
                 let same = row_id.is_some_and(|r| idnum::normalize(r) == idnum::normalize(id));
                 if !same && let Err(e) = idnum::check(id, ctx.as_of) {
                     let rel = &ctx.archive.dossiers[d].path().to_string();

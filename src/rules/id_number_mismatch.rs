@@ -18,8 +18,8 @@ kind: id-number-mismatch — 文件夹名中的身份证号不在台账中，而
 
     fn check(ctx: &Context<'_>, rule: &Rule, _: &(), out: &mut Vec<Finding>) {
         let id_field = ctx.config.keys.id_number;
-        for p in ctx.people.iter().filter(|p| p.id_mismatch) {
-            let (Some(row), Some(folder_id), Some(d)) = (ctx.row(p), &p.folder_id, p.dossier)
+        for p in ctx.people.iter().filter(|p| p.id_mismatch()) {
+            let (Some(row), Some(folder_id), Some(d)) = (ctx.row(p), p.folder_id(), p.dossier)
             else {
                 continue;
             };

@@ -39,7 +39,7 @@ kind: unmatched-dossier — 档案文件夹在台账中找不到对应的行。
                 None,
                 Some(rel.clone()),
                 Some(Location::file(rel.clone())),
-                &[("detail", &p.unmatched_detail)],
+                &[("detail", p.unmatched_detail())],
             ));
         }
     }

@@ -38,7 +38,7 @@ pub fn all_folders(ctx: &Context<'_>) -> Vec<(String, String, Option<usize>)> {
         .enumerate()
         .filter_map(|(i, p)| {
             let d = p.dossier?;
-            let id = p.folder_id.as_ref()?;
+            let id = p.folder_id()?;
             Some((
                 ctx.archive.dossiers[d].path().to_string(),
                 idnum::normalize(id),
