@@ -654,6 +654,97 @@ mod tests {
         assert!(index.in_a_folder_name("11010119900101123X"));
     }
 
+    #[test]
+    fn rows_outside_dossiers_find_their_owner_by_dossier_id_number_or_one_name() {
+        let c = config();
+        const ID_C: &str = "110101200001011239";
+        let rows = [
+            row(&c, "一支部", "张三", ID_A),
+            row(&c, "二支部", "张三", ID_B),
+            row(&c, "一支部", "李四", ""),
+            row(&c, "三支部", "赵六", ID_B),
+        ];
+        // 张三 joins the first row by its number; two folders carry a number no row has.
+        let folders = [
+            folder("一支部", &format!("张三（{ID_A}）")),
+            folder("一支部", &format!("王五_{ID_C}")),
+            folder("二支部", &format!("孙七_{ID_C}")),
+        ];
+        let people = join(&c, &folders, &rows);
+        let who = |p: Option<usize>| p.map(|p| format!("{}/{}", people[p].branch, people[p].name));
+        // A row from a sheet outside the dossiers (None) makes the owners index numbers and names.
+        let owner_dossier = [Some(0), None];
+        let queries: [(
+            Option<usize>,
+            Option<&str>,
+            Option<&str>,
+            Option<&str>,
+            Option<&str>,
+        ); 11] = [
+            (Some(1), None, None, None, Some("一支部/王五")),
+            (Some(7), None, None, None, None),
+            (None, Some(ID_A), Some("李四"), None, Some("一支部/张三")),
+            // Two rows hold ID_B: the later one's person.
+            (None, Some(ID_B), None, None, Some("三支部/赵六")),
+            // No row holds ID_C: the first folder that carries it.
+            (None, Some(ID_C), None, None, Some("一支部/王五")),
+            (
+                None,
+                Some("110101190001011230"),
+                Some("李四"),
+                None,
+                Some("一支部/李四"),
+            ),
+            // Two 张三 in the archive: by name alone, neither.
+            (None, None, Some("张三"), None, None),
+            (
+                None,
+                None,
+                Some("张三"),
+                Some("二支部"),
+                Some("二支部/张三"),
+            ),
+            (None, None, Some("张三"), Some("三支部"), None),
+            (
+                None,
+                None,
+                Some("孙七"),
+                Some("三支部"),
+                Some("二支部/孙七"),
+            ),
+            (None, None, None, None, None),
+        ];
+        for collide in [false, true] {
+            for &(dossier, id, name, branch, want) in &queries {
+                let mut owners = Owners::new(&c, &people, &rows, &owner_dossier, true);
+                if collide {
+                    // Every person under the hash looked up, as if all keys collided.
+                    let all = |h: u64| ByHash((0..people.len() as u32).map(|p| (h, p)).collect());
+                    let id = idnum::normalize(id.unwrap_or_default());
+                    let n = name_key(name.unwrap_or_default());
+                    let b = normalize(branch.unwrap_or_default());
+                    owners.by_row_id = all(hash_of(&[&id]));
+                    owners.by_folder_id = all(hash_of(&[&id]));
+                    owners.by_name = all(hash_of(&[&n]));
+                    owners.by_branch_name = all(hash_of(&[&b, &n]));
+                }
+                let found = owners.find(dossier, id, name, branch);
+                assert_eq!(
+                    who(found).as_deref(),
+                    want,
+                    "{dossier:?} {id:?} {name:?} {branch:?} collide {collide}"
+                );
+            }
+        }
+        // Rows all from dossiers: only the dossiers are indexed.
+        let owners = Owners::new(&c, &people, &rows, &[Some(0)], true);
+        assert_eq!(owners.find(None, Some(ID_A), Some("张三"), None), None);
+        assert_eq!(
+            who(owners.find(Some(2), None, None, None)).as_deref(),
+            Some("二支部/孙七")
+        );
+    }
+
     /// (folder, row) of each person.
     fn pairs(people: &[Person]) -> Vec<(Option<usize>, Option<usize>)> {
         people.iter().map(|p| (p.dossier, p.row)).collect()
