@@ -674,13 +674,14 @@ mod tests {
         let who = |p: Option<usize>| p.map(|p| format!("{}/{}", people[p].branch, people[p].name));
         // A row from a sheet outside the dossiers (None) makes the owners index numbers and names.
         let owner_dossier = [Some(0), None];
-        let queries: [(
+        type Query<'a> = (
             Option<usize>,
-            Option<&str>,
-            Option<&str>,
-            Option<&str>,
-            Option<&str>,
-        ); 11] = [
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let queries: [Query; 11] = [
             (Some(1), None, None, None, Some("一支部/王五")),
             (Some(7), None, None, None, None),
             (None, Some(ID_A), Some("李四"), None, Some("一支部/张三")),
