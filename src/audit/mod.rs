@@ -96,7 +96,7 @@ pub fn audit(
         sheets,
         cache,
     } = read_archive(config, root, options, cache, (readers, &progress))?;
-    // The walked tree and the workbooks' buffers are gone: their pages go back to the system
+    // The inspection's and the workbooks' buffers are gone: their pages go back to the system
     // before the join builds its indexes, and the join's before the rules run.
     crate::memory::give_back();
     progress.phase("连接台账与档案", None);
@@ -113,6 +113,7 @@ pub fn audit(
         (readers, cache, &progress),
     );
     let (findings, in_scope, scope) = scope(config, options, &joined, findings);
+    progress.phase("汇总结果", None);
 
     // What only the rules needed is let go before the facts and lists are built: `joined`,
     // moved into a block, is a temporary whose other fields are dropped with the statement.
@@ -150,6 +151,7 @@ pub fn audit(
     // Last, the per-dossier file lists: the archive's paths are moved into them, not copied,
     // and the ledger is let go first.
     drop(ledger);
+    progress.phase("整理档案清单", None);
     let dossiers = dossier_reports(
         config,
         &people,
@@ -201,6 +203,9 @@ fn read_archive(
         crate::ledger::ReadAhead::new(config, &headers, bounds).with_cache(cache.as_ref());
     progress.phase("读取档案目录", None);
     let archive = walk(config, root, options, readers, &mut ahead)?;
+    // The walked tree, arranged into the archive, is gone: its pages go back before the
+    // readers inspect every file (200,000 dossiers: 308 → 281 MB when the inspection starts).
+    crate::memory::give_back();
     let mut classes = classify(config, &archive);
     progress.phase("检查文件", Some(archive.file_count() as u64));
     let files = scan_files(config, &archive, options, cache.as_ref(), readers, progress);

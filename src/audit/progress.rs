@@ -6,6 +6,51 @@
 pub(super) struct Progress {
     pub(super) bar: Option<indicatif::ProgressBar>,
     pub(super) timings: Option<std::sync::Mutex<(&'static str, std::time::Instant)>>,
+    /// With the timings, the highest resident set seen since the last lap (sampled every few
+    /// milliseconds: the process's peak alone cannot say which phase reached it).
+    sampled: Option<std::sync::Arc<Sampler>>,
+}
+
+/// The resident set, sampled by a thread of its own while the timings are on.
+#[derive(Default)]
+struct Sampler {
+    /// The highest resident set since the last lap, in pages.
+    highest: std::sync::atomic::AtomicU64,
+    done: std::sync::atomic::AtomicBool,
+}
+
+impl Sampler {
+    fn start() -> Option<std::sync::Arc<Sampler>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let sampler = std::sync::Arc::new(Sampler::default());
+        let here = std::sync::Arc::clone(&sampler);
+        std::thread::Builder::new()
+            .name("dangan-rss".into())
+            .spawn(move || {
+                while !here.done.load(Relaxed) {
+                    here.highest.fetch_max(resident_pages(), Relaxed);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            })
+            .ok()?;
+        Some(sampler)
+    }
+
+    /// The highest resident set since the last call, in MB, and a new start.
+    fn lap(&self) -> f64 {
+        let pages = self
+            .highest
+            .swap(resident_pages(), std::sync::atomic::Ordering::Relaxed);
+        pages as f64 * 4096.0 / (1024.0 * 1024.0)
+    }
+}
+
+/// The resident set in pages of 4 KiB (Linux; 0 elsewhere).
+fn resident_pages() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
 }
 
 impl Progress {
@@ -13,14 +58,20 @@ impl Progress {
         use std::io::IsTerminal;
         let timings = std::env::var_os("DANGAN_TIMINGS")
             .map(|_| std::sync::Mutex::new(("开始", std::time::Instant::now())));
+        let sampled = timings.as_ref().and_then(|_| Sampler::start());
         if !on || !std::io::stderr().is_terminal() {
-            return Progress { bar: None, timings };
+            return Progress {
+                bar: None,
+                timings,
+                sampled,
+            };
         }
         let pb = indicatif::ProgressBar::new_spinner();
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         Progress {
             bar: Some(pb),
             timings,
+            sampled,
         }
     }
 
@@ -29,8 +80,9 @@ impl Progress {
             && let Ok(mut t) = t.lock()
         {
             let (rss, peak) = resident_mb();
+            let phase = self.sampled.as_ref().map_or(0.0, |s| s.lap());
             crate::say!(
-                "timing: {:<12} {:>9.1} ms  RSS {rss:>6.1} MB (peak {peak:>6.1} MB)",
+                "timing: {:<12} {:>9.1} ms  RSS {rss:>6.1} MB (peak {peak:>6.1} MB; in the phase {phase:>6.1} MB)",
                 t.0,
                 t.1.elapsed().as_secs_f64() * 1000.0,
             );
@@ -89,6 +141,9 @@ pub(super) fn resident_mb() -> (f64, f64) {
 impl Drop for Progress {
     fn drop(&mut self) {
         self.lap("");
+        if let Some(s) = &self.sampled {
+            s.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Some(pb) = &self.bar {
             pb.finish_and_clear();
         }
