@@ -95,19 +95,64 @@ pub fn name_from_folder(folder: &str) -> String {
     name
 }
 
+/// A value for each of many rows, held as runs of equal values: a sheet's rows all share
+/// its file's dossier, and a million dossiers' resume sheets have three million rows (16
+/// bytes a row as a list; here 16 bytes a run).
+#[derive(Debug, Clone, Default)]
+pub struct Runs<T> {
+    /// (first row, value) of each run, in row order.
+    runs: Vec<(usize, T)>,
+    len: usize,
+}
+
+impl<T: PartialEq> Runs<T> {
+    /// `n` more rows of this value.
+    pub fn push_n(&mut self, value: T, n: usize) {
+        if n == 0 {
+            return;
+        }
+        if self.runs.last().is_none_or(|(_, v)| *v != value) {
+            self.runs.push((self.len, value));
+        }
+        self.len += n;
+    }
+
+    /// Row `i`'s value.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        if i >= self.len {
+            return None;
+        }
+        let k = self.runs.partition_point(|&(start, _)| start <= i);
+        Some(&self.runs[k - 1].1)
+    }
+
+    /// The values of the runs, in order (each once per run).
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.runs.iter().map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// Rows by the 64-bit hash of a key, sorted: 16 bytes a row, where a map of groups keyed by
 /// inline strings took 60–80 (the join's maps came to about 400 MB at a million rows). A
 /// lookup checks each row's own key, so two keys of one hash never mix.
-struct ByHash(Vec<(u64, u32)>);
+pub(crate) struct ByHash(Vec<(u64, u32)>);
 
 impl ByHash {
-    fn new(mut entries: Vec<(u64, u32)>) -> Self {
+    pub(crate) fn new(mut entries: Vec<(u64, u32)>) -> Self {
         entries.sort_unstable();
         ByHash(entries)
     }
 
     /// The rows whose key hashes to `h`, in row order.
-    fn rows(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
+    pub(crate) fn rows(&self, h: u64) -> impl Iterator<Item = usize> + '_ {
         let start = self.0.partition_point(|&(x, _)| x < h);
         self.0[start..]
             .iter()
@@ -117,7 +162,7 @@ impl ByHash {
 }
 
 /// A key's hash; a pair's parts are kept apart by a byte no text holds.
-fn hash_of(parts: &[&str]) -> u64 {
+pub(crate) fn hash_of(parts: &[&str]) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for p in parts {
         h.update(p.as_bytes());
@@ -390,13 +435,13 @@ struct Owners<'a> {
 const NONE: u32 = u32::MAX;
 
 impl<'a> Owners<'a> {
-    /// The lookups rows from `owner_dossier` need: by dossier always; by ID number and name
-    /// only when a row comes from outside the dossiers; by branch and name only when asked.
+    /// The lookups rows need: by dossier always; by ID number and name only when a row comes
+    /// from outside the dossiers (`loose`); by branch and name only when asked.
     fn new(
         config: &'a Schema,
         people: &'a [Person],
         rows: &'a [LedgerRow],
-        owner_dossier: &[Option<usize>],
+        loose: bool,
         branches: bool,
     ) -> Self {
         let dossiers = people
@@ -405,7 +450,6 @@ impl<'a> Owners<'a> {
             .max()
             .map_or(0, |d| d + 1);
         let mut by_dossier = vec![NONE; dossiers];
-        let loose = owner_dossier.iter().any(Option::is_none);
         let (mut by_row_id, mut by_folder_id, mut by_name, mut by_branch_name) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (p, person) in people.iter().enumerate() {
@@ -519,13 +563,14 @@ pub fn attach_resumes(
     people: &mut [Person],
     rows: &[LedgerRow],
     entries: &[ResumeEntry],
-    owner_dossier: &[Option<usize>],
+    owner_dossier: &Runs<Option<usize>>,
 ) -> Vec<usize> {
     let found = {
-        let owners = Owners::new(config, people, rows, owner_dossier, false);
+        let loose = owner_dossier.values().any(Option::is_none);
+        let owners = Owners::new(config, people, rows, loose, false);
         owners_of(entries.len(), |i| {
             let e = &entries[i];
-            owners.find(owner_dossier[i], e.id_number(), e.name(), None)
+            owners.find(*owner_dossier.get(i)?, e.id_number(), e.name(), None)
         })
     };
     attach(people, &found, |p| &mut p.resume)
@@ -547,7 +592,8 @@ pub fn attach_catalogs(
         return Vec::new();
     }
     let found = {
-        let owners = Owners::new(config, people, rows, owner_dossier, true);
+        let loose = owner_dossier.iter().any(Option::is_none);
+        let owners = Owners::new(config, people, rows, loose, true);
         owners_of(entries.len(), |i| {
             let e = &entries[i];
             owners.find(
@@ -672,8 +718,6 @@ mod tests {
         ];
         let people = join(&c, &folders, &rows);
         let who = |p: Option<usize>| p.map(|p| format!("{}/{}", people[p].branch, people[p].name));
-        // A row from a sheet outside the dossiers (None) makes the owners index numbers and names.
-        let owner_dossier = [Some(0), None];
         type Query<'a> = (
             Option<usize>,
             Option<&'a str>,
@@ -717,7 +761,9 @@ mod tests {
         ];
         for collide in [false, true] {
             for &(dossier, id, name, branch, want) in &queries {
-                let mut owners = Owners::new(&c, &people, &rows, &owner_dossier, true);
+                // A row from a sheet outside the dossiers makes the owners index numbers and
+                // names.
+                let mut owners = Owners::new(&c, &people, &rows, true, true);
                 if collide {
                     // Every person under the hash looked up, as if all keys collided.
                     let all = |h: u64| ByHash((0..people.len() as u32).map(|p| (h, p)).collect());
@@ -738,11 +784,32 @@ mod tests {
             }
         }
         // Rows all from dossiers: only the dossiers are indexed.
-        let owners = Owners::new(&c, &people, &rows, &[Some(0)], true);
+        let owners = Owners::new(&c, &people, &rows, false, true);
         assert_eq!(owners.find(None, Some(ID_A), Some("张三"), None), None);
         assert_eq!(
             who(owners.find(Some(2), None, None, None)).as_deref(),
             Some("二支部/孙七")
+        );
+    }
+
+    #[test]
+    fn runs_give_each_row_its_value() {
+        let mut runs = Runs::default();
+        assert!(runs.is_empty() && runs.get(0).is_none());
+        runs.push_n(Some(3), 2);
+        runs.push_n(None, 0);
+        runs.push_n(Some(3), 1);
+        runs.push_n(None, 3);
+        runs.push_n(Some(0), 1);
+        let rows: Vec<Option<usize>> = (0..runs.len())
+            .filter_map(|i| runs.get(i).copied())
+            .collect();
+        assert_eq!(rows, [Some(3), Some(3), Some(3), None, None, None, Some(0)]);
+        assert_eq!(runs.get(7), None, "past the last row");
+        // Equal neighbours are one run; an empty push is none.
+        assert_eq!(
+            runs.values().collect::<Vec<_>>(),
+            [&Some(3), &None, &Some(0)]
         );
     }
 

@@ -27,7 +27,7 @@ pub(super) struct Sheets {
     /// 年度发展计划 and 支部名单 rows, from spreadsheets outside the dossiers.
     pub(super) plan: Vec<crate::ledger::plan::PlanRow>,
     /// For each resume entry, the dossier whose own spreadsheet it came from.
-    pub(super) resume_owner: Vec<Option<usize>>,
+    pub(super) resume_owner: crate::join::Runs<Option<usize>>,
     /// For each loose file, whether it was a recognised ledger or resume sheet.
     pub(super) loose_recognised: Vec<bool>,
     /// Whether any sheet had a ledger header (even with no rows under it).
@@ -152,7 +152,7 @@ pub(super) fn read_sheets(
     let mut ledger: Vec<LedgerRow> = Vec::new();
     let mut plan = Vec::new();
     let mut resumes: Vec<ResumeEntry> = Vec::new();
-    let mut resume_owner: Vec<Option<usize>> = Vec::new();
+    let mut resume_owner = crate::join::Runs::default();
     let mut catalogs = CatalogRows::default();
     let mut loose_recognised = vec![false; archive.loose.len()];
     let mut ledger_found = false;
@@ -192,7 +192,7 @@ pub(super) fn read_sheets(
             .then(|| archive.layout.branch_of(rel))
             .flatten();
         catalogs.add(book.catalog_entries, dossier, branch);
-        resume_owner.extend(std::iter::repeat_n(dossier, book.resume_entries.len()));
+        resume_owner.push_n(dossier, book.resume_entries.len());
         append(&mut resumes, book.resume_entries);
     }
     Sheets {

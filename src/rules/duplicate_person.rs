@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
+
 use crate::finding::{Finding, Location};
 use crate::idnum;
 use crate::ledger::LedgerRow;
@@ -26,14 +28,15 @@ kind: duplicate-person — 同一身份证号出现在台账的两行，或两�
 
 fn rows(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     let keys = &ctx.config.keys;
-    let mut first_row: HashMap<String, &LedgerRow> = HashMap::new();
+    // Keyed inline (an ID number fits in the key itself): a million rows, a million keys.
+    let mut first_row: HashMap<CompactString, &LedgerRow> = HashMap::new();
     for (row, local) in all_rows(ctx) {
         let Some(id) = row.text(keys.id_number) else {
             continue;
         };
         let key = idnum::normalize(id);
-        let Some(first) = first_row.get(&key) else {
-            first_row.insert(key, row);
+        let Some(first) = first_row.get(key.as_str()) else {
+            first_row.insert(key.into(), row);
             continue;
         };
         let Some(r) = local else { continue };

@@ -1,11 +1,9 @@
 //! named-people: the people a ledger cell names for a person (入党介绍人, 培养联系人) — how
 //! many, not the person, and full members on the day that counts.
 
-use std::collections::HashMap;
-
 use crate::date::DateValue;
 use crate::finding::Finding;
-use crate::join::Person;
+use crate::join::{ByHash, Person, hash_of};
 use crate::rules::Context;
 use crate::rules::kind::{Need, Parameters, Resolver, Rule, RuleKind};
 use crate::schema::MilestoneRef;
@@ -57,12 +55,16 @@ kind: named-people — 台账一栏中写的人（入党介绍人、培养联系
     type Params = Params;
 
     fn check(ctx: &Context<'_>, rule: &Rule, params: &Params, out: &mut Vec<Finding>) {
-        let mut by_name: HashMap<String, Vec<&Person>> = HashMap::new();
-        if params.full_member_on.is_some() {
-            for p in ctx.people {
-                by_name.entry(normalize(&p.name)).or_default().push(p);
-            }
-        }
+        // The people by their name's hash (16 bytes a person), for the names to look up.
+        let by_name = ByHash::new(if params.full_member_on.is_some() {
+            ctx.people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (hash_of(&[&normalize(&p.name)]), i as u32))
+                .collect()
+        } else {
+            Vec::new()
+        });
         let title = &ctx.config.fields[params.field].title;
         for p in ctx.people {
             let Some(row) = ctx.row(p) else { continue };
@@ -131,13 +133,13 @@ pub fn split_names(text: &str) -> Vec<String> {
 /// Why the person named `name` was not a full member on `on`, when the archive knows them.
 fn not_full_member(
     ctx: &Context<'_>,
-    by_name: &HashMap<String, Vec<&Person>>,
+    by_name: &ByHash,
     of: &Person,
     name: &str,
     on: DateValue,
     params: &Params,
 ) -> Option<String> {
-    let all = by_name.get(name)?;
+    let all = named(ctx.people, by_name, name);
     let same_branch: Vec<&&Person> = all.iter().filter(|q| q.branch == of.branch).collect();
     let q = match (same_branch.as_slice(), all.as_slice()) {
         ([q], _) => **q,
@@ -194,5 +196,62 @@ impl Parameters for Params {
 
     fn needs(&self) -> Vec<Need> {
         vec![Need::Column(self.field), Need::milestone(self.from)]
+    }
+}
+
+/// The people of this normalised name, in order: each one's own name is checked, for two names
+/// may share a hash.
+fn named<'p>(people: &'p [Person], by_name: &ByHash, name: &str) -> Vec<&'p Person> {
+    by_name
+        .rows(hash_of(&[name]))
+        .map(|i| &people[i])
+        .filter(|q| normalize(&q.name) == name)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_are_named_by_their_own_name_even_when_names_share_a_hash() {
+        let c = crate::config::load(&[] as &[&str])
+            .expect("default rules")
+            .schema;
+        let row = |branch: &str, name: &str| {
+            crate::ledger::LedgerRow::of_texts(&c, &[("branch", branch), ("name", name)])
+        };
+        let rows = [
+            row("一支部", "张三"),
+            row("一支部", "李四"),
+            row("二支部", "张 三"),
+        ];
+        let people = crate::join::join(&c, &[], &rows);
+        let names = |found: Vec<&Person>| -> Vec<String> {
+            found
+                .iter()
+                .map(|p| format!("{}{}", p.branch, p.name))
+                .collect()
+        };
+        for name in ["张三", "李四", "王五"] {
+            // Every person under the hash looked up, as if all names collided.
+            let all = ByHash::new((0..3).map(|i| (hash_of(&[name]), i)).collect());
+            let honest = ByHash::new(
+                (0..3u32)
+                    .map(|i| (hash_of(&[&normalize(&people[i as usize].name)]), i))
+                    .collect(),
+            );
+            let want: Vec<String> = match name {
+                "张三" => vec!["一支部张三".into(), "二支部张 三".into()],
+                "李四" => vec!["一支部李四".into()],
+                _ => vec![],
+            };
+            assert_eq!(
+                names(named(&people, &all, name)),
+                want,
+                "{name}, all colliding"
+            );
+            assert_eq!(names(named(&people, &honest, name)), want, "{name}");
+        }
     }
 }
