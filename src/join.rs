@@ -140,9 +140,9 @@ impl<T: PartialEq> Runs<T> {
     }
 }
 
-/// Rows by the 64-bit hash of a key, sorted: 16 bytes a row, where a map of groups keyed by
-/// inline strings took 60–80 (the join's maps came to about 400 MB at a million rows). A
-/// lookup checks each row's own key, so two keys of one hash never mix.
+/// Rows (ledger rows, people) by the 64-bit hash of a key, sorted: 16 bytes a row, where a map
+/// of groups keyed by inline strings took 60–80 (the join's maps came to about 400 MB at a
+/// million rows). The caller checks each row's own key, so two keys of one hash never mix.
 pub(crate) struct ByHash(Vec<(u64, u32)>);
 
 impl ByHash {
