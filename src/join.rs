@@ -274,7 +274,7 @@ impl<'a> Index<'a> {
                 ..Joined::default()
             };
         }
-        let same_name = self.with_branch_name(&normalize(&d.branch), &name_key(name));
+        let same_name = self.with_branch_name(&normalize(d.branch()), &name_key(name));
         if let [r] = same_name[..]
             && !taken[r]
         {
@@ -299,7 +299,7 @@ impl<'a> Index<'a> {
     fn by_name(&self, d: &DossierDir, name: &str, taken: &[bool]) -> Joined {
         let wanted = name_key(name);
         let mut c = free(
-            &self.with_branch_name(&normalize(&d.branch), &wanted),
+            &self.with_branch_name(&normalize(d.branch()), &wanted),
             taken,
         );
         if c.is_empty() {
@@ -342,7 +342,7 @@ fn row_branch(config: &Schema, r: &LedgerRow) -> String {
 
 /// The ID number a folder's name carries, normalised.
 fn folder_id(d: &DossierDir) -> Option<String> {
-    idnum::find_in(&d.folder).map(|id| idnum::normalize(&id))
+    idnum::find_in(d.folder()).map(|id| idnum::normalize(&id))
 }
 
 /// The rows not yet taken by a folder.
@@ -357,8 +357,8 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
     let mut taken = vec![false; rows.len()];
     let mut people = Vec::with_capacity(dossiers.len().max(rows.len()));
     for (di, d) in dossiers.iter().enumerate() {
-        let folder_id = idnum::find_in(&d.folder);
-        let name = name_from_folder(&d.folder);
+        let folder_id = idnum::find_in(d.folder());
+        let name = name_from_folder(d.folder());
         let joined = match &folder_id {
             Some(id) => index.by_id_number(d, id, &name, &taken),
             None => index.by_name(d, &name, &taken),
@@ -369,7 +369,7 @@ pub fn join(config: &Schema, dossiers: &[DossierDir], rows: &[LedgerRow]) -> Vec
         }
         people.push(Person {
             index: people.len(),
-            branch: d.branch.as_str().into(),
+            branch: d.branch().into(),
             name: row
                 .and_then(|r| rows[r].text(Some(config.keys.name)))
                 .map_or_else(|| name.into(), Into::into),
@@ -641,13 +641,7 @@ mod tests {
     }
 
     fn folder(branch: &str, name: &str) -> DossierDir {
-        DossierDir {
-            branch: branch.into(),
-            rel: format!("{branch}/{name}"),
-            other_path: None,
-            folder: name.into(),
-            files: Vec::new(),
-        }
+        DossierDir::new(branch, name, None)
     }
 
     fn row(c: &Schema, branch: &str, name: &str, id: &str) -> LedgerRow {

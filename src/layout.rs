@@ -332,15 +332,7 @@ fn roles(
                     report.groups.push((d.rel.to_string(), false));
                     Role::Branch(b)
                 } else {
-                    let rel = format!("{}/{}", branches[b], d.name());
-                    let other_path = (rel != d.rel).then(|| Box::from(d.rel));
-                    dossiers.push(DossierDir {
-                        branch: branches[b].clone(),
-                        rel,
-                        other_path,
-                        folder: d.name().to_string(),
-                        files: Vec::new(),
-                    });
+                    dossiers.push(DossierDir::new(&branches[b], d.name(), Some(d.rel)));
                     Role::Dossier(dossiers.len() - 1)
                 }
             }
@@ -363,9 +355,7 @@ fn keep_repeated_paths(dossiers: &mut [DossierDir]) {
     }
     for (d, repeated) in dossiers.iter_mut().zip(repeated) {
         if repeated {
-            let path = d.path().to_string();
-            d.rel = format!("{}/{}", d.branch, path);
-            d.other_path = (d.rel != path).then(|| path.into_boxed_str());
+            d.named_by_path();
         }
     }
 }
@@ -415,13 +405,13 @@ fn distribute(
     let mut renumber = vec![None; dossiers.len()];
     let mut kept = Vec::with_capacity(dossiers.len());
     for (k, d) in dossiers.into_iter().enumerate() {
-        if owns(&d.branch) {
+        if owns(d.branch()) {
             renumber[k] = Some(kept.len());
             kept.push(d);
         } else {
             archive
                 .foreign_folders
-                .push((d.path().to_string(), d.folder.clone()));
+                .push((d.path().to_string(), d.folder().to_string()));
         }
     }
     archive.problems.retain_mut(|p| match p.dossier {

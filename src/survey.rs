@@ -172,8 +172,8 @@ fn folders(config: &Config, archive: &crate::walk::Archive) -> FolderSurvey {
     };
     for d in &archive.dossiers {
         match survey.branches.last_mut() {
-            Some((b, n)) if *b == d.branch => *n += 1,
-            _ => survey.branches.push((d.branch.clone(), 1)),
+            Some((b, n)) if b == d.branch() => *n += 1,
+            _ => survey.branches.push((d.branch().to_string(), 1)),
         }
     }
     let mut material: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
@@ -337,7 +337,7 @@ pub fn survey(config: &Config, root: &Path, as_of: Date) -> std::io::Result<Surv
             config,
         )
     };
-    let mut branches: Vec<&str> = archive.dossiers.iter().map(|d| d.branch.as_str()).collect();
+    let mut branches: Vec<&str> = archive.dossiers.iter().map(|d| d.branch()).collect();
     branches.dedup();
     let mut not_run = checks_not_run(config, &spreadsheets);
     not_run.extend(content_not_run(config, &archive));

@@ -97,23 +97,55 @@ impl FileEntry {
 }
 
 impl DossierDir {
+    /// The dossier of `folder` (its own name) in `branch`; `path` is the folder's path
+    /// relative to the archive root when that is not `branch/folder`.
+    pub fn new(branch: &str, folder: &str, path: Option<&str>) -> DossierDir {
+        let rel = format!("{branch}/{folder}");
+        DossierDir {
+            branch_len: u32::try_from(branch.len()).unwrap_or(0),
+            other_path: path.filter(|p| *p != rel).map(Box::from),
+            rel: rel.into_boxed_str(),
+            files: Vec::new(),
+        }
+    }
+
     /// The folder's path relative to the archive root.
     pub fn path(&self) -> &str {
         self.other_path.as_deref().unwrap_or(&self.rel)
     }
+
+    /// The branch it is filed under.
+    pub fn branch(&self) -> &str {
+        self.rel.get(..self.branch_len as usize).unwrap_or_default()
+    }
+
+    /// The folder's own name (`03-张三`): the last name on `rel`.
+    pub fn folder(&self) -> &str {
+        self.rel.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// Named by its whole path under the branch (`第一党支部/2021年/03-张三`), where its
+    /// branch and own name alone name another folder too.
+    pub fn named_by_path(&mut self) {
+        let path = self.path().to_string();
+        let rel = format!("{}/{path}", self.branch());
+        self.other_path = (rel != path).then(|| path.into_boxed_str());
+        self.rel = rel.into_boxed_str();
+    }
 }
 
+/// A dossier's folder. Kept small: an archive has one for every person (its branch and own
+/// name are read from `rel`, not held again).
 #[derive(Debug, Clone)]
 pub struct DossierDir {
-    pub branch: String,
     /// The dossier as findings, baselines and waivers name it: branch and folder
     /// (`第一党支部/03-张三`), whatever grouping folders stand between them on disk.
-    pub rel: String,
+    pub rel: Box<str>,
+    /// The length of the branch's name at the start of `rel`.
+    branch_len: u32,
     /// The folder's path relative to the archive root, where it is not `rel` (`2021年/03-张三`
     /// when the root is a branch with year folders); see [`DossierDir::path`].
     pub other_path: Option<Box<str>>,
-    /// The folder's own name (`03-张三`).
-    pub folder: String,
     pub files: Vec<FileEntry>,
 }
 
@@ -625,15 +657,45 @@ mod tests {
     }
 
     #[test]
+    fn a_dossier_folder_reads_its_branch_and_own_name_from_its_path() {
+        let d = DossierDir::new("第一党支部", "03-张三", Some("第一党支部/03-张三"));
+        assert_eq!(
+            (d.branch(), d.folder(), d.path()),
+            ("第一党支部", "03-张三", "第一党支部/03-张三")
+        );
+        assert!(d.other_path.is_none(), "the path is the name");
+        // Year folders between the branch and the dossier; then named by the whole path.
+        let mut d = DossierDir::new("第一党支部", "03-张三", Some("2021年/03-张三"));
+        assert_eq!(
+            (&*d.rel, d.path()),
+            ("第一党支部/03-张三", "2021年/03-张三")
+        );
+        d.named_by_path();
+        assert_eq!(&*d.rel, "第一党支部/2021年/03-张三");
+        assert_eq!(
+            (d.branch(), d.folder(), d.path()),
+            ("第一党支部", "03-张三", "2021年/03-张三")
+        );
+        let mut d = DossierDir::new("第一党支部", "03-张三", Some("第一党支部/2021年/03-张三"));
+        d.named_by_path();
+        assert_eq!(
+            (&*d.rel, d.other_path.as_deref()),
+            (
+                "第一党支部/第一党支部/2021年/03-张三",
+                Some("第一党支部/2021年/03-张三")
+            )
+        );
+        assert_eq!((d.branch(), d.folder()), ("第一党支部", "03-张三"));
+        assert_eq!(std::mem::size_of::<DossierDir>(), 64);
+    }
+
+    #[test]
     fn per_file_values_are_indexed_like_the_archive() {
         let dir = |n: usize| DossierDir {
-            branch: "b".into(),
-            rel: format!("b/d{n}"),
-            other_path: None,
-            folder: format!("d{n}"),
             files: (0..n)
                 .map(|i| FileEntry::new(format!("b/d{n}/f{i}.pdf"), i as u64, None))
                 .collect(),
+            ..DossierDir::new("b", &format!("d{n}"), None)
         };
         let archive = Archive {
             dossiers: vec![dir(2), dir(0), dir(3)],

@@ -233,8 +233,8 @@ pub(super) fn fingerprints(
                     let hash = inspections[d][i].hash?.get();
                     Some(crate::shard::Fingerprint {
                         file: f.rel.to_string(),
-                        dossier: dir.rel.clone(),
-                        branch: dir.branch.clone(),
+                        dossier: dir.rel.to_string(),
+                        branch: dir.branch().to_string(),
                         name: name.clone(),
                         document: classes[d][i].get().map(|c| config.documents[c].key.clone()),
                         size: f.size,

@@ -196,7 +196,7 @@ pub(super) fn person_facts(
             index: p.index,
             branch: p.branch.as_str().into(),
             name: p.name.as_str().into(),
-            dossier: p.dossier.map(|d| archive.dossiers[d].rel.clone()),
+            dossier: p.dossier.map(|d| archive.dossiers[d].rel.to_string()),
             stage: p.stage.map(|s| config.stages[s].key.as_str().into()),
             stage_title: p.stage.map(|s| config.stages[s].title.as_str().into()),
             id_number: text(p.row, "id_number"),
@@ -276,7 +276,7 @@ pub(super) fn dossier_reports(
                     .get_mut(p.index)
                     .map(std::mem::take)
                     .unwrap_or_default(),
-                dossier: std::mem::take(&mut dir.rel),
+                dossier: std::mem::take(&mut dir.rel).into_string(),
                 branch: p.branch.clone(),
                 name: p.name.clone(),
                 stage: p.stage.map(|s| config.stages[s].key.as_str().into()),

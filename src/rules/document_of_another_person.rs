@@ -42,7 +42,7 @@ kind: document-of-another-person — 档案中的材料署名是本档案库中�
         for p in ctx.people.iter().filter(|p| !p.name.is_empty()) {
             let place = p
                 .dossier
-                .map(|d| ctx.archive.dossiers[d].rel.clone())
+                .map(|d| ctx.archive.dossiers[d].rel.to_string())
                 .unwrap_or_else(|| p.branch.to_string());
             people.entry(name_key(&p.name)).or_insert(place);
         }

@@ -2,14 +2,12 @@
 
 use std::collections::HashMap;
 
-use compact_str::CompactString;
-
 use crate::finding::{Finding, Location};
 use crate::idnum;
 use crate::ledger::LedgerRow;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
-use crate::rules::shared::identity::{all_folders, all_rows};
+use crate::rules::shared::identity::{all_folders, all_rows, shared_hashes};
 
 pub struct DuplicatePerson;
 
@@ -28,15 +26,20 @@ kind: duplicate-person — 同一身份证号出现在台账的两行，或两�
 
 fn rows(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     let keys = &ctx.config.keys;
-    // Keyed inline (an ID number fits in the key itself): a million rows, a million keys.
-    let mut first_row: HashMap<CompactString, &LedgerRow> = HashMap::new();
-    for (row, local) in all_rows(ctx) {
-        let Some(id) = row.text(keys.id_number) else {
+    let rows = all_rows(ctx);
+    let id = |row: &LedgerRow| row.text(keys.id_number).map(idnum::normalize);
+    // Only numbers whose hash another row shares can repeat: only those are remembered.
+    let twice = shared_hashes(rows.iter().filter_map(|(row, _)| id(row)));
+    let mut first_row: HashMap<String, &LedgerRow> = HashMap::new();
+    for (row, local) in rows {
+        let Some(key) = id(row) else {
             continue;
         };
-        let key = idnum::normalize(id);
-        let Some(first) = first_row.get(key.as_str()) else {
-            first_row.insert(key.into(), row);
+        if !twice.contains(&crate::join::hash_of(&[&key])) {
+            continue;
+        }
+        let Some(first) = first_row.get(&key) else {
+            first_row.insert(key, row);
             continue;
         };
         let Some(r) = local else { continue };

@@ -402,7 +402,7 @@ impl Context<'_> {
     ) -> Finding {
         let dossier = person
             .and_then(|p| p.dossier)
-            .map(|d| self.archive.dossiers[d].rel.clone());
+            .map(|d| self.archive.dossiers[d].rel.to_string());
         let name = person.map(|p| p.name.to_string()).filter(|n| !n.is_empty());
         let branch = person
             .map(|p| p.branch.to_string())

@@ -58,18 +58,38 @@ pub fn all_folders(ctx: &Context<'_>) -> Vec<(String, String, Option<usize>)> {
 
 /// This run's ledger rows whose ID number already appeared on an earlier row.
 pub fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
+    let rows = all_rows(ctx);
+    let id = |row: &LedgerRow| row.text(ctx.config.keys.id_number).map(idnum::normalize);
+    let twice = shared_hashes(rows.iter().filter_map(|(row, _)| id(row)));
     let mut seen = HashSet::new();
     let mut out = vec![false; ctx.ledger.len()];
-    for (row, local) in all_rows(ctx) {
-        let Some(id) = row.text(ctx.config.keys.id_number) else {
+    for (row, local) in rows {
+        let Some(id) = id(row) else {
             continue;
         };
-        let repeat = !seen.insert(idnum::normalize(id));
+        // A number whose hash no other row has is not repeated (nor needs remembering).
+        if !twice.contains(&crate::join::hash_of(&[&id])) {
+            continue;
+        }
+        let repeat = !seen.insert(id);
         if let Some(i) = local {
             out[i] = repeat;
         }
     }
     out
+}
+
+/// The hashes of the ID numbers more than one row holds (or of two numbers that share a hash:
+/// the caller compares the numbers). Worked out in 8 bytes a row, so that only the rows of
+/// these hashes are remembered by number — a million rows' numbers in a map took about 70 MB.
+pub fn shared_hashes(ids: impl Iterator<Item = String>) -> HashSet<u64> {
+    let mut hashes: Vec<u64> = ids.map(|id| crate::join::hash_of(&[&id])).collect();
+    hashes.sort_unstable();
+    hashes
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect()
 }
 
 /// People whose folder's ID number already appeared in an earlier folder's name.
@@ -91,5 +111,20 @@ pub fn describe(e: &IdError) -> String {
         IdError::Malformed => "应为 18 位（末位可为 X），或 15 位旧号码".into(),
         IdError::CheckDigit(c) => format!("校验码不符，按前 17 位计算应为 {c}"),
         IdError::BirthDate => "其中的出生日期不存在或晚于审核基准日".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_hashes_are_those_of_numbers_held_twice() {
+        let ids = ["110", "220", "110", "330", "330", "330", "440"];
+        let twice = shared_hashes(ids.iter().map(|s| s.to_string()));
+        let h = |s: &str| crate::join::hash_of(&[s]);
+        assert_eq!(twice, HashSet::from([h("110"), h("330")]));
+        assert!(shared_hashes(std::iter::empty()).is_empty());
+        assert!(shared_hashes(["110".to_string()].into_iter()).is_empty());
     }
 }
