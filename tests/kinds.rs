@@ -1887,6 +1887,43 @@ fn two_folders_named_with_one_id_number_are_one_person_twice() {
 }
 
 #[test]
+fn a_ledger_row_repeating_a_number_is_duplicate_persons_alone() {
+    // A second row, without a folder, with 李四's ID number (and another name): the repeat is
+    // duplicate-person's to say, not unmatched-ledger-row's too; with duplicate-person off,
+    // it is a row without a dossier. A third row of a number no other row holds is a row
+    // without a dossier either way.
+    let t = Tiny::new();
+    let mut again = li_si();
+    set(&mut again, "姓名", text("李思"));
+    let mut other = li_si();
+    set(&mut other, "姓名", text("赵六"));
+    set(&mut other, "身份证号码", text(&id("11010119950101001")));
+    set(&mut other, "出生年月", text("1995.01"));
+    t.ledger(&[li_si(), again, other]);
+    let said = |extra: &[&str]| {
+        let (_, json) = audit_json(t.root(), extra);
+        let count = |rule: &str| findings(&json).iter().filter(|f| f["rule"] == rule).count();
+        (
+            count("duplicate-person"),
+            messages(&json, &["ledger-row-without-dossier"]),
+        )
+    };
+    let (twice, unmatched) = said(&[]);
+    assert_eq!(twice, 1);
+    assert_eq!(unmatched.len(), 1, "{unmatched:?}");
+    assert!(unmatched[0].contains("赵六"), "{unmatched:?}");
+    let off = t.beside.path().join("no-duplicates.yaml");
+    std::fs::write(
+        &off,
+        "rules:\n  - { id: duplicate-person, enabled: false }\n",
+    )
+    .expect("rules");
+    let (twice, unmatched) = said(&["--rules", &off.display().to_string()]);
+    assert_eq!(twice, 0);
+    assert_eq!(unmatched.len(), 2, "{unmatched:?}");
+}
+
+#[test]
 fn an_invalid_id_number_in_a_folder_name_is_said_once() {
     let said = |ledger_id: &str| {
         let t = Tiny::new();
