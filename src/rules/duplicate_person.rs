@@ -4,10 +4,9 @@ use std::collections::HashMap;
 
 use crate::finding::{Finding, Location};
 use crate::idnum;
-use crate::ledger::LedgerRow;
 use crate::rules::Context;
 use crate::rules::kind::{Rule, RuleKind};
-use crate::rules::shared::identity::{all_folders, all_rows, shared_hashes};
+use crate::rules::shared::identity::{Repeat, all_folders, repeats};
 
 pub struct DuplicatePerson;
 
@@ -26,22 +25,13 @@ kind: duplicate-person — 同一身份证号出现在台账的两行，或两�
 
 fn rows(ctx: &Context<'_>, rule: &Rule, out: &mut Vec<Finding>) {
     let keys = &ctx.config.keys;
-    let rows = all_rows(ctx);
-    let id = |row: &LedgerRow| row.text(keys.id_number).map(idnum::normalize);
-    // Only numbers whose hash another row shares can repeat: only those are remembered.
-    let twice = shared_hashes(rows.iter().filter_map(|(row, _)| id(row)));
-    let mut first_row: HashMap<String, &LedgerRow> = HashMap::new();
-    for (row, local) in rows {
-        let Some(key) = id(row) else {
-            continue;
-        };
-        if !twice.contains(&crate::join::hash_of(&[&key])) {
-            continue;
-        }
-        let Some(first) = first_row.get(&key) else {
-            first_row.insert(key, row);
-            continue;
-        };
+    for Repeat {
+        row,
+        local,
+        first,
+        id: key,
+    } in repeats(ctx)
+    {
         let Some(r) = local else { continue };
         let first_name = first.text(Some(keys.name)).unwrap_or_default();
         let other = format!("与{}（{}）相同", first.location(keys.id_number), first_name);

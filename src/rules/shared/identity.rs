@@ -1,7 +1,7 @@
 //! Who repeats whom: the ID numbers of ledger rows and folder names, shared by
 //! duplicate-person, unmatched-dossier, unmatched-ledger-row and the ID kinds.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::idnum::{self, IdError};
 use crate::ledger::LedgerRow;
@@ -56,24 +56,55 @@ pub fn all_folders(ctx: &Context<'_>) -> Vec<(String, String, Option<usize>)> {
     v
 }
 
-/// This run's ledger rows whose ID number already appeared on an earlier row.
-pub fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
+/// A ledger row whose ID number an earlier row of the archive holds.
+pub struct Repeat<'a> {
+    pub row: &'a LedgerRow,
+    /// Its index among this run's rows (None for a row of another shard's branch).
+    pub local: Option<usize>,
+    /// The first row with the number.
+    pub first: &'a LedgerRow,
+    /// The number, normalised.
+    pub id: String,
+}
+
+/// Every ledger row of the archive whose ID number an earlier row holds, in ledger order.
+/// Only the rows whose number's hash another row shares ([`shared_hashes`]) are remembered by
+/// number.
+pub fn repeats<'a>(ctx: &'a Context<'_>) -> Vec<Repeat<'a>> {
     let rows = all_rows(ctx);
     let id = |row: &LedgerRow| row.text(ctx.config.keys.id_number).map(idnum::normalize);
     let twice = shared_hashes(rows.iter().filter_map(|(row, _)| id(row)));
-    let mut seen = HashSet::new();
-    let mut out = vec![false; ctx.ledger.len()];
+    let mut first: HashMap<String, &LedgerRow> = HashMap::new();
+    let mut out = Vec::new();
     for (row, local) in rows {
-        let Some(id) = id(row) else {
+        let Some(key) = id(row) else {
             continue;
         };
         // A number whose hash no other row has is not repeated (nor needs remembering).
-        if !twice.contains(&crate::join::hash_of(&[&id])) {
+        if !twice.contains(&crate::join::hash_of(&[&key])) {
             continue;
         }
-        let repeat = !seen.insert(id);
-        if let Some(i) = local {
-            out[i] = repeat;
+        match first.get(&key) {
+            Some(&f) => out.push(Repeat {
+                row,
+                local,
+                first: f,
+                id: key,
+            }),
+            None => {
+                first.insert(key, row);
+            }
+        }
+    }
+    out
+}
+
+/// This run's ledger rows whose ID number already appeared on an earlier row.
+pub fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
+    let mut out = vec![false; ctx.ledger.len()];
+    for r in repeats(ctx) {
+        if let Some(i) = r.local {
+            out[i] = true;
         }
     }
     out
@@ -82,7 +113,7 @@ pub fn repeated_rows(ctx: &Context<'_>) -> Vec<bool> {
 /// The hashes of the ID numbers more than one row holds (or of two numbers that share a hash:
 /// the caller compares the numbers). Worked out in 8 bytes a row, so that only the rows of
 /// these hashes are remembered by number — a million rows' numbers in a map took about 70 MB.
-pub fn shared_hashes(ids: impl Iterator<Item = String>) -> HashSet<u64> {
+fn shared_hashes(ids: impl Iterator<Item = String>) -> HashSet<u64> {
     let mut hashes: Vec<u64> = ids.map(|id| crate::join::hash_of(&[&id])).collect();
     hashes.sort_unstable();
     hashes
